@@ -1,0 +1,99 @@
+"""One exception tree for the toolkit, so a trainer gets one clear message and no traceback.
+
+::
+
+    ValueError
+    └── ToolkitError              anything a user can fix: bad input, a missing tool
+        ├── DataError             a data package or case file breaks its schema (carries .problems)
+        ├── AnswerStoreError      an answer file cannot be read or written
+        ├── ModelError            a model was given parameters it cannot use (zero staff, ...)
+        └── ExportError           a handout could not be built
+            └── BrowserNotFoundError   no Chromium to print PDFs or run browser checks
+
+The CLI turns any ``ToolkitError`` into its message and exit status 2. A message says what
+was given, what was expected, and where, for example::
+
+    data/cases/x/events.csv, row 14, column "timestamp": "31/02/2019" is not a date
+    (expected YYYY-MM-DD HH:MM)
+
+Examples
+--------
+>>> p = Problem("data/cases/x/events.csv", "timestamp is not a date", row=14, column="timestamp")
+>>> str(p)
+'data/cases/x/events.csv, row 14, column "timestamp": timestamp is not a date'
+>>> err = DataError([p])
+>>> isinstance(err, ValueError), len(err.problems)
+(True, 1)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "AnswerStoreError",
+    "BrowserNotFoundError",
+    "DataError",
+    "ExportError",
+    "ModelError",
+    "Problem",
+    "ToolkitError",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one place in a file.
+
+    ``row`` counts data rows from 1 for CSV files (the header is not a row) and is the
+    line number for YAML files; ``level`` is ``"error"`` or ``"warning"``.
+    """
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    level: str = "error"
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f'column "{self.column}"')
+        prefix = "warning: " if self.level == "warning" else ""
+        return f"{prefix}{', '.join(where)}: {self.message}"
+
+
+class ToolkitError(ValueError):
+    """Base class for every error a user can act on."""
+
+
+class DataError(ToolkitError):
+    """A data package, case folder or dataset does not meet its schema.
+
+    ``problems`` lists every problem found in one pass (errors first), so a course builder
+    can fix them all at once.
+    """
+
+    def __init__(self, problems: list[Problem] | str):
+        if isinstance(problems, str):
+            problems = [Problem(file="", message=problems)]
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p).removeprefix(", ") for p in self.problems))
+
+
+class AnswerStoreError(ToolkitError):
+    """An answer file is unreadable or could not be saved."""
+
+
+class ModelError(ToolkitError):
+    """A model (queue, simulation, threshold) was given parameters it cannot use."""
+
+
+class ExportError(ToolkitError):
+    """A handout, course pack or export check failed."""
+
+
+class BrowserNotFoundError(ExportError):
+    """No Chromium could be found for PDF printing or browser checks."""
