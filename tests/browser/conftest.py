@@ -1,0 +1,154 @@
+"""Real-browser fixtures: a JupyterLab server on a free loopback port and headless Chromium.
+
+The browser is the system Chromium (``toolkit.browser``), never Playwright's own download.
+Without one these tests skip with a one-line reason, except under ``CI=true`` where a missing
+browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    from toolkit.browser import find_chromium
+    from toolkit.errors import BrowserNotFoundError
+
+    try:
+        return find_chromium()
+    except BrowserNotFoundError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true needs a browser: {exc}")
+        pytest.skip(f"no browser: {exc}")
+
+
+@dataclass
+class Lab:
+    url: str
+    token: str
+    root: Path
+    pid: int
+    log: Path
+
+    def notebook_url(self, name: str) -> str:
+        return f"{self.url}/lab/tree/{name}?reset&token={self.token}"
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterator[Lab]:
+    """JupyterLab serving a copy of notebooks/ (so autosave never touches the repository)."""
+    work = tmp_path_factory.mktemp("lab")
+    root = work / "notebooks"
+    shutil.copytree(ROOT / "notebooks", root)
+    settings = work / "settings"
+    settings.mkdir()
+    (settings / "overrides.json").write_text(
+        '{"@jupyterlab/apputils-extension:notification":'
+        ' {"fetchNews": "false", "checkForUpdates": false}}'
+    )
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ)
+    env.update(
+        EVERYCALL_ANSWERS=str(work / "answers"),
+        EVERYCALL_LEARNER="Browser Test",
+        JUPYTERLAB_SETTINGS_DIR=str(settings),
+        JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"),
+        JUPYTER_RUNTIME_DIR=str(work / "runtime"),
+    )
+    log = work / "lab.log"
+    cmd = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+        "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", "--allow-root",
+    ]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not start:\n{log.read_text()[-3000:]}")
+                time.sleep(0.5)
+        yield Lab(url=url, token=token, root=root, pid=proc.pid, log=log)
+    finally:
+        os.kill(proc.pid, signal.SIGTERM)  # stop the server by its PID; kernels shut down
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: Path):
+    from playwright.sync_api import sync_playwright
+
+    from toolkit.browser import launch
+
+    pw = sync_playwright().start()
+    b = launch(pw)
+    yield b
+    b.close()
+    pw.stop()
+
+
+@pytest.fixture
+def page(browser, tmp_path: Path):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def open_and_run_all(page, lab: Lab, notebook: str, *, timeout_s: float = 240) -> None:
+    """Open ``notebook`` in JupyterLab, wait for an idle kernel, Run All, wait for every cell.
+
+    Recipe from the tech notes: Run menu > Run All Cells (the command palette ran only the
+    first cell); wait for Idle first.
+    """
+    ms = int(timeout_s * 1000)
+    page.goto(lab.notebook_url(notebook))
+    page.wait_for_selector(".jp-Notebook", timeout=ms)
+    page.wait_for_selector("text=| Idle", timeout=ms)
+    page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
+    page.click("li.lm-Menu-item:has-text('Run All Cells')")
+    # Every code cell's prompt shows a number once it has run ("[*]" while it runs).
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+        }""",
+        timeout=ms,
+    )
+    page.wait_for_selector("text=| Idle", timeout=ms)
+
+
+def error_outputs(page) -> list[str]:
+    """Text of any error output in the open notebook."""
+    return page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()

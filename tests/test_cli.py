@@ -1,0 +1,58 @@
+"""The ``everycall`` command as a user meets it: help, version, and no traceback on misuse."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import toolkit
+from toolkit.cli import main
+
+EVERYCALL = Path(sys.executable).with_name("everycall")
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(EVERYCALL), *args], capture_output=True, text=True, cwd=cwd, env=dict(os.environ)
+    )
+
+
+def test_help_lists_every_subcommand_and_support():
+    out = run("--help")
+    assert out.returncode == 0
+    for command in ("validate", "new-case", "answers", "handouts"):
+        assert command in out.stdout
+    assert "0808 2000 247" in out.stdout
+
+
+def test_version_matches_the_package():
+    out = run("--version")
+    assert out.returncode == 0
+    assert out.stdout.strip() == f"everycall {toolkit.__version__}"
+
+
+def test_no_command_prints_help(capsys):
+    assert main([]) == 0
+    assert "usage: everycall" in capsys.readouterr().out
+
+
+def test_unknown_command_is_a_usage_error_without_traceback():
+    out = run("frobnicate")
+    assert out.returncode == 2
+    assert "invalid choice" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_toolkit_error_becomes_one_message_and_status_2(monkeypatch, capsys):
+    from toolkit import cli
+    from toolkit.errors import ToolkitError
+
+    def broken(args):
+        raise ToolkitError("data/cases/x/case.yaml: 'title' is missing")
+
+    monkeypatch.setattr(cli, "_cmd_validate", broken)
+    assert main(["validate", "somewhere"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == "everycall validate: data/cases/x/case.yaml: 'title' is missing"
