@@ -16,8 +16,18 @@ import sys
 import time
 
 RUNS = 7
-HEAVY = ["pandas", "numpy", "plotly", "ipywidgets", "nbconvert", "nbformat", "playwright",
-         "frictionless", "yaml", "IPython"]
+HEAVY = [
+    "pandas",
+    "numpy",
+    "plotly",
+    "ipywidgets",
+    "nbconvert",
+    "nbformat",
+    "playwright",
+    "frictionless",
+    "yaml",
+    "IPython",
+]
 
 
 def _time(code: str) -> float:
@@ -30,9 +40,15 @@ def main() -> None:
     baseline = statistics.median(_time("pass") for _ in range(RUNS))
     with_toolkit = statistics.median(_time("import toolkit") for _ in range(RUNS))
     probe = subprocess.run(
-        [sys.executable, "-c",
-         f"import sys, json, toolkit; print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, json, toolkit; "
+            f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     loaded = json.loads(probe.stdout)
     print(f"python start-up alone:         {baseline:.3f} s (median of {RUNS})")

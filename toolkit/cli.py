@@ -73,22 +73,35 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check the data package or one case folder")
-    p.add_argument("path", nargs="?", type=Path, default=None,
-                   help="a data folder, a case folder or a single file (default: the course data)")
+    p.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="a data folder, a case folder or a single file (default: the course data)",
+    )
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("new-case", help="scaffold a case folder to fill in")
     p.add_argument("slug", help="folder name for the case, e.g. harbour-street")
-    p.add_argument("--root", type=Path, default=None,
-                   help="folder that holds case folders (default: the data folder's cases/)")
+    p.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="folder that holds case folders (default: the data folder's cases/)",
+    )
     p.set_defaults(func=_cmd_new_case)
 
     p = sub.add_parser("answers", help="work with learners' answer files")
     answers = p.add_subparsers(dest="answers_command", metavar="ACTION", required=True)
     c = answers.add_parser("collect", help="gather a cohort's answer files into a summary")
     c.add_argument("directory", type=Path, help="folder holding learners' answer files")
-    c.add_argument("--out", type=Path, default=None,
-                   help="summary CSV to write (an HTML debrief page is written beside it)")
+    c.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="summary CSV to write (an HTML debrief page is written beside it)",
+    )
     c.set_defaults(func=_cmd_answers_collect)
 
     p = sub.add_parser("handouts", help="build student and trainer handouts")

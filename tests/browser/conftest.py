@@ -79,9 +79,16 @@ def lab(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterat
     )
     log = work / "lab.log"
     cmd = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
-        "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", "--allow-root",
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--allow-root",
     ]
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
@@ -151,4 +158,18 @@ def open_and_run_all(page, lab: Lab, notebook: str, *, timeout_s: float = 240) -
 
 def error_outputs(page) -> list[str]:
     """Text of any error output in the open notebook."""
-    return page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+    return page.locator(
+        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+    ).all_inner_texts()
+
+
+@pytest.fixture
+def run_all():
+    """``run_all(page, lab, "00-start-here.ipynb")``: open a notebook and Run All."""
+    return open_and_run_all
+
+
+@pytest.fixture
+def errors_on_page():
+    """``errors_on_page(page)``: text of error outputs in the open notebook."""
+    return error_outputs

@@ -55,7 +55,8 @@ def test_notebook_executes_without_errors(path: Path, tmp_path: Path):
         (i, out.get("text", "")[:300])
         for i, cell in enumerate(nb.cells)
         for out in cell.get("outputs", [])
-        if out.get("output_type") == "stream" and out.get("name") == "stderr"
+        if out.get("output_type") == "stream"
+        and out.get("name") == "stderr"
         and "Traceback" in out.get("text", "")
     ]
     assert not stderr, f"{path.name}: tracebacks printed to stderr in cells {stderr}"

@@ -1,0 +1,151 @@
+"""The start notebook's first interactive figure: how many domestic abuse-related calls reach
+the police while a learner works.
+
+HMIC's 2014 inspection *Everyone's business* reported that police received a domestic
+abuse-related emergency call on average every 30 seconds (2012/13). The figure draws one marker
+per call for the number of minutes the learner chooses.
+
+Examples
+--------
+>>> calls_in(15, seconds_per_call=30)
+30
+>>> calls_in(-1, seconds_per_call=30)
+Traceback (most recent call last):
+...
+toolkit.errors.ToolkitError: minutes must be between 0 and 240; got -1
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import TYPE_CHECKING, Any
+
+from toolkit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+__all__ = ["calls_explorer", "calls_figure", "calls_in", "describe_calls", "call_interval"]
+
+_PER_ROW = 20
+_MAX_MINUTES = 240
+_COLOUR = "#0072B2"  # Okabe-Ito blue: readable for colour-blind learners and in print
+
+
+def call_interval() -> tuple[float, str]:
+    """Seconds between domestic abuse-related calls to police, and its citation, from the data.
+
+    Reads HMIC's 2014 headline figure from the course's data package.
+    """
+    from toolkit.data import cite, load_hmic
+
+    hmic = load_hmic()
+    row = hmic[hmic["measure"] == "da_call_interval_seconds"].iloc[0]
+    return float(row["value"]), cite(row["source_id"])
+
+
+def calls_in(minutes: float, *, seconds_per_call: float) -> int:
+    """Whole number of calls arriving in ``minutes`` at one call every ``seconds_per_call``."""
+    if not 0 <= minutes <= _MAX_MINUTES:
+        raise ToolkitError(f"minutes must be between 0 and {_MAX_MINUTES}; got {minutes}")
+    if seconds_per_call <= 0:
+        raise ToolkitError(f"seconds_per_call must be positive; got {seconds_per_call}")
+    return math.floor(minutes * 60 / seconds_per_call)
+
+
+def describe_calls(minutes: float, *, seconds_per_call: float, source: str) -> str:
+    """A text alternative for the figure, for screen readers and printed handouts."""
+    n = calls_in(minutes, seconds_per_call=seconds_per_call)
+    return (
+        f"A grid of {n} markers, one for each domestic abuse-related call to police in England "
+        f"and Wales in {minutes:g} minutes, at the average of one call every "
+        f"{seconds_per_call:g} seconds. Source: {source}."
+    )
+
+
+def _grid(n: int) -> tuple[list[int], list[int]]:
+    return [i % _PER_ROW for i in range(n)], [-(i // _PER_ROW) for i in range(n)]
+
+
+def _title(minutes: float, n: int) -> str:
+    return f"In {minutes:g} minutes, about {n} domestic abuse-related calls reach the police"
+
+
+def calls_figure(minutes: float, *, seconds_per_call: float, source: str) -> go.Figure:
+    """One marker per call in ``minutes``; returns a plotly Figure (no ``show()``)."""
+    import plotly.graph_objects as go
+
+    n = calls_in(minutes, seconds_per_call=seconds_per_call)
+    x, y = _grid(n)
+    rows = max(1, math.ceil(_MAX_MINUTES * 60 / seconds_per_call / _PER_ROW))
+    fig = go.Figure(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="markers",
+            marker={"size": 11, "color": _COLOUR, "symbol": "circle"},
+            hovertemplate="call %{customdata}<extra></extra>",
+            customdata=list(range(1, n + 1)),
+            name="calls",
+        )
+    )
+    fig.update_layout(
+        title={"text": _title(minutes, n)},
+        xaxis={"visible": False, "range": [-1, _PER_ROW]},
+        yaxis={"visible": False, "range": [-min(rows, 24) - 0.5, 0.5]},
+        height=420,
+        margin={"l": 20, "r": 20, "t": 60, "b": 60},
+        showlegend=False,
+        plot_bgcolor="white",
+        annotations=[
+            {
+                "text": f"One marker = one call. Source: {source}",
+                "showarrow": False,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.12,
+                "xanchor": "left",
+                "font": {"size": 11},
+            }
+        ],
+        meta={
+            "description": describe_calls(minutes, seconds_per_call=seconds_per_call, source=source)
+        },
+    )
+    return fig
+
+
+def calls_explorer(minutes: int = 15) -> Any:
+    """A slider for minutes that updates the figure in place, with its text alternative."""
+    import ipywidgets as widgets
+    import plotly.graph_objects as go
+
+    seconds, source = call_interval()
+    fig = go.FigureWidget(calls_figure(minutes, seconds_per_call=seconds, source=source))
+    slider = widgets.IntSlider(
+        value=minutes,
+        min=1,
+        max=120,
+        step=1,
+        description="Minutes",
+        continuous_update=False,
+        style={"description_width": "initial"},
+    )
+    caption = widgets.HTML(
+        html.escape(describe_calls(minutes, seconds_per_call=seconds, source=source))
+    )
+    slider.add_class("everycall-minutes")
+
+    def update(change: dict[str, Any]) -> None:
+        new = calls_figure(change["new"], seconds_per_call=seconds, source=source)
+        with fig.batch_update():
+            fig.data[0].x, fig.data[0].y = new.data[0].x, new.data[0].y
+            fig.data[0].customdata = new.data[0].customdata
+            fig.layout.title.text = new.layout.title.text
+            fig.layout.meta = new.layout.meta
+        caption.value = html.escape(new.layout.meta["description"])
+
+    slider.observe(update, names="value")
+    return widgets.VBox([slider, fig, caption])
