@@ -1,13 +1,68 @@
 """Every Call: a teaching and inquiry toolkit on police responses to domestic abuse.
 
 Importing ``toolkit`` is cheap: pandas, plotly, nbconvert and playwright load inside the
-functions that need them (see ``benchmarks/import_time.py``).
+functions that need them (see ``benchmarks/import_time.py``). Submodules load on first use,
+so ``import toolkit`` then ``toolkit.exercises.show(...)`` works without importing
+``toolkit.exercises`` by hand.
 """
 
 from __future__ import annotations
+
+import importlib
+from types import ModuleType
 
 from toolkit.errors import ToolkitError
 
 __version__ = "0.1.0"
 
-__all__ = ["ToolkitError", "__version__"]
+__all__ = ["ToolkitError", "__version__", "begin", "is_trainer_mode", "trainer_mode"]
+
+
+def begin(notebook: str, *, learner: str | None = None) -> None:
+    """Start a notebook: bind the learner's answer store and show where answers are saved.
+
+    The first code cell of every notebook is ``toolkit.begin("<notebook file stem>")``. The
+    learner's name is asked once on this computer (``learner=`` or ``EVERYCALL_LEARNER``
+    skips the question, as tests and handout builds do). Returns None.
+
+    Examples
+    --------
+    >>> begin("00-start-here", learner="Sam")  # outside a notebook it prints the status
+    Answering as Sam. Answers are saved to ...; trainer mode off.
+    >>> begin("00 start here!")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: notebook '00 start here!' is not a notebook name: expected ...
+    """
+    from toolkit._widgets import begin as _begin
+
+    _begin(notebook, learner=learner)
+
+
+def trainer_mode(on: bool = True) -> None:
+    """Show (``True``) or hide (``False``) model answers and facilitator notes in exercises.
+
+    Off by default; ``EVERYCALL_TRAINER=1`` turns it on for every kernel started with it.
+    """
+    from toolkit.exercises import trainer_mode as _trainer_mode
+
+    _trainer_mode(on)
+
+
+def is_trainer_mode() -> bool:
+    """True when trainer mode is on (see :func:`trainer_mode`)."""
+    from toolkit.exercises import is_trainer_mode as _is_trainer_mode
+
+    return _is_trainer_mode()
+
+
+def __getattr__(name: str) -> ModuleType:
+    # Load public submodules on first attribute access (PEP 562), so that notebooks can write
+    # toolkit.exercises.show(...) after a plain `import toolkit` and the import stays fast.
+    if not name.startswith("_"):
+        try:
+            return importlib.import_module(f"toolkit.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"toolkit.{name}":
+                raise
+    raise AttributeError(f"module 'toolkit' has no attribute {name!r}")

@@ -1,0 +1,443 @@
+"""Tests for toolkit.calls: the Erlang C and Erlang A queue models and the call simulation.
+
+Reference values come from published worked examples and from implementations that share no
+code with ours; each test names where its numbers come from.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from toolkit.calls import (
+    erlang_b,
+    erlang_c,
+    queue_explorer,
+    queue_metrics,
+    scenario_grid,
+    simulate_queue,
+    simulation_figure,
+    staff_for_service_level,
+    staffing_sweep,
+    sweep_figure,
+)
+from toolkit.errors import ModelError, ToolkitError
+
+# --------------------------------------------------------------------------- published values
+
+
+def test_erlang_c_matches_call_centre_helper_worked_example():
+    # Call Centre Helper, "Erlang C Formula - Made Simple With an Easy Worked Example",
+    # https://www.callcentrehelper.com/erlang-c-formula-example-121281.htm : 100 calls per
+    # 30 minutes, 180-second handling time, 20-second target; with 14 agents the probability
+    # of waiting is 17.4%, the service level 88.8% and occupancy 71.4%.
+    m = queue_metrics(calls_per_hour=200, handle_seconds=180, staff=14, target_seconds=20)
+    assert m.load == pytest.approx(10.0)
+    assert round(m.p_wait, 3) == 0.174
+    assert round(m.answered_within_target, 3) == 0.888
+    assert round(m.occupancy, 3) == 0.714
+    # ...and 14 is the fewest agents that reach the 80% in 20 seconds the example asks for
+    assert (
+        staff_for_service_level(
+            calls_per_hour=200, handle_seconds=180, service_level=0.8, target_seconds=20
+        )
+        == 14
+    )
+
+
+def test_erlang_c_matches_telefonica_calculator_example():
+    # Erlang C calculator help page (personal.telefonica.terra.es/web/vr/erlang/eng/mcerlc.htm):
+    # 600 calls an hour of 120 seconds is 20 erlangs; 26 circuits are needed for a delay
+    # probability of 15%, with an average delay of about 3 seconds per call; 30 circuits
+    # reduce the delay probability to 2.5%.
+    assert erlang_c(26, 20.0) <= 0.15 < erlang_c(25, 20.0)
+    m = queue_metrics(calls_per_hour=600, handle_seconds=120, staff=26)
+    assert round(m.mean_wait_seconds) == 3
+    assert round(erlang_c(30, 20.0), 3) == 0.025
+
+
+def test_erlang_b_matches_westbay_manual_example():
+    # Westbay Engineers' Erlang calculator manual, "How much traffic can a trunk group
+    # handle?" (erlang.com/calculatormanual): 15 lines at 1% blocking carry 8.108 erlangs.
+    assert erlang_b(15, 8.108) == pytest.approx(0.01, abs=5e-5)
+    assert erlang_b(15, 8.2) > 0.01 > erlang_b(15, 8.0)
+
+
+def test_erlang_c_single_handler_is_the_textbook_mm1_queue():
+    # M/M/1: the probability of waiting is the utilisation, the mean wait rho / (mu - lambda).
+    m = queue_metrics(calls_per_hour=40, handle_seconds=60, staff=1, target_seconds=30)
+    rho, mu, lam = 40 / 60, 1 / 60, 40 / 3600
+    assert m.p_wait == pytest.approx(rho)
+    assert m.mean_wait_seconds == pytest.approx(rho / (mu - lam))
+    assert m.answered_within_target == pytest.approx(1 - rho * math.exp(-(mu - lam) * 30))
+
+
+def _erlang_c_exact(n: int, a: Fraction) -> Fraction:
+    """The textbook formula in exact rational arithmetic: factorials, no recursion."""
+    terms = [a**k / math.factorial(k) for k in range(n)]
+    top = a**n / math.factorial(n) * Fraction(n) / (n - a)
+    return top / (sum(terms) + top)
+
+
+@pytest.mark.parametrize(("n", "a"), [(300, Fraction(280)), (500, Fraction(4801, 10))])
+def test_erlang_c_is_exact_for_hundreds_of_handlers(n: int, a: Fraction):
+    # 300! overflows a float; the recursion must still agree with exact arithmetic.
+    assert erlang_c(n, float(a)) == pytest.approx(float(_erlang_c_exact(n, a)), rel=1e-10)
+
+
+def test_very_large_loads_stay_finite():
+    p = erlang_c(5000, 4900.0)
+    assert 0 < p < 1
+    m = queue_metrics(
+        calls_per_hour=4900 * 15, handle_seconds=240, staff=5000, patience_seconds=120
+    )
+    assert 0 < m.abandoned < m.p_wait < 1
+    # so many handlers that nobody waits: the probability underflows to exactly zero
+    m = queue_metrics(calls_per_hour=1, handle_seconds=60, staff=400, patience_seconds=60)
+    assert m.p_wait == 0 and m.answered == 1
+
+
+# --------------------------------------------------------------------------- Erlang A
+
+
+def test_erlang_a_matches_pyworkforce_reference():
+    # pyworkforce (rodrigo-arenas/pyworkforce, an independent open-source implementation),
+    # queuing/tests/test_abandonment.py: 100 calls per 30 minutes, 3-minute handling,
+    # 5-minute mean patience, 14 positions, 20-second target: waiting probability 0.14526,
+    # abandonment 0.013984, occupancy 0.704297, average speed of answer 0.069919 minutes,
+    # service level 0.916792.
+    m = queue_metrics(
+        calls_per_hour=200, handle_seconds=180, staff=14, patience_seconds=300, target_seconds=20
+    )
+    assert round(m.p_wait, 5) == 0.14526
+    assert round(m.abandoned, 6) == 0.013984
+    assert round(m.occupancy, 6) == 0.704297
+    assert round(m.mean_wait_seconds / 60, 6) == 0.069919
+    assert round(m.answered_within_target, 6) == 0.916792
+
+
+def _birth_death_reference(lam: float, mu: float, theta: float, n: int, cap: int = 600):
+    """Erlang A solved directly: the truncated generator matrix and numpy's linear solver."""
+    size = n + cap + 1
+    q = np.zeros((size, size))
+    for k in range(size):
+        if k + 1 < size:
+            q[k, k + 1] = lam
+        if k > 0:
+            q[k, k - 1] = min(k, n) * mu + max(k - n, 0) * theta
+        q[k, k] = -q[k].sum()
+    lhs = np.vstack([q.T, np.ones(size)])
+    rhs = np.zeros(size + 1)
+    rhs[-1] = 1.0
+    pi = np.linalg.lstsq(lhs, rhs, rcond=None)[0]
+    queue = np.maximum(np.arange(size) - n, 0)
+    mean_queue = float(pi @ queue)
+    return {
+        "p_wait": float(pi[n:].sum()),
+        "abandoned": theta * mean_queue / lam,
+        "mean_wait": mean_queue / lam,
+        "pi": pi,
+    }
+
+
+def _answered_within_by_uniformisation(lam, mu, theta, n, t, pi):
+    """P(answered within t) by uniformising the tagged caller's pure-death chain (no beta)."""
+    ahead = pi[n:]  # arrival finds n busy and j already waiting
+    size = ahead.size
+    rates_down = n * mu + theta * np.arange(size)
+    big = n * mu + (size + 1) * theta
+    mass = ahead.copy()
+    absorbed = 0.0
+    total = 0.0
+    steps = int(big * t + 12 * math.sqrt(big * t) + 30)
+    log_w = -big * t
+    for k in range(steps + 1):
+        total += math.exp(log_w) * absorbed
+        down = mass * rates_down / big
+        absorbed += down[0]
+        mass = mass - down - mass * theta / big
+        mass[:-1] += down[1:]
+        log_w += math.log(big * t) - math.log(k + 1)
+    return float(pi[:n].sum()) + total
+
+
+@pytest.mark.parametrize(
+    ("calls_per_hour", "handle", "patience", "staff", "target"),
+    [
+        (200, 180, 300, 14, 20),
+        (300, 480, 600, 24, 60),
+        (900, 240, 90, 50, 10),
+        (30, 600, 1200, 3, 120),
+    ],
+)
+def test_erlang_a_agrees_with_a_direct_birth_death_solve(
+    calls_per_hour, handle, patience, staff, target
+):
+    lam, mu, theta = calls_per_hour / 3600, 1 / handle, 1 / patience
+    ref = _birth_death_reference(lam, mu, theta, staff)
+    m = queue_metrics(
+        calls_per_hour=calls_per_hour,
+        handle_seconds=handle,
+        staff=staff,
+        patience_seconds=patience,
+        target_seconds=target,
+    )
+    assert m.p_wait == pytest.approx(ref["p_wait"], abs=1e-9)
+    assert m.abandoned == pytest.approx(ref["abandoned"], abs=1e-9)
+    assert m.mean_wait_seconds == pytest.approx(ref["mean_wait"], rel=1e-7)
+    within = _answered_within_by_uniformisation(lam, mu, theta, staff, target, ref["pi"])
+    assert m.answered_within_target == pytest.approx(within, abs=1e-7)
+
+
+def test_erlang_a_tends_to_erlang_c_as_patience_grows():
+    c = queue_metrics(calls_per_hour=200, handle_seconds=180, staff=12, target_seconds=20)
+    a = queue_metrics(
+        calls_per_hour=200, handle_seconds=180, staff=12, patience_seconds=1e8, target_seconds=20
+    )
+    assert a.p_wait == pytest.approx(c.p_wait, rel=1e-4)
+    assert a.answered_within_target == pytest.approx(c.answered_within_target, rel=1e-4)
+    assert a.mean_wait_answered_seconds == pytest.approx(c.mean_wait_answered_seconds, rel=1e-3)
+
+
+def test_erlang_a_in_heavy_overload_answers_what_the_staff_can_carry():
+    # 2,000 calls an hour against a capacity of 24 x 7.5 = 180: about 9% can be answered.
+    m = queue_metrics(calls_per_hour=2000, handle_seconds=480, staff=24, patience_seconds=300)
+    assert m.answered == pytest.approx(180 / 2000, abs=0.005)
+    assert m.occupancy == pytest.approx(1.0, abs=0.01)
+
+
+def test_more_staff_never_answers_fewer_calls():
+    sweep = staffing_sweep(
+        calls_per_hour=600, handle_seconds=300, staff=range(1, 80), patience_seconds=180
+    )
+    assert (np.diff(sweep["answered"]) >= -1e-12).all()
+    assert (np.diff(sweep["answered_within_target"]) >= -1e-12).all()
+    assert (np.diff(sweep["mean_wait_answered_seconds"]) <= 1e-9).all()
+
+
+# --------------------------------------------------------------------------- limits and errors
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"staff": 0}, "staff must be a whole number of handlers, at least 1; got 0"),
+        ({"staff": 2.5}, "staff must be a whole number of handlers, at least 1; got 2.5"),
+        ({"calls_per_hour": -5}, "calls_per_hour must be a finite number greater than 0; got -5"),
+        ({"handle_seconds": 0}, "handle_seconds must be a finite number greater than 0; got 0"),
+        ({"calls_per_hour": "lots"}, "calls_per_hour must be a number; got 'lots'"),
+        ({"patience_seconds": -1}, "patience_seconds must be a finite number greater than 0"),
+        ({"target_seconds": -10}, "target_seconds must be a finite number at least 0; got -10"),
+    ],
+)
+def test_bad_inputs_give_one_clear_message(kwargs, message):
+    args = {"calls_per_hour": 200, "handle_seconds": 180, "staff": 14, **kwargs}
+    with pytest.raises(ModelError) as err:
+        queue_metrics(**args)
+    assert message in str(err.value)
+    assert isinstance(err.value, ToolkitError)
+
+
+def test_erlang_c_overload_says_why_and_what_to_do():
+    with pytest.raises(ModelError, match=r"load \(10 erlangs\) is not below the staff \(9\)"):
+        queue_metrics(calls_per_hour=200, handle_seconds=180, staff=9)
+
+
+def test_sweep_keeps_unstable_erlang_c_rows_as_gaps():
+    sweep = staffing_sweep(calls_per_hour=200, handle_seconds=180, staff=range(8, 13))
+    assert list(sweep["stable"]) == [False, False, False, True, True]
+    assert sweep.loc[~sweep["stable"], "answered"].isna().all()
+
+
+def test_staff_for_service_level_is_the_fewest_that_meet_it():
+    kwargs = {"calls_per_hour": 400, "handle_seconds": 240, "target_seconds": 10}
+    n = staff_for_service_level(service_level=0.9, **kwargs)
+    assert queue_metrics(staff=n, **kwargs).answered_within_target >= 0.9
+    assert queue_metrics(staff=n - 1, **kwargs).answered_within_target < 0.9
+    # "answered at all" with impatient callers
+    n = staff_for_service_level(
+        service_level=0.8,
+        calls_per_hour=300,
+        handle_seconds=480,
+        target_seconds=math.inf,
+        patience_seconds=600,
+    )
+    m = queue_metrics(calls_per_hour=300, handle_seconds=480, staff=n, patience_seconds=600)
+    assert m.answered >= 0.8
+
+
+def test_unreachable_service_level_is_an_error():
+    with pytest.raises(ModelError, match="no staffing up to max_staff=20"):
+        staff_for_service_level(
+            calls_per_hour=1000,
+            handle_seconds=240,
+            service_level=0.9,
+            target_seconds=10,
+            max_staff=20,
+        )
+
+
+# --------------------------------------------------------------------------- simulation
+
+
+def test_simulation_agrees_with_erlang_c_over_seeds():
+    # The mean wait of 100,000 simulated calls varies by about 3% from seed to seed at this
+    # load, so single runs are checked loosely and the average of six runs tightly.
+    model = queue_metrics(calls_per_hour=200, handle_seconds=180, staff=14, target_seconds=20)
+    runs = [
+        simulate_queue(
+            calls_per_hour=200, handle_seconds=180, staff=14, hours=500, seed=seed
+        ).summary(target_seconds=20, after_hours=2)
+        for seed in range(6)
+    ]
+    for s in runs:
+        assert s["answered"] == 1.0
+        assert s["answered_within_target"] == pytest.approx(model.answered_within_target, abs=0.01)
+        assert s["mean_wait_seconds"] == pytest.approx(model.mean_wait_seconds, rel=0.12)
+    wait = np.mean([s["mean_wait_seconds"] for s in runs])
+    assert wait == pytest.approx(model.mean_wait_seconds, rel=0.04)
+
+
+def test_simulation_agrees_with_erlang_a_over_seeds():
+    kwargs = {"calls_per_hour": 300, "handle_seconds": 480, "staff": 24, "patience_seconds": 600}
+    model = queue_metrics(target_seconds=60, **kwargs)
+    runs = [
+        simulate_queue(hours=200, seed=seed, **kwargs).summary(target_seconds=60, after_hours=5)
+        for seed in range(4)
+    ]
+    answered = np.mean([r["answered"] for r in runs])
+    within = np.mean([r["answered_within_target"] for r in runs])
+    wait = np.mean([r["mean_wait_answered_seconds"] for r in runs])
+    assert answered == pytest.approx(model.answered, abs=0.005)
+    assert within == pytest.approx(model.answered_within_target, abs=0.005)
+    assert wait == pytest.approx(model.mean_wait_answered_seconds, rel=0.03)
+
+
+def test_simulation_is_reproducible_from_its_seed():
+    a = simulate_queue(calls_per_hour=100, handle_seconds=200, staff=6, hours=5, seed=11)
+    b = simulate_queue(calls_per_hour=100, handle_seconds=200, staff=6, hours=5, seed=11)
+    c = simulate_queue(calls_per_hour=100, handle_seconds=200, staff=6, hours=5, seed=12)
+    assert a.calls.equals(b.calls)
+    assert not a.calls.equals(c.calls)
+
+
+def test_outage_fails_every_attempt_inside_it_and_redials_come_after():
+    sim = simulate_queue(
+        calls_per_hour=120,
+        handle_seconds=240,
+        staff=12,
+        hours=12,
+        outage=(2, 4),
+        retry_share=0.6,
+        retry_mean_seconds=600,
+        patience_seconds=300,
+        seed=3,
+    )
+    calls = sim.calls
+    inside = (calls["arrival"] >= 2 * 3600) & (calls["arrival"] < 4 * 3600)
+    assert (calls.loc[inside, "outcome"] == "failed").all()
+    assert (calls.loc[~inside, "outcome"] != "failed").all()
+    s = sim.summary()
+    assert s["attempts"] == len(calls) > s["callers"]
+    assert s["failed"] == int(inside.sum())
+    redials = calls[(calls["attempt"] > 1) & ~inside]
+    assert len(redials) > 0 and (redials["arrival"] >= 4 * 3600).all()
+    tl = sim.timeline(bin_minutes=30)
+    assert tl[["attempts", "failed", "answered", "abandoned"]].sum().tolist() == [
+        len(calls),
+        s["failed"],
+        int((calls["outcome"] == "answered").sum()),
+        int((calls["outcome"] == "abandoned").sum()),
+    ]
+    assert (tl["waiting_at_end"] >= 0).all()
+    # redials arriving on top of normal demand after recovery build a queue
+    after = tl.loc[tl["bin_start_hours"] == 4.0, "waiting_at_end"].item()
+    before = tl.loc[tl["bin_start_hours"] == 1.5, "waiting_at_end"].item()
+    assert after >= before
+
+
+def test_partial_outage_fails_about_the_share_given():
+    sim = simulate_queue(
+        calls_per_hour=600, handle_seconds=120, staff=30, hours=10, outage=(0, 10),
+        outage_failure_share=0.25, seed=5,
+    )  # fmt: skip
+    share = (sim.calls["outcome"] == "failed").mean()
+    assert share == pytest.approx(0.25, abs=0.02)
+
+
+def test_daily_profile_needs_one_rate_per_hour():
+    with pytest.raises(ModelError, match=r"one rate per hour simulated \(3\); got 2"):
+        simulate_queue(calls_per_hour=[10, 20], handle_seconds=60, staff=2, hours=3)
+    sim = simulate_queue(calls_per_hour=[0.001, 500, 0.001], handle_seconds=60, staff=20, hours=3)
+    busy = sim.calls["arrival"].between(3600, 7200).mean()
+    assert busy > 0.99
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"retry_share": 1.5}, "retry_share must be a share between 0 and 1; got 1.5"),
+        ({"outage": (3, 30)}, "outage must be (start, end) in hours with 0 <= start < end <= 10"),
+        ({"hours": 0}, "hours must be a finite number greater than 0; got 0"),
+    ],
+)
+def test_simulation_bad_inputs(kwargs, message):
+    args = {"calls_per_hour": 60, "handle_seconds": 60, "staff": 2, "hours": 10, **kwargs}
+    with pytest.raises(ModelError) as err:
+        simulate_queue(**args)
+    assert message in str(err.value)
+
+
+# --------------------------------------------------------------------------- figures and widget
+
+
+def test_figures_carry_a_description_and_a_source():
+    sweep = staffing_sweep(
+        calls_per_hour=300, handle_seconds=480, staff=range(10, 40), patience_seconds=1080
+    )
+    fig = sweep_figure(sweep, current_staff=24, published={"Sept 2020": 0.49}, source="BBC 2020")
+    assert "With 24 staff" in fig.layout.meta["description"]
+    assert "Sept 2020 49%" in fig.layout.meta["description"]
+    assert "BBC 2020" in fig.layout.annotations[0].text
+    sim = simulate_queue(calls_per_hour=60, handle_seconds=120, staff=4, hours=6, outage=(1, 2))
+    fig = simulation_figure(sim, bin_minutes=30)
+    assert "failed to connect" in fig.layout.meta["description"]
+    assert fig.layout.shapes[0].x0 == 1
+
+
+def test_explorer_updates_the_figure_in_place():
+    box = queue_explorer(calls_per_hour=300, handle_seconds=480, staff=24, patience_seconds=1080)
+    sliders = [c for c in box.children if hasattr(c, "value") and hasattr(c, "min")]
+    caption = box.children[len(sliders)]
+    fig = box.children[len(sliders) + 1]
+    before_y = list(fig.data[0].y)
+    before_text = caption.value
+    calls = next(s for s in sliders if s.description == "Calls per hour")
+    calls.value = 600
+    assert box.children[len(sliders) + 1] is fig  # same widget, changed in place
+    assert list(fig.data[0].y) != before_y
+    assert caption.value != before_text and "600 calls an hour" in caption.value
+    staff = next(s for s in sliders if s.description == "Staff")
+    staff.value = 30
+    assert "30 staff" in caption.value
+
+
+def test_scenario_grid_covers_every_combination():
+    grid = scenario_grid(
+        calls_per_hour=[200, 300, 400],
+        handle_seconds=[420, 480],
+        patience_seconds=[900],
+        staff=[24],
+    )
+    assert len(grid) == 6
+    assert set(zip(grid["calls_per_hour"], grid["handle_seconds"], strict=True)) == {
+        (c, h) for c in (200.0, 300.0, 400.0) for h in (420.0, 480.0)
+    }
+    row = grid[(grid["calls_per_hour"] == 400) & (grid["handle_seconds"] == 480)].iloc[0]
+    direct = queue_metrics(
+        calls_per_hour=400, handle_seconds=480, staff=24, patience_seconds=900, target_seconds=60
+    )
+    assert row["answered"] == pytest.approx(direct.answered)

@@ -1,0 +1,389 @@
+"""Low-level checks shared by :mod:`toolkit.validate` and :mod:`toolkit.data`.
+
+Reading a file safely (size limit, UTF-8 with an optional BOM), checking a CSV header against
+its Table Schema, running frictionless over the rows and turning each frictionless error into
+one :class:`~toolkit.errors.Problem` a course builder can act on, with "did you mean" for
+vocabulary values.
+
+frictionless is the maintained implementation of the Table Schema standard that ``data/``
+follows; it checks types, formats, constraints and foreign keys cell by cell, so none of that
+is hand-written here. It is imported inside functions to keep ``import toolkit`` fast.
+
+Examples
+--------
+>>> suggest("polce_response", ["police_response", "gp"])
+'police_response'
+>>> suggest("zzz", ["police_response", "gp"]) is None
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import Problem
+
+MAX_BYTES = 5 * 1024 * 1024
+"""Largest file the toolkit reads (5 MB): course files are small, and a huge file is a mistake."""
+
+VOCABULARIES = (
+    "agencies",
+    "contact_types",
+    "initiated_by",
+    "risk_tools",
+    "risk_levels",
+    "call_grades",
+    "outcomes",
+    "opportunity_types",
+)
+
+# What one value of each referenced table is called in a message.
+NOUNS = {
+    "agencies": ("agency", "agencies"),
+    "contact_types": ("contact type", "contact types"),
+    "initiated_by": ("initiated_by value", "initiated_by values"),
+    "risk_tools": ("risk tool", "risk tools"),
+    "risk_levels": ("risk level", "risk levels"),
+    "call_grades": ("call grade", "call grades"),
+    "outcomes": ("outcome", "outcomes"),
+    "opportunity_types": ("opportunity type", "opportunity types"),
+    "sources": ("source id", "source ids"),
+}
+
+TYPE_WORDS = {
+    "datetime": "a date and time",
+    "date": "a date",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "year": "a year",
+    "yearmonth": "a year and month",
+}
+FORMAT_HINTS = {"%Y-%m-%d %H:%M": "YYYY-MM-DD HH:MM", "default": "YYYY-MM-DD"}
+
+
+def display(path: Path) -> str:
+    """A path as a course builder would type it: relative to the current folder when inside it.
+
+    >>> display(Path.cwd() / "data" / "sources.csv")
+    'data/sources.csv'
+    """
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def suggest(
+    value: str, choices: Iterable[str], aliases: dict[str, str] | None = None
+) -> str | None:
+    """The closest valid choice to ``value`` (difflib: the standard library's fuzzy matcher)."""
+    choices = list(choices)
+    key = value.strip().lower().replace(" ", "_").replace("-", "_")
+    if key in choices:
+        return key
+    if aliases and key in aliases:
+        return aliases[key]
+    pool = {c.lower(): c for c in choices}
+    if aliases:
+        pool.update({k: v for k, v in aliases.items()})
+    match = difflib.get_close_matches(key, list(pool), n=1, cutoff=0.6)
+    return pool[match[0]] if match else None
+
+
+def quoted_list(values: Sequence[str], limit: int = 20, where: str | None = None) -> str:
+    """``a, b, c`` or, for long lists, a pointer to the file that holds them."""
+    if len(values) > limit and where:
+        return f"see {where}"
+    return ", ".join(values)
+
+
+@dataclass
+class TextFile:
+    """A file read for checking: its text, or the problem that stopped it being read."""
+
+    path: Path
+    text: str | None
+    problem: Problem | None
+
+
+def read_text(path: Path, shown: str | None = None) -> TextFile:
+    """Read ``path`` as UTF-8 (a BOM is tolerated), refusing big files and other encodings."""
+    shown = shown or display(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return TextFile(path, None, Problem(shown, "is missing"))
+    if size > MAX_BYTES:
+        return TextFile(
+            path,
+            None,
+            Problem(shown, f"is {size / 1024 / 1024:.1f} MB; the limit is 5 MB per file"),
+        )
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return TextFile(
+            path,
+            None,
+            Problem(shown, "is UTF-16 text; save it as UTF-8 (in Excel: Save As, CSV UTF-8)"),
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        byte = raw[exc.start : exc.start + 1].hex()
+        return TextFile(
+            path,
+            None,
+            Problem(
+                shown,
+                f"is not UTF-8 text (byte 0x{byte} on line {line}); save it as UTF-8 "
+                "(in Excel: Save As, CSV UTF-8)",
+            ),
+        )
+    if "\x00" in text:
+        return TextFile(path, None, Problem(shown, "holds NUL bytes: is it really a text file?"))
+    return TextFile(path, text, None)
+
+
+def load_json(path: Path) -> dict[str, Any]:
+    """A JSON file from ``data/`` (schemas, the package descriptor)."""
+    with open(path, encoding="utf-8-sig") as handle:
+        return json.load(handle)
+
+
+def rows_of(text: str) -> list[dict[str, str]]:
+    """CSV text as a list of dicts (header row as keys), for cross-file checks."""
+    reader = csv.DictReader(io.StringIO(text))
+    return [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
+
+
+def check_header(text: str, schema: dict[str, Any], shown: str, what: str) -> list[Problem]:
+    """Required columns present, no unknown or repeated columns, commas as separators."""
+    first = next(csv.reader(io.StringIO(text)), None)
+    fields = [f["name"] for f in schema["fields"]]
+    required = [f["name"] for f in schema["fields"] if f.get("constraints", {}).get("required")]
+    if not first or not any(cell.strip() for cell in first):
+        return [Problem(shown, f"is empty (expected a header row: {', '.join(required)})")]
+    header = [cell.strip() for cell in first]
+    if len(header) == 1 and ";" in header[0]:
+        return [
+            Problem(
+                shown,
+                "uses ; between columns; save it with commas (in Excel: Save As, CSV UTF-8)",
+            )
+        ]
+    problems = []
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            problems.append(Problem(shown, "appears more than once in the header", column=name))
+        seen.add(name)
+        if name and name not in fields:
+            near = suggest(name, fields)
+            hint = f'; did you mean "{near}"?' if near else ""
+            problems.append(
+                Problem(
+                    shown,
+                    f"is not a column of {what}{hint} Columns: {', '.join(fields)}",
+                    column=name,
+                )
+            )
+    for name in required:
+        if name not in seen:
+            problems.append(
+                Problem(shown, f"is missing (a required column of {what})", column=name)
+            )
+    return problems
+
+
+class Lookup:
+    """Valid ids of one referenced table, with aliases (names, short names) for suggestions."""
+
+    def __init__(self, table: str, rows: list[dict[str, str]], key: str, where: str):
+        self.table = table
+        self.rows = {r[key]: r for r in rows if r.get(key)}
+        self.ids = list(self.rows)
+        self.where = where
+        self.aliases: dict[str, str] = {}
+        for rid, row in self.rows.items():
+            for col in ("name", "short_name"):
+                if row.get(col):
+                    self.aliases[row[col].strip().lower().replace(" ", "_")] = rid
+
+    def unknown(self, value: str) -> str:
+        """The message for a value that is not in this table."""
+        singular, plural = NOUNS.get(self.table, (self.table, self.table))
+        near = suggest(value, self.ids, self.aliases)
+        hint = f'; did you mean "{near}"?' if near else ""
+        known = quoted_list(self.ids, where=self.where)
+        return f'"{value}" is not a known {singular}{hint} Known {plural}: {known}'
+
+
+def _cell_message(error: Any, field: dict[str, Any]) -> str:
+    cell = str(error.cell)
+    note = error.note or ""
+    if error.type == "type-error":
+        word = TYPE_WORDS.get(field.get("type", ""), field.get("type", "a value"))
+        hint = (
+            FORMAT_HINTS.get(field.get("format", "default"))
+            if field.get("type")
+            in (
+                "date",
+                "datetime",
+            )
+            else None
+        )
+        if field.get("type") == "datetime":
+            word = "a date"
+        if field.get("type") == "boolean":
+            hint = "true, false, yes or no"
+        return f'"{cell}" is not {word}' + (f" (expected {hint})" if hint else "")
+    cons = field.get("constraints", {})
+    found = re.search(r'constraint "(\w+)"', note)
+    rule = found.group(1) if found else ""
+    if rule == "required":
+        return "is empty (a value is required)"
+    if rule == "maximum":
+        return f'"{cell}" is more than the maximum {cons.get("maximum")}'
+    if rule == "minimum":
+        return f'"{cell}" is less than the minimum {cons.get("minimum")}'
+    if rule == "maxLength":
+        return f"is {len(cell)} characters long; the limit is {cons.get('maxLength')}"
+    if rule == "minLength":
+        return f"is too short ({len(cell)} characters; at least {cons.get('minLength')} expected)"
+    if rule == "enum":
+        allowed = [str(v) for v in cons.get("enum", [])]
+        near = suggest(cell, allowed)
+        hint = f'; did you mean "{near}"?' if near else ""
+        return f'"{cell}" is not one of the allowed values{hint} Allowed: {", ".join(allowed)}'
+    if rule == "pattern":
+        return f'"{cell}" does not have the expected form ({field.get("description", "")})'
+    return f'"{cell}": {note}'
+
+
+def translate(
+    errors: Iterable[Any],
+    schema: dict[str, Any],
+    shown: str,
+    lookups: dict[str, Lookup],
+) -> list[Problem]:
+    """frictionless errors as Problems: one per problem, rows counted from 1 under the header."""
+    fields = {f["name"]: f for f in schema["fields"]}
+    problems: list[Problem] = []
+    short_rows: set[int] = set()
+    for error in errors:
+        row = getattr(error, "row_number", None)
+        row = row - 1 if row else None
+        kind = error.type
+        name = getattr(error, "field_name", None)
+        if kind in ("type-error", "constraint-error"):
+            problems.append(Problem(shown, _cell_message(error, fields[name]), row, name))
+        elif kind == "unique-error":
+            earlier = re.search(r"position (\d+)", error.note or "")
+            also = f" (also in row {int(earlier.group(1)) - 1})" if earlier else ""
+            problems.append(
+                Problem(
+                    shown,
+                    f'"{error.cell}" is used more than once{also}; each value must be unique',
+                    row,
+                    name,
+                )
+            )
+        elif kind == "foreign-key":
+            for fname, value in zip(error.field_names, error.field_cells, strict=False):
+                lookup = lookups.get(error.reference_name)
+                message = lookup.unknown(str(value)) if lookup else f'"{value}" is not known'
+                problems.append(Problem(shown, message, row, fname))
+        elif kind == "blank-row":
+            problems.append(Problem(shown, "is blank (delete the empty row)", row))
+        elif kind == "extra-cell":
+            problems.append(
+                Problem(shown, f'has more cells than the header (extra value "{error.cell}")', row)
+            )
+        elif kind == "missing-cell":
+            if row not in short_rows:
+                short_rows.add(row or 0)
+                problems.append(
+                    Problem(
+                        shown,
+                        f"has fewer cells than the header ({len(error.cells)} of "
+                        f"{len(fields)} expected columns; a comma may be missing)",
+                        row,
+                    )
+                )
+        elif kind in ("primary-key", "duplicate-row"):
+            problems.append(
+                Problem(shown, "repeats an earlier row's key; keys must be unique", row)
+            )
+        elif kind in (
+            "missing-label",
+            "extra-label",
+            "incorrect-label",
+            "duplicate-label",
+            "blank-label",
+        ):
+            continue  # the header is checked before frictionless runs (check_header)
+        else:
+            problems.append(Problem(shown, error.message, row, name or None))
+    return problems
+
+
+def frictionless_problems(
+    path: Path,
+    schema: dict[str, Any],
+    references: dict[str, tuple[Path, dict[str, Any]]],
+    lookups: dict[str, Lookup],
+    shown: str,
+) -> list[Problem]:
+    """Validate one CSV against its schema, foreign keys resolved against ``references``.
+
+    ``references`` maps a resource name (``agencies``, ``sources``) to its CSV and schema.
+    """
+    from frictionless import Dialect, Package, Resource, Schema, formats
+
+    dialect = Dialect(header_rows=[1], controls=[formats.CsvControl(delimiter=",")])
+    resources = [
+        Resource(
+            path=ref.name,
+            basepath=str(ref.parent),
+            name=name,
+            schema=Schema.from_descriptor(ref_schema),
+            encoding="utf-8-sig",
+        )
+        for name, (ref, ref_schema) in references.items()
+    ]
+    target = Resource(
+        path=path.name,
+        basepath=str(path.parent),
+        name="target",
+        schema=Schema.from_descriptor(schema),
+        dialect=dialect,
+        encoding="utf-8-sig",
+    )
+    Package(resources=[*resources, target])
+    report = target.validate(limit_errors=500)
+    errors = [e for task in report.tasks for e in task.errors]
+    return translate(errors, schema, shown, lookups)
+
+
+def mtime_key(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    """A cache key that changes when any of ``paths`` is edited, created or deleted."""
+    key = []
+    for p in paths:
+        try:
+            st = os.stat(p)
+            key.append((str(p), st.st_mtime_ns, st.st_size))
+        except FileNotFoundError:
+            key.append((str(p), -1, -1))
+    return tuple(key)

@@ -1,0 +1,477 @@
+"""The widgets behind ``toolkit.begin`` and ``toolkit.exercises.show``: thin, no logic of their own.
+
+Every decision (is this right, what feedback, what is saved) is made by the pure functions in
+:mod:`toolkit.exercises` and :mod:`toolkit.answers`; these classes only build ipywidgets 8
+controls, call those functions from their callbacks and show the result. Tests drive them
+from Python with :meth:`ExerciseWidget.answer`, :meth:`ExerciseWidget.check` and
+:meth:`ExerciseWidget.show_hint`, exactly as a click would.
+
+Accessibility: every control has a visible label (``description``, ipywidgets#2650), every
+action is a real button reachable with Tab and pressed with Enter or Space, ordering uses a
+list box (arrow keys) with Move up / Move down buttons instead of drag and drop, and feedback
+says right or not in words and an icon, never colour alone, in a ``role="status"`` region.
+"""
+
+from __future__ import annotations
+
+import html
+import weakref
+from typing import Any
+
+import ipywidgets as widgets
+from IPython.display import HTML, display
+
+from toolkit import answers
+from toolkit.errors import AnswerStoreError, ToolkitError
+from toolkit.exercises import (
+    Exercise,
+    Result,
+    display_order,
+    feedback_html,
+    is_trainer_mode,
+    mark,
+    markdown_html,
+    normalise_response,
+    parse_number,
+    render_text,
+    trainer_html,
+)
+
+_live: weakref.WeakSet[ExerciseWidget] = weakref.WeakSet()
+_WIDE = {"description_width": "initial"}
+
+
+def move_item(order: list[str], index: int, delta: int) -> list[str]:
+    """``order`` with the item at ``index`` moved by ``delta`` places (clamped at the ends).
+
+    Examples
+    --------
+    >>> move_item(["a", "b", "c"], 2, -1)
+    ['a', 'c', 'b']
+    >>> move_item(["a", "b", "c"], 0, -1)
+    ['a', 'b', 'c']
+    >>> move_item(["a", "b"], 5, 1)
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: cannot move item 5: expected a position from 0 to 1
+    """
+    if not 0 <= index < len(order):
+        raise ToolkitError(
+            f"cannot move item {index}: expected a position from 0 to {len(order) - 1}"
+        )
+    target = min(max(index + delta, 0), len(order) - 1)
+    new = list(order)
+    new.insert(target, new.pop(index))
+    return new
+
+
+def _hide(widget: widgets.Widget, hidden: bool) -> None:
+    widget.layout.display = "none" if hidden else None
+
+
+class ExerciseWidget(widgets.VBox):
+    """One exercise on screen, saving to ``store`` on every change.
+
+    Parameters
+    ----------
+    exercise
+        The definition (see :func:`toolkit.exercises.find`).
+    store
+        The learner's answer store; the answer is kept under ``exercise.id``.
+    """
+
+    def __init__(self, exercise: Exercise, store: answers.AnswerStore) -> None:
+        super().__init__()
+        self.exercise = exercise
+        self.store = store
+        self._quiet = False
+        self._order: list[str] = display_order(exercise) if exercise.type == "ordering" else []
+        kind = exercise.type
+        self.add_class("everycall-exercise")
+        self.add_class("everycall-" + kind.replace("_", "-"))
+        self.prompt = widgets.HTML(markdown_html(exercise.prompt)).add_class("everycall-prompt")
+        self.control = self._build_control()
+        self.control.add_class("everycall-control")
+        label = {"free_text": "Submit", "confidence": "Save"}.get(kind, "Check")
+        self.check_button = widgets.Button(
+            description=label,
+            tooltip=f"{label} your answer",
+            button_style="primary",
+        ).add_class("everycall-check")
+        self.check_button.on_click(lambda _b: self.check())
+        _hide(self.check_button, kind == "confidence")  # choosing a point is the answer
+        self.hint_button = widgets.Button(
+            description="Show hint", tooltip="Show a hint for this question"
+        ).add_class("everycall-hint-button")
+        self.hint_button.on_click(lambda _b: self.show_hint(not self.hint.value))
+        _hide(self.hint_button, not exercise.hint)
+        self.hint = widgets.HTML("").add_class("everycall-hint")
+        self.feedback = widgets.HTML("").add_class("everycall-feedback")
+        self.attempts = widgets.HTML("").add_class("everycall-attempts")
+        self.save_error = widgets.HTML("").add_class("everycall-save-error")
+        self.trainer = widgets.HTML("").add_class("everycall-trainer")
+        buttons = widgets.HBox([self.check_button, self.hint_button, self.attempts])
+        self.children = [
+            self.prompt,
+            self.control,
+            buttons,
+            self.hint,
+            self.feedback,
+            self.save_error,
+            self.trainer,
+        ]
+        self.refresh_trainer()
+        self.restore()
+        _live.add(self)
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _build_control(self) -> widgets.Widget:
+        ex = self.exercise
+        if ex.type == "single_choice":
+            self._radio = widgets.RadioButtons(
+                options=[o.text for o in ex.options], value=None, description="Your answer:",
+                style=_WIDE, layout=widgets.Layout(width="auto"),
+            )
+            self._radio.observe(self._changed, names="value")
+            return self._radio
+        if ex.type == "multiple_choice":
+            self._boxes = [
+                widgets.Checkbox(value=False, description=o.text, indent=False,
+                                 layout=widgets.Layout(width="auto"))
+                for o in ex.options
+            ]
+            for box in self._boxes:
+                box.observe(self._changed, names="value")
+            label = widgets.Label("Your answer (choose all that apply):")
+            return widgets.VBox([label, *self._boxes])
+        if ex.type == "numeric":
+            unit = f" ({ex.unit})" if ex.unit else ""
+            self._number = widgets.Text(
+                value="", placeholder="a number", description=f"Your answer{unit}:",
+                continuous_update=False, style=_WIDE,
+            )
+            self._number.observe(self._changed, names="value")
+            return self._number
+        if ex.type == "free_text":
+            self._text = widgets.Textarea(
+                value="", placeholder="Write your answer here. It is saved as you type.",
+                description="Your answer:", rows=5, continuous_update=True, style=_WIDE,
+                layout=widgets.Layout(width="95%"),
+            )
+            self._text.observe(self._changed, names="value")
+            return self._text
+        if ex.type == "ordering":
+            self._select = widgets.Select(
+                options=self._labels(), rows=len(ex.items), description="Order:",
+                style=_WIDE, layout=widgets.Layout(width="auto"),
+            )
+            up = widgets.Button(description="Move up", tooltip="Move the chosen item up")
+            down = widgets.Button(description="Move down", tooltip="Move the chosen item down")
+            up.on_click(lambda _b: self.move(self._selected(), -1))
+            down.on_click(lambda _b: self.move(self._selected(), +1))
+            up.add_class("everycall-move-up")
+            down.add_class("everycall-move-down")
+            return widgets.HBox([self._select, widgets.VBox([up, down])])
+        self._scale = widgets.ToggleButtons(
+            options=list(ex.scale), value=None, description="Your answer:", style=_WIDE,
+        )
+        self._scale.observe(self._changed, names="value")
+        return self._scale
+
+    def _labels(self) -> list[tuple[str, str]]:
+        return [(f"{i + 1}. {item}", item) for i, item in enumerate(self._order)]
+
+    def _selected(self) -> int:
+        value = self._select.value
+        return self._order.index(value) if value in self._order else 0
+
+    # -- the learner's response ---------------------------------------------------------------
+
+    @property
+    def response(self) -> Any:
+        """What the control currently shows, in raw form (before normalising)."""
+        kind = self.exercise.type
+        if kind == "single_choice":
+            return self._radio.value
+        if kind == "multiple_choice":
+            return [b.description for b in self._boxes if b.value]
+        if kind == "numeric":
+            return self._number.value
+        if kind == "free_text":
+            return self._text.value
+        if kind == "ordering":
+            return list(self._order)
+        return self._scale.value
+
+    def _show(self, value: Any) -> None:
+        """Put ``value`` (normalised, or None for blank) into the control without saving."""
+        self._quiet = True
+        try:
+            kind = self.exercise.type
+            if kind == "single_choice":
+                self._radio.value = value
+            elif kind == "multiple_choice":
+                for box in self._boxes:
+                    box.value = bool(value) and box.description in value
+            elif kind == "numeric":
+                self._number.value = "" if value is None else f"{value:g}"
+            elif kind == "free_text":
+                self._text.value = value or ""
+            elif kind == "ordering":
+                self._order = list(value) if value else display_order(self.exercise)
+                self._select.options = self._labels()
+            else:
+                self._scale.value = value
+        finally:
+            self._quiet = False
+
+    def answer(self, response: Any) -> None:
+        """Set the control to ``response`` as if the learner had chosen or typed it (saved)."""
+        value = normalise_response(self.exercise, response)
+        self._show(value)
+        if self.exercise.type == "numeric" and response is not None:
+            self._number.value = str(response)  # keep what was typed, then save it
+        self._save_change()
+
+    def move(self, index: int, delta: int) -> None:
+        """Move the ordering item at ``index`` by ``delta`` places (the Move buttons)."""
+        item = self._order[index]
+        self._quiet = True
+        try:
+            self._order = move_item(self._order, index, delta)
+            self._select.options = self._labels()
+            self._select.value = item
+        finally:
+            self._quiet = False
+        self._save_change()
+
+    # -- callbacks ----------------------------------------------------------------------------
+
+    def _changed(self, _change: dict[str, Any]) -> None:
+        if not self._quiet:
+            self._save_change()
+
+    def _save(self, value: Any, **kwargs: Any) -> bool:
+        try:
+            self.store.set(self.exercise.id, value, **kwargs)
+        except AnswerStoreError as exc:
+            self.save_error.value = (
+                '<div role="alert" style="color:#b00020"><strong>Not saved.</strong> '
+                f"{html.escape(str(exc))}</div>"
+            )
+            return False
+        self.save_error.value = ""
+        return True
+
+    def _save_change(self) -> None:
+        if self.exercise.type == "confidence":
+            self.check()
+            return
+        raw = self.response
+        if self.exercise.type == "numeric" and str(raw).strip() and parse_number(raw) is None:
+            self.feedback.value = feedback_html(
+                self.exercise, Result(None, "Type a number, such as 12.", answered=False)
+            )
+            return
+        value = normalise_response(self.exercise, raw)
+        if self._save(value):
+            entry = self.store.entry(self.exercise.id) or {}
+            if entry.get("attempts") and self.exercise.type != "free_text":
+                self.feedback.value = feedback_html(
+                    self.exercise,
+                    Result(None, "Press Check to see feedback on your new answer.",
+                           answered=False),
+                )
+
+    def check(self) -> Result:
+        """Mark the current response, save it as an attempt and show the feedback."""
+        raw = self.response
+        if self.exercise.type == "numeric" and str(raw).strip() and parse_number(raw) is None:
+            result = Result(None, "Type a number, such as 12.", answered=False)
+        else:
+            result = mark(self.exercise, raw)
+        if result.answered:
+            value = normalise_response(self.exercise, raw)
+            self._save(value, attempt=True, correct=result.correct)
+        self.feedback.value = feedback_html(self.exercise, result)
+        self._show_attempts()
+        return result
+
+    def show_hint(self, visible: bool = True) -> None:
+        """Show (or hide) the hint, as the Show hint button does."""
+        self.hint.value = markdown_html(self.exercise.hint) if visible else ""
+        self.hint_button.description = "Hide hint" if visible else "Show hint"
+
+    def _show_attempts(self) -> None:
+        entry = self.store.entry(self.exercise.id) or {}
+        n = int(entry.get("attempts", 0))
+        if self.exercise.type == "confidence" or not n:
+            self.attempts.value = ""
+        elif self.exercise.type == "free_text":
+            self.attempts.value = "<span>Submitted</span>"
+        else:
+            self.attempts.value = f"<span>Attempts: {n}</span>"
+
+    def restore(self) -> None:
+        """Show the saved answer and, if it was checked, its feedback (the cell re-ran)."""
+        self.feedback.value = ""
+        self.show_hint(False)
+        entry = self.store.entry(self.exercise.id)
+        value = None
+        if entry is not None:
+            try:
+                value = normalise_response(self.exercise, entry.get("value"))
+            except ToolkitError:
+                self.feedback.value = feedback_html(self.exercise, Result(
+                    None, "This question has changed since you answered it, so your saved "
+                    "answer no longer fits. Please answer again.", answered=False))
+                entry = None
+        self._show(value)
+        if entry is not None and entry.get("attempts") and value is not None:
+            if entry.get("checked", True):
+                self.feedback.value = feedback_html(self.exercise, mark(self.exercise, value))
+            else:
+                self.feedback.value = feedback_html(self.exercise, Result(
+                    None, "Press Check to see feedback on your new answer.", answered=False))
+        self._show_attempts()
+
+    def refresh_trainer(self) -> None:
+        """Show the trainer view when trainer mode is on, hide it when off."""
+        on = is_trainer_mode()
+        self.trainer.value = trainer_html(self.exercise) if on else ""
+        _hide(self.trainer, not on)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        data = super()._repr_mimebundle_(**kwargs)
+        if data is None:
+            return None
+        data["text/plain"] = render_text(self.exercise)  # student-safe: no answers
+        return data, {"everycall": {"exercise": self.exercise.id}}
+
+
+def refresh_trainer_views() -> None:
+    """Update every exercise on screen after trainer mode changed."""
+    for live in list(_live):
+        live.refresh_trainer()
+
+
+# --------------------------------------------------------------------------------------------
+# toolkit.begin()
+
+
+def _home(path: Any) -> str:
+    from pathlib import Path
+
+    text = str(path)
+    home = str(Path.home())
+    return "~" + text[len(home):] if text.startswith(home + "/") else text
+
+
+def status_text(store: answers.AnswerStore) -> str:
+    """The one-line status ``toolkit.begin`` shows.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> s = answers.AnswerStore(pathlib.Path(tempfile.mkdtemp()) / "00-start-here.json",
+    ...                         notebook="00-start-here", learner="Sam")
+    >>> status_text(s).startswith("Answering as Sam. Answers are saved to ")
+    True
+    """
+    mode = "on" if is_trainer_mode() else "off"
+    where = _home(store.path.parent) + "/"
+    if store.learner:
+        return f"Answering as {store.learner}. Answers are saved to {where}; trainer mode {mode}."
+    return (
+        f"Answers are saved to {where} until you give your name below; trainer mode {mode}."
+    )
+
+
+def _status_html(store: answers.AnswerStore) -> HTML:
+    return HTML(
+        '<div class="everycall-status" style="font-size:0.9em;color:#37474f">'
+        f"{html.escape(status_text(store))}</div>"
+    )
+
+
+class NamePrompt(widgets.VBox):
+    """Asks the learner's display name once (remembered on this machine)."""
+
+    def __init__(self, on_saved: Any, *, current: str | None = None) -> None:
+        super().__init__()
+        self.add_class("everycall-name")
+        self._on_saved = on_saved
+        self.name = widgets.Text(
+            placeholder="the name your trainer knows you by",
+            description="Your name:", style=_WIDE, continuous_update=False,
+        )
+        self.save_button = widgets.Button(
+            description="Save my name", button_style="primary",
+            tooltip="Keep your answers under this name",
+        ).add_class("everycall-name-save")
+        self.save_button.on_click(lambda _b: self.save())
+        self.message = widgets.HTML("")
+        self.change_button = widgets.Button(
+            description=f"Not {current}? Change name" if current else "Change name",
+            tooltip="Answer under a different name on this computer",
+        ).add_class("everycall-name-change")
+        self.change_button.on_click(lambda _b: self._ask())
+        self.form = widgets.HBox([self.name, self.save_button])
+        if current:
+            self.children = [self.change_button]
+        else:
+            self._ask()
+
+    def _ask(self) -> None:
+        self.message.value = (
+            "<span>Your name keeps your answers separate from anyone else using this computer, "
+            "and lets your trainer see whose answers are whose.</span>"
+        )
+        self.children = [self.message, self.form]
+
+    def save(self, name: str | None = None) -> None:
+        """Save ``name`` (or what was typed) as this learner's name."""
+        typed = self.name.value if name is None else name
+        try:
+            store = answers.set_learner(typed)
+        except ToolkitError as exc:
+            self.message.value = f'<span role="alert">{html.escape(str(exc))}</span>'
+            return
+        self._on_saved(store)
+        self.change_button.description = f"Not {store.learner}? Change name"
+        self.message.value = (
+            f"<span>Thank you, {html.escape(store.learner or '')}. Your answers are kept "
+            "under your name.</span>"
+        )
+        self.children = [self.message, self.change_button]
+
+
+def begin(notebook: str, *, learner: str | None = None) -> None:
+    """Bind the answer store for ``notebook``, ask the learner's name once, show the status."""
+    store = answers.bind(notebook, learner)
+    from IPython import get_ipython
+
+    if get_ipython() is None:  # a plain Python script: no widgets, just say where answers go
+        for line in [status_text(store), *store.notices]:
+            print(line)
+        return None
+    handle = display(_status_html(store), display_id=True,
+                     metadata={"everycall": {"status": True}})
+    for notice in store.notices:
+        display(HTML(f'<div role="alert" class="everycall-notice">{html.escape(notice)}</div>'),
+                metadata={"everycall": {"status": True}})
+    source = answers.learner_source()
+    if source not in ("none", "profile"):
+        return None  # the name came from the call or EVERYCALL_LEARNER: nothing to ask
+
+    def saved(new_store: answers.AnswerStore) -> None:
+        for live in list(_live):
+            if live.store is not new_store and live.store.notebook == new_store.notebook:
+                live.store = new_store
+                live.restore()
+        if handle is not None:
+            handle.update(_status_html(new_store))
+
+    display(NamePrompt(saved, current=store.learner), metadata={"everycall": {"status": True}})
+    return None

@@ -1,0 +1,301 @@
+"""Checks every handout build runs, and fails on: leaks, external requests, accessibility.
+
+* :func:`leak_scan` searches a student file (HTML, PDF text, notebook JSON) for every
+  solution, model answer, feedback text, trainer note and reviewer annotation. Texts are
+  compared after folding case, accents and punctuation away, sentence by sentence, so markup,
+  code highlighting, line wrapping and JSON escaping cannot hide a leak.
+* :func:`offline_scan` lists every ``src``/``href`` of scripts, styles, images, frames and
+  media, and every CSS ``url()``/``@import``, that is not embedded (``data:``) or in-page
+  (``#``): a handout must open on a machine with no network.
+* :func:`axe_problems` turns axe-core results (run in Chromium by the handouts build, from the
+  copy vendored in ``toolkit/vendor/axe-core``) into problems: any serious or critical
+  finding fails the build.
+
+Examples
+--------
+>>> secrets = ["The officer should have completed a DASH risk assessment at the scene."]
+>>> page = "<p>The officer <em>should</em> have completed a DASH risk\\nassessment at the scene."
+>>> print(leak_scan(page, secrets, file="student/01.html")[0])
+student/01.html: contains text that only the trainer edition may hold: "The officer should \
+have completed a DASH risk assessment at the scene."
+>>> leak_scan("<p>Nothing to see.</p>", secrets, file="student/01.html")
+[]
+>>> cdn = '<script src="https://cdn.example.org/x.js"></script>'
+>>> print(offline_scan(cdn, file="a.html")[0])
+a.html: loads "https://cdn.example.org/x.js" (script src); a handout must work offline
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import Problem
+
+__all__ = [
+    "AXE_VERSION",
+    "Needle",
+    "axe_problems",
+    "axe_script",
+    "leak_scan",
+    "needles",
+    "normalise",
+    "offline_scan",
+    "pdf_text",
+]
+
+AXE_VERSION = "4.14.1"
+#: axe-core impacts that fail a build.
+FAILING_IMPACTS = ("serious", "critical")
+
+# A needle shorter than this cannot be told apart from ordinary course prose.
+MIN_WORDS = 5
+MIN_WORDS_WHOLE = 3
+MIN_CHARS = 12
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
+_MARKDOWN_LEAD = re.compile(r"^\s*(?:[-*+>#]+|\d+[.)])\s+")
+_JSON_UNICODE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def normalise(text: str) -> str:
+    """Fold text to lower-case words separated by single spaces.
+
+    Examples
+    --------
+    >>> normalise("It’s **vital**: call 999 — now!")
+    'it s vital call 999 now'
+    >>> normalise("")
+    ''
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return _NON_WORD.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class Needle:
+    """One searchable piece of a secret: ``text`` (normalised) and the secret it came from."""
+
+    text: str
+    secret: str
+
+
+def needles(secrets: Iterable[str]) -> list[Needle]:
+    """Split secrets into searchable pieces (whole short secrets, and each long sentence).
+
+    Examples
+    --------
+    >>> [n.text for n in needles(["Correct.", "assert answer == 42",
+    ...                           "- First, check the call log for earlier contacts today."])]
+    ['first check the call log for earlier contacts today', 'assert answer 42']
+    >>> needles([])
+    []
+    """
+    found: dict[str, Needle] = {}
+    for secret in secrets:
+        if not isinstance(secret, str) or not secret.strip():
+            continue
+        whole = normalise(_MARKDOWN_LEAD.sub("", secret))
+        if len(whole.split()) >= MIN_WORDS_WHOLE and len(whole) >= MIN_CHARS:
+            found.setdefault(whole, Needle(whole, secret))
+        for piece in _SENTENCE.split(secret):
+            text = normalise(_MARKDOWN_LEAD.sub("", piece))
+            if len(text.split()) >= MIN_WORDS and len(text) >= MIN_CHARS:
+                found.setdefault(text, Needle(text, secret))
+    return sorted(found.values(), key=lambda n: (-len(n.text), n.text))
+
+
+def _haystacks(document: str) -> list[str]:
+    """Normalised views of a document: its visible text, and every byte (attributes, JSON)."""
+    decoded = _JSON_UNICODE.sub(lambda m: chr(int(m.group(1), 16)), document)
+    decoded = decoded.replace("\\n", "\n").replace('\\"', '"').replace("\\/", "/")
+    decoded = html.unescape(decoded)
+    visible = _TAG.sub(" ", decoded)
+    return [f" {normalise(visible)} ", f" {normalise(decoded)} "]
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def leak_scan(document: str, secrets: Iterable[str] | list[Needle], *, file: str) -> list[Problem]:
+    """Problems for each secret found in ``document`` (HTML, text or JSON), one per secret.
+
+    ``secrets`` may be raw texts or needles from :func:`needles` (faster when one set of
+    secrets is searched in many files).
+    """
+    items = list(secrets)
+    pins = items if items and isinstance(items[0], Needle) else needles(items)  # type: ignore[arg-type]
+    hay = _haystacks(document)
+    reported: set[str] = set()
+    problems = []
+    for pin in pins:
+        if pin.secret in reported:
+            continue
+        if any(f" {pin.text} " in h for h in hay):
+            reported.add(pin.secret)
+            problems.append(
+                Problem(
+                    file,
+                    f'contains text that only the trainer edition may hold: "{_short(pin.secret)}"',
+                )
+            )
+    return problems
+
+
+def pdf_text(path: Path) -> str:
+    """The text of every page of a PDF (pypdf: maintained, pure Python, already a dependency)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+# --- offline ---------------------------------------------------------------------------
+
+_RESOURCE_ATTRS = {
+    "script": ("src",),
+    "link": ("href",),
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "input": ("src",),
+    "image": ("href", "xlink:href"),
+    "use": ("href", "xlink:href"),
+}
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.IGNORECASE)
+
+
+def _is_local(url: str) -> bool:
+    url = url.strip()
+    return url == "" or url.startswith(("data:", "#", "about:blank", "blob:"))
+
+
+class _ResourceParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = _RESOURCE_ATTRS.get(tag, ())
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in names:
+                urls = [u.split()[0] for u in value.split(",") if u.strip()]
+                urls = urls if name == "srcset" else [value]
+                self.found.extend((u, f"{tag} {name}") for u in urls if not _is_local(u))
+            elif name == "style":
+                self._css(value, f"{tag} style")
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self._css(data, "style")
+
+    def _css(self, css: str, where: str) -> None:
+        for match in _CSS_URL.finditer(css):
+            url = match.group(1) or match.group(2)
+            if not _is_local(url):
+                self.found.append((url, f"CSS {where}"))
+
+
+def offline_scan(document: str, *, file: str) -> list[Problem]:
+    """Problems for each resource the page would fetch from anywhere but itself.
+
+    Links a reader may follow (``<a href>``, such as the sources list) are not requests and
+    are allowed.
+
+    Examples
+    --------
+    >>> offline_scan('<a href="https://www.gov.uk/">GOV.UK</a><img src="data:image/png;base64,AA">',
+    ...              file="a.html")
+    []
+    >>> [p.message for p in offline_scan("<style>@import 'https://fonts.example/x.css';</style>",
+    ...                                  file="a.html")]
+    ['loads "https://fonts.example/x.css" (CSS style); a handout must work offline']
+    """
+    parser = _ResourceParser()
+    parser.feed(document)
+    parser.close()
+    seen: set[tuple[str, str]] = set()
+    problems = []
+    for url, where in parser.found:
+        if (url, where) in seen:
+            continue
+        seen.add((url, where))
+        problems.append(
+            Problem(file, f'loads "{_short(url)}" ({where}); a handout must work offline')
+        )
+    return problems
+
+
+# --- accessibility -----------------------------------------------------------------------
+
+
+def axe_script() -> Path:
+    """The vendored axe-core (``axe.min.js``); see ``toolkit/vendor/axe-core/README.md``."""
+    return Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+#: Runs axe-core in the page and returns its violations in a compact, JSON-safe form.
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
+    count: v.nodes.length,
+  }));
+}"""
+
+
+def axe_problems(violations: list[dict[str, Any]], *, file: str) -> list[Problem]:
+    """Problems for axe-core violations; serious and critical ones are errors.
+
+    Examples
+    --------
+    >>> v = [{"id": "image-alt", "impact": "critical", "help": "Images must have alternative text",
+    ...       "nodes": ["img"], "count": 1},
+    ...      {"id": "region", "impact": "moderate", "help": "Content in landmarks", "nodes": [],
+    ...       "count": 2}]
+    >>> for p in axe_problems(v, file="a.html"):
+    ...     print(p)
+    a.html: axe image-alt (critical): Images must have alternative text; 1 element(s), e.g. img
+    warning: a.html: axe region (moderate): Content in landmarks; 2 element(s)
+    >>> axe_problems([], file="a.html")
+    []
+    """
+    problems = []
+    for v in violations:
+        impact = v.get("impact") or "minor"
+        where = f", e.g. {'; '.join(v['nodes'])}" if v.get("nodes") else ""
+        problems.append(
+            Problem(
+                file,
+                f"axe {v.get('id')} ({impact}): {v.get('help')}; "
+                f"{v.get('count', len(v.get('nodes', [])))} element(s){where}",
+                level="error" if impact in FAILING_IMPACTS else "warning",
+            )
+        )
+    return problems

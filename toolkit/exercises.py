@@ -1,0 +1,717 @@
+"""Exercises: questions defined as data, marked by pure functions, shown as small widgets.
+
+A notebook shows an exercise by its id; the question, options, answer and feedback live in
+``data/exercises/<notebook>.yaml`` (format: ``data/exercises/schema.json``), never in a cell::
+
+    toolkit.exercises.show("00-step-away")
+
+Six types: ``single_choice``, ``multiple_choice``, ``numeric`` (with a tolerance),
+``free_text`` (a reflection, not marked; a model answer is shown after submitting),
+``ordering`` and ``confidence``. The logic is in pure functions that tests drive directly:
+
+- :func:`mark` turns a response into a :class:`Result` (correct or not, and the feedback);
+- :func:`render_printed` gives the printed form for the student or trainer handout;
+- :func:`secret_texts` lists what a student handout must never contain;
+- :func:`validate_definitions` checks every YAML file and returns its problems.
+
+Widgets (:func:`show`, :func:`widget`, and the inline helpers such as :func:`single_choice`)
+are thin: they call :func:`mark` and save through the learner's answer store
+(:mod:`toolkit.answers`) on every change, and restore the saved answer and its feedback when
+the cell runs again. Their CSS classes, for styling and browser tests: ``everycall-exercise``
+(the whole exercise, plus ``everycall-<type>``), ``everycall-prompt``, ``everycall-control``,
+``everycall-check``, ``everycall-hint-button``, ``everycall-hint``, ``everycall-feedback``,
+``everycall-attempts``, ``everycall-trainer``, ``everycall-save-error``.
+
+Hints are not treated as secret: learners may reveal them in the live notebook. The printed
+student edition leaves them out all the same, and ``secret_texts(include_hints=True)`` adds
+them when a scan should check that.
+
+Examples
+--------
+>>> ex = find("00-step-away")
+>>> ex.type
+'single_choice'
+>>> mark(ex, ex.correct_options[0].text).correct
+True
+>>> find("00-step-awya")
+Traceback (most recent call last):
+...
+toolkit.errors.ToolkitError: no exercise has the id "00-step-awya"; did you mean \
+"00-step-away"? Exercises are defined in data/exercises/*.yaml
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import html
+import os
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from toolkit._exercise_data import (
+    MIN_SECRET_LENGTH,
+    TYPES,
+    Exercise,
+    Option,
+    _plain,
+    check_inline,
+    load_all,
+)
+from toolkit._paths import data_dir
+from toolkit.errors import DataError, Problem, ToolkitError
+
+__all__ = [
+    "TYPES",
+    "Exercise",
+    "Option",
+    "Result",
+    "confidence",
+    "display_order",
+    "feedback_html",
+    "find",
+    "free_text",
+    "is_trainer_mode",
+    "load_definitions",
+    "mark",
+    "multiple_choice",
+    "normalise_response",
+    "numeric",
+    "ordering",
+    "render_printed",
+    "secret_texts",
+    "show",
+    "single_choice",
+    "trainer_mode",
+    "trainer_note",
+    "validate_definitions",
+    "widget",
+]
+
+EDITIONS = ("student", "trainer")
+
+# --------------------------------------------------------------------------------------------
+# Trainer mode
+
+_trainer: bool | None = None
+
+
+def trainer_mode(on: bool = True) -> None:
+    """Show (or hide) model answers and facilitator notes in this kernel's exercise widgets.
+
+    Overrides ``EVERYCALL_TRAINER`` for this kernel; exercise widgets already on screen are
+    updated at once.
+
+    Examples
+    --------
+    >>> trainer_mode(True); is_trainer_mode()
+    True
+    >>> trainer_mode(False); is_trainer_mode()
+    False
+    >>> trainer_mode("yes")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: trainer_mode expects True or False, got 'yes'
+    """
+    global _trainer
+    if not isinstance(on, bool):
+        raise ToolkitError(f"trainer_mode expects True or False, got {on!r}")
+    _trainer = on
+    import sys
+
+    widgets_module = sys.modules.get("toolkit._widgets")
+    if widgets_module is not None:
+        widgets_module.refresh_trainer_views()
+
+
+def is_trainer_mode() -> bool:
+    """True when trainer mode is on (``trainer_mode(True)`` or ``EVERYCALL_TRAINER=1``)."""
+    if _trainer is not None:
+        return _trainer
+    return os.environ.get("EVERYCALL_TRAINER", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+# --------------------------------------------------------------------------------------------
+# Definitions
+
+_cache: dict[str, tuple[tuple[Any, ...], dict[str, Exercise], list[Problem]]] = {}
+_inline: dict[str, Exercise] = {}
+
+
+def _signature(folder: Path) -> tuple[Any, ...]:
+    try:
+        return tuple(
+            (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.yaml"))
+        )
+    except OSError:
+        return ()
+
+
+def _load(path: Path | None) -> tuple[dict[str, Exercise], list[Problem]]:
+    folder = Path(path) if path is not None else data_dir() / "exercises"
+    key = str(folder.resolve())
+    sig = _signature(folder) if folder.is_dir() else ("file", os.urandom(4))
+    cached = _cache.get(key)
+    if cached is not None and cached[0] == sig:
+        return cached[1], cached[2]
+    exercises, problems = load_all(folder)
+    _cache[key] = (sig, exercises, problems)
+    return exercises, problems
+
+
+def validate_definitions(path: Path | str | None = None) -> list[Problem]:
+    """Check exercise YAML files; return every problem (errors first, then warnings).
+
+    ``path`` is a folder of ``.yaml`` files, one file, or a data folder holding
+    ``exercises/``; by default the course's ``data/exercises``.
+
+    Examples
+    --------
+    >>> [p for p in validate_definitions() if p.level == "error"]
+    []
+    >>> import pathlib, tempfile
+    >>> bad = pathlib.Path(tempfile.mkdtemp()) / "09-demo.yaml"
+    >>> _ = bad.write_text("notebook: 09-demo\\nexercises:\\n  - id: 09-a\\n    type: singel_choice\\n"
+    ...                    "    prompt: Which?\\n")
+    >>> for problem in validate_definitions(bad): print(problem.message)
+    exercise 09-a: "singel_choice" is not a known question type; did you mean "single_choice"? \
+known types: single_choice, multiple_choice, numeric, free_text, ordering, confidence
+    """
+    return list(_load(Path(path) if path is not None else None)[1])
+
+
+def load_definitions(path: Path | str | None = None) -> dict[str, Exercise]:
+    """Every exercise by id; raises ``DataError`` listing every error if any file is invalid."""
+    exercises, problems = _load(Path(path) if path is not None else None)
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        raise DataError(errors)
+    return dict(exercises)
+
+
+def find(exercise_id: str, *, path: Path | str | None = None) -> Exercise:
+    """The exercise with this id, from the YAML files (or defined inline in this kernel)."""
+    if isinstance(exercise_id, Exercise):
+        return exercise_id
+    exercises = load_definitions(path)
+    if exercise_id in exercises:
+        return exercises[exercise_id]
+    if exercise_id in _inline:
+        return _inline[exercise_id]
+    known = sorted(exercises) + sorted(_inline)
+    close = difflib.get_close_matches(str(exercise_id), known, n=1)
+    hint = f'did you mean "{close[0]}"? ' if close else ""
+    raise ToolkitError(
+        f'no exercise has the id "{exercise_id}"; {hint}Exercises are defined in '
+        "data/exercises/*.yaml"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Marking (pure)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What :func:`mark` says about one response.
+
+    ``correct`` is None for questions that are not marked (free text, confidence) and when
+    nothing was answered (``answered`` is then False); ``feedback`` is the headline and
+    ``details`` the per-option or per-part feedback, all Markdown.
+    """
+
+    correct: bool | None
+    feedback: str
+    details: tuple[str, ...] = ()
+    answered: bool = True
+
+
+def _bad(ex: Exercise, response: Any, expected: str) -> ToolkitError:
+    return ToolkitError(
+        f"exercise {ex.id} ({ex.type}): response {response!r} is not usable; expected {expected}"
+    )
+
+
+def _pick(ex: Exercise, choices: Sequence[str], response: Any) -> str:
+    if isinstance(response, int) and not isinstance(response, bool):
+        if 0 <= response < len(choices):
+            return choices[response]
+    elif isinstance(response, str) and response in choices:
+        return response
+    listed = "; ".join(f'"{c}"' for c in choices)
+    raise _bad(ex, response, f"one of: {listed} (or its position from 0)")
+
+
+def parse_number(text: Any) -> float | None:
+    """A learner's typed number as a float (commas as thousands separators), or None.
+
+    Examples
+    --------
+    >>> parse_number(" 1,200 "), parse_number("12.5"), parse_number("twelve")
+    (1200.0, 12.5, None)
+    """
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, int | float):
+        return float(text) if text == text and abs(text) != float("inf") else None
+    if not isinstance(text, str):
+        return None
+    try:
+        value = float(text.strip().replace(",", ""))
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def normalise_response(ex: Exercise, response: Any) -> Any:
+    """The response in the form the answer store keeps (None when nothing is answered).
+
+    Choices are kept as option text (so an answer survives reordered options), multiple
+    choices as a list in option order, numbers as floats, orderings as the list of items.
+    """
+    if response is None or (isinstance(response, str) and not response.strip()):
+        return None
+    if ex.type in ("single_choice", "confidence"):
+        choices = [o.text for o in ex.options] if ex.type == "single_choice" else list(ex.scale)
+        return _pick(ex, choices, response)
+    if ex.type == "multiple_choice":
+        if isinstance(response, str) or not isinstance(response, Iterable):
+            raise _bad(ex, response, "a list of option texts")
+        texts = [o.text for o in ex.options]
+        chosen = {_pick(ex, texts, r) for r in response}
+        return [t for t in texts if t in chosen] or None
+    if ex.type == "numeric":
+        value = parse_number(response)
+        if value is None:
+            raise _bad(ex, response, "a number, such as 12")
+        return value
+    if ex.type == "free_text":
+        if not isinstance(response, str):
+            raise _bad(ex, response, "text")
+        return response
+    if ex.type == "ordering":
+        if isinstance(response, str) or not isinstance(response, Iterable):
+            raise _bad(ex, response, "a list of every item in the learner's order")
+        order = list(response)
+        if sorted(order) != sorted(ex.items):
+            raise _bad(ex, response, "each of these items once: " + "; ".join(ex.items))
+        return order
+    raise _bad(ex, response, f"a question type among {', '.join(TYPES)}")  # pragma: no cover
+
+
+def _ask(ex: Exercise) -> str:
+    return {
+        "single_choice": "Choose an option, then press Check.",
+        "multiple_choice": "Choose one or more options, then press Check.",
+        "numeric": "Type a number, then press Check.",
+        "free_text": "Write your answer, then press Submit.",
+        "ordering": "Put the items in order, then press Check.",
+        "confidence": "Choose a point on the scale.",
+    }[ex.type]
+
+
+def mark(exercise: Exercise | str, response: Any) -> Result:
+    """Mark ``response`` to ``exercise`` (an Exercise or its id) and give the feedback.
+
+    Examples
+    --------
+    >>> ex = find("00-step-away")
+    >>> wrong = [o.text for o in ex.options if not o.correct][0]
+    >>> result = mark(ex, wrong)
+    >>> result.correct, result.feedback
+    (False, 'Not quite.')
+    >>> mark(ex, None).answered
+    False
+    >>> mark(ex, "An option that is not there")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: exercise 00-step-away (single_choice): response 'An option that \
+is not there' is not usable; expected one of: ...
+    """
+    ex = find(exercise) if isinstance(exercise, str) else exercise
+    value = normalise_response(ex, response)
+    if value is None:
+        return Result(None, _ask(ex), answered=False)
+    if ex.type == "single_choice":
+        option = next(o for o in ex.options if o.text == value)
+        return Result(
+            option.correct,
+            "Correct." if option.correct else "Not quite.",
+            (option.feedback,) if option.feedback else (),
+        )
+    if ex.type == "multiple_choice":
+        chosen = [o for o in ex.options if o.text in value]
+        right = [o for o in chosen if o.correct]
+        wrong = [o for o in chosen if not o.correct]
+        missed = len(ex.correct_options) - len(right)
+        details = [f"**{o.text}**: {o.feedback}" for o in chosen if o.feedback]
+        if not wrong and not missed:
+            return Result(True, "Correct: you found every right answer.", tuple(details))
+        parts = [f"You chose {len(right)} of the {len(ex.correct_options)} right answers"]
+        if wrong:
+            parts.append(f"and {len(wrong)} that {'is' if len(wrong) == 1 else 'are'} not right")
+        headline = "Not quite. " + " ".join(parts) + "."
+        if missed:
+            details.append(f"There {'is' if missed == 1 else 'are'} {missed} more to find.")
+        return Result(False, headline, tuple(details))
+    if ex.type == "numeric":
+        assert ex.answer is not None
+        unit = f" {ex.unit}" if ex.unit else ""
+        if abs(value - ex.answer) <= ex.tolerance + 1e-9:
+            return Result(True, "Correct.", _fb(ex, "correct"))
+        side = "low" if value < ex.answer else "high"
+        default = f"Not quite: {_num(value)}{unit} is too {side}."
+        return Result(False, default, _fb(ex, side))
+    if ex.type == "free_text":
+        details = (f"A model answer to compare with yours: {ex.model_answer}",)
+        return Result(None, "Saved.", details if ex.model_answer else ())
+    if ex.type == "ordering":
+        placed = sum(a == b for a, b in zip(value, ex.items, strict=True))
+        if placed == len(ex.items):
+            return Result(True, "Correct: that is the right order.", _fb(ex, "correct"))
+        headline = f"Not quite: {placed} of {len(ex.items)} are in the right place."
+        return Result(False, headline, _fb(ex, "incorrect"))
+    return Result(None, f"Saved: {value}. There is no right or wrong answer here.")
+
+
+def _fb(ex: Exercise, key: str) -> tuple[str, ...]:
+    return (ex.feedback[key],) if ex.feedback.get(key) else ()
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def display_order(ex: Exercise) -> list[str]:
+    """The items of an ordering question in the order first shown: shuffled, but the same
+    every time (seeded by the exercise id) and never already correct."""
+    items = list(ex.items)
+    seed = int.from_bytes(hashlib.sha256(ex.id.encode("utf-8")).digest()[:8], "big")
+    random.Random(seed).shuffle(items)
+    if items == list(ex.items) and len(items) > 1:
+        items = items[1:] + items[:1]
+    return items
+
+
+# --------------------------------------------------------------------------------------------
+# HTML (escaped Markdown)
+
+
+def markdown_html(text: str | None) -> str:
+    """Course text (Markdown) as HTML with any raw HTML escaped and unsafe links removed.
+
+    Examples
+    --------
+    >>> markdown_html("**Why** <script>x</script>")
+    '<p><strong>Why</strong> &lt;script&gt;x&lt;/script&gt;</p>'
+    """
+    if not text:
+        return ""
+    # mistune (already required by nbconvert) with escape=True: raw HTML in course text is
+    # shown as text and javascript: links are dropped, so no course file can inject script.
+    import mistune
+
+    return str(mistune.create_markdown(escape=True)(text)).strip()
+
+
+def feedback_html(exercise: Exercise, result: Result) -> str:
+    """The feedback block a widget shows after a check (icon and words, not colour alone)."""
+    if not result.answered:
+        kind, icon = "prompt", "ℹ"
+    elif result.correct is True:
+        kind, icon = "correct", "✓"
+    elif result.correct is False:
+        kind, icon = "incorrect", "✗"
+    else:
+        kind, icon = "saved", "✓"
+    colour = {"correct": "#1b5e20", "incorrect": "#8a4b00"}.get(kind, "#1f3a5f")
+    details = "".join(f"<div>{markdown_html(d)}</div>" for d in result.details)
+    return (
+        f'<div class="everycall-result everycall-{kind}" role="status" '
+        f'style="border-left:4px solid {colour};padding:0.2em 0.8em;margin:0.3em 0">'
+        f'<strong style="color:{colour}"><span aria-hidden="true">{icon}</span> '
+        f"{html.escape(result.feedback)}</strong>{details}</div>"
+    )
+
+
+def trainer_html(ex: Exercise) -> str:
+    """What trainers see: the answer, every option's feedback, model answer and notes."""
+    rows: list[str] = []
+    if ex.type in ("single_choice", "multiple_choice"):
+        for o in ex.options:
+            mark_ = "✓ correct" if o.correct else "✗ not right"
+            fb = f": {markdown_html(o.feedback)}" if o.feedback else ""
+            rows.append(f"<li><strong>{html.escape(o.text)}</strong> ({mark_}){fb}</li>")
+    elif ex.type == "numeric":
+        unit = f" {html.escape(ex.unit)}" if ex.unit else ""
+        lo, hi = _num(ex.answer - ex.tolerance), _num(ex.answer + ex.tolerance)
+        accepted = f" (accepted: {lo} to {hi})" if ex.tolerance else ""
+        rows.append(f"<li>Answer: <strong>{_num(ex.answer)}{unit}</strong>{accepted}</li>")
+    elif ex.type == "ordering":
+        rows.append("<li>Right order: " + " → ".join(html.escape(i) for i in ex.items) + "</li>")
+    for key, text in ex.feedback.items():
+        rows.append(f"<li>Feedback ({html.escape(key)}): {markdown_html(text)}</li>")
+    if ex.model_answer:
+        rows.append(f"<li>Model answer: {markdown_html(ex.model_answer)}</li>")
+    if ex.hint:
+        rows.append(f"<li>Hint: {markdown_html(ex.hint)}</li>")
+    if ex.facilitator:
+        rows.append(f"<li>Facilitator note: {markdown_html(ex.facilitator)}</li>")
+    if ex.source_id:
+        rows.append(f"<li>Source: {html.escape(ex.source_id)}</li>")
+    return (
+        '<div class="everycall-trainer-view" style="background:#fff8e1;padding:0.3em 0.8em">'
+        f"<strong>Trainer view</strong><ul>{''.join(rows)}</ul></div>"
+    )
+
+
+_LINE = '<div style="border-bottom:1px solid #777;height:1.9em"></div>'
+
+
+def render_printed(exercise_id: str | Exercise, edition: str) -> str:
+    """The exercise as printed HTML for a handout: ``edition`` is "student" or "trainer".
+
+    The student edition holds the question, the options and lined space to answer, and
+    nothing else: no answer, feedback, hint, model answer or facilitator note. The trainer
+    edition adds all of them. Every text is escaped.
+
+    Examples
+    --------
+    >>> page = render_printed("00-step-away", "student")
+    >>> any(secret in page for secret in secret_texts("00-start-here"))
+    False
+    >>> render_printed("00-step-away", "teacher")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: edition "teacher" is not known; expected "student" or "trainer"
+    """
+    if edition not in EDITIONS:
+        raise ToolkitError(f'edition "{edition}" is not known; expected "student" or "trainer"')
+    ex = find(exercise_id)
+    trainer = edition == "trainer"
+    label = {
+        "single_choice": "Choose one answer.",
+        "multiple_choice": "Choose every answer that applies.",
+        "numeric": "Write a number.",
+        "free_text": "Write your answer.",
+        "ordering": f"Number these from 1 (first) to {len(ex.items)} (last).",
+        "confidence": "Circle one.",
+    }[ex.type]
+    parts = [
+        f'<section class="everycall-printed everycall-printed-{edition}" '
+        f'data-exercise="{html.escape(ex.id)}" style="break-inside:avoid;margin:1em 0">',
+        f'<div class="everycall-printed-prompt">{markdown_html(ex.prompt)}</div>',
+        f"<p><em>{html.escape(label)}</em></p>",
+    ]
+    box = {"single_choice": "○", "multiple_choice": "☐", "confidence": "○", "ordering": "[  ]"}
+    if ex.type in ("single_choice", "multiple_choice"):
+        parts.append('<ul style="list-style:none;padding-left:0.5em">')
+        for o in ex.options:
+            extra = ""
+            if trainer:
+                verdict = "✓ correct" if o.correct else "✗ not right"
+                fb = f" {markdown_html(o.feedback)}" if o.feedback else ""
+                extra = f'<div style="margin-left:1.6em;color:#5d4037">{verdict}.{fb}</div>'
+            parts.append(
+                f'<li><span aria-hidden="true">{box[ex.type]}</span> {html.escape(o.text)}'
+                f"{extra}</li>"
+            )
+        parts.append("</ul>")
+        parts.append("<p>Notes:</p>" + _LINE * 2)
+    elif ex.type in ("ordering", "confidence"):
+        shown = display_order(ex) if ex.type == "ordering" else list(ex.scale)
+        parts.append('<ul style="list-style:none;padding-left:0.5em">')
+        parts += [
+            f'<li><span aria-hidden="true">{box[ex.type]}</span> {html.escape(t)}</li>'
+            for t in shown
+        ]
+        parts.append("</ul>")
+        if ex.type == "ordering":
+            parts.append("<p>Notes:</p>" + _LINE * 2)
+    elif ex.type == "numeric":
+        unit = f" {html.escape(ex.unit)}" if ex.unit else ""
+        parts.append(f"<p>Answer: ____________{unit}</p><p>Working:</p>" + _LINE * 3)
+    else:
+        parts.append(_LINE * 6)
+    if trainer:
+        parts.append(trainer_html(ex))
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def render_text(ex: Exercise) -> str:
+    """A plain-text, student-safe rendering (the widget's text/plain form)."""
+    lines = [f"Exercise {ex.id} ({ex.type.replace('_', ' ')}): {_plain(ex.prompt)}"]
+    if ex.type in ("single_choice", "multiple_choice"):
+        lines += [f"  [ ] {o.text}" for o in ex.options]
+    elif ex.type == "ordering":
+        lines += [f"  [ ] {t}" for t in display_order(ex)]
+    elif ex.type == "confidence":
+        lines.append("  " + " / ".join(ex.scale))
+    return "\n".join(lines)
+
+
+def secret_texts(notebook: str | None = None, *, include_hints: bool = False) -> list[str]:
+    """Every answer text a student handout must not contain, for its leak scan.
+
+    Feedback (per option and per outcome), model answers and facilitator notes, each whole, as
+    plain text (Markdown removed, white space collapsed), keeping those of at least 12
+    characters. Compare them with a handout's visible text (HTML unescaped, white space
+    collapsed). Sentences are not split out: short generic sentences ("There is no need to
+    wait.") would flag innocent narrative. Hints are left out unless ``include_hints`` (see the
+    module docstring).
+
+    Examples
+    --------
+    >>> secrets = secret_texts("00-start-here")
+    >>> len(secrets) > 0 and all(len(s) >= 12 for s in secrets)
+    True
+    >>> secret_texts("99-no-such-notebook")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: no exercises are defined for notebook "99-no-such-notebook"; ...
+    """
+    exercises = list(load_definitions().values()) + list(_inline.values())
+    if notebook is not None:
+        notebooks = sorted({e.notebook for e in exercises})
+        exercises = [e for e in exercises if e.notebook == notebook]
+        if not exercises:
+            close = difflib.get_close_matches(notebook, notebooks, n=1)
+            hint = f'did you mean "{close[0]}"? ' if close else ""
+            raise ToolkitError(
+                f'no exercises are defined for notebook "{notebook}"; {hint}notebooks with '
+                f"exercises: {', '.join(notebooks)}"
+            )
+    found: set[str] = set()
+    for ex in exercises:
+        for text in ex.secrets(include_hints=include_hints):
+            plain = _plain(text)
+            if len(plain) >= MIN_SECRET_LENGTH:
+                found.add(plain)
+    return sorted(found)
+
+
+# --------------------------------------------------------------------------------------------
+# Widgets (thin: see toolkit/_widgets.py)
+
+
+def widget(exercise_id: str | Exercise) -> Any:
+    """The exercise's widget bound to the learner's answer store, not yet displayed."""
+    from toolkit._widgets import ExerciseWidget
+    from toolkit.answers import current_store
+
+    return ExerciseWidget(find(exercise_id), current_store())
+
+
+def show(exercise_id: str) -> None:
+    """Display the exercise with this id, restoring the learner's saved answer.
+
+    The output carries the metadata ``{"everycall": {"exercise": id}}`` so that the handout
+    builder can replace it with :func:`render_printed`.
+    """
+    from IPython.display import display
+
+    ex = find(exercise_id)
+    display(widget(ex), metadata={"everycall": {"exercise": ex.id}})
+
+
+def _inline_widget(raw: dict[str, Any]) -> Any:
+    raw = {k: v for k, v in raw.items() if v is not None}
+    if "options" in raw:
+        raw["options"] = [
+            {"text": o} if isinstance(o, str) else (o if isinstance(o, dict) else vars(o))
+            for o in raw["options"]
+        ]
+    for key in ("items", "scale"):
+        if key in raw:
+            raw[key] = list(raw[key])
+    ex = check_inline(raw)
+    known = _load(None)[0]
+    if ex.id in known:
+        raise DataError([Problem("<inline exercise>", f'exercise id "{ex.id}" is already used in '
+                                 f"{known[ex.id].file}; ids must be unique across the course",
+                                 column="id")])
+    _inline[ex.id] = ex
+    return widget(ex)
+
+
+def single_choice(
+    *, id: str, prompt: str, options: Sequence[dict[str, Any] | Option], hint: str | None = None,
+    source_id: str | None = None, facilitator: str | None = None,
+) -> Any:
+    """An inline single-choice exercise (for drafting; shipped notebooks use YAML ids).
+
+    Examples
+    --------
+    >>> single_choice(id="x-1", prompt="Which?", options=[{"text": "A", "correct": True}])
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: <inline exercise>, column "options": exercise x-1: has 1 \
+entries, expected at least 2
+    """
+    return _inline_widget(dict(id=id, type="single_choice", prompt=prompt, options=list(options),
+                               hint=hint, source_id=source_id, facilitator=facilitator))
+
+
+def multiple_choice(
+    *, id: str, prompt: str, options: Sequence[dict[str, Any] | Option], hint: str | None = None,
+    source_id: str | None = None, facilitator: str | None = None,
+) -> Any:
+    """An inline multiple-choice exercise (any number of correct options)."""
+    return _inline_widget(dict(id=id, type="multiple_choice", prompt=prompt,
+                               options=list(options), hint=hint, source_id=source_id,
+                               facilitator=facilitator))
+
+
+def numeric(
+    *, id: str, prompt: str, answer: float, tolerance: float = 0, unit: str | None = None,
+    feedback: dict[str, str] | None = None, hint: str | None = None,
+    source_id: str | None = None, facilitator: str | None = None,
+) -> Any:
+    """An inline numeric exercise; ``feedback`` may hold "correct", "low" and "high"."""
+    return _inline_widget(dict(id=id, type="numeric", prompt=prompt, answer=answer,
+                               tolerance=tolerance, unit=unit, feedback=feedback, hint=hint,
+                               source_id=source_id, facilitator=facilitator))
+
+
+def free_text(
+    *, id: str, prompt: str, model_answer: str | None = None, hint: str | None = None,
+    source_id: str | None = None, facilitator: str | None = None,
+) -> Any:
+    """An inline free-text reflection; the model answer is shown after submitting."""
+    return _inline_widget(dict(id=id, type="free_text", prompt=prompt, model_answer=model_answer,
+                               hint=hint, source_id=source_id, facilitator=facilitator))
+
+
+def ordering(
+    *, id: str, prompt: str, items: Sequence[str], feedback: dict[str, str] | None = None,
+    hint: str | None = None, source_id: str | None = None, facilitator: str | None = None,
+) -> Any:
+    """An inline ordering exercise: ``items`` in the right order (shown shuffled)."""
+    return _inline_widget(dict(id=id, type="ordering", prompt=prompt, items=list(items),
+                               feedback=feedback, hint=hint, source_id=source_id,
+                               facilitator=facilitator))
+
+
+def confidence(
+    *, id: str, prompt: str,
+    scale: Sequence[str] = ("Not at all", "A little", "Fairly", "Very"),
+    facilitator: str | None = None,
+) -> Any:
+    """An inline confidence rating (not marked)."""
+    return _inline_widget(dict(id=id, type="confidence", prompt=prompt, scale=list(scale),
+                               facilitator=facilitator))
+
+
+def trainer_note(text: str) -> None:
+    """Show ``text`` (Markdown) only in trainer mode; shipped notebooks use cells tagged
+    ``trainer`` instead, which the student edition removes."""
+    if is_trainer_mode():
+        from IPython.display import HTML, display
+
+        body = markdown_html(text)
+        display(HTML(f'<div class="everycall-trainer-view">{body}</div>'),
+                metadata={"everycall": {"trainer": True}})

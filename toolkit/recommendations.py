@@ -1,0 +1,602 @@
+"""Learning from reviews: code recommendations by theme, measure agreement, check SMART-ness.
+
+The theme coder is deliberately simple and visible: each theme has a list of keywords, and a
+recommendation gets every theme whose keywords it contains. Learners can read the rules, edit
+them (as a dict or as plain text, one theme a line) and see what changes. It is a prompt for
+discussion, not an authority: compare it with your own coding using Cohen's kappa.
+
+Keywords match whole words, ignoring case. A ``*`` at the end matches any ending
+(``train*`` matches *train*, *training*, *trained*); a space or hyphen inside a keyword
+matches either (``multi agency`` matches *multi-agency*).
+
+A recommendations table needs a ``text`` column; ``addressed_to`` (a list of agencies, or a
+string with agencies separated by ``|``) is used for ownership and for the agency view. Any
+review a course builder appends in the same shape works unchanged.
+
+Examples
+--------
+>>> import pandas as pd
+>>> recs = pd.DataFrame({"text": ["Staff to receive training on coercive control.",
+...                               "Create a procedure for concern cards."],
+...                      "addressed_to": [["Police"], ["Housing"]]})
+>>> list(code(recs)["theme"])
+['training', 'policy or procedure']
+>>> parse_rules("training train*")
+Traceback (most recent call last):
+...
+toolkit.errors.ModelError: rules, line 1: "training train*" has no colon (expected "theme: keyword, keyword, ...")
+"""  # noqa: E501
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from toolkit.errors import ModelError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+__all__ = [
+    "NO_THEME",
+    "THEMES",
+    "Agreement",
+    "agency_theme_figure",
+    "agreement",
+    "by_agency",
+    "code",
+    "coder_explorer",
+    "cohen_kappa",
+    "default_rules",
+    "explain",
+    "format_rules",
+    "parse_rules",
+    "sample",
+    "smart_check",
+    "smart_rules",
+]
+
+THEMES: tuple[str, ...] = (
+    "training",
+    "policy or procedure",
+    "information sharing",
+    "risk assessment",
+    "multi-agency working",
+    "supervision or audit",
+    "record keeping",
+    "referral pathways",
+    "investigation",
+    "governance",
+)
+NO_THEME = "no rule matched"
+
+_DEFAULT_RULES: dict[str, list[str]] = {
+    "training": ["train*", "awareness", "e-learning", "elearning", "workbook", "remind*",
+                 "communication piece", "reflect on their practice", "professional curiosity"],
+    "policy or procedure": ["procedure*", "protocol*", "policy", "policies", "guidance",
+                            "process*", "standardise*", "standardize*", "framework"],
+    "information sharing": ["sharing", "share*", "shared", "intelligence", "dialogue",
+                            "information from", "communicat*", "notif*"],
+    "risk assessment": ["risk*", "at risk", "unsafe", "danger*", "safety plan*", "vulnerab*",
+                        "mental capacity", "DASH", "DARA", "assessment of risk"],
+    "multi-agency working": ["multi agency", "multi-agency", "collaborat*", "integrat*",
+                             "partnership", "other services", "liaise", "coordinat*",
+                             "co-ordinat*", "joint*", "alignment", "Marac", "MASH"],
+    "supervision or audit": ["supervis*", "audit*", "team meeting*", "peer", "quality assur*",
+                             "oversight", "management of"],
+    "record keeping": ["record*", "notes", "document*", "letters", "storing", "log*"],
+    "referral pathways": ["referr*", "refer", "pathway*", "signpost*", "serious case panel",
+                          "call back", "put through", "homeless applications", "contact other"],
+    "investigation": ["investigat*", "problem solve", "evidence", "enquir*", "arrest*",
+                      "prosecut*", "SA1"],
+    "governance": ["board", "assurance", "ratification", "fit for purpose", "oversee",
+                   "DHR process", "governance", "commission*", "entitled to", "strategic"],
+}  # fmt: skip
+
+
+def default_rules() -> dict[str, list[str]]:
+    """A fresh, editable copy of the course's keyword rules (theme -> keywords).
+
+    Examples
+    --------
+    >>> rules = default_rules()
+    >>> list(rules) == list(THEMES)
+    True
+    >>> rules["training"].append("e-module")  # editing a copy leaves the defaults alone
+    >>> "e-module" in default_rules()["training"]
+    False
+    >>> default_rules()["trainning"]
+    Traceback (most recent call last):
+    ...
+    KeyError: 'trainning'
+    """
+    return {theme: list(words) for theme, words in _DEFAULT_RULES.items()}
+
+
+def _pattern(keyword: str) -> re.Pattern[str]:
+    word = keyword.strip()
+    star = word.endswith("*")
+    word = word.rstrip("*")
+    if not word:
+        raise ModelError(f'keyword "{keyword}" is empty (expected a word, with an optional *)')
+    body = r"[\s\-]+".join(re.escape(part) for part in re.split(r"[\s\-]+", word))
+    return re.compile(r"(?<!\w)" + body + (r"\w*" if star else r"(?!\w)"), re.IGNORECASE)
+
+
+def _compile(rules: Mapping[str, Sequence[str]] | None) -> list[tuple[str, list[tuple[str, Any]]]]:
+    rules = default_rules() if rules is None else rules
+    if not isinstance(rules, Mapping) or not rules:
+        raise ModelError("rules must map each theme to a list of keywords; got none")
+    compiled = []
+    for theme, words in rules.items():
+        if isinstance(words, str):
+            raise ModelError(
+                f'rules["{theme}"] must be a list of keywords, not one string; '
+                f'write ["{words}"] or split it with commas'
+            )
+        compiled.append((str(theme), [(w, _pattern(w)) for w in words]))
+    return compiled
+
+
+def explain(text: str, rules: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
+    """Which keyword of which theme matched which words of ``text``: the coder's reasons.
+
+    Examples
+    --------
+    >>> explain("Housing Officers to receive guidance/training on sharing intelligence.")[
+    ...     ["theme", "keyword", "matched"]].values.tolist()[:2]
+    [['training', 'train*', 'training'], ['policy or procedure', 'guidance', 'guidance']]
+    >>> explain("anything", {"training": "train*"})
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ModelError: rules["training"] must be a list of keywords, not one string; write ["train*"] or split it with commas
+    """  # noqa: E501
+    import pandas as pd
+
+    rows = [
+        {"theme": theme, "keyword": word, "matched": m.group(0)}
+        for theme, patterns in _compile(rules)
+        for word, pattern in patterns
+        for m in pattern.finditer(str(text))
+    ]
+    return pd.DataFrame(rows, columns=["theme", "keyword", "matched"])
+
+
+def code(
+    recs: pd.DataFrame,
+    *,
+    rules: Mapping[str, Sequence[str]] | None = None,
+    text_column: str = "text",
+) -> pd.DataFrame:
+    """Code each recommendation by theme with the keyword rules.
+
+    Returns a copy of ``recs`` with ``themes`` (every theme matched, in rule order), ``theme``
+    (the one with most keyword matches, ties going to the theme listed first; ``NO_THEME`` if
+    none matched) and ``evidence`` (the words that matched, by theme).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> out = code(pd.DataFrame({"text": ["Audit supervision records monthly."]}))
+    >>> out.loc[0, "themes"], out.loc[0, "theme"]
+    (['supervision or audit', 'record keeping'], 'supervision or audit')
+    >>> code(pd.DataFrame({"words": ["x"]}))
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ModelError: recommendations have no column "text" (columns: words)
+    """
+    _require(recs, text_column)
+    compiled = _compile(rules)
+    themes, primary, evidence = [], [], []
+    for text in recs[text_column].fillna("").astype(str):
+        found: dict[str, list[str]] = {}
+        for theme, patterns in compiled:
+            hits = [m.group(0) for _, p in patterns for m in p.finditer(text)]
+            if hits:
+                found[theme] = hits
+        themes.append(list(found))
+        primary.append(max(found, key=lambda t: len(found[t])) if found else NO_THEME)
+        evidence.append("; ".join(f"{t}: {', '.join(w)}" for t, w in found.items()))
+    out = recs.copy()
+    out["themes"], out["theme"], out["evidence"] = themes, primary, evidence
+    return out
+
+
+def _require(df: pd.DataFrame, column: str) -> None:
+    if column not in df.columns:
+        raise ModelError(
+            f'recommendations have no column "{column}" '
+            f"(columns: {', '.join(map(str, df.columns))})"
+        )
+
+
+def format_rules(rules: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The rules as plain text, one theme a line (``theme: keyword, keyword``)."""
+    rules = default_rules() if rules is None else rules
+    return "\n".join(f"{theme}: {', '.join(words)}" for theme, words in rules.items())
+
+
+def parse_rules(text: str) -> dict[str, list[str]]:
+    """Read rules written as ``theme: keyword, keyword`` lines (the editor's format).
+
+    Blank lines and lines starting with ``#`` are ignored.
+
+    Examples
+    --------
+    >>> parse_rules("training: train*, awareness\\n# a note\\nrecord keeping: notes")
+    {'training': ['train*', 'awareness'], 'record keeping': ['notes']}
+    >>> parse_rules("training: train*\\ntraining: awareness")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ModelError: rules, line 2: theme "training" appears twice (first on line 1); merge the two lines
+    """  # noqa: E501
+    rules: dict[str, list[str]] = {}
+    first_line: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if ":" not in stripped:
+            raise ModelError(
+                f'rules, line {number}: "{stripped}" has no colon '
+                '(expected "theme: keyword, keyword, ...")'
+            )
+        theme, _, words = stripped.partition(":")
+        theme = theme.strip()
+        if theme in rules:
+            raise ModelError(
+                f'rules, line {number}: theme "{theme}" appears twice (first on line '
+                f"{first_line[theme]}); merge the two lines"
+            )
+        keywords = [w.strip() for w in words.split(",") if w.strip()]
+        if not theme or not keywords:
+            raise ModelError(
+                f'rules, line {number}: "{stripped}" needs a theme before the colon and at '
+                "least one keyword after it"
+            )
+        for keyword in keywords:
+            _pattern(keyword)
+        rules[theme], first_line[theme] = keywords, number
+    if not rules:
+        raise ModelError("rules: no themes given (expected lines like 'training: train*')")
+    return rules
+
+
+# --------------------------------------------------------------------------- agreement
+
+
+def cohen_kappa(first: Sequence[Hashable], second: Sequence[Hashable]) -> float:
+    """Cohen's kappa: agreement between two coders beyond what chance would give.
+
+    ``(observed - expected) / (1 - expected)``, where ``expected`` is the agreement two coders
+    would reach by chance with the same label frequencies. 1 is perfect agreement, 0 is no
+    better than chance, below 0 is worse than chance. Written out here (ten lines) rather than
+    importing scikit-learn, a large dependency, for one formula; the tests check it against
+    published worked examples.
+
+    Examples
+    --------
+    The worked example in Cohen (1960)-style textbooks: 50 items, 20 yes/yes, 15 no/no,
+    5 yes/no, 10 no/yes gives 0.4.
+
+    >>> a = ["yes"] * 25 + ["no"] * 25
+    >>> b = ["yes"] * 20 + ["no"] * 5 + ["yes"] * 10 + ["no"] * 15
+    >>> round(cohen_kappa(a, b), 3)
+    0.4
+    >>> cohen_kappa(["training"], ["training"])
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ModelError: kappa is undefined when both coders gave every item the same single label ("training"); code a more varied sample
+    """  # noqa: E501
+    a, b = list(first), list(second)
+    if len(a) != len(b):
+        raise ModelError(f"the two codings have different lengths ({len(a)} and {len(b)})")
+    if not a:
+        raise ModelError("kappa needs at least one coded item; got none")
+    n = len(a)
+    labels = set(a) | set(b)
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    expected = sum((a.count(label) / n) * (b.count(label) / n) for label in labels)
+    if expected == 1.0:
+        raise ModelError(
+            "kappa is undefined when both coders gave every item the same single label "
+            f'("{a[0]}"); code a more varied sample'
+        )
+    return (observed - expected) / (1.0 - expected)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """A learner's coding compared with the coder's: item by item, and as kappa."""
+
+    table: pd.DataFrame
+    kappa: float
+    observed: float
+
+    def describe(self) -> str:
+        agreed = int(self.table["agree"].sum())
+        return (
+            f"You and the coder agreed on {agreed} of {len(self.table)} recommendations "
+            f"({self.observed:.0%}); Cohen's kappa is {self.kappa:.2f} "
+            f"({_kappa_words(self.kappa)})."
+        )
+
+
+def _kappa_words(kappa: float) -> str:
+    # Landis and Koch (1977) bands, widely used and widely argued over: a guide, not a verdict
+    for limit, words in ((0, "worse than chance"), (0.2, "slight"), (0.4, "fair"),
+                         (0.6, "moderate"), (0.8, "substantial")):  # fmt: skip
+        if kappa <= limit:
+            return f"{words} agreement on the Landis and Koch scale"
+    return "almost perfect agreement on the Landis and Koch scale"
+
+
+def agreement(
+    coded: pd.DataFrame, learner: Mapping[Any, str], *, id_column: str = "rec_id"
+) -> Agreement:
+    """Compare a learner's primary theme for some recommendations with the coder's.
+
+    Parameters
+    ----------
+    coded : DataFrame
+        From :func:`code`, with an ``id_column``.
+    learner : mapping
+        Recommendation id -> the learner's theme (one of the coder's themes).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> recs = code(pd.DataFrame({"rec_id": ["a", "b", "c"],
+    ...     "text": ["Deliver training.", "Audit case files.", "Create a referral pathway."]}))
+    >>> agreement(recs, {"a": "training", "b": "supervision or audit",
+    ...                  "c": "training"}).observed
+    0.6666666666666666
+    >>> agreement(recs, {"z": "training"})
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ModelError: recommendation "z" is not in the coded table (ids: a, b, c)
+    """
+    import pandas as pd
+
+    _require(coded, id_column)
+    by_id = coded.set_index(id_column)
+    known = set(by_id["theme"].unique()) | set(THEMES) | {NO_THEME}
+    rows = []
+    for rec_id, theme in learner.items():
+        if rec_id not in by_id.index:
+            ids = ", ".join(map(str, by_id.index[:12]))
+            raise ModelError(f'recommendation "{rec_id}" is not in the coded table (ids: {ids})')
+        if theme not in known:
+            raise ModelError(
+                f'theme "{theme}" for recommendation "{rec_id}" is not a theme; '
+                f"choose one of: {', '.join(THEMES)}"
+            )
+        coder = by_id.loc[rec_id, "theme"]
+        rows.append({id_column: rec_id, "text": by_id.loc[rec_id, "text"], "learner": theme,
+                     "coder": coder, "agree": theme == coder})  # fmt: skip
+    table = pd.DataFrame(rows)
+    if table.empty:
+        raise ModelError("no coded recommendations given to compare")
+    kappa = cohen_kappa(table["learner"].tolist(), table["coder"].tolist())
+    return Agreement(table, kappa, float(table["agree"].mean()))
+
+
+def sample(recs: pd.DataFrame, *, n: int = 8, seed: int = 0) -> pd.DataFrame:
+    """A reproducible random sample of recommendations for learners to code by hand."""
+    if not 1 <= n <= len(recs):
+        raise ModelError(f"n must be between 1 and the {len(recs)} recommendations; got {n}")
+    return recs.sample(n=n, random_state=seed)
+
+
+# --------------------------------------------------------------------------- agencies
+
+
+def _agencies(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split("|") if v.strip()]
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    return [str(v).strip() for v in value]
+
+
+def by_agency(recs: pd.DataFrame, *, column: str = "addressed_to") -> pd.DataFrame:
+    """One row per (recommendation, agency): a recommendation to two agencies counts for both.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"text": ["a", "b"], "addressed_to": [["Police", "Health"], "Police"]})
+    >>> by_agency(df)["agency"].value_counts().to_dict()
+    {'Police': 2, 'Health': 1}
+    >>> by_agency(df, column="owner")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ModelError: recommendations have no column "owner" (columns: text, addressed_to)
+    """
+    _require(recs, column)
+    out = recs.copy()
+    out["agency"] = out[column].map(_agencies)
+    out = out.explode("agency")
+    out["agency"] = out["agency"].fillna("(not stated)")
+    return out.reset_index(drop=True)
+
+
+def agency_theme_figure(coded: pd.DataFrame, *, source: str) -> go.Figure:
+    """A heatmap: how many recommendations each agency received, by primary theme."""
+    import plotly.graph_objects as go
+
+    long = by_agency(coded)
+    table = long.pivot_table(index="agency", columns="theme", values="text", aggfunc="count",
+                             fill_value=0)  # fmt: skip
+    order = [t for t in (*THEMES, NO_THEME) if t in table.columns]
+    table = table[order]
+    table = table.loc[table.sum(axis=1).sort_values().index]
+    fig = go.Figure(
+        go.Heatmap(z=table.values, x=list(table.columns), y=list(table.index),
+                   colorscale="Blues", text=table.values, texttemplate="%{text}",
+                   hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>",
+                   colorbar={"title": {"text": "recommendations"}})
+    )  # fmt: skip
+    busiest = table.sum(axis=1).idxmax()
+    top_theme = table.sum(axis=0).idxmax()
+    text = (
+        f"{len(coded)} recommendations to {len(table)} agencies, coded by the keyword rules. "
+        f"{busiest} received the most ({int(table.loc[busiest].sum())}); the most common "
+        f"primary theme is {top_theme} ({int(table[top_theme].sum())})."
+    )
+    fig.update_layout(
+        title={"text": "Recommendations by agency and theme (keyword coder)"},
+        height=max(380, 34 * len(table) + 160),
+        xaxis={"tickangle": -30},
+        meta={"description": text},
+        margin={"l": 220, "r": 20, "t": 60, "b": 150},
+        annotations=[{"text": f"Source: {html.escape(source)}", "showarrow": False,
+                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.45,
+                      "xanchor": "left", "font": {"size": 11}}],
+    )  # fmt: skip
+    return fig
+
+
+# --------------------------------------------------------------------------- SMART
+
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_SMART_RULES: dict[str, dict[str, list[str]]] = {
+    "specific": {
+        "yes": [r"\b(creat|devis|implement|develop|re-?launch|roll\w* out|provid|deliver|"
+                r"investigat|undertak|standardis|embed|produc|introduc|establish|"
+                r"set up|audit|carry out|trigger)\w*"],
+        "no": [r"\bshould (always )?be (aware|mindful|precise)\b"],
+    },
+    "measurable": {
+        "yes": [r"\d", r"\b(audit\w*|assessment|monitor\w*|report\w*|every|each|all staff|"
+                r"complete|completion|checked|confirmed|recorded|meeting)\b"],
+        "no": [],
+    },
+    "time_bound": {
+        "yes": [rf"\b(by|in|during|from|before|until|end of)\s+({_MONTHS})\b",
+                r"\b(19|20)\d\d\b", r"\bwithin \w+ (days|weeks|months)\b",
+                r"\bby the end of\b", r"\bdeadline\b"],
+        "no": [],
+    },
+}  # fmt: skip
+
+
+def smart_rules() -> dict[str, dict[str, list[str]]]:
+    """The SMART prompts' patterns (regular expressions), to read or to edit."""
+    return {k: {kind: list(p) for kind, p in v.items()} for k, v in _SMART_RULES.items()}
+
+
+def smart_check(
+    recs: pd.DataFrame,
+    *,
+    rules: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+    text_column: str = "text",
+    owner_column: str = "addressed_to",
+) -> pd.DataFrame:
+    """First-pass SMART prompts: is each recommendation specific, owned, measurable, time-bound?
+
+    Transparent heuristics meant to start a discussion, not settle it: *owned* means it names
+    particular agencies (not "all agencies"); *time-bound* means it names a date, month, year
+    or period; *measurable* means it names a number or something that can be counted or
+    checked; *specific* means it names a concrete action and is not only "be aware" or
+    "consider". Adds the four columns and ``smart_score`` (0 to 4).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> recs = pd.DataFrame({"text": [
+    ...     "All staff to complete an eLearning package by April 2017.",
+    ...     "All agencies should be aware of the need to consider a meeting."],
+    ...     "addressed_to": [["Ambulance Service"], ["All agencies"]]})
+    >>> smart_check(recs)[["specific", "owned", "measurable", "time_bound"]].values.tolist()
+    [[False, True, True, True], [False, False, True, False]]
+    >>> smart_check(recs, owner_column="owner")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ModelError: recommendations have no column "owner" (columns: text, addressed_to)
+    """
+    _require(recs, text_column)
+    _require(recs, owner_column)
+    rules = _SMART_RULES if rules is None else rules
+    compiled = {
+        k: {kind: [re.compile(p, re.IGNORECASE) for p in v.get(kind, [])] for kind in ("yes", "no")}
+        for k, v in rules.items()
+    }
+    out = recs.copy()
+    texts = out[text_column].fillna("").astype(str)
+    for criterion, patterns in compiled.items():
+        out[criterion] = [
+            any(p.search(t) for p in patterns["yes"])
+            and not any(p.search(t) for p in patterns["no"])
+            for t in texts
+        ]
+    owners = out[owner_column].map(_agencies)
+    out["owned"] = [bool(o) and not any(a.lower() == "all agencies" for a in o) for o in owners]
+    columns = ["specific", "owned", "measurable", "time_bound"]
+    out["smart_score"] = out[[c for c in columns if c in out]].sum(axis=1).astype(int)
+    return out
+
+
+# --------------------------------------------------------------------------- widget
+
+
+def coder_explorer(recs: pd.DataFrame, *, source: str, rules: Mapping | None = None) -> Any:
+    """Edit the keyword rules as text and re-code: the theme counts update in place.
+
+    The callback only calls :func:`parse_rules` and :func:`code`; a rule with a mistake shows
+    its message (line number and what was expected) instead of changing the figure.
+    """
+    import ipywidgets as widgets
+    import plotly.graph_objects as go
+
+    editor = widgets.Textarea(value=format_rules(rules), rows=12,
+                              layout=widgets.Layout(width="100%"),
+                              description="Rules",
+                              style={"description_width": "initial"})  # fmt: skip
+    button = widgets.Button(description="Re-code with these rules", button_style="primary")
+    message = widgets.HTML()
+
+    def counts(coded: pd.DataFrame) -> tuple[list[str], list[int]]:
+        tally = coded["theme"].value_counts()
+        return list(tally.index[::-1]), [int(v) for v in tally.values[::-1]]
+
+    coded = code(recs, rules=parse_rules(editor.value))
+    y, x = counts(coded)
+    fig = go.FigureWidget(go.Bar(x=x, y=y, orientation="h", marker_color="#0072B2"))
+    fig.update_layout(
+        title={"text": "Primary theme of each recommendation (keyword coder)"},
+        height=420, margin={"l": 180, "r": 20, "t": 60, "b": 80},
+        xaxis={"title": {"text": f"recommendations (source: {source})"}},
+    )  # fmt: skip
+
+    def describe(coded: pd.DataFrame) -> str:
+        none = int((coded["theme"] == NO_THEME).sum())
+        top = coded["theme"].value_counts()
+        return (
+            f"<p><em>{len(coded)} recommendations coded. Most common primary theme: "
+            f"{html.escape(str(top.index[0]))} ({int(top.iloc[0])}). No rule matched "
+            f"{none}.</em></p>"
+        )
+
+    message.value = describe(coded)
+
+    def recode(_: Any) -> None:
+        try:
+            fresh = code(recs, rules=parse_rules(editor.value))
+        except ModelError as exc:
+            message.value = f"<p style='color:#B00020'>{html.escape(str(exc))}</p>"
+            return
+        new_y, new_x = counts(fresh)
+        with fig.batch_update():
+            fig.data[0].x, fig.data[0].y = new_x, new_y
+        message.value = describe(fresh)
+
+    button.on_click(recode)
+    box = widgets.VBox([editor, button, message, fig])
+    box.add_class("everycall-coder")
+    return box

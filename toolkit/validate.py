@@ -1,0 +1,417 @@
+"""Check course data and case folders, and scaffold new cases.
+
+``everycall validate [PATH]`` calls :func:`validate`; ``everycall new-case SLUG`` calls
+:func:`new_case`. Validation reads and never writes: every problem in one run, each naming
+file, row and column, with what was expected::
+
+    data/cases/x/events.csv, row 14, column "timestamp": "31/02/2019" is not a date
+    (expected YYYY-MM-DD HH:MM)
+
+Cells are checked against the Table Schemas in ``data/schemas/`` by frictionless (types,
+constraints, vocabularies as foreign keys); ``case.yaml`` against ``data/schemas/case.schema.json``
+by jsonschema. This module adds what a schema cannot say: dates inside the case period, tools
+used only once they existed, annotations pointing at real events, and the personal-data guard
+(warnings only).
+
+Examples
+--------
+>>> report = validate(data_dir() / "cases" / "unlinked-calls")
+>>> report.errors
+[]
+>>> report.summary().startswith("OK")
+True
+>>> validate(Path("no/such/folder")).summary()
+'1 error, 0 warnings in no/such/folder: nothing was changed.'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from toolkit import _checks, _guard
+from toolkit._paths import data_dir, repo_root
+from toolkit.errors import DataError, Problem
+
+__all__ = ["ValidationReport", "new_case", "validate"]
+
+CASE_FILES = ("case.yaml", "events.csv", "annotations.csv")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+LONDON = ZoneInfo("Europe/London")
+STANDARDS = {"events": (30, 80), "agencies": 6, "opportunity_types": 5, "years": (1, 5)}
+"""What a course case needs (issue 3); a case short of these gets warnings, not errors."""
+
+
+@dataclass
+class ValidationReport:
+    """What :func:`validate` found. ``errors`` make the CLI exit with status 2."""
+
+    path: str
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    files: int = 0
+    cases: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when there are no errors (warnings allowed)."""
+        return not self.errors
+
+    def summary(self) -> str:
+        """One line for the end of the report."""
+        e, w = len(self.errors), len(self.warnings)
+        counts = f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}"
+        if self.errors:
+            return f"{counts} in {self.path}: nothing was changed."
+        cases = f", {self.cases} case{'s' * (self.cases != 1)}" if self.cases else ""
+        return f"OK: {self.path} ({self.files} files checked{cases}; {counts})."
+
+    def add(self, problems: Iterable[Problem]) -> None:
+        for p in problems:
+            (self.warnings if p.level == "warning" else self.errors).append(p)
+
+
+def validate(path: Path | str | None = None) -> ValidationReport:
+    """Check a data folder, one case folder or one file; never writes anything.
+
+    Parameters
+    ----------
+    path : Path or str, optional
+        A data folder (with ``datapackage.json``), a case folder (with ``case.yaml``), a folder
+        of case folders, or a single file. Default: the course data in use
+        (``EVERYCALL_DATA``, the checkout's ``data/``, or the packaged copy).
+
+    Returns
+    -------
+    ValidationReport
+        ``.errors`` and ``.warnings`` (lists of :class:`~toolkit.errors.Problem`) and
+        ``.summary()``.
+
+    Examples
+    --------
+    >>> validate().ok
+    True
+    >>> validate("README-that-does-not-exist.md").errors[0].message
+    'does not exist'
+    """
+    path = Path(path) if path is not None else data_dir()
+    report = ValidationReport(_checks.display(path))
+    if not path.exists():
+        report.add([Problem(report.path, "does not exist")])
+        return report
+    if path.is_dir() and (path / "datapackage.json").is_file():
+        _check_package(path, report)
+    elif path.is_dir() and any((path / name).exists() for name in CASE_FILES):
+        _check_case(path, _Context.for_case(path), report)
+    elif path.is_dir() and any((p / "case.yaml").is_file() for p in path.iterdir() if p.is_dir()):
+        for folder in sorted(p for p in path.iterdir() if (p / "case.yaml").is_file()):
+            _check_case(folder, _Context.for_case(folder), report)
+    elif path.is_file() and path.name in CASE_FILES:
+        _check_case(path.parent, _Context.for_case(path.parent), report)
+    elif path.is_file() and path.name == "datapackage.json":
+        _check_package(path.parent, report)
+    elif path.is_file() and path.suffix == ".csv" and _package_of(path):
+        root = _package_of(path)
+        assert root is not None
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+        _check_package(root, report, only=rel)
+    else:
+        report.add([Problem(report.path, "is not a data folder (no datapackage.json), a case "
+                            "folder (no case.yaml) or a file of either")])
+    return report
+
+
+def _package_of(path: Path) -> Path | None:
+    for parent in path.resolve().parents:
+        if (parent / "datapackage.json").is_file():
+            return parent
+    return None
+
+
+class _Context:
+    """The schemas, vocabularies and sources a check resolves against (one data folder)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.schemas: dict[str, dict[str, Any]] = {}
+        self.rows: dict[str, list[dict[str, str]]] = {}
+        self.lookups: dict[str, _checks.Lookup] = {}
+        for name in (*_checks.VOCABULARIES, "sources"):
+            csv_path = root / ("sources.csv" if name == "sources" else f"vocab/{name}.csv")
+            text = _checks.read_text(csv_path).text
+            self.rows[name] = _checks.rows_of(text) if text else []
+            key = "source_id" if name == "sources" else "id"
+            self.lookups[name] = _checks.Lookup(name, self.rows[name], key,
+                                                _checks.display(csv_path))
+
+    def schema(self, name: str) -> dict[str, Any]:
+        if name not in self.schemas:
+            self.schemas[name] = _checks.load_json(self.root / "schemas" / f"{name}.schema.json")
+        return self.schemas[name]
+
+    def references(self, schema: dict[str, Any]) -> dict[str, tuple[Path, dict[str, Any]]]:
+        refs = {}
+        for fk in schema.get("foreignKeys", []):
+            name = fk["reference"]["resource"]
+            if name in self.lookups:
+                csv_name = "sources.csv" if name == "sources" else f"vocab/{name}.csv"
+                refs[name] = (self.root / csv_name, self.schema(name))
+        return refs
+
+    @classmethod
+    def for_case(cls, folder: Path) -> _Context:
+        parent = folder.resolve().parent.parent
+        root = parent if (parent / "datapackage.json").is_file() else data_dir()
+        return cls(root)
+
+
+def _check_csv(path: Path, schema: dict[str, Any], ctx: _Context, what: str,
+               shown: str | None = None) -> tuple[list[Problem], list[dict[str, str]] | None]:
+    """Encoding, size, header and every cell of one CSV; returns problems and parsed rows."""
+    shown = shown or _checks.display(path)
+    read = _checks.read_text(path, shown)
+    if read.problem:
+        return [read.problem], None
+    assert read.text is not None
+    problems = _checks.check_header(read.text, schema, shown, what)
+    if any(p.message.startswith(("is empty", "uses ;")) for p in problems):
+        return problems, None
+    problems += _checks.frictionless_problems(path, schema, ctx.references(schema), ctx.lookups,
+                                              shown)
+    return problems, _checks.rows_of(read.text)
+
+
+# ---------------------------------------------------------------- cases
+
+
+def _check_case(folder: Path, ctx: _Context, report: ValidationReport, guard: bool = True) -> None:
+    problems = check_case_folder(folder, ctx, guard=guard)
+    report.add(problems)
+    report.files += sum((folder / n).is_file() for n in CASE_FILES)
+    report.cases += 1
+
+
+def check_case_folder(folder: Path, ctx: _Context | None = None, *, guard: bool = True
+                      ) -> list[Problem]:
+    """Every problem in one case folder, errors first (used by the loaders with guard off)."""
+    from toolkit import _case_checks
+
+    ctx = ctx or _Context.for_case(folder)
+    shown = {n: _checks.display(folder / n) for n in CASE_FILES}
+    problems: list[Problem] = []
+    for name in CASE_FILES:
+        if not (folder / name).is_file():
+            problems.append(Problem(shown[name], "is missing (a case folder needs case.yaml, "
+                                    "events.csv and annotations.csv)"))
+    meta = None
+    if (folder / "case.yaml").is_file():
+        meta, found = _case_checks.check_case_yaml(folder / "case.yaml", ctx, shown["case.yaml"])
+        problems += found
+    events = annotations = None
+    if (folder / "events.csv").is_file():
+        found, events = _check_csv(folder / "events.csv", ctx.schema("events"), ctx,
+                                   "events.csv", shown["events.csv"])
+        problems += found
+        if events is not None:
+            problems += _case_checks.check_events(events, meta, ctx, shown["events.csv"])
+    if (folder / "annotations.csv").is_file():
+        found, annotations = _check_csv(folder / "annotations.csv", ctx.schema("annotations"),
+                                        ctx, "annotations.csv", shown["annotations.csv"])
+        problems += found
+        if annotations is not None:
+            problems += _case_checks.check_annotations(annotations, events, shown)
+    problems += _case_checks.standards(meta, events, annotations, shown)
+    if guard:
+        problems += _case_checks.guard(meta, events, annotations, ctx, shown)
+    order = {s: i for i, s in enumerate(shown.values())}
+    return sorted(problems, key=lambda p: (p.level == "warning", order.get(p.file, 9),
+                                           p.row or 0))
+
+
+# ---------------------------------------------------------------- package
+
+
+def _check_package(root: Path, report: ValidationReport, only: str | None = None) -> None:
+    shown = _checks.display(root / "datapackage.json")
+    read = _checks.read_text(root / "datapackage.json", shown)
+    if read.problem:
+        report.add([read.problem])
+        return
+    try:
+        descriptor = json.loads(read.text or "")
+    except json.JSONDecodeError as exc:
+        report.add([Problem(shown, f"is not valid JSON: {exc.msg}", row=exc.lineno)])
+        return
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list):
+        report.add([Problem(shown, 'has no "resources" list')])
+        return
+    report.files += 1
+    ctx = _Context(root)
+    listed_cases: set[str] = set()
+    for i, res in enumerate(resources, 1):
+        if not isinstance(res, dict) or not all(isinstance(res.get(k), str)
+                                                for k in ("name", "path", "schema")):
+            report.add([Problem(shown, f"resource {i} needs a name, a path and a schema "
+                                "(all text)")])
+            continue
+        parts = Path(res["path"]).parts
+        if parts[:1] == ("cases",) and len(parts) == 3:
+            listed_cases.add(parts[1])
+            if not (root / "cases" / parts[1]).is_dir():
+                report.add([Problem(shown, f'resource "{res["name"]}" points at '
+                                    f'{res["path"]}, which does not exist')])
+            continue
+        if only and res["path"] != only:
+            continue
+        _check_resource(root, res, ctx, shown, report)
+    if only and only.startswith("cases/"):
+        folder = root / Path(only).parent
+        _check_case(folder, ctx, report)
+        return
+    if only:
+        return
+    cases_dir = root / "cases"
+    for folder in sorted(cases_dir.iterdir() if cases_dir.is_dir() else []):
+        if not folder.is_dir() or folder.name.startswith((".", "_")):
+            continue
+        _check_case(folder, ctx, report)
+        if folder.name not in listed_cases:
+            report.add([Problem(_checks.display(folder), "is not listed in datapackage.json; "
+                                f'add resources "{folder.name}-events" and '
+                                f'"{folder.name}-annotations" (everycall new-case does this)',
+                                level="warning")])
+
+
+def _check_resource(root: Path, res: dict[str, Any], ctx: _Context, shown: str,
+                    report: ValidationReport) -> None:
+    path = root / res["path"]
+    schema_path = root / res["schema"]
+    if not path.is_file():
+        report.add([Problem(shown, f'resource "{res["name"]}": {res["path"]} does not exist')])
+        return
+    if not schema_path.is_file():
+        report.add([Problem(shown, f'resource "{res["name"]}": schema {res["schema"]} '
+                            "does not exist")])
+        return
+    try:
+        schema = _checks.load_json(schema_path)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        report.add([Problem(_checks.display(schema_path), f"is not valid JSON: {exc}")])
+        return
+    problems, _ = _check_csv(path, schema, ctx, Path(res["path"]).name)
+    report.add(problems)
+    report.files += 1
+
+
+# ---------------------------------------------------------------- new case
+
+TEMPLATE = Path(__file__).parent / "_case_template"
+
+
+def new_case(slug: str, root: Path | str | None = None) -> Path:
+    """Create a case folder to fill in: ``case.yaml`` (commented), ``events.csv``, ``annotations.csv``.
+
+    Parameters
+    ----------
+    slug : str
+        Folder name: lower case words joined by hyphens, for example ``harbour-street``.
+    root : Path or str, optional
+        The folder that holds case folders. Default: ``cases/`` in the data folder in use
+        (``EVERYCALL_DATA`` or the checkout's ``data/``). When that folder sits in a data
+        package, the case's two CSVs are added to its ``datapackage.json``.
+
+    Returns
+    -------
+    Path
+        The new folder. The scaffold validates with warnings only (too few events, example
+        rows still present) until it is filled in.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     folder = new_case("harbour-street", root=tmp)
+    ...     sorted(p.name for p in folder.iterdir()), validate(folder).errors
+    (['annotations.csv', 'case.yaml', 'events.csv'], [])
+    >>> new_case("Harbour Street", root=".")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: "Harbour Street" is not a valid case name: use lower case words joined by hyphens, for example harbour-street
+    """  # noqa: E501
+    if not SLUG.match(slug):
+        raise DataError(f'"{slug}" is not a valid case name: use lower case words joined by '
+                        "hyphens, for example harbour-street")
+    if root is None:
+        if not os.environ.get("EVERYCALL_DATA") and repo_root() is None:
+            raise DataError("no course data folder to write to: set EVERYCALL_DATA to your own "
+                            "data folder or pass --root")
+        root = data_dir() / "cases"
+    root = Path(root)
+    folder = root / slug
+    if folder.exists():
+        raise DataError([Problem(_checks.display(folder), "already exists; choose another "
+                                 "name or remove the folder first")])
+    root.mkdir(parents=True, exist_ok=True)
+    # Write into a temporary folder, then rename it into place: never a half-written case.
+    tmp = Path(tempfile.mkdtemp(dir=root, prefix=f".{slug}-"))
+    try:
+        for name in CASE_FILES:
+            text = (TEMPLATE / name).read_text(encoding="utf-8").replace("{slug}", slug)
+            (tmp / name).write_text(text, encoding="utf-8")
+        tmp.rename(folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _register(root, slug)
+    return folder
+
+
+def _register(cases_root: Path, slug: str) -> None:
+    """Add the case's CSVs to datapackage.json when the case lives in a data package."""
+    descriptor_path = cases_root.parent / "datapackage.json"
+    if cases_root.name != "cases" or not descriptor_path.is_file():
+        return
+    try:
+        descriptor = _checks.load_json(descriptor_path)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return  # validate will report the broken descriptor
+    names = {r.get("name") for r in descriptor.get("resources", []) if isinstance(r, dict)}
+    for part in ("events", "annotations"):
+        if f"{slug}-{part}" in names:
+            continue
+        descriptor.setdefault("resources", []).append({
+            "name": f"{slug}-{part}", "path": f"cases/{slug}/{part}.csv",
+            "schema": f"schemas/{part}.schema.json", "title": f"Case {slug}: {part}",
+            "description": "A fictional composite case (added by everycall new-case).",
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        })
+    text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
+    tmp = descriptor_path.with_suffix(".json.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(descriptor_path)
+
+
+def parse_local(value: str) -> dt.datetime | None:
+    """``YYYY-MM-DD HH:MM`` as a naive datetime, or None when it does not parse."""
+    try:
+        return dt.datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
+    except ValueError:
+        return None
+
+
+def exists_in_london(moment: dt.datetime) -> bool:
+    """False for wall-clock times skipped when the clocks go forward."""
+    aware = moment.replace(tzinfo=LONDON)
+    round_trip = aware.astimezone(dt.timezone.utc).astimezone(LONDON).replace(tzinfo=None)
+    return round_trip == moment
+
