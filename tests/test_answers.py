@@ -55,8 +55,14 @@ def test_changes_are_saved_but_only_checks_count_as_attempts(path):
 
 
 def test_timeline_flags_round_trip(path):
-    flags = [{"event_id": "E07", "opportunity_type": "no-risk-assessment",
-              "reason": "Disclosure with no DASH", "flagged_at": "2026-11-23T10:00:00+00:00"}]
+    flags = [
+        {
+            "event_id": "E07",
+            "opportunity_type": "no-risk-assessment",
+            "reason": "Disclosure with no DASH",
+            "flagged_at": "2026-11-23T10:00:00+00:00",
+        }
+    ]
     AnswerStore(path, notebook="02-missed-opportunities").set("flags:harbour-street", flags)
     assert AnswerStore(path).get("flags:harbour-street") == flags
 
@@ -68,8 +74,11 @@ def test_timeline_flags_round_trip(path):
         (b"", "it is empty"),
         (b"\xff\xfe\x00garbage", "it is not UTF-8 text"),
         (b'["a", "list"]', 'expected a JSON object with "format": "everycall-answers"'),
-        (b'{"format": "everycall-answers", "schema_version": 1, "notebook": "n1", '
-         b'"answers": {"q": 3}}', 'answer "q" is not an object with a "value"'),
+        (
+            b'{"format": "everycall-answers", "schema_version": 1, "notebook": "n1", '
+            b'"answers": {"q": 3}}',
+            'answer "q" is not an object with a "value"',
+        ),
     ],
     ids=["truncated", "empty", "binary", "list", "bad-entry"],
 )
@@ -95,8 +104,9 @@ def test_file_of_another_notebook_is_kept_aside(path):
 
 def test_newer_schema_is_refused_and_left_untouched(path):
     path.parent.mkdir(parents=True)
-    newer = json.dumps({"format": "everycall-answers", "schema_version": 9, "notebook": "n1",
-                        "answers": {}})
+    newer = json.dumps(
+        {"format": "everycall-answers", "schema_version": 9, "notebook": "n1", "answers": {}}
+    )
     path.write_text(newer)
     with pytest.raises(AnswerStoreError, match="written by a newer Every Call"):
         AnswerStore(path, notebook="n1")
@@ -105,8 +115,11 @@ def test_newer_schema_is_refused_and_left_untouched(path):
 
 def test_values_that_are_not_json_are_refused_with_the_reason(path):
     store = AnswerStore(path, notebook="n1")
-    with pytest.raises(AnswerStoreError, match='"q" cannot be saved: expected a JSON-compatible '
-                                               r"value .* got set"):
+    with pytest.raises(
+        AnswerStoreError,
+        match='"q" cannot be saved: expected a JSON-compatible '
+        r"value .* got set",
+    ):
         store.set("q", {1, 2})
     with pytest.raises(AnswerStoreError, match="got float"):
         store.set("q", float("nan"))
@@ -136,8 +149,7 @@ def test_no_temporary_file_is_left_after_saving(path):
     store = AnswerStore(path, notebook="n1")
     for i in range(5):
         store.set("q", i)
-    assert sorted(p.name for p in path.parent.iterdir()) == [
-        f".{path.name}.lock", path.name]
+    assert sorted(p.name for p in path.parent.iterdir()) == [f".{path.name}.lock", path.name]
 
 
 def test_save_failure_is_a_clear_error(path, monkeypatch):
@@ -148,8 +160,11 @@ def test_save_failure_is_a_clear_error(path, monkeypatch):
 
     store = AnswerStore(path, notebook="n1")
     monkeypatch.setattr(answers.tempfile, "mkstemp", refuse)
-    with pytest.raises(AnswerStoreError, match="your answer could not be saved "
-                                               r"\(Read-only file system\)"):
+    with pytest.raises(
+        AnswerStoreError,
+        match="your answer could not be saved "
+        r"\(Read-only file system\)",
+    ):
         store.set("q", 1)
 
 
@@ -157,14 +172,14 @@ def test_default_location_is_a_visible_folder_in_home(monkeypatch, tmp_path):
     monkeypatch.delenv("EVERYCALL_ANSWERS")
     monkeypatch.setenv("HOME", str(tmp_path))
     assert default_path("00-start-here", "Zoë O'Brien") == (
-        tmp_path / "everycall-answers" / "zoe-o-brien" / "00-start-here.json")
+        tmp_path / "everycall-answers" / "zoe-o-brien" / "00-start-here.json"
+    )
     assert default_path("00-start-here", None).parent.name == "_unnamed"
 
 
 def test_answers_env_overrides_the_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("EVERYCALL_ANSWERS", str(tmp_path / "room-3"))
-    assert bind("00-start-here").path == tmp_path / "room-3" / "test-learner" / \
-        "00-start-here.json"
+    assert bind("00-start-here").path == tmp_path / "room-3" / "test-learner" / "00-start-here.json"
 
 
 def test_current_store_before_begin_says_what_to_do(monkeypatch):
@@ -178,8 +193,10 @@ def test_begin_binds_the_store_and_reports_where(capsys, _isolated_learner):
     store = current_store()
     assert store.notebook == "00-start-here" and store.learner == "Test Learner"
     out = capsys.readouterr().out
-    assert f"Answering as Test Learner. Answers are saved to {_isolated_learner}/test-learner/" \
-        in out and "trainer mode off" in out
+    assert (
+        f"Answering as Test Learner. Answers are saved to {_isolated_learner}/test-learner/" in out
+        and "trainer mode off" in out
+    )
 
 
 def test_begin_rejects_a_path_as_notebook_name():
@@ -197,7 +214,7 @@ def test_name_is_asked_once_and_early_answers_follow_the_learner(monkeypatch, _i
     monkeypatch.delenv("EVERYCALL_LEARNER")
     store = bind("00-start-here")
     assert answers.learner_source() == "none" and store.learner is None
-    store.set("00-step-away", "answered before giving a name")
+    store.set("00-stepping-away", "answered before giving a name")
     unnamed = store.path
     assert unnamed.parent.name == "_unnamed"
 
@@ -209,7 +226,7 @@ def test_name_is_asked_once_and_early_answers_follow_the_learner(monkeypatch, _i
     again = bind("00-start-here")  # a later session: the name is remembered, not asked
     assert answers.learner_source() == "profile"
     assert again.learner == "Sam Patel"
-    assert again.get("00-step-away") == "answered before giving a name"
+    assert again.get("00-stepping-away") == "answered before giving a name"
 
 
 def test_unnamed_answers_merge_into_an_existing_file_without_overwriting(monkeypatch):

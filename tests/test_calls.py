@@ -15,8 +15,10 @@ import pytest
 from toolkit.calls import (
     erlang_b,
     erlang_c,
+    first_contact_review,
     queue_explorer,
     queue_metrics,
+    reproduces,
     scenario_grid,
     simulate_queue,
     simulation_figure,
@@ -441,3 +443,38 @@ def test_scenario_grid_covers_every_combination():
         calls_per_hour=400, handle_seconds=480, staff=24, patience_seconds=900, target_seconds=60
     )
     assert row["answered"] == pytest.approx(direct.answered)
+
+
+def test_reproduces_marks_assumptions_close_to_the_published_helpline_figures():
+    # BBC, Nov 2020 (bbc-2020-met-cms): 49% answered in Sept 2020, average wait 13 minutes.
+    grid = scenario_grid(
+        calls_per_hour=[250, 350, 450],
+        handle_seconds=[480],
+        patience_seconds=[300, 1200],
+        staff=[24],
+    )
+    marked = reproduces(grid, answered=0.49, mean_wait_answered_minutes=13)
+    hits = marked[marked["reproduces"]]
+    assert hits[["calls_per_hour", "patience_seconds"]].values.tolist() == [[350.0, 1200.0]]
+    assert marked.iloc[0]["calls_per_hour"] == 350  # closest first
+
+
+def test_summary_window_compares_a_quiet_spell_with_the_model():
+    sim = simulate_queue(
+        calls_per_hour=200, handle_seconds=180, staff=14, hours=200, outage=(150, 160), seed=2
+    )
+    before = sim.summary(target_seconds=20, after_hours=1, before_hours=150)
+    model = queue_metrics(calls_per_hour=200, handle_seconds=180, staff=14, target_seconds=20)
+    assert before["failed"] == 0
+    assert before["answered_within_target"] == pytest.approx(model.answered_within_target, abs=0.02)
+    with pytest.raises(ModelError, match="hours 160 to 150 are not a window"):
+        sim.summary(after_hours=160, before_hours=150)
+
+
+def test_first_contact_review_keeps_only_flags_at_police_calls():
+    table = first_contact_review(["unlinked-calls"])
+    assert len(table) > 0
+    assert set(table["contact_type"]) <= {"emergency_call", "non_emergency_call"}
+    assert set(table["case_id"]) == {"unlinked-calls"}
+    # E05: the whispered 999 call that was not linked to the earlier call to the address
+    assert "repeat-calls-not-linked" in set(table.loc[table["event_id"] == "E05", "rule_id"])

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import exercises
+import toolkit
+from toolkit import answers, exercises
 from toolkit._widgets import ExerciseWidget
-from toolkit.answers import AnswerStore, bind, default_path
+from toolkit.answers import AnswerStore, bind, current_store, default_path
 from toolkit.errors import DataError, ToolkitError
 from toolkit.exercises import (
     find,
@@ -32,8 +33,9 @@ def defs():
 
 @pytest.fixture()
 def store(tmp_path):
-    return AnswerStore(tmp_path / "90-demo-all-types.json", notebook="90-demo-all-types",
-                       learner="Test Learner")
+    return AnswerStore(
+        tmp_path / "90-demo-all-types.json", notebook="90-demo-all-types", learner="Test Learner"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +50,7 @@ def _trainer_off():
 
 def test_shipped_start_notebook_has_its_two_practice_questions():
     assert [p for p in validate_definitions() if p.level == "error"] == []
-    step_away, rating = find("00-step-away"), find("00-confidence-widgets")
+    step_away, rating = find("00-stepping-away"), find("00-confidence")
     assert step_away.notebook == rating.notebook == "00-start-here"
     assert step_away.type == "single_choice" and len(step_away.correct_options) == 1
     assert "0808 2000 247" in step_away.correct_options[0].feedback
@@ -63,8 +65,9 @@ def test_fixture_defines_every_type(defs):
 def _validate(tmp_path: Path, text: str, name: str = "09-demo.yaml") -> list[str]:
     path = tmp_path / name
     path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-    return [f"{p.row}|{p.column}|{p.message}" for p in validate_definitions(path)
-            if p.level == "error"]
+    return [
+        f"{p.row}|{p.column}|{p.message}" for p in validate_definitions(path) if p.level == "error"
+    ]
 
 
 HEAD = "notebook: 09-demo\nexercises:\n  - id: 09-a\n"
@@ -132,16 +135,20 @@ def test_bad_definition_gives_row_column_and_expectation(tmp_path, case):
 
 
 def test_notebook_must_match_file_name(tmp_path):
-    text = "notebook: 09-other\nexercises:\n  - {id: 09-a, type: confidence, prompt: S, " \
-           "scale: [A, B]}\n"
+    text = (
+        "notebook: 09-other\nexercises:\n  - {id: 09-a, type: confidence, prompt: S, "
+        "scale: [A, B]}\n"
+    )
     assert _validate(tmp_path, text) == [
         '1|notebook|notebook is "09-other", expected "09-demo" (the file name without .yaml)'
     ]
 
 
 def test_ids_unique_across_the_course(tmp_path):
-    one = "notebook: 09-demo\nexercises:\n  - {id: 09-a, type: confidence, prompt: S, " \
-          "scale: [A, B]}\n"
+    one = (
+        "notebook: 09-demo\nexercises:\n  - {id: 09-a, type: confidence, prompt: S, "
+        "scale: [A, B]}\n"
+    )
     (tmp_path / "09-demo.yaml").write_text(one)
     (tmp_path / "10-next.yaml").write_text(one.replace("09-demo", "10-next"))
     problems = [p for p in validate_definitions(tmp_path) if p.level == "error"]
@@ -155,34 +162,50 @@ def test_unknown_source_id_suggests_a_known_one(tmp_path):
     folder.mkdir()
     (folder / "09-demo.yaml").write_text(
         "notebook: 09-demo\nexercises:\n  - {id: 09-a, type: confidence, prompt: S, "
-        "scale: [A, B], source_id: hmic-2041}\n")
+        "scale: [A, B], source_id: hmic-2041}\n"
+    )
     (problem,) = [p for p in validate_definitions(folder) if p.level == "error"]
     assert problem.column == "source_id"
-    assert 'source "hmic-2041" is not in data/sources.csv; did you mean "hmic-2014"?' in \
-        problem.message
+    assert (
+        'source "hmic-2041" is not in data/sources.csv; did you mean "hmic-2014"?'
+        in problem.message
+    )
 
 
 def test_load_definitions_raises_data_error_listing_every_problem(tmp_path):
     (tmp_path / "09-demo.yaml").write_text(
-        HEAD + "    type: numeric\n    prompt: ''\n    answer: x\n")
+        HEAD + "    type: numeric\n    prompt: ''\n    answer: x\n"
+    )
     with pytest.raises(DataError) as info:
         load_definitions(tmp_path)
     assert len(info.value.problems) == 2
-    assert "09-demo.yaml, row 5, column \"prompt\"" in str(info.value)
+    assert '09-demo.yaml, row 5, column "prompt"' in str(info.value)
 
 
 def test_secret_repeated_in_an_option_is_warned(tmp_path):
     (tmp_path / "09-demo.yaml").write_text(
         HEAD + "    type: single_choice\n    prompt: Which?\n    options:\n"
         "      - {text: The answer is forty-eight hours, correct: true,"
-        " feedback: The answer is forty-eight hours}\n      - {text: B}\n")
+        " feedback: The answer is forty-eight hours}\n      - {text: B}\n"
+    )
     warnings = [p.message for p in validate_definitions(tmp_path) if p.level == "warning"]
     assert any("student edition would show it" in w for w in warnings)
 
 
+def test_a_broken_file_does_not_stop_other_notebooks(tmp_path):
+    (tmp_path / "09-demo.yaml").write_text(
+        "notebook: 09-demo\nexercises:\n  - {id: 09-a, type: confidence, prompt: S, "
+        "scale: [A, B]}\n"
+    )
+    (tmp_path / "10-broken.yaml").write_text("notebook: 10-broken\nexercises: [\n")
+    assert find("09-a", path=tmp_path).type == "confidence"
+    with pytest.raises(DataError, match="10-broken.yaml, row 3: is not valid YAML"):
+        find("10-anything", path=tmp_path)
+
+
 def test_unknown_id_suggests_the_nearest():
-    with pytest.raises(ToolkitError, match='did you mean "00-confidence-widgets"'):
-        find("00-confidence-widget")
+    with pytest.raises(ToolkitError, match='did you mean "00-confidence"'):
+        find("00-confidnce")
 
 
 # ---------------------------------------------------------------------------- marking
@@ -198,11 +221,13 @@ def test_single_choice_feedback_per_option(defs):
 
 def test_multiple_choice_partial_answer_says_how_many_without_revealing(defs):
     ex = defs["90-marac-criteria"]
-    result = mark(ex, ["Professional judgement", "The victim-survivor asks for a referral in "
-                       "writing"])
+    result = mark(
+        ex, ["Professional judgement", "The victim-survivor asks for a referral in writing"]
+    )
     assert result.correct is False
-    assert result.feedback == "Not quite. You chose 1 of the 3 right answers and 1 that is not " \
-                              "right."
+    assert (
+        result.feedback == "Not quite. You chose 1 of the 3 right answers and 1 that is not right."
+    )
     assert "There are 2 more to find." in result.details
     assert not any("Potential escalation" in d for d in result.details)
     full = mark(ex, [o.text for o in ex.correct_options])
@@ -221,8 +246,9 @@ def test_numeric_low_high_and_right(defs, typed, correct, feedback_key):
 
 
 def test_numeric_tolerance(defs):
-    ex = exercises.Exercise(id="t", type="numeric", prompt="p", notebook="n", answer=12,
-                            tolerance=1)
+    ex = exercises.Exercise(
+        id="t", type="numeric", prompt="p", notebook="n", answer=12, tolerance=1
+    )
     assert [mark(ex, v).correct for v in (10.9, 11, 13, 13.1)] == [False, True, True, False]
 
 
@@ -267,8 +293,9 @@ def test_ordering_first_shown_shuffled_the_same_way_every_time(defs):
 def test_single_choice_widget_feedback_only_after_an_attempt(defs, store):
     w = ExerciseWidget(defs["90-dvpo-hearing"], store)
     assert w.feedback.value == "" and w.hint.value == "" and w.attempts.value == ""
-    assert "everycall-exercise" in w._dom_classes and "everycall-check" in \
-        w.check_button._dom_classes
+    assert (
+        "everycall-exercise" in w._dom_classes and "everycall-check" in w.check_button._dom_classes
+    )
     w.answer("Within 7 days")
     assert w.feedback.value == ""  # a change is saved, but not marked
     assert store.entry("90-dvpo-hearing")["attempts"] == 0
@@ -277,8 +304,13 @@ def test_single_choice_widget_feedback_only_after_an_attempt(defs, store):
     assert html.escape("Too long: the notice only protects") in w.feedback.value
     assert "Attempts: 1" in w.attempts.value
     assert store.entry("90-dvpo-hearing") | {"first_answered": "", "last_answered": ""} == {
-        "value": "Within 7 days", "attempts": 1, "correct": False, "checked": True,
-        "first_answered": "", "last_answered": ""}
+        "value": "Within 7 days",
+        "attempts": 1,
+        "correct": False,
+        "checked": True,
+        "first_answered": "",
+        "last_answered": "",
+    }
     w.show_hint()
     assert "The notice takes effect at once" in w.hint.value
     assert w.hint_button.description == "Hide hint"
@@ -408,27 +440,30 @@ def test_show_displays_with_exercise_metadata(monkeypatch):
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append((obj, kw)))
     bind("00-start-here")
-    exercises.show("00-step-away")
-    (obj, kwargs), = shown
+    exercises.show("00-stepping-away")
+    ((obj, kwargs),) = shown
     assert isinstance(obj, ExerciseWidget)
-    assert kwargs["metadata"] == {"everycall": {"exercise": "00-step-away"}}
+    assert kwargs["metadata"] == {"everycall": {"exercise": "00-stepping-away"}}
 
 
 def test_show_before_begin_says_what_to_do(monkeypatch):
     monkeypatch.setitem(__import__("toolkit.answers").answers._session, "store", None)
     with pytest.raises(ToolkitError, match=r'toolkit.begin\("<notebook name>"\)'):
-        exercises.show("00-step-away")
+        exercises.show("00-stepping-away")
 
 
 def test_inline_exercise_is_validated_like_yaml():
     bind("scratch")
-    w = exercises.single_choice(id="x-inline", prompt="Pick one", options=[
-        {"text": "A", "correct": True, "feedback": "Because A."}, "B"])
+    w = exercises.single_choice(
+        id="x-inline",
+        prompt="Pick one",
+        options=[{"text": "A", "correct": True, "feedback": "Because A."}, "B"],
+    )
     assert w.check().answered is False
     w.answer("A")
     assert w.check().correct is True
-    with pytest.raises(DataError, match='exercise id "00-step-away" is already used'):
-        exercises.confidence(id="00-step-away", prompt="Sure?")
+    with pytest.raises(DataError, match='exercise id "00-stepping-away" is already used'):
+        exercises.confidence(id="00-stepping-away", prompt="Sure?")
     with pytest.raises(DataError, match="has 0 options marked correct"):
         exercises.single_choice(id="x-two", prompt="P", options=["A", "B"])
 
@@ -436,8 +471,17 @@ def test_inline_exercise_is_validated_like_yaml():
 # ---------------------------------------------------------------------------- printed editions
 
 
-@pytest.mark.parametrize("ex_id", ["90-dvpo-hearing", "90-marac-criteria", "90-dash-threshold",
-                                   "90-calm-caller", "90-dhr-steps", "90-confidence"])
+@pytest.mark.parametrize(
+    "ex_id",
+    [
+        "90-dvpo-hearing",
+        "90-marac-criteria",
+        "90-dash-threshold",
+        "90-calm-caller",
+        "90-dhr-steps",
+        "90-confidence",
+    ],
+)
 def test_student_print_has_question_and_nothing_secret(defs, ex_id):
     ex = defs[ex_id]
     student = html.unescape(render_printed(ex, "student"))
@@ -452,10 +496,13 @@ def test_student_print_has_question_and_nothing_secret(defs, ex_id):
 
 
 def test_printed_text_is_escaped():
-    ex = exercises.Exercise(id="x", type="single_choice", notebook="n",
-                            prompt="Why <script>alert(1)</script>?",
-                            options=(exercises.Option("<img src=x onerror=alert(1)>", True),
-                                     exercises.Option("B")))
+    ex = exercises.Exercise(
+        id="x",
+        type="single_choice",
+        notebook="n",
+        prompt="Why <script>alert(1)</script>?",
+        options=(exercises.Option("<img src=x onerror=alert(1)>", True), exercises.Option("B")),
+    )
     page = render_printed(ex, "trainer")
     assert "<script>" not in page and "<img" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
@@ -463,7 +510,7 @@ def test_printed_text_is_escaped():
 
 def test_secret_texts_cover_feedback_model_answers_and_notes():
     secrets = secret_texts("00-start-here")
-    ex = find("00-step-away")
+    ex = find("00-stepping-away")
     assert all(o.feedback in secrets for o in ex.options)
     assert ex.facilitator in secrets and ex.hint not in secrets
     assert ex.hint in secret_texts("00-start-here", include_hints=True)
@@ -475,12 +522,17 @@ def test_secret_texts_cover_feedback_model_answers_and_notes():
 def _notebook(path: Path) -> None:
     import nbformat
 
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell('import toolkit\ntoolkit.begin("00-start-here")'),
-        nbformat.v4.new_code_cell('toolkit.exercises.show("00-step-away")'),
-    ])
-    nb.metadata["kernelspec"] = {"name": "python3", "language": "python",
-                                 "display_name": "Python 3"}
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell('import toolkit\ntoolkit.begin("00-start-here")'),
+            nbformat.v4.new_code_cell('toolkit.exercises.show("00-stepping-away")'),
+        ]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "language": "python",
+        "display_name": "Python 3",
+    }
     nbformat.write(nb, path)
 
 
@@ -489,8 +541,13 @@ def _execute(path: Path) -> dict:
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, kernel_name="python3", store_widget_state=True, timeout=120,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb,
+        kernel_name="python3",
+        store_widget_state=True,
+        timeout=120,
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
     return nb
 
 
@@ -504,14 +561,15 @@ def test_answers_restored_after_kernel_restart(tmp_path):
     _notebook(notebook)
     first = _execute(notebook)
     output = first.cells[1].outputs[0]
-    assert output["metadata"] == {"everycall": {"exercise": "00-step-away"}}
-    radios = [m["state"] for m in _widget_models(first).values()
-              if m["model_name"] == "RadioButtonsModel"]
+    assert output["metadata"] == {"everycall": {"exercise": "00-stepping-away"}}
+    radios = [
+        m["state"] for m in _widget_models(first).values() if m["model_name"] == "RadioButtonsModel"
+    ]
     assert [r["index"] for r in radios] == [None]
 
     # Between the two runs the learner answers (here through a widget in this process, using
     # the same answer file the kernel used).
-    ex = find("00-step-away")
+    ex = find("00-stepping-away")
     path = default_path("00-start-here", "Test Learner")
     widget = ExerciseWidget(ex, AnswerStore(path))
     widget.answer(ex.correct_options[0].text)
@@ -522,9 +580,83 @@ def test_answers_restored_after_kernel_restart(tmp_path):
     radios = [m["state"] for m in models.values() if m["model_name"] == "RadioButtonsModel"]
     right = [o.text for o in ex.options].index(ex.correct_options[0].text)
     assert [r["index"] for r in radios] == [right]
-    html_values = [m["state"].get("value", "") for m in models.values()
-                   if m["model_name"] == "HTMLModel"]
+    html_values = [
+        m["state"].get("value", "") for m in models.values() if m["model_name"] == "HTMLModel"
+    ]
     assert any("everycall-correct" in v and "Attempts" not in v for v in html_values)
     assert any("Attempts: 1" in v for v in html_values)
     status = second.cells[0].outputs[0]
     assert "Answering as Test Learner" in status["data"]["text/html"]
+
+
+# ---------------------------------------------------------------------------- toolkit.begin()
+
+
+def test_begin_asks_the_name_once_and_answers_follow_it(monkeypatch):
+    from toolkit import _widgets
+
+    monkeypatch.delenv("EVERYCALL_LEARNER")
+    monkeypatch.setattr("IPython.get_ipython", lambda: object())  # as if inside a kernel
+    shown = []
+    monkeypatch.setattr(_widgets, "display", lambda obj, **kw: shown.append(obj))
+    toolkit.begin("00-start-here")
+    status, prompt = shown
+    assert "until you give your name below" in status.data
+    assert isinstance(prompt, _widgets.NamePrompt)
+
+    exercise = ExerciseWidget(find("00-stepping-away"), current_store())
+    exercise.answer(2)  # answered before giving a name
+    prompt.save("   ")
+    assert "cannot be empty" in prompt.message.value
+    prompt.name.value = "Sam Patel"
+    prompt.save_button.click()
+    assert "Thank you, Sam Patel." in prompt.message.value
+    assert prompt.change_button.description == "Not Sam Patel? Change name"
+    assert exercise.store.path.parent.name == "sam-patel"
+    assert AnswerStore(exercise.store.path).get("00-stepping-away") == exercise.response
+
+    shown.clear()
+    toolkit.begin("00-start-here")  # next time: remembered, only a "change name" button
+    status, prompt = shown
+    assert status.data.count("Answering as Sam Patel.") == 1
+    assert prompt.children == (prompt.change_button,)
+
+
+def test_changing_learner_shows_the_new_learners_answers(monkeypatch):
+    from toolkit import _widgets
+
+    monkeypatch.delenv("EVERYCALL_LEARNER")
+    monkeypatch.setattr("IPython.get_ipython", lambda: object())
+    shown = []
+    monkeypatch.setattr(_widgets, "display", lambda obj, **kw: shown.append(obj))
+    AnswerStore(default_path("00-start-here", "Alex"), notebook="00-start-here").set(
+        "00-stepping-away", find("00-stepping-away").options[0].text
+    )
+    answers._save_profile("Sam")  # Sam used this laptop last
+    toolkit.begin("00-start-here")
+    prompt = shown[-1]
+    assert prompt.change_button.description == "Not Sam? Change name"
+    exercise = ExerciseWidget(find("00-stepping-away"), current_store())
+    exercise.answer(1)
+    prompt.change_button.click()
+    assert prompt.form in prompt.children
+    prompt.save("Alex")
+    assert exercise._radio.index == 0  # Alex's own answer, not Sam's
+    assert (
+        AnswerStore(default_path("00-start-here", "Sam")).get("00-stepping-away")
+        == find("00-stepping-away").options[1].text
+    )
+
+
+def test_file_damaged_while_open_is_set_aside_and_the_learner_told(defs, store):
+    store.set("90-calm-caller", "Answered earlier in this session")
+    w = ExerciseWidget(defs["90-confidence"], store)
+    w._scale.value = "Fairly"
+    store.path.write_text("{ damaged by something else")
+    w._scale.value = "Very"
+    assert "could not be read" in w.save_error.value and ".corrupt-" in w.save_error.value
+    assert "The answers from this session were kept." in w.save_error.value
+    reopened = AnswerStore(store.path)
+    assert reopened.get("90-confidence") == "Very"
+    assert reopened.get("90-calm-caller") == "Answered earlier in this session"
+    assert len(list(store.path.parent.glob("*.corrupt-*.json"))) == 1

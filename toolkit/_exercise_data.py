@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import csv
 import difflib
+import hashlib
 import json
+import random
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +95,36 @@ class Exercise:
         if include_hints:
             texts.append(self.hint)
         return [t for t in texts if t]
+
+
+@dataclass(frozen=True)
+class Result:
+    """What :func:`mark` says about one response.
+
+    ``correct`` is None for questions that are not marked (free text, confidence) and when
+    nothing was answered (``answered`` is then False); ``feedback`` is the headline and
+    ``details`` the per-option or per-part feedback, all Markdown.
+    """
+
+    correct: bool | None
+    feedback: str
+    details: tuple[str, ...] = ()
+    answered: bool = True
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def display_order(ex: Exercise) -> list[str]:
+    """The items of an ordering question in the order first shown: shuffled, but the same
+    every time (seeded by the exercise id) and never already correct."""
+    items = list(ex.items)
+    seed = int.from_bytes(hashlib.sha256(ex.id.encode("utf-8")).digest()[:8], "big")
+    random.Random(seed).shuffle(items)
+    if items == list(ex.items) and len(items) > 1:
+        items = items[1:] + items[:1]
+    return items
 
 
 # --------------------------------------------------------------------------------------------
@@ -345,8 +377,11 @@ def _check_exercise(raw: dict[str, Any], shown: str) -> list[Problem]:
     if kind == "free_text" and not raw.get("model_answer"):
         add("has no model_answer to show after the learner submits", None, "warning")
     if kind == "numeric" and "tolerance" not in raw and not float(raw["answer"]).is_integer():
-        add("has a fractional answer and no tolerance: only the exact value counts", "answer",
-            "warning")
+        add(
+            "has a fractional answer and no tolerance: only the exact value counts",
+            "answer",
+            "warning",
+        )
     return problems
 
 
@@ -399,9 +434,13 @@ def load_all(path: Path | None = None) -> tuple[dict[str, Exercise], list[Proble
         notebook = data.get("notebook")
         if isinstance(notebook, str) and notebook != file.stem:
             problems.append(
-                Problem(shown, f'notebook is "{notebook}", expected "{file.stem}" (the file '
-                        "name without .yaml)", row=data.key_lines.get("notebook"),
-                        column="notebook")
+                Problem(
+                    shown,
+                    f'notebook is "{notebook}", expected "{file.stem}" (the file '
+                    "name without .yaml)",
+                    row=data.key_lines.get("notebook"),
+                    column="notebook",
+                )
             )
         for raw in data.get("exercises") or []:
             if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
@@ -414,22 +453,37 @@ def load_all(path: Path | None = None) -> tuple[dict[str, Exercise], list[Proble
             problems += found
             if raw["id"] in exercises:
                 first = exercises[raw["id"]]
-                problems.append(Problem(
-                    shown, f'exercise id "{raw["id"]}" is already used in {first.file} (row '
-                    f"{first.line}); ids must be unique across the course", row=raw.line,
-                    column="id"))
+                problems.append(
+                    Problem(
+                        shown,
+                        f'exercise id "{raw["id"]}" is already used in {first.file} (row '
+                        f"{first.line}); ids must be unique across the course",
+                        row=raw.line,
+                        column="id",
+                    )
+                )
                 continue
             if sources is not None and raw.get("source_id") and raw["source_id"] not in sources:
-                problems.append(Problem(
-                    shown, f'exercise {raw["id"]}: source "{raw["source_id"]}" is not in '
-                    f"data/sources.csv; {_did_you_mean(raw['source_id'], sources)}",
-                    row=raw.key_lines.get("source_id"), column="source_id"))
+                problems.append(
+                    Problem(
+                        shown,
+                        f'exercise {raw["id"]}: source "{raw["source_id"]}" is not in '
+                        f"data/sources.csv; {_did_you_mean(raw['source_id'], sources)}",
+                        row=raw.key_lines.get("source_id"),
+                        column="source_id",
+                    )
+                )
             if any(p.level == "error" for p in found):
                 continue
             exercises[raw["id"]] = _build(raw, str(notebook), shown)
     if sources is None and any(e.source_id for e in exercises.values()):
-        problems.append(Problem("data/sources.csv", "not found, so exercise source ids were not "
-                                "checked", level="warning"))
+        problems.append(
+            Problem(
+                "data/sources.csv",
+                "not found, so exercise source ids were not checked",
+                level="warning",
+            )
+        )
     problems += _leak_warnings(exercises)
     problems.sort(key=lambda p: (p.level != "error", p.file, p.row or 0))
     return exercises, problems
@@ -446,10 +500,15 @@ def _leak_warnings(exercises: dict[str, Exercise]) -> list[Problem]:
         for secret in ex.secrets():
             plain = _plain(secret)
             if len(plain) >= MIN_SECRET_LENGTH and plain in visible[ex.notebook]:
-                problems.append(Problem(
-                    ex.file, f"exercise {ex.id}: the secret text {plain[:40]!r} also appears in "
-                    "a question or option, so the student edition would show it", row=ex.line,
-                    level="warning"))
+                problems.append(
+                    Problem(
+                        ex.file,
+                        f"exercise {ex.id}: the secret text {plain[:40]!r} also appears in "
+                        "a question or option, so the student edition would show it",
+                        row=ex.line,
+                        level="warning",
+                    )
+                )
     return problems
 
 
@@ -458,8 +517,9 @@ def check_inline(raw: dict[str, Any], notebook: str = "inline") -> Exercise:
     data = {"notebook": notebook, "exercises": [raw]}
     problems = _check_schema(json.loads(json.dumps(data)), "<inline exercise>")
     if not problems:
-        problems = [p for p in _check_exercise(_Lined(raw), "<inline exercise>")
-                    if p.level == "error"]
+        problems = [
+            p for p in _check_exercise(_Lined(raw), "<inline exercise>") if p.level == "error"
+        ]
     if problems:
         raise DataError(problems)
     return _build(raw, notebook, "<inline exercise>")

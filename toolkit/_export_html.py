@@ -99,6 +99,9 @@ def _cleaner() -> Any:
     )
 
 
+_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE)
+
+
 def sanitize_html(fragment: str) -> str:
     """Strip anything that could run or load from an HTML fragment.
 
@@ -106,10 +109,10 @@ def sanitize_html(fragment: str) -> str:
     --------
     >>> sanitize_html('<p onclick="x()">Hi<script>alert(1)</script></p>')
     '<p>Hialert(1)</p>'
-    >>> sanitize_html('<img src="https://example.org/a.png" alt="a">')
-    '<img alt="a">'
+    >>> sanitize_html('<p><img src="https://example.org/a.png" alt="a"></p>')
+    '<p></p>'
     """
-    return _cleaner().clean(fragment)
+    return _IMG_WITHOUT_SRC.sub("", _cleaner().clean(fragment))
 
 
 # --- figures -----------------------------------------------------------------------------
@@ -191,8 +194,13 @@ def figure_html(fig: dict[str, Any], div_id: str, number: int) -> str:
     import plotly.io as pio
 
     # FigureWidget gives each trace a random uid: drop it so two builds give the same bytes
+    # A fixed width wider than the page would be clipped: let the chart fit its column.
+    layout = {k: v for k, v in (fig.get("layout") or {}).items() if k != "width"}
+    layout["autosize"] = True
     fig = dict(
-        fig, data=[{k: v for k, v in t.items() if k != "uid"} for t in fig.get("data") or []]
+        fig,
+        data=[{k: v for k, v in t.items() if k != "uid"} for t in fig.get("data") or []],
+        layout=layout,
     )
     alt = figure_alt(fig)
     title = _text((fig.get("layout") or {}).get("title")) or "chart"

@@ -22,20 +22,10 @@ import ipywidgets as widgets
 from IPython.display import HTML, display
 
 from toolkit import answers
+from toolkit._exercise_data import Exercise, Result, display_order
+from toolkit._exercise_html import feedback_html, markdown_html, render_text, trainer_html
 from toolkit.errors import AnswerStoreError, ToolkitError
-from toolkit.exercises import (
-    Exercise,
-    Result,
-    display_order,
-    feedback_html,
-    is_trainer_mode,
-    mark,
-    markdown_html,
-    normalise_response,
-    parse_number,
-    render_text,
-    trainer_html,
-)
+from toolkit.exercises import is_trainer_mode, mark, normalise_response, parse_number
 
 _live: weakref.WeakSet[ExerciseWidget] = weakref.WeakSet()
 _WIDE = {"description_width": "initial"}
@@ -84,6 +74,7 @@ class ExerciseWidget(widgets.VBox):
         super().__init__()
         self.exercise = exercise
         self.store = store
+        self._notices_seen = len(store.notices)  # toolkit.begin() has shown these already
         self._quiet = False
         self._order: list[str] = display_order(exercise) if exercise.type == "ordering" else []
         kind = exercise.type
@@ -130,15 +121,22 @@ class ExerciseWidget(widgets.VBox):
         ex = self.exercise
         if ex.type == "single_choice":
             self._radio = widgets.RadioButtons(
-                options=[o.text for o in ex.options], value=None, description="Your answer:",
-                style=_WIDE, layout=widgets.Layout(width="auto"),
+                options=[o.text for o in ex.options],
+                value=None,
+                description="Your answer:",
+                style=_WIDE,
+                layout=widgets.Layout(width="auto"),
             )
             self._radio.observe(self._changed, names="value")
             return self._radio
         if ex.type == "multiple_choice":
             self._boxes = [
-                widgets.Checkbox(value=False, description=o.text, indent=False,
-                                 layout=widgets.Layout(width="auto"))
+                widgets.Checkbox(
+                    value=False,
+                    description=o.text,
+                    indent=False,
+                    layout=widgets.Layout(width="auto"),
+                )
                 for o in ex.options
             ]
             for box in self._boxes:
@@ -148,23 +146,33 @@ class ExerciseWidget(widgets.VBox):
         if ex.type == "numeric":
             unit = f" ({ex.unit})" if ex.unit else ""
             self._number = widgets.Text(
-                value="", placeholder="a number", description=f"Your answer{unit}:",
-                continuous_update=False, style=_WIDE,
+                value="",
+                placeholder="a number",
+                description=f"Your answer{unit}:",
+                continuous_update=False,
+                style=_WIDE,
             )
             self._number.observe(self._changed, names="value")
             return self._number
         if ex.type == "free_text":
             self._text = widgets.Textarea(
-                value="", placeholder="Write your answer here. It is saved as you type.",
-                description="Your answer:", rows=5, continuous_update=True, style=_WIDE,
+                value="",
+                placeholder="Write your answer here. It is saved as you type.",
+                description="Your answer:",
+                rows=5,
+                continuous_update=True,
+                style=_WIDE,
                 layout=widgets.Layout(width="95%"),
             )
             self._text.observe(self._changed, names="value")
             return self._text
         if ex.type == "ordering":
             self._select = widgets.Select(
-                options=self._labels(), rows=len(ex.items), description="Order:",
-                style=_WIDE, layout=widgets.Layout(width="auto"),
+                options=self._labels(),
+                rows=len(ex.items),
+                description="Order:",
+                style=_WIDE,
+                layout=widgets.Layout(width="auto"),
             )
             up = widgets.Button(description="Move up", tooltip="Move the chosen item up")
             down = widgets.Button(description="Move down", tooltip="Move the chosen item down")
@@ -172,9 +180,13 @@ class ExerciseWidget(widgets.VBox):
             down.on_click(lambda _b: self.move(self._selected(), +1))
             up.add_class("everycall-move-up")
             down.add_class("everycall-move-down")
-            return widgets.HBox([self._select, widgets.VBox([up, down])])
+            how = widgets.Label("Choose an item, then move it up or down (first at the top):")
+            return widgets.VBox([how, widgets.HBox([self._select, widgets.VBox([up, down])])])
         self._scale = widgets.ToggleButtons(
-            options=list(ex.scale), value=None, description="Your answer:", style=_WIDE,
+            options=list(ex.scale),
+            value=None,
+            description="Your answer:",
+            style=_WIDE,
         )
         self._scale.observe(self._changed, names="value")
         return self._scale
@@ -261,7 +273,11 @@ class ExerciseWidget(widgets.VBox):
                 f"{html.escape(str(exc))}</div>"
             )
             return False
-        self.save_error.value = ""
+        notices = self.store.notices[self._notices_seen :]
+        self._notices_seen = len(self.store.notices)
+        self.save_error.value = "".join(
+            f'<div role="alert">{html.escape(n)}</div>' for n in notices
+        )  # e.g. a damaged file found while saving was moved aside: say where it went
         return True
 
     def _save_change(self) -> None:
@@ -280,8 +296,7 @@ class ExerciseWidget(widgets.VBox):
             if entry.get("attempts") and self.exercise.type != "free_text":
                 self.feedback.value = feedback_html(
                     self.exercise,
-                    Result(None, "Press Check to see feedback on your new answer.",
-                           answered=False),
+                    Result(None, "Press Check to see feedback on your new answer.", answered=False),
                 )
 
     def check(self) -> Result:
@@ -323,17 +338,25 @@ class ExerciseWidget(widgets.VBox):
             try:
                 value = normalise_response(self.exercise, entry.get("value"))
             except ToolkitError:
-                self.feedback.value = feedback_html(self.exercise, Result(
-                    None, "This question has changed since you answered it, so your saved "
-                    "answer no longer fits. Please answer again.", answered=False))
+                self.feedback.value = feedback_html(
+                    self.exercise,
+                    Result(
+                        None,
+                        "This question has changed since you answered it, so your saved "
+                        "answer no longer fits. Please answer again.",
+                        answered=False,
+                    ),
+                )
                 entry = None
         self._show(value)
         if entry is not None and entry.get("attempts") and value is not None:
             if entry.get("checked", True):
                 self.feedback.value = feedback_html(self.exercise, mark(self.exercise, value))
             else:
-                self.feedback.value = feedback_html(self.exercise, Result(
-                    None, "Press Check to see feedback on your new answer.", answered=False))
+                self.feedback.value = feedback_html(
+                    self.exercise,
+                    Result(None, "Press Check to see feedback on your new answer.", answered=False),
+                )
         self._show_attempts()
 
     def refresh_trainer(self) -> None:
@@ -365,7 +388,7 @@ def _home(path: Any) -> str:
 
     text = str(path)
     home = str(Path.home())
-    return "~" + text[len(home):] if text.startswith(home + "/") else text
+    return "~" + text[len(home) :] if text.startswith(home + "/") else text
 
 
 def status_text(store: answers.AnswerStore) -> str:
@@ -383,9 +406,7 @@ def status_text(store: answers.AnswerStore) -> str:
     where = _home(store.path.parent) + "/"
     if store.learner:
         return f"Answering as {store.learner}. Answers are saved to {where}; trainer mode {mode}."
-    return (
-        f"Answers are saved to {where} until you give your name below; trainer mode {mode}."
-    )
+    return f"Answers are saved to {where} until you give your name below; trainer mode {mode}."
 
 
 def _status_html(store: answers.AnswerStore) -> HTML:
@@ -403,11 +424,14 @@ class NamePrompt(widgets.VBox):
         self.add_class("everycall-name")
         self._on_saved = on_saved
         self.name = widgets.Text(
-            placeholder="the name your trainer knows you by",
-            description="Your name:", style=_WIDE, continuous_update=False,
+            placeholder="for example Sam Patel",
+            description="Your name:",
+            style=_WIDE,
+            continuous_update=False,
         )
         self.save_button = widgets.Button(
-            description="Save my name", button_style="primary",
+            description="Save my name",
+            button_style="primary",
             tooltip="Keep your answers under this name",
         ).add_class("everycall-name-save")
         self.save_button.on_click(lambda _b: self.save())
@@ -456,11 +480,12 @@ def begin(notebook: str, *, learner: str | None = None) -> None:
         for line in [status_text(store), *store.notices]:
             print(line)
         return None
-    handle = display(_status_html(store), display_id=True,
-                     metadata={"everycall": {"status": True}})
+    handle = display(_status_html(store), display_id=True, metadata={"everycall": {"status": True}})
     for notice in store.notices:
-        display(HTML(f'<div role="alert" class="everycall-notice">{html.escape(notice)}</div>'),
-                metadata={"everycall": {"status": True}})
+        display(
+            HTML(f'<div role="alert" class="everycall-notice">{html.escape(notice)}</div>'),
+            metadata={"everycall": {"status": True}},
+        )
     source = answers.learner_source()
     if source not in ("none", "profile"):
         return None  # the name came from the call or EVERYCALL_LEARNER: nothing to ask

@@ -41,17 +41,17 @@ Examples
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> store = AnswerStore(folder / "00-start-here.json", notebook="00-start-here", learner="Sam")
->>> store.set("00-step-away", "Take a break", attempt=True, correct=True)
->>> store.get("00-step-away")
+>>> store.set("00-stepping-away", "Take a break", attempt=True, correct=True)
+>>> store.get("00-stepping-away")
 'Take a break'
->>> store.entry("00-step-away")["attempts"]
+>>> store.entry("00-stepping-away")["attempts"]
 1
->>> AnswerStore(store.path).get("00-step-away")      # a new kernel reads the same answers
+>>> AnswerStore(store.path).get("00-stepping-away")      # a new kernel reads the same answers
 'Take a break'
->>> store.set("00-step-away", {1, 2})
+>>> store.set("00-stepping-away", {1, 2})
 Traceback (most recent call last):
 ...
-toolkit.errors.AnswerStoreError: ...: the answer for "00-step-away" cannot be saved: expected \
+toolkit.errors.AnswerStoreError: ...: the answer for "00-stepping-away" cannot be saved: expected \
 a JSON-compatible value (text, number, true/false, null, list or mapping), got set
 """
 
@@ -63,8 +63,9 @@ import logging
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +97,7 @@ _MAX_KEY = 200
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 
 # --------------------------------------------------------------------------------------------
@@ -104,7 +105,7 @@ def _now() -> str:
 
 
 def answers_root() -> Path:
-    """The folder holding every learner's answers (``EVERYCALL_ANSWERS`` or ``~/everycall-answers``).
+    """The folder holding all learners' answers: ``EVERYCALL_ANSWERS`` or ``~/everycall-answers``.
 
     Examples
     --------
@@ -191,7 +192,9 @@ def atomic_write_text(path: Path, text: str) -> None:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+    )
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -220,6 +223,12 @@ def _fsync_dir(folder: Path) -> None:
 
 def _remove_stale_temps(path: Path) -> None:
     """Delete temporary files left by writers that died mid-save (their pid is gone)."""
+    if os.name != "posix":  # os.kill(pid, 0) would end the process on Windows: go by age
+        for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                if time.time() - tmp.stat().st_mtime > 86400:
+                    tmp.unlink()
+        return
     for tmp in path.parent.glob(f".{path.name}.*.tmp"):
         try:
             pid = int(tmp.name[len(path.name) + 2 :].split(".", 1)[0])
@@ -273,6 +282,8 @@ def check_answer_data(data: Any, *, notebook: str | None = None) -> str | None:
     """
     if not isinstance(data, dict):
         return f'expected a JSON object with "format": "{FORMAT}", got a {_describe(data)}'
+    if "format" not in data:
+        return f'it has no "format": "{FORMAT}" (not an answer file)'
     if data.get("format") != FORMAT:
         return f'"format" is {data.get("format")!r}, expected "{FORMAT}" (not an answer file)'
     version = data.get("schema_version")
@@ -436,7 +447,7 @@ class AnswerStore:
         return data
 
     def _set_aside(self) -> Path:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         aside = self.path.with_name(f"{self.path.stem}.corrupt-{stamp}.json")
         try:
             os.replace(self.path, aside)
@@ -452,7 +463,12 @@ class AnswerStore:
         """Reload if another process saved the file since we last read or wrote it."""
         if self._file_stamp() != self._stamp:
             learner = self._data.get("learner")
+            seen = len(self.notices)
             fresh = self._load(self._data.get("notebook"))
+            if len(self.notices) > seen and self._data["answers"]:
+                # Damaged on disk since we last saved: our copy is the last good state.
+                self.notices[-1] += " The answers from this session were kept."
+                return
             if fresh.get("learner") is None:
                 fresh["learner"] = learner
             self._data = fresh

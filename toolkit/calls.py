@@ -64,8 +64,11 @@ __all__ = [
     "Simulation",
     "erlang_b",
     "erlang_c",
+    "first_contact_opportunities",
     "queue_explorer",
+    "first_contact_review",
     "queue_metrics",
+    "reproduces",
     "scenario_grid",
     "simulate_queue",
     "simulation_figure",
@@ -591,6 +594,46 @@ def scenario_grid(
     return pd.DataFrame(rows)
 
 
+def reproduces(
+    grid: pd.DataFrame,
+    *,
+    answered: float,
+    mean_wait_answered_minutes: float,
+    answered_tolerance: float = 0.03,
+    wait_tolerance_minutes: float = 1.5,
+) -> pd.DataFrame:
+    """Mark the rows of a :func:`scenario_grid` that come close to published figures.
+
+    Adds ``answered_gap`` (percentage points), ``wait_gap_minutes`` and ``reproduces`` (both
+    gaps within their tolerances), sorted with the closest rows first.
+
+    Examples
+    --------
+    >>> grid = scenario_grid(calls_per_hour=[300, 350], handle_seconds=[480],
+    ...                      patience_seconds=[1200], staff=[24])
+    >>> reproduces(grid, answered=0.49, mean_wait_answered_minutes=13)[
+    ...     ["calls_per_hour", "reproduces"]].values.tolist()
+    [[350.0, True], [300.0, False]]
+    >>> reproduces(grid, answered=49, mean_wait_answered_minutes=13)
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ModelError: answered must be a share between 0 and 1; got 49
+    """
+    share = _share("answered", answered)
+    wait = _number("mean_wait_answered_minutes", mean_wait_answered_minutes, strict=False)
+    out = grid.copy()
+    out["answered_gap"] = (out["answered"] - share) * 100
+    out["wait_gap_minutes"] = out["mean_wait_answered_seconds"] / 60 - wait
+    out["reproduces"] = (out["answered_gap"].abs() <= answered_tolerance * 100) & (
+        out["wait_gap_minutes"].abs() <= wait_tolerance_minutes
+    )
+    closeness = (
+        out["answered_gap"].abs() / 100 / answered_tolerance
+        + out["wait_gap_minutes"].abs() / wait_tolerance_minutes
+    )
+    return out.assign(_close=closeness).sort_values("_close").drop(columns="_close")
+
+
 # --------------------------------------------------------------------------- simulation
 
 
@@ -607,8 +650,17 @@ class Simulation:
     calls: pd.DataFrame
     settings: dict[str, Any]
 
-    def summary(self, *, target_seconds: float = 10.0, after_hours: float = 0.0) -> dict[str, Any]:
-        """Headline figures for attempts arriving after ``after_hours`` (a warm-up to skip).
+    def summary(
+        self,
+        *,
+        target_seconds: float = 10.0,
+        after_hours: float = 0.0,
+        before_hours: float | None = None,
+    ) -> dict[str, Any]:
+        """Headline figures for attempts arriving between ``after_hours`` and ``before_hours``.
+
+        Skip a warm-up with ``after_hours``; compare a quiet spell with the analytic model by
+        giving both.
 
         Shares of answered, abandoned and within-target are of attempts that connected.
 
@@ -622,9 +674,9 @@ class Simulation:
         >>> sim.summary(after_hours=5)
         Traceback (most recent call last):
         ...
-        toolkit.errors.ModelError: after_hours must be between 0 and the 2 hours simulated; got 5
+        toolkit.errors.ModelError: hours 5 to 2 are not a window within the 2 hours simulated
         """
-        calls = self._after(after_hours)
+        calls = self._window(after_hours, before_hours)
         connected = calls[calls["outcome"] != "failed"]
         answered = connected["outcome"] == "answered"
         waits = connected["wait_seconds"]
@@ -648,14 +700,16 @@ class Simulation:
             else 0.0,
         }
 
-    def _after(self, after_hours: float) -> pd.DataFrame:
+    def _window(self, after_hours: float, before_hours: float | None) -> pd.DataFrame:
         hours = self.settings["hours"]
-        if not 0 <= after_hours < hours:
+        end = hours if before_hours is None else before_hours
+        if not 0 <= after_hours < end <= hours:
             raise ModelError(
-                f"after_hours must be between 0 and the {hours:g} hours simulated; "
-                f"got {after_hours:g}"
+                f"hours {after_hours:g} to {end:g} are not a window within the {hours:g} hours "
+                "simulated"
             )
-        return self.calls[self.calls["arrival"] >= after_hours * 3600]
+        arrival = self.calls["arrival"]
+        return self.calls[(arrival >= after_hours * 3600) & (arrival < end * 3600)]
 
     def timeline(self, *, bin_minutes: float = 15.0, target_seconds: float = 10.0) -> pd.DataFrame:
         """Counts per time bin: attempts, failed, answered, abandoned, and the queue at the end.
@@ -873,6 +927,82 @@ def _share(name: str, value: Any) -> float:
     return v
 
 
+# --------------------------------------------------------------------------- first contact
+
+CALL_CONTACT_TYPES = ("emergency_call", "non_emergency_call")
+
+
+def first_contact_opportunities(
+    events: pd.DataFrame,
+    flags: pd.DataFrame,
+    *,
+    contact_types: Sequence[str] = CALL_CONTACT_TYPES,
+) -> pd.DataFrame:
+    """Flags from the missed-opportunity rules that fell at a call to the police.
+
+    These are the moments a domestic abuse specialist in the control room would be present
+    for. ``flags`` is the output of :func:`toolkit.opportunities.run_rules` for ``events``;
+    the result keeps each flag with the event's summary, the action recorded and the call
+    grade, so a group can discuss what a specialist could have asked or changed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> events = pd.DataFrame({"event_id": ["E1", "E2"],
+    ...     "contact_type": ["emergency_call", "police_attendance"],
+    ...     "summary": ["A 999 call.", "Officers attend."], "action": ["Graded.", "Advice."]})
+    >>> flags = pd.DataFrame({"event_id": ["E1", "E2"], "rule_id": ["r1", "r2"],
+    ...     "rule_name": ["Repeat call not linked", "No arrest"], "explanation": ["x", "y"]})
+    >>> first_contact_opportunities(events, flags)["event_id"].tolist()
+    ['E1']
+    >>> first_contact_opportunities(events.drop(columns="contact_type"), flags)
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ModelError: events have no column "contact_type" (columns: event_id, summary, action)
+    """  # noqa: E501
+    for name, frame, needed in (("events", events, ("event_id", "contact_type")),
+                                ("flags", flags, ("event_id", "rule_id"))):  # fmt: skip
+        for column in needed:
+            if column not in frame.columns:
+                raise ModelError(
+                    f'{name} have no column "{column}" '
+                    f"(columns: {', '.join(map(str, frame.columns))})"
+                )
+    keep = [c for c in ("event_id", "timestamp", "contact_type", "summary", "action",
+                        "call_grade", "case_id") if c in events.columns]  # fmt: skip
+    calls = events.loc[events["contact_type"].isin(list(contact_types)), keep]
+    cols = [c for c in ("event_id", "rule_id", "rule_name", "explanation", "case_id")
+            if c in flags.columns]  # fmt: skip
+    on = (
+        ["event_id", "case_id"]
+        if "case_id" in calls.columns and "case_id" in cols
+        else ["event_id"]
+    )
+    return calls.merge(flags[cols], on=on, how="inner").reset_index(drop=True)
+
+
+def first_contact_review(slugs: Sequence[str] | None = None) -> pd.DataFrame:
+    """Run the missed-opportunity rules over shipped cases; keep the flags at a police call.
+
+    Loads each case with :func:`toolkit.data.load_case` (all cases by default), runs
+    :func:`toolkit.opportunities.run_rules` and keeps the flags that fell at a 999 or 101
+    call, with a ``case_id`` column: the table for the control-room specialist discussion.
+    """
+    import pandas as pd
+
+    from toolkit.data import list_cases, load_case
+    from toolkit.opportunities import run_rules
+
+    frames = []
+    for slug in list(slugs) if slugs is not None else list_cases():
+        events = load_case(slug).events
+        found = first_contact_opportunities(events, run_rules(events))
+        frames.append(found.assign(case_id=slug))
+    if not frames:
+        raise ModelError("no cases given to review")
+    return pd.concat(frames, ignore_index=True)
+
+
 # --------------------------------------------------------------------------- figures
 
 
@@ -922,11 +1052,16 @@ def sweep_figure(
 
     fig = go.Figure()
     target = sweep["target_seconds"].dropna()
-    label = "answered within target" if target.empty else f"answered within {target.iloc[0]:g} s"
+    seconds = float(target.iloc[0]) if not target.empty else math.nan
+    if math.isinf(seconds) or math.isnan(seconds):
+        label, visible = "answered within target (none set)", "legendonly"
+    else:
+        label, visible = f"answered within {_minutes(seconds)}", True
     fig.add_scatter(x=sweep["staff"], y=sweep["answered"], name="answered at all",
                     line={"color": _BLUE}, mode="lines+markers")  # fmt: skip
     fig.add_scatter(x=sweep["staff"], y=sweep["answered_within_target"], name=label,
-                    line={"color": _ORANGE, "dash": "dash"}, mode="lines+markers")  # fmt: skip
+                    line={"color": _ORANGE, "dash": "dash"}, mode="lines+markers",
+                    visible=visible)  # fmt: skip
     shapes = []
     if current_staff is not None:
         shapes.append(_vline(current_staff))
@@ -1022,6 +1157,7 @@ def queue_explorer(
     staff: int,
     patience_seconds: float | None = None,
     target_seconds: float = 20.0,
+    service_level: float | None = None,
     max_staff: int | None = None,
     published: dict[str, float] | None = None,
     source: str = "model: toolkit.calls (assumptions stated in the text)",
@@ -1063,7 +1199,7 @@ def queue_explorer(
         }
         sweep = staffing_sweep(staff=range(1, top + 1), **kwargs)
         fig = sweep_figure(sweep, current_staff=sliders["staff"].value, published=published,
-                           source=source)  # fmt: skip
+                           service_level=service_level, source=source)  # fmt: skip
         try:
             text = queue_metrics(staff=sliders["staff"].value, **kwargs).describe()
         except ModelError as exc:

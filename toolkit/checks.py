@@ -100,18 +100,18 @@ def needles(secrets: Iterable[str]) -> list[Needle]:
     >>> needles([])
     []
     """
-    found: dict[str, Needle] = {}
+    found: set[Needle] = set()
     for secret in secrets:
         if not isinstance(secret, str) or not secret.strip():
             continue
         whole = normalise(_MARKDOWN_LEAD.sub("", secret))
         if len(whole.split()) >= MIN_WORDS_WHOLE and len(whole) >= MIN_CHARS:
-            found.setdefault(whole, Needle(whole, secret))
+            found.add(Needle(whole, secret))
         for piece in _SENTENCE.split(secret):
             text = normalise(_MARKDOWN_LEAD.sub("", piece))
             if len(text.split()) >= MIN_WORDS and len(text) >= MIN_CHARS:
-                found.setdefault(text, Needle(text, secret))
-    return sorted(found.values(), key=lambda n: (-len(n.text), n.text))
+                found.add(Needle(text, secret))
+    return sorted(found, key=lambda n: (-len(n.text), n.text, n.secret))
 
 
 def _haystacks(document: str) -> list[str]:

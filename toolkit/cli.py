@@ -45,7 +45,7 @@ def _cmd_new_case(args: argparse.Namespace) -> int:
 def _cmd_answers_collect(args: argparse.Namespace) -> int:
     from toolkit.cohort import collect
 
-    result = collect(args.directory, out=args.out)
+    result = collect(args.directory, out=args.out, anonymise=args.anonymise)
     for message in result.skipped:
         print(f"skipped: {message}", file=sys.stderr)
     print(result.summary())
@@ -101,6 +101,11 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="summary CSV to write (an HTML debrief page is written beside it)",
+    )
+    c.add_argument(
+        "--anonymise",
+        action="store_true",
+        help="replace learners' names with Learner 1, Learner 2, ... in the summary",
     )
     c.set_defaults(func=_cmd_answers_collect)
 

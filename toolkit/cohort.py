@@ -34,17 +34,16 @@ holds learners' answer files (.json)
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 import random
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from toolkit._cohort_page import exercise_figure, flags_figure, page_html
 from toolkit.answers import PROFILE_FORMAT, AnswerStore, atomic_write_text, check_answer_data
 from toolkit.errors import AnswerStoreError, ToolkitError
 
@@ -57,12 +56,15 @@ if TYPE_CHECKING:
 __all__ = [
     "COLUMNS",
     "CollectResult",
+    "anonymised",
     "collect",
     "csv_safe",
     "csv_unescape",
     "demo_cohort",
     "demo_summary",
+    "exercise_figure",
     "figures",
+    "free_text_responses",
     "gather",
     "load_summary",
     "summary_table",
@@ -154,8 +156,10 @@ def _read_file(path: Path, shown: str) -> tuple[dict[str, Any] | None, str | Non
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, (f"{shown}: is {size / 1e6:.1f} MB, larger than any answer file "
-                          f"(limit {MAX_FILE_BYTES / 1e6:.0f} MB)")
+            return None, (
+                f"{shown}: is {size / 1e6:.1f} MB, larger than any answer file "
+                f"(limit {MAX_FILE_BYTES / 1e6:.0f} MB)"
+            )
         raw = path.read_bytes()
     except OSError as exc:
         return None, f"{shown}: cannot be read ({exc.strerror})"
@@ -178,12 +182,11 @@ def _read_file(path: Path, shown: str) -> tuple[dict[str, Any] | None, str | Non
 
 
 def _definitions(exercises_dir: Path | None) -> dict[str, Exercise]:
-    from toolkit.exercises import load_definitions
+    from toolkit.exercises import _load
 
-    try:
-        return load_definitions(exercises_dir)
-    except ToolkitError:
-        return {}  # broken definitions: collect answers anyway, unmarked
+    # Every valid definition, even when another file is broken: answers to exercises whose
+    # definition cannot be read are still collected, as type "unknown" and unmarked.
+    return _load(exercises_dir)[0]
 
 
 def _response_text(ex: Exercise | None, value: Any) -> str:
@@ -196,19 +199,24 @@ def _response_text(ex: Exercise | None, value: Any) -> str:
     return _clean(value) if value is not None else ""
 
 
-def _rows_for(data: dict[str, Any], shown: str, learner: str,
-              definitions: dict[str, Exercise]) -> list[dict[str, str]]:
+def _rows_for(
+    data: dict[str, Any], shown: str, learner: str, definitions: dict[str, Exercise]
+) -> list[dict[str, str]]:
     from toolkit.exercises import mark
 
     rows = []
     notebook = data["notebook"]
     for key, entry in data["answers"].items():
         base = {
-            "learner": learner, "notebook": notebook, "exercise_id": _clean(key, 200),
+            "learner": learner,
+            "notebook": notebook,
+            "exercise_id": _clean(key, 200),
             "attempts": str(entry.get("attempts", 0)),
             "first_answered": _clean(entry.get("first_answered") or "", 40),
             "last_answered": _clean(entry.get("last_answered") or "", 40),
-            "file": shown, "correct": "", "detail": "",
+            "file": shown,
+            "correct": "",
+            "detail": "",
         }
         value = entry.get("value")
         if key.startswith("flags:"):
@@ -216,13 +224,16 @@ def _rows_for(data: dict[str, Any], shown: str, learner: str,
             for flag in flags:
                 if not isinstance(flag, dict):
                     continue
-                rows.append(base | {
-                    "type": "flag",
-                    "response": _clean(flag.get("event_id", ""), 200),
-                    "detail": _clean(
-                        f"{flag.get('opportunity_type', '')}: {flag.get('reason', '')}"
-                    ),
-                })
+                rows.append(
+                    base
+                    | {
+                        "type": "flag",
+                        "response": _clean(flag.get("event_id", ""), 200),
+                        "detail": _clean(
+                            f"{flag.get('opportunity_type', '')}: {flag.get('reason', '')}"
+                        ),
+                    }
+                )
             continue
         ex = definitions.get(key)
         row = base | {"type": ex.type if ex else "unknown", "response": _response_text(ex, value)}
@@ -268,9 +279,13 @@ def gather(
             other_shown, other_updated, _ = kept[key]
             newer = str(data.get("updated") or "") > other_updated
             dropped = other_shown if newer else shown
-            result.skipped.append(_clean(
-                f"{dropped}: a second file for {learner}, {data['notebook']}; kept the newer "
-                f"one ({shown if newer else other_shown})", 400))
+            result.skipped.append(
+                _clean(
+                    f"{dropped}: a second file for {learner}, {data['notebook']}; kept the newer "
+                    f"one ({shown if newer else other_shown})",
+                    400,
+                )
+            )
             if not newer:
                 continue
         kept[key] = (shown, str(data.get("updated") or ""), data)
@@ -288,8 +303,14 @@ def gather(
             for row in rows:
                 row["file"] = files[shown]
         result.rows += rows
-    result.rows.sort(key=lambda r: (r["notebook"], order.get(r["exercise_id"], 10**6),
-                                    r["exercise_id"], r["learner"]))
+    result.rows.sort(
+        key=lambda r: (
+            r["notebook"],
+            order.get(r["exercise_id"], 10**6),
+            r["exercise_id"],
+            r["learner"],
+        )
+    )
     result.files_read = len(kept)
     result.learners = sorted({alias[k[0]] for k in kept})
     return result
@@ -359,7 +380,7 @@ def load_summary(path: Path | str) -> pd.DataFrame:
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ToolkitError(
-            f"{path}: column \"{missing[0]}\" is missing; expected the columns "
+            f'{path}: column "{missing[0]}" is missing; expected the columns '
             f"{', '.join(COLUMNS)} (a summary from `everycall answers collect`)"
         )
     return frame.apply(lambda col: col.map(csv_unescape))[list(COLUMNS)]
@@ -381,8 +402,17 @@ def summary_table(frame: pd.DataFrame) -> pd.DataFrame:
 
     answers = frame[frame["type"] != "flag"]
     if answers.empty:
-        return pd.DataFrame(columns=["notebook", "exercise_id", "type", "answered", "right",
-                                     "right_pct", "mean_attempts"])
+        return pd.DataFrame(
+            columns=[
+                "notebook",
+                "exercise_id",
+                "type",
+                "answered",
+                "right",
+                "right_pct",
+                "mean_attempts",
+            ]
+        )
     grouped = answers.groupby(["notebook", "exercise_id", "type"], sort=False)
     table = grouped.agg(
         answered=("learner", "nunique"),
@@ -390,78 +420,19 @@ def summary_table(frame: pd.DataFrame) -> pd.DataFrame:
         marked=("correct", lambda s: int(s.isin(["yes", "no"]).sum())),
         mean_attempts=("attempts", lambda s: round(pd.to_numeric(s, errors="coerce").mean(), 1)),
     ).reset_index()
-    table["right_pct"] = (100 * table["right"] / table["marked"].where(table["marked"] > 0)).round(0)
-    return table.drop(columns="marked")[["notebook", "exercise_id", "type", "answered", "right",
-                                         "right_pct", "mean_attempts"]]
+    marked = table["marked"] > 0  # free text and confidence are not marked: leave them blank
+    table["right"] = table["right"].where(marked).astype("Int64")
+    table["right_pct"] = (100 * table["right"] / table["marked"]).where(marked).round(0)
+    table["right_pct"] = table["right_pct"].astype("Int64")
+    return table.drop(columns="marked")[
+        ["notebook", "exercise_id", "type", "answered", "right", "right_pct", "mean_attempts"]
+    ]
 
 
-def _label(ex: Exercise) -> str:
-    from toolkit._exercise_data import _plain
-
-    text = _plain(ex.prompt)
-    return text if len(text) <= 90 else text[:89] + "…"
-
-
-def _safe_label(text: str) -> str:
-    """Learner-supplied text reduced to a harmless chart label (plotly reads some HTML tags)."""
-    return re.sub(r"[^A-Za-z0-9 _.:-]", "", text)[:40] or "?"
-
-
-def exercise_figure(frame: pd.DataFrame, exercise: Exercise) -> go.Figure | None:
-    """One chart for one exercise's answers, or None when there is nothing to chart.
-
-    Labels come from the exercise definition (options, scale), never from learners' text.
-    """
-    import plotly.graph_objects as go
-
-    rows = frame[frame["exercise_id"] == exercise.id]
-    if rows.empty or exercise.type == "free_text":
-        return None
-    title = f"{exercise.id}: {_label(exercise)}"
-    if exercise.type in ("single_choice", "multiple_choice", "confidence"):
-        labels = [o.text for o in exercise.options] or list(exercise.scale)
-        sep = " | " if exercise.type == "multiple_choice" else None
-        chosen = [v for r in rows["response"] for v in (r.split(sep) if sep else [r]) if v]
-        counts = [sum(v == label for v in chosen) for label in labels]
-        other = sum(v not in labels for v in chosen)
-        if exercise.type != "confidence":
-            labels = [f"{t} ✓" if o.correct else t for t, o in zip(labels, exercise.options,
-                                                                     strict=True)]
-        if other:
-            labels, counts = labels + ["(not an option)"], counts + [other]
-        short = [t if len(t) <= 60 else t[:59] + "…" for t in labels]
-        fig = go.Figure(go.Bar(x=counts, y=short, orientation="h", hovertext=labels,
-                               marker_color="#3f6f8f"))
-        fig.update_yaxes(autorange="reversed")
-        fig.update_xaxes(title_text="learners", dtick=1)
-    elif exercise.type == "numeric":
-        import pandas as pd
-
-        values = pd.to_numeric(rows["response"], errors="coerce").dropna()
-        fig = go.Figure(go.Histogram(x=values, marker_color="#3f6f8f", name="answers"))
-        if exercise.answer is not None:
-            fig.add_vline(x=exercise.answer, line_dash="dash",
-                          annotation_text=f"answer {exercise.answer:g}")
-        fig.update_xaxes(title_text=exercise.unit or "answer")
-        fig.update_yaxes(title_text="learners")
-    else:  # ordering: how many items each learner had in the right place
-        placed = [sum(a == b for a, b in zip(r.split(" > "), exercise.items, strict=False))
-                  for r in rows["response"]]
-        n = len(exercise.items)
-        fig = go.Figure(go.Bar(x=list(range(n + 1)), y=[placed.count(k) for k in range(n + 1)],
-                               marker_color="#3f6f8f"))
-        fig.update_xaxes(title_text=f"items in the right place (of {n})", dtick=1)
-        fig.update_yaxes(title_text="learners")
-    fig.update_layout(title_text=title, height=320, margin=dict(l=20, r=20, t=60, b=40),
-                      template="simple_white")
-    return fig
-
-
-def figures(frame: pd.DataFrame, *, exercises_dir: Path | str | None = None
-            ) -> list[tuple[str, go.Figure]]:
+def figures(
+    frame: pd.DataFrame, *, exercises_dir: Path | str | None = None
+) -> list[tuple[str, go.Figure]]:
     """A chart per charted exercise (in course order), plus one per case of timeline flags."""
-    import plotly.graph_objects as go
-
     definitions = _definitions(Path(exercises_dir) if exercises_dir else None)
     out = []
     for ex_id in dict.fromkeys(frame["exercise_id"]):
@@ -470,14 +441,50 @@ def figures(frame: pd.DataFrame, *, exercises_dir: Path | str | None = None
             if fig is not None:
                 out.append((ex_id, fig))
         elif ex_id.startswith("flags:"):
-            flags = frame[(frame["exercise_id"] == ex_id) & (frame["type"] == "flag")]
-            counts = flags.groupby("response")["learner"].nunique().sort_values(ascending=False)
-            fig = go.Figure(go.Bar(x=[_safe_label(str(i)) for i in counts.index],
-                                   y=counts.values, marker_color="#6d4c7d"))
-            fig.update_layout(title_text=f"Events flagged ({_safe_label(ex_id[6:])})",
-                              height=320, template="simple_white",
-                              yaxis_title="learners", xaxis_title="event")
-            out.append((ex_id, fig))
+            out.append((ex_id, flags_figure(frame, ex_id)))
+    return out
+
+
+def debrief_html(result: CollectResult, *, exercises_dir: Path | str | None = None) -> str:
+    """The HTML debrief page for ``result`` (what :func:`collect` writes beside the CSV)."""
+    frame = _frame(result.rows)
+    return page_html(
+        frame,
+        table=summary_table(frame),
+        charts=dict(figures(frame, exercises_dir=exercises_dir)) if len(frame) else {},
+        definitions=_definitions(Path(exercises_dir) if exercises_dir else None),
+        learners=len(result.learners),
+        files_read=result.files_read,
+        skipped=result.skipped,
+    )
+
+
+def anonymised(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with learners shown as "Learner 1".."Learner n" (in a random order) and file
+    names hidden: for projecting answers to the room.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"learner": ["Sam", "Alex", "Sam"], "file": ["a", "b", "a"]})
+    >>> sorted(set(anonymised(frame)["learner"]))
+    ['Learner 1', 'Learner 2']
+    >>> anonymised(pd.DataFrame({"name": ["Sam"]}))
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: expected a summary with a "learner" column; got columns: name
+    """
+    if "learner" not in frame.columns:
+        raise ToolkitError(
+            'expected a summary with a "learner" column; got columns: '
+            + ", ".join(map(str, frame.columns))
+        )
+    names = list(dict.fromkeys(frame["learner"]))
+    random.Random(secrets.randbits(64)).shuffle(names)
+    alias = {name: f"Learner {i + 1}" for i, name in enumerate(names)}
+    out = frame.assign(learner=frame["learner"].map(alias))
+    if "file" in out.columns:
+        out["file"] = ""
     return out
 
 
@@ -487,102 +494,53 @@ def free_text_responses(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[mask, ["notebook", "exercise_id", "learner", "response", "detail"]]
 
 
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;
-padding:0 1rem;color:#1a1a1a;line-height:1.45}
-table{border-collapse:collapse;margin:0.5rem 0}th,td{border:1px solid #bbb;padding:0.25rem
-0.5rem;text-align:left;vertical-align:top}th{background:#eef2f5}
-.note{background:#f4f6f8;border-left:4px solid #3f6f8f;padding:0.5rem 1rem}
-"""
-
-
-def _table_html(frame: pd.DataFrame) -> str:
-    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-        for row in frame.itertuples(index=False)
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def debrief_html(result: CollectResult, *, exercises_dir: Path | str | None = None) -> str:
-    """The debrief page: a table per exercise, charts, free text and skipped files; offline."""
-    import plotly.io as pio
-
-    frame = _frame(result.rows)
-    definitions = _definitions(Path(exercises_dir) if exercises_dir else None)
-    when = datetime.now(timezone.utc).astimezone().strftime("%d %B %Y, %H:%M %Z")
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en-GB"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>Cohort debrief: Every Call</title>",
-        f"<style>{_CSS}</style></head><body><main>",
-        "<h1>Cohort debrief</h1>",
-        f'<p class="note">{len(result.learners)} learner(s), {result.files_read} answer '
-        f"file(s), collected {html.escape(when)}. Learners' answers are shown as they wrote "
-        "them. They are for this workshop's debrief only: please do not share them further."
-        "</p>",
-        "<h2>Summary</h2>",
-        _table_html(summary_table(frame)) if len(frame) else "<p>No answers were found.</p>",
-    ]
-    plotly_included = False
-    charts = dict(figures(frame, exercises_dir=exercises_dir)) if len(frame) else {}
-    for ex_id in dict.fromkeys(frame["exercise_id"]):
-        ex = definitions.get(ex_id)
-        heading = f"{ex_id}: {_label(ex)}" if ex else ex_id
-        parts.append(f"<section><h2>{html.escape(heading)}</h2>")
-        if ex_id in charts:
-            fig = charts[ex_id]
-            parts.append(
-                pio.to_html(fig, include_plotlyjs=not plotly_included, full_html=False,
-                            include_mathjax=False, config={"displaylogo": False})
-            )
-            plotly_included = True
-        rows = frame[frame["exercise_id"] == ex_id]
-        if (ex is not None and ex.type == "free_text") or ex_id.startswith("flags:"):
-            parts.append(_table_html(rows[["learner", "response", "detail"]]))
-        else:
-            parts.append("<details><summary>Every answer</summary>"
-                         + _table_html(rows[["learner", "response", "correct", "attempts"]])
-                         + "</details>")
-        parts.append("</section>")
-    if result.skipped:
-        items = "".join(f"<li>{html.escape(s)}</li>" for s in result.skipped)
-        parts.append(f"<h2>Files skipped</h2><ul>{items}</ul>")
-    parts.append(
-        '<footer><p class="note">If this material affects you or someone you know: National '
-        "Domestic Abuse Helpline 0808 2000 247 (free, 24 hours); in an emergency call 999."
-        "</p></footer></main></body></html>"
-    )
-    return "\n".join(parts)
-
-
 # --------------------------------------------------------------------------------------------
 # A demo cohort (for the debrief notebook, tests and benchmarks)
 
-_DEMO_NAMES = ("Amira", "Ben", "Chloe", "Dev", "Ellie", "Femi", "Grace", "Hassan", "Isla",
-               "Jonah", "Kemi", "Leo", "Maya", "Nico", "Orla", "Priya")
+_DEMO_NAMES = (
+    "Amira",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Ellie",
+    "Femi",
+    "Grace",
+    "Hassan",
+    "Isla",
+    "Jonah",
+    "Kemi",
+    "Leo",
+    "Maya",
+    "Nico",
+    "Orla",
+    "Priya",
+)
 
 
-def demo_cohort(folder: Path | str, *, learners: int = 12, seed: int = 2014,
-                exercises_dir: Path | str | None = None) -> Path:
+def demo_cohort(
+    folder: Path | str,
+    *,
+    learners: int = 12,
+    seed: int = 2014,
+    exercises_dir: Path | str | None = None,
+) -> Path:
     """Write a fictional cohort's answer files (every defined exercise) under ``folder``.
 
     Examples
     --------
     >>> import tempfile
     >>> folder = demo_cohort(tempfile.mkdtemp(), learners=3)
-    >>> len(list(folder.rglob("*.json")))
-    3
+    >>> sorted({path.parent.name for path in folder.rglob("*.json")})  # one folder a learner
+    ['amira', 'ben', 'chloe']
     >>> demo_cohort(tempfile.mkdtemp(), learners=0)
     Traceback (most recent call last):
     ...
     toolkit.errors.ToolkitError: learners is 0: expected a number from 1 to 16
     """
     if not 1 <= learners <= len(_DEMO_NAMES):
-        raise ToolkitError(f"learners is {learners}: expected a number from 1 to "
-                           f"{len(_DEMO_NAMES)}")
+        raise ToolkitError(
+            f"learners is {learners}: expected a number from 1 to {len(_DEMO_NAMES)}"
+        )
     from toolkit.answers import learner_slug
     from toolkit.exercises import load_definitions, mark
 
@@ -613,7 +571,9 @@ def _demo_value(ex: Exercise, rng: random.Random) -> Any:
         return [o.text for o in ex.options if rng.random() < 0.5] or [ex.options[0].text]
     if ex.type == "numeric":
         assert ex.answer is not None
-        return ex.answer + (0 if right else rng.choice((-1, 1)) * (ex.tolerance + rng.randint(1, 5)))
+        return ex.answer + (
+            0 if right else rng.choice((-1, 1)) * (ex.tolerance + rng.randint(1, 5))
+        )
     if ex.type == "ordering":
         items = list(ex.items)
         if not right:
@@ -621,8 +581,12 @@ def _demo_value(ex: Exercise, rng: random.Random) -> Any:
         return items
     if ex.type == "confidence":
         return rng.choice(ex.scale)
-    return rng.choice(("Demo reflection: a fictional learner's answer.",
-                       "Demo reflection: another fictional learner's answer."))
+    return rng.choice(
+        (
+            "Demo reflection: a fictional learner's answer.",
+            "Demo reflection: another fictional learner's answer.",
+        )
+    )
 
 
 def demo_summary(*, learners: int = 12, seed: int = 2014) -> pd.DataFrame:

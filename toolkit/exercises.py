@@ -3,7 +3,7 @@
 A notebook shows an exercise by its id; the question, options, answer and feedback live in
 ``data/exercises/<notebook>.yaml`` (format: ``data/exercises/schema.json``), never in a cell::
 
-    toolkit.exercises.show("00-step-away")
+    toolkit.exercises.show("00-stepping-away")
 
 Six types: ``single_choice``, ``multiple_choice``, ``numeric`` (with a tolerance),
 ``free_text`` (a reflection, not marked; a model answer is shown after submitting),
@@ -28,27 +28,23 @@ them when a scan should check that.
 
 Examples
 --------
->>> ex = find("00-step-away")
+>>> ex = find("00-stepping-away")
 >>> ex.type
 'single_choice'
 >>> mark(ex, ex.correct_options[0].text).correct
 True
->>> find("00-step-awya")
+>>> find("00-stepping-awya")
 Traceback (most recent call last):
 ...
-toolkit.errors.ToolkitError: no exercise has the id "00-step-awya"; did you mean \
-"00-step-away"? Exercises are defined in data/exercises/*.yaml
+toolkit.errors.ToolkitError: no exercise has the id "00-stepping-awya"; did you mean \
+"00-stepping-away"? Exercises are defined in data/exercises/*.yaml
 """
 
 from __future__ import annotations
 
 import difflib
-import hashlib
-import html
 import os
-import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,10 +53,14 @@ from toolkit._exercise_data import (
     TYPES,
     Exercise,
     Option,
+    Result,
+    _num,
     _plain,
     check_inline,
+    display_order,
     load_all,
 )
+from toolkit._exercise_html import feedback_html, markdown_html, printed_html
 from toolkit._paths import data_dir
 from toolkit.errors import DataError, Problem, ToolkitError
 
@@ -77,9 +77,11 @@ __all__ = [
     "is_trainer_mode",
     "load_definitions",
     "mark",
+    "markdown_html",
     "multiple_choice",
     "normalise_response",
     "numeric",
+    "parse_number",
     "ordering",
     "render_printed",
     "secret_texts",
@@ -174,8 +176,8 @@ def validate_definitions(path: Path | str | None = None) -> list[Problem]:
     []
     >>> import pathlib, tempfile
     >>> bad = pathlib.Path(tempfile.mkdtemp()) / "09-demo.yaml"
-    >>> _ = bad.write_text("notebook: 09-demo\\nexercises:\\n  - id: 09-a\\n    type: singel_choice\\n"
-    ...                    "    prompt: Which?\\n")
+    >>> _ = bad.write_text("notebook: 09-demo\\nexercises:\\n  - id: 09-a\\n"
+    ...                    "    type: singel_choice\\n    prompt: Which?\\n")
     >>> for problem in validate_definitions(bad): print(problem.message)
     exercise 09-a: "singel_choice" is not a known question type; did you mean "single_choice"? \
 known types: single_choice, multiple_choice, numeric, free_text, ordering, confidence
@@ -196,11 +198,14 @@ def find(exercise_id: str, *, path: Path | str | None = None) -> Exercise:
     """The exercise with this id, from the YAML files (or defined inline in this kernel)."""
     if isinstance(exercise_id, Exercise):
         return exercise_id
-    exercises = load_definitions(path)
-    if exercise_id in exercises:
+    exercises, problems = _load(Path(path) if path is not None else None)
+    if exercise_id in exercises:  # a broken file elsewhere must not stop this notebook
         return exercises[exercise_id]
     if exercise_id in _inline:
         return _inline[exercise_id]
+    errors = [p for p in problems if p.level == "error"]
+    if errors:  # the id may be in the file that could not be read: say why
+        raise DataError(errors)
     known = sorted(exercises) + sorted(_inline)
     close = difflib.get_close_matches(str(exercise_id), known, n=1)
     hint = f'did you mean "{close[0]}"? ' if close else ""
@@ -212,21 +217,6 @@ def find(exercise_id: str, *, path: Path | str | None = None) -> Exercise:
 
 # --------------------------------------------------------------------------------------------
 # Marking (pure)
-
-
-@dataclass(frozen=True)
-class Result:
-    """What :func:`mark` says about one response.
-
-    ``correct`` is None for questions that are not marked (free text, confidence) and when
-    nothing was answered (``answered`` is then False); ``feedback`` is the headline and
-    ``details`` the per-option or per-part feedback, all Markdown.
-    """
-
-    correct: bool | None
-    feedback: str
-    details: tuple[str, ...] = ()
-    answered: bool = True
 
 
 def _bad(ex: Exercise, response: Any, expected: str) -> ToolkitError:
@@ -318,18 +308,18 @@ def mark(exercise: Exercise | str, response: Any) -> Result:
 
     Examples
     --------
-    >>> ex = find("00-step-away")
+    >>> ex = find("00-stepping-away")
     >>> wrong = [o.text for o in ex.options if not o.correct][0]
     >>> result = mark(ex, wrong)
     >>> result.correct, result.feedback
     (False, 'Not quite.')
     >>> mark(ex, None).answered
     False
-    >>> mark(ex, "An option that is not there")
+    >>> mark(ex, "Not an option")
     Traceback (most recent call last):
     ...
-    toolkit.errors.ToolkitError: exercise 00-step-away (single_choice): response 'An option that \
-is not there' is not usable; expected one of: ...
+    toolkit.errors.ToolkitError: exercise 00-stepping-away (single_choice): response 'Not an \
+option' is not usable; expected one of: ...
     """
     ex = find(exercise) if isinstance(exercise, str) else exercise
     value = normalise_response(ex, response)
@@ -381,96 +371,6 @@ def _fb(ex: Exercise, key: str) -> tuple[str, ...]:
     return (ex.feedback[key],) if ex.feedback.get(key) else ()
 
 
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def display_order(ex: Exercise) -> list[str]:
-    """The items of an ordering question in the order first shown: shuffled, but the same
-    every time (seeded by the exercise id) and never already correct."""
-    items = list(ex.items)
-    seed = int.from_bytes(hashlib.sha256(ex.id.encode("utf-8")).digest()[:8], "big")
-    random.Random(seed).shuffle(items)
-    if items == list(ex.items) and len(items) > 1:
-        items = items[1:] + items[:1]
-    return items
-
-
-# --------------------------------------------------------------------------------------------
-# HTML (escaped Markdown)
-
-
-def markdown_html(text: str | None) -> str:
-    """Course text (Markdown) as HTML with any raw HTML escaped and unsafe links removed.
-
-    Examples
-    --------
-    >>> markdown_html("**Why** <script>x</script>")
-    '<p><strong>Why</strong> &lt;script&gt;x&lt;/script&gt;</p>'
-    """
-    if not text:
-        return ""
-    # mistune (already required by nbconvert) with escape=True: raw HTML in course text is
-    # shown as text and javascript: links are dropped, so no course file can inject script.
-    import mistune
-
-    return str(mistune.create_markdown(escape=True)(text)).strip()
-
-
-def feedback_html(exercise: Exercise, result: Result) -> str:
-    """The feedback block a widget shows after a check (icon and words, not colour alone)."""
-    if not result.answered:
-        kind, icon = "prompt", "ℹ"
-    elif result.correct is True:
-        kind, icon = "correct", "✓"
-    elif result.correct is False:
-        kind, icon = "incorrect", "✗"
-    else:
-        kind, icon = "saved", "✓"
-    colour = {"correct": "#1b5e20", "incorrect": "#8a4b00"}.get(kind, "#1f3a5f")
-    details = "".join(f"<div>{markdown_html(d)}</div>" for d in result.details)
-    return (
-        f'<div class="everycall-result everycall-{kind}" role="status" '
-        f'style="border-left:4px solid {colour};padding:0.2em 0.8em;margin:0.3em 0">'
-        f'<strong style="color:{colour}"><span aria-hidden="true">{icon}</span> '
-        f"{html.escape(result.feedback)}</strong>{details}</div>"
-    )
-
-
-def trainer_html(ex: Exercise) -> str:
-    """What trainers see: the answer, every option's feedback, model answer and notes."""
-    rows: list[str] = []
-    if ex.type in ("single_choice", "multiple_choice"):
-        for o in ex.options:
-            mark_ = "✓ correct" if o.correct else "✗ not right"
-            fb = f": {markdown_html(o.feedback)}" if o.feedback else ""
-            rows.append(f"<li><strong>{html.escape(o.text)}</strong> ({mark_}){fb}</li>")
-    elif ex.type == "numeric":
-        unit = f" {html.escape(ex.unit)}" if ex.unit else ""
-        lo, hi = _num(ex.answer - ex.tolerance), _num(ex.answer + ex.tolerance)
-        accepted = f" (accepted: {lo} to {hi})" if ex.tolerance else ""
-        rows.append(f"<li>Answer: <strong>{_num(ex.answer)}{unit}</strong>{accepted}</li>")
-    elif ex.type == "ordering":
-        rows.append("<li>Right order: " + " → ".join(html.escape(i) for i in ex.items) + "</li>")
-    for key, text in ex.feedback.items():
-        rows.append(f"<li>Feedback ({html.escape(key)}): {markdown_html(text)}</li>")
-    if ex.model_answer:
-        rows.append(f"<li>Model answer: {markdown_html(ex.model_answer)}</li>")
-    if ex.hint:
-        rows.append(f"<li>Hint: {markdown_html(ex.hint)}</li>")
-    if ex.facilitator:
-        rows.append(f"<li>Facilitator note: {markdown_html(ex.facilitator)}</li>")
-    if ex.source_id:
-        rows.append(f"<li>Source: {html.escape(ex.source_id)}</li>")
-    return (
-        '<div class="everycall-trainer-view" style="background:#fff8e1;padding:0.3em 0.8em">'
-        f"<strong>Trainer view</strong><ul>{''.join(rows)}</ul></div>"
-    )
-
-
-_LINE = '<div style="border-bottom:1px solid #777;height:1.9em"></div>'
-
-
 def render_printed(exercise_id: str | Exercise, edition: str) -> str:
     """The exercise as printed HTML for a handout: ``edition`` is "student" or "trainer".
 
@@ -480,78 +380,17 @@ def render_printed(exercise_id: str | Exercise, edition: str) -> str:
 
     Examples
     --------
-    >>> page = render_printed("00-step-away", "student")
+    >>> page = render_printed("00-stepping-away", "student")
     >>> any(secret in page for secret in secret_texts("00-start-here"))
     False
-    >>> render_printed("00-step-away", "teacher")
+    >>> render_printed("00-stepping-away", "teacher")
     Traceback (most recent call last):
     ...
     toolkit.errors.ToolkitError: edition "teacher" is not known; expected "student" or "trainer"
     """
     if edition not in EDITIONS:
         raise ToolkitError(f'edition "{edition}" is not known; expected "student" or "trainer"')
-    ex = find(exercise_id)
-    trainer = edition == "trainer"
-    label = {
-        "single_choice": "Choose one answer.",
-        "multiple_choice": "Choose every answer that applies.",
-        "numeric": "Write a number.",
-        "free_text": "Write your answer.",
-        "ordering": f"Number these from 1 (first) to {len(ex.items)} (last).",
-        "confidence": "Circle one.",
-    }[ex.type]
-    parts = [
-        f'<section class="everycall-printed everycall-printed-{edition}" '
-        f'data-exercise="{html.escape(ex.id)}" style="break-inside:avoid;margin:1em 0">',
-        f'<div class="everycall-printed-prompt">{markdown_html(ex.prompt)}</div>',
-        f"<p><em>{html.escape(label)}</em></p>",
-    ]
-    box = {"single_choice": "○", "multiple_choice": "☐", "confidence": "○", "ordering": "[  ]"}
-    if ex.type in ("single_choice", "multiple_choice"):
-        parts.append('<ul style="list-style:none;padding-left:0.5em">')
-        for o in ex.options:
-            extra = ""
-            if trainer:
-                verdict = "✓ correct" if o.correct else "✗ not right"
-                fb = f" {markdown_html(o.feedback)}" if o.feedback else ""
-                extra = f'<div style="margin-left:1.6em;color:#5d4037">{verdict}.{fb}</div>'
-            parts.append(
-                f'<li><span aria-hidden="true">{box[ex.type]}</span> {html.escape(o.text)}'
-                f"{extra}</li>"
-            )
-        parts.append("</ul>")
-        parts.append("<p>Notes:</p>" + _LINE * 2)
-    elif ex.type in ("ordering", "confidence"):
-        shown = display_order(ex) if ex.type == "ordering" else list(ex.scale)
-        parts.append('<ul style="list-style:none;padding-left:0.5em">')
-        parts += [
-            f'<li><span aria-hidden="true">{box[ex.type]}</span> {html.escape(t)}</li>'
-            for t in shown
-        ]
-        parts.append("</ul>")
-        if ex.type == "ordering":
-            parts.append("<p>Notes:</p>" + _LINE * 2)
-    elif ex.type == "numeric":
-        unit = f" {html.escape(ex.unit)}" if ex.unit else ""
-        parts.append(f"<p>Answer: ____________{unit}</p><p>Working:</p>" + _LINE * 3)
-    else:
-        parts.append(_LINE * 6)
-    if trainer:
-        parts.append(trainer_html(ex))
-    parts.append("</section>")
-    return "\n".join(parts)
-
-
-def render_text(ex: Exercise) -> str:
-    """A plain-text, student-safe rendering (the widget's text/plain form)."""
-    lines = [f"Exercise {ex.id} ({ex.type.replace('_', ' ')}): {_plain(ex.prompt)}"]
-    if ex.type in ("single_choice", "multiple_choice"):
-        lines += [f"  [ ] {o.text}" for o in ex.options]
-    elif ex.type == "ordering":
-        lines += [f"  [ ] {t}" for t in display_order(ex)]
-    elif ex.type == "confidence":
-        lines.append("  " + " / ".join(ex.scale))
-    return "\n".join(lines)
+    return printed_html(find(exercise_id), edition)
 
 
 def secret_texts(notebook: str | None = None, *, include_hints: bool = False) -> list[str]:
@@ -631,16 +470,28 @@ def _inline_widget(raw: dict[str, Any]) -> Any:
     ex = check_inline(raw)
     known = _load(None)[0]
     if ex.id in known:
-        raise DataError([Problem("<inline exercise>", f'exercise id "{ex.id}" is already used in '
-                                 f"{known[ex.id].file}; ids must be unique across the course",
-                                 column="id")])
+        raise DataError(
+            [
+                Problem(
+                    "<inline exercise>",
+                    f'exercise id "{ex.id}" is already used in '
+                    f"{known[ex.id].file}; ids must be unique across the course",
+                    column="id",
+                )
+            ]
+        )
     _inline[ex.id] = ex
     return widget(ex)
 
 
 def single_choice(
-    *, id: str, prompt: str, options: Sequence[dict[str, Any] | Option], hint: str | None = None,
-    source_id: str | None = None, facilitator: str | None = None,
+    *,
+    id: str,
+    prompt: str,
+    options: Sequence[dict[str, Any] | Option],
+    hint: str | None = None,
+    source_id: str | None = None,
+    facilitator: str | None = None,
 ) -> Any:
     """An inline single-choice exercise (for drafting; shipped notebooks use YAML ids).
 
@@ -652,58 +503,130 @@ def single_choice(
     toolkit.errors.DataError: <inline exercise>, column "options": exercise x-1: has 1 \
 entries, expected at least 2
     """
-    return _inline_widget(dict(id=id, type="single_choice", prompt=prompt, options=list(options),
-                               hint=hint, source_id=source_id, facilitator=facilitator))
+    return _inline_widget(
+        dict(
+            id=id,
+            type="single_choice",
+            prompt=prompt,
+            options=list(options),
+            hint=hint,
+            source_id=source_id,
+            facilitator=facilitator,
+        )
+    )
 
 
 def multiple_choice(
-    *, id: str, prompt: str, options: Sequence[dict[str, Any] | Option], hint: str | None = None,
-    source_id: str | None = None, facilitator: str | None = None,
+    *,
+    id: str,
+    prompt: str,
+    options: Sequence[dict[str, Any] | Option],
+    hint: str | None = None,
+    source_id: str | None = None,
+    facilitator: str | None = None,
 ) -> Any:
     """An inline multiple-choice exercise (any number of correct options)."""
-    return _inline_widget(dict(id=id, type="multiple_choice", prompt=prompt,
-                               options=list(options), hint=hint, source_id=source_id,
-                               facilitator=facilitator))
+    return _inline_widget(
+        dict(
+            id=id,
+            type="multiple_choice",
+            prompt=prompt,
+            options=list(options),
+            hint=hint,
+            source_id=source_id,
+            facilitator=facilitator,
+        )
+    )
 
 
 def numeric(
-    *, id: str, prompt: str, answer: float, tolerance: float = 0, unit: str | None = None,
-    feedback: dict[str, str] | None = None, hint: str | None = None,
-    source_id: str | None = None, facilitator: str | None = None,
+    *,
+    id: str,
+    prompt: str,
+    answer: float,
+    tolerance: float = 0,
+    unit: str | None = None,
+    feedback: dict[str, str] | None = None,
+    hint: str | None = None,
+    source_id: str | None = None,
+    facilitator: str | None = None,
 ) -> Any:
     """An inline numeric exercise; ``feedback`` may hold "correct", "low" and "high"."""
-    return _inline_widget(dict(id=id, type="numeric", prompt=prompt, answer=answer,
-                               tolerance=tolerance, unit=unit, feedback=feedback, hint=hint,
-                               source_id=source_id, facilitator=facilitator))
+    return _inline_widget(
+        dict(
+            id=id,
+            type="numeric",
+            prompt=prompt,
+            answer=answer,
+            tolerance=tolerance,
+            unit=unit,
+            feedback=feedback,
+            hint=hint,
+            source_id=source_id,
+            facilitator=facilitator,
+        )
+    )
 
 
 def free_text(
-    *, id: str, prompt: str, model_answer: str | None = None, hint: str | None = None,
-    source_id: str | None = None, facilitator: str | None = None,
+    *,
+    id: str,
+    prompt: str,
+    model_answer: str | None = None,
+    hint: str | None = None,
+    source_id: str | None = None,
+    facilitator: str | None = None,
 ) -> Any:
     """An inline free-text reflection; the model answer is shown after submitting."""
-    return _inline_widget(dict(id=id, type="free_text", prompt=prompt, model_answer=model_answer,
-                               hint=hint, source_id=source_id, facilitator=facilitator))
+    return _inline_widget(
+        dict(
+            id=id,
+            type="free_text",
+            prompt=prompt,
+            model_answer=model_answer,
+            hint=hint,
+            source_id=source_id,
+            facilitator=facilitator,
+        )
+    )
 
 
 def ordering(
-    *, id: str, prompt: str, items: Sequence[str], feedback: dict[str, str] | None = None,
-    hint: str | None = None, source_id: str | None = None, facilitator: str | None = None,
+    *,
+    id: str,
+    prompt: str,
+    items: Sequence[str],
+    feedback: dict[str, str] | None = None,
+    hint: str | None = None,
+    source_id: str | None = None,
+    facilitator: str | None = None,
 ) -> Any:
     """An inline ordering exercise: ``items`` in the right order (shown shuffled)."""
-    return _inline_widget(dict(id=id, type="ordering", prompt=prompt, items=list(items),
-                               feedback=feedback, hint=hint, source_id=source_id,
-                               facilitator=facilitator))
+    return _inline_widget(
+        dict(
+            id=id,
+            type="ordering",
+            prompt=prompt,
+            items=list(items),
+            feedback=feedback,
+            hint=hint,
+            source_id=source_id,
+            facilitator=facilitator,
+        )
+    )
 
 
 def confidence(
-    *, id: str, prompt: str,
+    *,
+    id: str,
+    prompt: str,
     scale: Sequence[str] = ("Not at all", "A little", "Fairly", "Very"),
     facilitator: str | None = None,
 ) -> Any:
     """An inline confidence rating (not marked)."""
-    return _inline_widget(dict(id=id, type="confidence", prompt=prompt, scale=list(scale),
-                               facilitator=facilitator))
+    return _inline_widget(
+        dict(id=id, type="confidence", prompt=prompt, scale=list(scale), facilitator=facilitator)
+    )
 
 
 def trainer_note(text: str) -> None:
@@ -713,5 +636,7 @@ def trainer_note(text: str) -> None:
         from IPython.display import HTML, display
 
         body = markdown_html(text)
-        display(HTML(f'<div class="everycall-trainer-view">{body}</div>'),
-                metadata={"everycall": {"trainer": True}})
+        display(
+            HTML(f'<div class="everycall-trainer-view">{body}</div>'),
+            metadata={"everycall": {"trainer": True}},
+        )

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "NEVER_FLAGGED",
     "RESULT_COLUMNS",
     "RULES",
     "Rule",
@@ -68,6 +69,7 @@ __all__ = [
     "flagged",
     "get_rule",
     "is_blank",
+    "label",
     "matches",
     "prepare_events",
     "previous_in_group",
@@ -78,7 +80,12 @@ __all__ = [
     "run_rules",
     "seconds_to_next",
     "trailing_count",
+    "vocab_labels",
 ]
+
+#: Contact types no rule ever flags: the death or serious harm that ends a review period is
+#: where the chronology stops, not a missed opportunity.
+NEVER_FLAGGED: tuple[str, ...] = ("critical_incident",)
 
 #: Columns of the table :func:`run_rules` returns (plus ``case_id`` first when present).
 RESULT_COLUMNS: tuple[str, ...] = (
@@ -108,6 +115,7 @@ _TEXT = (
     "call_grade",
     "shared_with",
 )
+_LISTS = ("linked_to", "shared_with")
 _DAY = 86_400
 _CASE_STRIDE = 10**10  # seconds; keys of different cases never fall in one window
 
@@ -357,13 +365,26 @@ timestamp and the other event columns); the table contains these columns: event_
     if not isinstance(ts.dtype, pd.DatetimeTZDtype):
         raise ToolkitError(
             f'{source}: column "timestamp" holds {ts.dtype} values (expected time-zone-aware '
-            'datetimes, as toolkit.data.load_case gives; read text with pd.to_datetime and '
+            "datetimes, as toolkit.data.load_case gives; read text with pd.to_datetime and "
             '.dt.tz_localize("Europe/London"))'
         )
     if ts.isna().any():
         row = int(np.flatnonzero(ts.isna().to_numpy())[0]) + 1
         raise ToolkitError(f'{source}, row {row}, column "timestamp": the time is missing')
     frame = events.copy()
+    for col in _LISTS:  # tuples of ids (as toolkit.data loads them) become "a;b" text
+        if col in frame.columns and frame[col].dtype == object:
+            head = frame[col].iloc[:200].tolist()
+            if any(isinstance(v, (tuple, list)) for v in head):
+                frame[col] = pd.array(
+                    [
+                        ";".join(map(str, v))
+                        if isinstance(v, (tuple, list))
+                        else ("" if v is None or v != v else str(v))
+                        for v in frame[col].tolist()
+                    ],
+                    dtype="str",
+                )
     for col in _TEXT:
         if col in frame.columns and not isinstance(frame[col].dtype, pd.CategoricalDtype):
             frame[col] = frame[col].fillna("").astype("str").astype("category")
@@ -378,9 +399,7 @@ timestamp and the other event columns); the table contains these columns: event_
     return frame
 
 
-def matches(
-    column: pd.Series, *values: str, pattern: str | None = None
-) -> np.ndarray:
+def matches(column: pd.Series, *values: str, pattern: str | None = None) -> np.ndarray:
     """Rows whose text equals one of ``values`` or contains ``pattern`` (both ignore case).
 
     Works on the distinct values only, so it costs one lookup per row however long the text.
@@ -409,7 +428,9 @@ def matches(
         try:
             rx = re.compile(pattern, re.IGNORECASE)
         except re.error as exc:
-            raise ToolkitError(f'pattern "{pattern}" is not a valid regular expression: {exc}')
+            raise ToolkitError(
+                f'pattern "{pattern}" is not a valid regular expression: {exc}'
+            ) from None
         hit = hit | np.array([bool(rx.search(c)) for c in lower], dtype=bool)
     hit = np.r_[np.asarray(hit, dtype=bool), False]  # code -1 (missing) maps to False
     return hit[codes]
@@ -427,9 +448,9 @@ def is_blank(column: pd.Series) -> np.ndarray:
     import numpy as np
     import pandas as pd
 
-    blanks = ("", "nan", "none", "-", "n/a")
+    blanks = ("", "nan", "none", "-", "n/a", "()", "[]")
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return matches(column, *blanks)
+        return matches(column, *blanks) | (column.cat.codes.to_numpy() < 0)
     text = column.astype("str") if column.dtype != object else column
     out = column.isna().to_numpy() | (text == "").to_numpy()
     rest = np.flatnonzero(~out)
@@ -454,7 +475,6 @@ def _group_keys(
     target_by: Sequence[str | np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Sortable keys (group, then time) for every row, as queried and as a target."""
-    import numpy as np
 
     case = events["_case"].to_numpy()
     t = events["_t"].to_numpy()
@@ -529,6 +549,8 @@ def previous_in_group(
 
     key = _group_keys(events, by)[0] if by else events["_key"].to_numpy()
     idx = np.flatnonzero(np.asarray(among, dtype=bool))
+    if not len(idx):
+        return np.full(len(key), -1, dtype=np.int64), np.full(len(key), np.inf)
     order = np.argsort(key[idx], kind="stable")
     target, target_rows = key[idx][order], idx[order]
     pos = np.searchsorted(target, key, side="left") - 1
@@ -581,8 +603,6 @@ def flagged(
 
 def day_text(ts: pd.Series) -> pd.Series:
     """Dates as learners read them (``3 Mar 2019``), computed once per distinct day."""
-    import pandas as pd
-
     import numpy as np
     import pandas as pd
 
@@ -599,8 +619,39 @@ def evaluable(events: pd.DataFrame, rules: Iterable[Rule] | None = None) -> pd.D
     rows = []
     for r in registered_rules() if rules is None else rules:
         missing = [c for c in r.requires if c not in events.columns]
-        rows.append({"rule_id": r.id, "can_run": not missing, "missing_columns": ", ".join(missing)})
+        rows.append(
+            {"rule_id": r.id, "can_run": not missing, "missing_columns": ", ".join(missing)}
+        )
     return pd.DataFrame(rows, columns=["rule_id", "can_run", "missing_columns"])
+
+
+def vocab_labels(name: str, *, column: str = "short_name") -> dict[str, str]:
+    """Display names for a vocabulary's ids (``agencies``, ``contact_types``, ...).
+
+    Uses ``column`` when the vocabulary has it, else ``name``.
+
+    Examples
+    --------
+    >>> vocab_labels("agencies")["police_response"]
+    'Police: response'
+    >>> vocab_labels("agencys")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: ..."agencys" is not a vocabulary; did you mean "agencies"? ...
+    """
+    from toolkit.data import load_vocab
+
+    table = load_vocab(name)
+    col = column if column in table.columns else "name"
+    return dict(zip(table["id"].astype("str"), table[col].astype("str"), strict=True))
+
+
+def label(values: Any, name: str = "agencies") -> np.ndarray:
+    """Vocabulary ids turned into display names (unknown ids are kept as they are)."""
+    import numpy as np
+
+    names = vocab_labels(name)
+    return np.array([names.get(str(v), str(v)) for v in np.asarray(values).tolist()], dtype=object)
 
 
 # --------------------------------------------------------------------------------------------
@@ -695,12 +746,18 @@ def run_rules(
                 "source_id": r.source_id,
             }
         )
+        if "contact_type" in prepared.columns:
+            part = part[
+                ~matches(prepared["contact_type"].iloc[part["_row"].to_numpy()], *NEVER_FLAGGED)
+            ]
         if r.in_force_from:
             since = pd.Timestamp(r.in_force_from, tz=prepared["timestamp"].dt.tz)
-            part = part[(prepared["timestamp"].iloc[rows] >= since).to_numpy()]
+            part = part[(prepared["timestamp"].iloc[part["_row"].to_numpy()] >= since).to_numpy()]
         parts.append(part)
-    found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        {"_row": pd.Series(dtype="int64"), "_order": pd.Series(dtype="int64")}
+    found = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame({"_row": pd.Series(dtype="int64"), "_order": pd.Series(dtype="int64")})
     )
     found = found.drop_duplicates(["_row", "_order"]).sort_values(["_row", "_order"])
     rows = found["_row"].to_numpy()

@@ -54,6 +54,7 @@ __all__ = [
     "default_rules",
     "explain",
     "format_rules",
+    "implementation_figure",
     "parse_rules",
     "sample",
     "smart_check",
@@ -456,6 +457,55 @@ def agency_theme_figure(coded: pd.DataFrame, *, source: str) -> go.Figure:
         margin={"l": 220, "r": 20, "t": 60, "b": 150},
         annotations=[{"text": f"Source: {html.escape(source)}", "showarrow": False,
                       "xref": "paper", "yref": "paper", "x": 0, "y": -0.45,
+                      "xanchor": "left", "font": {"size": 11}}],
+    )  # fmt: skip
+    return fig
+
+
+def implementation_figure(
+    status: pd.DataFrame,
+    *,
+    source: str,
+    label_column: str = "status",
+    value_column: str = "value",
+) -> go.Figure:
+    """What happened to recommendations: one bar per status, as a share of those traced.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> status = pd.DataFrame({"status": ["Fully implemented", "Not met"], "value": [25.0, 8.0]})
+    >>> implementation_figure(status, source="x").layout.meta["description"]
+    'Status of recommendations: Fully implemented 25%; Not met 8%. Source: x.'
+    >>> implementation_figure(status, source="x", value_column="share")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ModelError: recommendations have no column "share" (columns: status, value)
+    """
+    import plotly.graph_objects as go
+
+    _require(status, label_column)
+    _require(status, value_column)
+    labels = status[label_column].astype(str).tolist()
+    values = status[value_column].astype(float).tolist()
+    fig = go.Figure(
+        go.Bar(x=values[::-1], y=labels[::-1], orientation="h", marker_color="#0072B2",
+               text=[f"{v:g}%" for v in values[::-1]], textposition="outside")
+    )  # fmt: skip
+    text = (
+        "Status of recommendations: "
+        + "; ".join(f"{k} {v:g}%" for k, v in zip(labels, values, strict=True))
+        + f". Source: {source}."
+    )
+    fig.update_layout(
+        title={"text": "What happened to national recommendations from reviews"},
+        xaxis={"title": {"text": "% of recommendations"}, "range": [0, max(values) * 1.25]},
+        height=360,
+        plot_bgcolor="white",
+        meta={"description": text},
+        margin={"l": 220, "r": 20, "t": 60, "b": 90},
+        annotations=[{"text": f"Source: {html.escape(source)}", "showarrow": False,
+                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.3,
                       "xanchor": "left", "font": {"size": 11}}],
     )  # fmt: skip
     return fig

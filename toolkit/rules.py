@@ -52,6 +52,7 @@ from toolkit.opportunities import (
     flagged,
     get_rule,
     is_blank,
+    label,
     matches,
     previous_in_group,
     rule,
@@ -148,6 +149,46 @@ def _org_lookup(events: pd.DataFrame, police: Sequence[str]) -> tuple[np.ndarray
     return per_row[agency.cat.codes.to_numpy()], lookup
 
 
+def _messages(events: pd.DataFrame, org: np.ndarray, lookup: dict[str, int]) -> pd.DataFrame:
+    """Every referral or piece of information passed on: one row per (sender row, receiver).
+
+    Columns ``_case``, ``org_a`` (sender), ``org_b`` (receiver), ``t`` (seconds) and
+    ``meeting`` (sent from a Marac meeting). ``referral`` and ``shared_with`` name agency ids;
+    ``shared_with`` may hold several, separated by ``;``.
+    """
+    import numpy as np
+    import pandas as pd
+
+    case, t = events["_case"].to_numpy(), events["_t"].to_numpy()
+    parts = [pd.DataFrame({"_case": [], "org_a": [], "org_b": [], "t": [], "meeting": []})]
+    for target in ("shared_with", "referral"):
+        if target not in events.columns:
+            continue
+        sent = np.flatnonzero(~is_blank(events[target]))
+        if not len(sent):
+            continue
+        listed = (
+            events[target]
+            .iloc[sent]
+            .map(lambda v: ";".join(v) if isinstance(v, (list, tuple)) else str(v))
+        )
+        part = pd.DataFrame(
+            {
+                "_case": case[sent],
+                "org_a": org[sent],
+                "t": t[sent],
+                "meeting": matches(events["contact_type"].iloc[sent], "marac_meeting"),
+                "dst": listed.str.lower().str.split(r"\s*;\s*").to_numpy(),
+            }
+        ).explode("dst")
+        part["org_b"] = part["dst"].str.strip().map(lookup).fillna(-1).astype(np.int64)
+        parts.append(part.loc[part["org_b"] >= 0, ["_case", "org_a", "org_b", "t", "meeting"]])
+    out = pd.concat(parts, ignore_index=True)
+    return out.astype(
+        {"_case": np.int64, "org_a": np.int64, "org_b": np.int64, "t": np.int64, "meeting": bool}
+    )
+
+
 def _concat(*parts: Any) -> np.ndarray:
     """Join text pieces row by row: each part is one string or one text per row.
 
@@ -206,8 +247,13 @@ def repeat_calls_not_linked(events: pd.DataFrame, params: Mapping[str, Any]) -> 
     days = np.round(since[rows] / _DAY).astype(np.int64)
     gap = np.where(days == 0, "the same day as", _concat(_days_phrase(days), " after"))
     text = _concat(
-        "A call to the police on ", day_text(events["timestamp"].iloc[rows]), " came ", gap,
-        " an earlier one (", events["event_id"].to_numpy()[before], ", ",
+        "A call to the police on ",
+        day_text(events["timestamp"].iloc[rows]),
+        " came ",
+        gap,
+        " an earlier one (",
+        events["event_id"].to_numpy()[before],
+        ", ",
         day_text(events["timestamp"].iloc[before]),
         ") and is not linked to it, so it may have been handled as if it were the first.",
     )
@@ -218,20 +264,24 @@ def repeat_calls_not_linked(events: pd.DataFrame, params: Mapping[str, Any]) -> 
     "disclosure-no-risk-assessment",
     name="Disclosure, no risk assessment",
     description=(
-        "Abuse was disclosed to, or seen by, an agency and no risk assessment is recorded by "
-        "any agency within the time allowed. Reviews ask for an assessment even when the "
+        "Abuse was disclosed to, or seen by, an agency whose job includes assessing risk "
+        "(police officers and specialist domestic abuse services), and no risk assessment is "
+        "recorded within the time allowed. Reviews ask for an assessment even when the "
         "victim-survivor does not want to take part, and for it to be repeated as things "
         "change."
     ),
     source_id="northants-dhr-005",
     opportunity_type="no_risk_assessment",
-    params={"within_hours": 24},
+    params={
+        "within_hours": 24,
+        "agencies": ["police_response", "police_safeguarding", "specialist_da_service", "idva"],
+    },
     requires=("disclosure",),
     in_force_from="2009-03-01",
 )
 def disclosure_no_risk_assessment(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
     hours = _number(params, "disclosure-no-risk-assessment", "within_hours")
-    disclosed = _truthy(events, "disclosure")
+    disclosed = _truthy(events, "disclosure") & matches(events["agency"], *params["agencies"])
     hit = disclosed & (seconds_to_next(events, _assessed(events)) > hours * 3600)
     return flagged(
         events,
@@ -247,7 +297,8 @@ def disclosure_no_risk_assessment(events: pd.DataFrame, params: Mapping[str, Any
     name="High risk, no Marac referral",
     description=(
         "A risk assessment graded high, or scoring at or above the Dash threshold (14 yes "
-        "answers), with no Marac referral recorded by any agency within the window."
+        "answers), with no Marac referral recorded by any agency within the window before or "
+        "after it."
     ),
     source_id="safelives-marac-criteria",
     opportunity_type="no_marac_referral",
@@ -263,12 +314,14 @@ def high_risk_no_marac(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.Da
     if "risk_score" in events.columns:
         score = events["risk_score"].to_numpy(dtype=float, na_value=np.nan)
         high |= np.nan_to_num(score, nan=-1.0) >= threshold
-    hit = high & (seconds_to_next(events, _marac_referral(events)) > window * _DAY)
+    marac = _marac_referral(events)
+    _, since = previous_in_group(events, marac)
+    hit = high & (seconds_to_next(events, marac) > window * _DAY) & (since > window * _DAY)
     return flagged(
         events,
         hit,
         f"This assessment shows high risk (a high grading, or {threshold:g} or more yes answers "
-        f"on the Dash checklist) and no Marac referral is recorded within {window:g} days. "
+        f"on the Dash checklist) and no Marac referral is recorded within {window:g} days of it. "
         "High-risk cases are meant to reach a Marac, so that agencies plan safety together.",
     )
 
@@ -324,9 +377,15 @@ def risk_downgraded(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataF
     rows = np.flatnonzero((level > 0) & (since <= window * _DAY) & (level < prev_level))
     names = np.array(_LEVEL_NAMES, dtype=object)
     text = _concat(
-        "Risk graded ", names[level[rows]], " here, after ", names[prev_level[rows]], " on ",
-        day_text(events["timestamp"].iloc[prev[rows]]), " (",
-        events["event_id"].to_numpy()[prev[rows]], "). The record does not show what changed, "
+        "Risk graded ",
+        names[level[rows]],
+        " here, after ",
+        names[prev_level[rows]],
+        " on ",
+        day_text(events["timestamp"].iloc[prev[rows]]),
+        " (",
+        events["event_id"].to_numpy()[prev[rows]],
+        "). The record does not show what changed, "
         "or that the earlier grading and the history were checked.",
     )
     return _rows_text(events, rows, text)
@@ -344,8 +403,12 @@ def risk_downgraded(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataF
     params={
         "window_days": 7,
         "third_parties": THIRD_PARTIES,
-        "no_action_outcomes": ["no_action_recorded", "no_further_action", "callback_not_made",
-                               "advice_given"],
+        "no_action_outcomes": [
+            "no_action_recorded",
+            "no_further_action",
+            "callback_not_made",
+            "advice_given",
+        ],
         "police_agencies": POLICE,
     },
 )
@@ -375,8 +438,11 @@ def third_party_concern(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.D
     ),
     source_id="dhr-northampton-2023",
     opportunity_type="cancelled_appointment_accepted",
-    params={"window_days": 7, "outcomes": ["cancelled", "did_not_attend"],
-            "police_agencies": POLICE},
+    params={
+        "window_days": 7,
+        "outcomes": ["cancelled", "did_not_attend"],
+        "police_agencies": POLICE,
+    },
 )
 def cancelled_appointment(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
     import numpy as np
@@ -401,70 +467,70 @@ def cancelled_appointment(events: pd.DataFrame, params: Mapping[str, Any]) -> pd
 
 @rule(
     "risk-information-not-shared",
-    name="Two agencies held risk information, no sharing",
+    name="Risk known to one agency, not shared with another",
     description=(
-        "Two organisations each recorded a disclosure or a risk level, and nothing in the "
-        "record (a referral, information shared, or a Marac both took part in) shows "
-        "information passing between them."
+        "One organisation had assessed the victim-survivor's risk as medium or high, a second "
+        "came to hold a disclosure or a risk of its own, and nothing in the record (a "
+        "referral, information shared, or a Marac both took part in) shows information "
+        "passing between them by then or within the window after."
     ),
     source_id="homeoffice-2018-da-consultation",
     opportunity_type="information_not_shared",
-    params={"police_agencies": POLICE},
+    params={"window_days": 28, "min_level": "medium", "police_agencies": POLICE},
 )
 def information_not_shared(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
     import numpy as np
     import pandas as pd
 
+    window = _number(params, "risk-information-not-shared", "window_days")
+    floor = _LEVELS.get(str(params["min_level"]).strip().lower())
+    if floor is None:
+        raise ToolkitError(
+            'rule "risk-information-not-shared": min_level must be standard, medium or high; '
+            f"got {params['min_level']!r}"
+        )
     org, lookup = _org_lookup(events, params["police_agencies"])
-    agency = _col(events, "agency").astype("str")
-    case = events["_case"].to_numpy()
-    holds = (_truthy(events, "disclosure") | (_level(events) > 0)) & ~matches(
-        _col(events, "agency"), "marac"
+    case, t = events["_case"].to_numpy(), events["_t"].to_numpy()
+    not_marac = ~matches(_col(events, "agency"), "marac")
+    assessed = not_marac & ((_level(events) >= floor) | _marac_referral(events))
+    holds = not_marac & (_truthy(events, "disclosure") | (_level(events) > 0))
+
+    def first(mask: np.ndarray) -> pd.DataFrame:
+        rows = pd.DataFrame({"_case": case[mask], "org": org[mask], "row": np.flatnonzero(mask)})
+        return rows.groupby(["_case", "org"], sort=False)["row"].min().reset_index()
+
+    pairs = first(assessed).merge(first(holds), on="_case", suffixes=("_a", "_b"))
+    pairs = pairs[pairs["org_a"] != pairs["org_b"]]
+    pairs["row"] = np.maximum(pairs["row_a"], pairs["row_b"])  # when both held it
+    # Who passed information to whom, and when; at a Marac meeting everyone named in
+    # shared_with sat at one table.
+    msgs = _messages(events, org, lookup)
+    table = msgs.loc[msgs["meeting"], ["_case", "org_b", "t"]]
+    clique = table.merge(table, on=["_case", "t"]).rename(
+        columns={"org_b_x": "org_a", "org_b_y": "org_b"}
     )
-    held = pd.DataFrame({"_case": case[holds], "org": org[holds], "row": np.flatnonzero(holds)})
-    first = held.groupby(["_case", "org"], sort=False)["row"].min().reset_index()
-    pairs = first.merge(first, on="_case", suffixes=("_a", "_b"))
-    pairs = pairs[pairs["row_a"] < pairs["row_b"]]  # a held it first; b came to hold it later
-    if pairs.empty:
-        return flagged(events, np.zeros(len(events), dtype=bool), "")
-    # Who passed information to whom: referral and shared_with name agency ids; at a Marac
-    # meeting everyone named in shared_with sat at one table.
-    edges = []
-    for target in ("shared_with", "referral"):
-        if target not in events.columns:
-            continue
-        sent = np.flatnonzero(~is_blank(events[target]))
-        if not len(sent):
-            continue
-        listed = events[target].iloc[sent]
-        listed = listed.map(lambda v: ";".join(v) if isinstance(v, (list, tuple)) else str(v))
-        part = pd.DataFrame({"_case": case[sent], "org_a": org[sent], "row": sent,
-                             "dst": listed.str.lower().str.split(r"\s*;\s*").to_numpy()})
-        part = part.explode("dst")
-        part["org_b"] = part["dst"].str.strip().map(lookup).fillna(-1).astype(np.int64)
-        part = part[part["org_b"] >= 0]
-        edges.append(part[["_case", "org_a", "org_b"]])
-        meeting = matches(_col(events, "contact_type").iloc[part["row"].to_numpy()],
-                          "marac_meeting")
-        table = part[meeting]
-        if len(table):
-            clique = table[["_case", "org_b"]].merge(table[["_case", "org_b"]], on="_case")
-            edges.append(clique.set_axis(["_case", "org_a", "org_b"], axis=1))
-    if edges:
-        shared = pd.concat(edges, ignore_index=True).astype(np.int64)
-    else:
-        shared = pd.DataFrame({"_case": [], "org_a": [], "org_b": []}, dtype=np.int64)
-    both = pd.concat([shared, shared.rename(columns={"org_a": "org_b", "org_b": "org_a"})])
-    both = both.drop_duplicates().assign(_shared=True)
-    pairs = pairs.merge(both, on=["_case", "org_a", "org_b"], how="left")
-    pairs = pairs[pairs["_shared"].isna()].sort_values("row_b").drop_duplicates("row_b")
-    rows = pairs["row_b"].to_numpy()
-    label = agency.to_numpy()
-    a = label[pairs["row_a"].to_numpy()]
+    shared = pd.concat([msgs[["_case", "org_a", "org_b", "t"]], clique], ignore_index=True)
+    shared = pd.concat([shared, shared.rename(columns={"org_a": "org_b", "org_b": "org_a"})])
+    links = pairs.merge(shared, on=["_case", "org_a", "org_b"], how="inner")
+    in_time = links[links["t"] <= t[links["row"].to_numpy()] + window * _DAY]
+    done = pd.MultiIndex.from_frame(in_time[["_case", "org_a", "org_b"]].drop_duplicates())
+    pairs = pairs[~pd.MultiIndex.from_frame(pairs[["_case", "org_a", "org_b"]]).isin(done)]
+    pairs = pairs.sort_values(["row", "row_a"]).drop_duplicates("row")
+    rows = pairs["row"].to_numpy()
+    first_a = pairs["row_a"].to_numpy()
+    other = np.where(rows == first_a, pairs["row_b"].to_numpy(), first_a)
+    agency = _col(events, "agency").astype("str").to_numpy()
     text = _concat(
-        "By now ", label[rows], " and ", a, " had each recorded a disclosure or a risk to the "
-        "victim-survivor (", a, " first on ", day_text(events["timestamp"].iloc[pairs["row_a"]]),
-        "), and nothing in the record shows information passing between them.",
+        "By now ",
+        label(agency[rows]),
+        " and ",
+        label(agency[other]),
+        " each held information about risk to the victim-survivor (",
+        label(agency[first_a]),
+        " had assessed it as medium or high on ",
+        day_text(events["timestamp"].iloc[first_a]),
+        "), and nothing in the record shows "
+        f"information passing between them by then or in the {window:g} days after.",
     )
     return _rows_text(events, rows, text)
 
@@ -491,8 +557,10 @@ def emergency_not_attended(events: pd.DataFrame, params: Mapping[str, Any]) -> p
     late = call & (attended > target)
     rows = np.flatnonzero(never | late)
     text = _concat(
-        "Officers arrived ", np.nan_to_num(attended[rows]).astype(np.int64), " minutes after the "
-        "call, against a target of ", np.nan_to_num(target[rows]).astype(np.int64),
+        "Officers arrived ",
+        np.nan_to_num(attended[rows]).astype(np.int64),
+        " minutes after the call, against a target of ",
+        np.nan_to_num(target[rows]).astype(np.int64),
         " minutes for its grade.",
     )
     text[never[rows]] = (
@@ -540,9 +608,11 @@ def call_graded_below_risk(events: pd.DataFrame, params: Mapping[str, Any]) -> p
     ),
     source_id="hmicfrs-rec-hampshire-8787",
     opportunity_type="non_engagement_focus",
-    params={"window_days": 28,
-            "outcomes": ["closed_non_engagement", "closed_victim_does_not_support"],
-            "police_agencies": POLICE},
+    params={
+        "window_days": 28,
+        "outcomes": ["closed_non_engagement", "closed_victim_does_not_support"],
+        "police_agencies": POLICE,
+    },
 )
 def closed_without_follow_up(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
     window = _number(params, "closed-without-follow-up", "window_days")
@@ -618,20 +688,25 @@ def referral_not_followed_up(events: pd.DataFrame, params: Mapping[str, Any]) ->
         agency = agency.astype("str").astype("category")
     if not isinstance(referral.dtype, pd.CategoricalDtype):
         referral = referral.astype("str").astype("category")
-    lookup = {str(c).strip().lower(): i for i, c in enumerate(agency.cat.categories)}
+    names = [str(c).strip().lower() for c in agency.cat.categories]
+    names += [
+        n for n in (str(c).strip().lower() for c in referral.cat.categories) if n not in names
+    ]
+    lookup = {n: i for i, n in enumerate(names)}
     to_code = np.array(
-        [lookup.get(str(c).strip().lower(), -1) for c in referral.cat.categories] + [-1],
-        dtype=np.int64,
+        [lookup[str(c).strip().lower()] for c in referral.cat.categories] + [-1], dtype=np.int64
     )
     receiving = to_code[referral.cat.codes.to_numpy()]
-    referred = receiving >= 0
+    referred = (receiving >= 0) & ~is_blank(referral)
     ag = agency.cat.codes.to_numpy().astype(np.int64)
     nxt = seconds_to_next(
         events, np.ones(len(events), dtype=bool), by=[receiving], target_by=[ag], strict=True
     )
     rows = np.flatnonzero(referred & (nxt > window * _DAY))
     text = _concat(
-        "A referral to ", referral.astype("str").to_numpy()[rows], " was made here, and no "
+        "A referral to ",
+        label(referral.astype("str").to_numpy()[rows]),
+        " was made here, and no "
         f"contact by that agency is recorded within {window:g} days. A referral protects no "
         "one until someone checks it was received and acted on.",
     )
@@ -652,8 +727,7 @@ def referral_not_followed_up(events: pd.DataFrame, params: Mapping[str, Any]) ->
     params={
         "window_days": 2,
         "outcomes": ["crime_recorded", "voluntary_interview"],
-        "action_outcomes": ["arrest", "charged", "released_on_bail", "dvpn_issued",
-                            "dvpo_granted"],
+        "action_outcomes": ["arrest", "charged", "released_on_bail", "dvpn_issued", "dvpo_granted"],
         "police_agencies": POLICE,
     },
 )
@@ -670,4 +744,148 @@ def offence_no_arrest(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.Dat
         "An offence was recorded here (or the suspect interviewed by appointment) and no "
         f"arrest, charge, bail conditions or protection notice follows within {window:g} days. "
         "The record does not say why.",
+    )
+
+
+@rule(
+    "high-risk-release-without-protection",
+    name="Released after a high-risk assessment, no protection",
+    description=(
+        "The suspect was released under investigation or interviewed by appointment while "
+        "the latest risk assessment was high, and no bail conditions or protection notice "
+        "are recorded within the window."
+    ),
+    source_id="homeoffice-dvpo-guidance",
+    opportunity_type="perpetrator_not_pursued",
+    params={
+        "window_days": 2,
+        "period_days": 90,
+        "outcomes": ["released_under_investigation", "voluntary_interview"],
+        "protection_outcomes": ["released_on_bail", "dvpn_issued", "dvpo_granted", "charged"],
+    },
+    in_force_from="2014-03-08",
+)
+def release_without_protection(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
+    import numpy as np
+
+    window = _number(params, "high-risk-release-without-protection", "window_days")
+    period = _number(params, "high-risk-release-without-protection", "period_days")
+    outcome = _col(events, "outcome")
+    released = matches(outcome, *params["outcomes"])
+    level = _level(events)
+    prev, since = previous_in_group(events, level > 0)
+    latest_high = (np.where(prev >= 0, level[np.maximum(prev, 0)], 0) == 3) | (level == 3)
+    protected = matches(outcome, *params["protection_outcomes"])
+    hit = released & latest_high & (since <= period * _DAY)
+    hit &= seconds_to_next(events, protected) > window * _DAY
+    return flagged(
+        events,
+        hit,
+        "The suspect was released without conditions while the latest risk assessment was "
+        f"high, and no bail conditions or protection notice follow within {window:g} days. A "
+        "domestic violence protection notice gives immediate protection without waiting for a "
+        "charge.",
+    )
+
+
+@rule(
+    "scheduled-response-to-disclosure",
+    name="Abuse reported, appointment booked instead of attendance",
+    description=(
+        "A call reporting abuse was given a scheduled appointment or resolved without sending "
+        "anyone. Call handling guidance says booking an appointment is usually inappropriate "
+        "for a domestic abuse call."
+    ),
+    source_id="app-call-handler",
+    opportunity_type="call_graded_too_low",
+    params={"call_types": CALLS, "grades": ["scheduled", "resolved_without_deployment"]},
+    requires=("call_grade", "disclosure"),
+)
+def scheduled_response(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
+    hit = (
+        matches(events["contact_type"], *params["call_types"])
+        & matches(events["call_grade"], *params["grades"])
+        & _truthy(events, "disclosure")
+    )
+    return flagged(
+        events,
+        hit,
+        "Abuse was reported on this call and it was booked as an appointment (or closed "
+        "without sending anyone) rather than attended. The guidance asks call handlers to "
+        "check the history and to attend.",
+    )
+
+
+@rule(
+    "health-disclosure-not-explored",
+    name="Disclosure to a health service, not explored",
+    description=(
+        "A victim-survivor told a health service about abuse or fear, and no risk checklist, "
+        "referral or information shared is recorded at that contact."
+    ),
+    source_id="safelives-dash-checklist",
+    opportunity_type="health_contact_not_explored",
+    params={
+        "agencies": ["gp", "hospital", "ambulance", "pharmacy", "mental_health", "substance_misuse"]
+    },
+    requires=("disclosure",),
+    in_force_from="2009-03-01",
+)
+def health_disclosure(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
+    hit = (
+        matches(events["agency"], *params["agencies"])
+        & _truthy(events, "disclosure")
+        & ~_assessed(events)
+        & is_blank(_col(events, "referral"))
+        & is_blank(_col(events, "shared_with"))
+    )
+    return flagged(
+        events,
+        hit,
+        "Abuse or fear was disclosed to a health service here, and no risk checklist, "
+        "referral or information sharing is recorded. The Dash checklist is there for any "
+        "professional to use, and a referral to a specialist service was available.",
+    )
+
+
+@rule(
+    "information-not-acted-on",
+    name="Information passed on, no action by the receiver",
+    description=(
+        "An agency received a referral or information about the case, and a later contact "
+        "by it within the window records no action."
+    ),
+    source_id="northants-dhr-005",
+    opportunity_type="follow_up_not_maintained",
+    params={
+        "window_days": 28,
+        "no_action_outcomes": ["no_action_recorded", "no_further_action"],
+        "police_agencies": POLICE,
+    },
+)
+def information_not_acted_on(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
+    import numpy as np
+
+    window = _number(params, "information-not-acted-on", "window_days")
+    org, lookup = _org_lookup(events, params["police_agencies"])
+    msgs = _messages(events, org, lookup)
+    idle = matches(_col(events, "outcome"), *params["no_action_outcomes"])
+    idle &= is_blank(_col(events, "referral")) & is_blank(_col(events, "shared_with"))
+    # Seconds since this row's organisation last received something (sorted integer keys).
+    width = max([int(org.max(initial=0)), *lookup.values()]) + 2
+    stride = 10**10
+    query = (events["_case"].to_numpy() * width + org + 1) * stride + events["_t"].to_numpy()
+    got = np.sort(
+        (msgs["_case"].to_numpy() * width + msgs["org_b"].to_numpy() + 1) * stride
+        + msgs["t"].to_numpy()
+    )
+    pos = np.searchsorted(got, query, side="right") - 1
+    since = np.where(pos >= 0, query - np.r_[got, 0][np.maximum(pos, 0)], np.inf)
+    hit = idle & (since <= window * _DAY)
+    return flagged(
+        events,
+        hit,
+        f"This agency had received a referral or information about the case in the {window:g} "
+        "days before, and this contact records no action. Information protects no one until "
+        "someone acts on it.",
     )

@@ -96,6 +96,7 @@ _TEXT_DEFAULTS: dict[str, str] = {
 # Event templates in the course vocabularies (data/vocab/): agency, contact_type, initiated_by,
 # summary, risk tool ("" for none), action, referral, outcome, disclosure, weight.
 # The wording is written for this course; none of it describes a real contact.
+# fmt: off
 _TEMPLATES: tuple[tuple[str, str, str, str, str, str, str, str, bool, float], ...] = (
     ("police_call_handling", "emergency_call", "victim_survivor",
      "Caller says her partner is shouting and throwing things; children are in the house.",
@@ -152,6 +153,7 @@ _TEMPLATES: tuple[tuple[str, str, str, str, str, str, str, str, bool, float], ..
      "Case heard at Marac; actions agreed across agencies.",
      "", "Actions agreed", "", "plan_agreed", False, 1.0),
 )
+# fmt: on
 
 _RISK_LEVELS = ("standard", "medium", "high")
 _POLICE = ("police_call_handling", "police_response", "police_safeguarding")
@@ -221,7 +223,9 @@ def events_frame(
                 raise ValueError
         except (ValueError, TypeError):
             problems.append(
-                Problem(source, f'"{raw}" is not a date (expected YYYY-MM-DD HH:MM)', i, "timestamp")
+                Problem(
+                    source, f'"{raw}" is not a date (expected YYYY-MM-DD HH:MM)', i, "timestamp"
+                )
             )
             continue
         row["timestamp"] = ts.tz_localize(tz) if ts.tzinfo is None else ts.tz_convert(tz)
@@ -238,8 +242,12 @@ def events_frame(
         if isinstance(flag, str):
             if flag.strip().lower() not in ("", "true", "yes", "false", "no"):
                 problems.append(
-                    Problem(source, f'"{flag}" is not true or false (expected true or false)',
-                            i, "disclosure")
+                    Problem(
+                        source,
+                        f'"{flag}" is not true or false (expected true or false)',
+                        i,
+                        "disclosure",
+                    )
                 )
             flag = flag.strip().lower() in ("true", "yes")
         row["disclosure"] = bool(flag)

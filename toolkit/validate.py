@@ -26,7 +26,6 @@ True
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -36,9 +35,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from toolkit import _checks, _guard
+from toolkit import _checks
 from toolkit._paths import data_dir, repo_root
 from toolkit.errors import DataError, Problem
 
@@ -46,9 +44,6 @@ __all__ = ["ValidationReport", "new_case", "validate"]
 
 CASE_FILES = ("case.yaml", "events.csv", "annotations.csv")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-LONDON = ZoneInfo("Europe/London")
-STANDARDS = {"events": (30, 80), "agencies": 6, "opportunity_types": 5, "years": (1, 5)}
-"""What a course case needs (issue 3); a case short of these gets warnings, not errors."""
 
 
 @dataclass
@@ -150,8 +145,9 @@ class _Context:
             text = _checks.read_text(csv_path).text
             self.rows[name] = _checks.rows_of(text) if text else []
             key = "source_id" if name == "sources" else "id"
+            where = "sources.csv" if name == "sources" else f"vocab/{name}.csv"
             self.lookups[name] = _checks.Lookup(name, self.rows[name], key,
-                                                _checks.display(csv_path))
+                                                f"{where} in the data folder")
 
     def schema(self, name: str) -> dict[str, Any]:
         if name not in self.schemas:
@@ -399,19 +395,4 @@ def _register(cases_root: Path, slug: str) -> None:
     tmp = descriptor_path.with_suffix(".json.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(descriptor_path)
-
-
-def parse_local(value: str) -> dt.datetime | None:
-    """``YYYY-MM-DD HH:MM`` as a naive datetime, or None when it does not parse."""
-    try:
-        return dt.datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
-    except ValueError:
-        return None
-
-
-def exists_in_london(moment: dt.datetime) -> bool:
-    """False for wall-clock times skipped when the clocks go forward."""
-    aware = moment.replace(tzinfo=LONDON)
-    round_trip = aware.astimezone(dt.timezone.utc).astimezone(LONDON).replace(tzinfo=None)
-    return round_trip == moment
 

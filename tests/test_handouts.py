@@ -1,0 +1,357 @@
+"""Building handouts and a course pack from fixture notebooks, as a course builder would.
+
+The fixtures (tests/data/notebooks/) hold everything the export must get right: nbgrader
+solutions and hidden tests, a trainer cell, a widget made in a solution region, an exercise,
+a plotly figure wider than the page, widgets, and a case summary carrying script payloads.
+Builds that need Chromium skip without one (and fail under CI=true).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from toolkit.errors import BrowserNotFoundError, ExportError
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "data" / "notebooks"
+BUILT = [FIXTURES / "handout-fixture.ipynb", FIXTURES / "nbgrader-style.ipynb"]
+
+MODEL_ANSWER = "Model answer: Marac is the multi-agency risk assessment conference for high risk."
+FEEDBACK = "Feedback: Marac is right because it is the multi-agency risk assessment conference."
+STUDENT_MUST_NOT_HOLD = [
+    "Model answer",
+    "Feedback: Marac",
+    "Facilitator prompt",
+    "Speaker note",
+    "hidden check on the tenth square number",
+    "Award one mark",
+    "i * i for i in range",
+    "warning sign that the risk is escalating",
+    "the first four squares is thirty",
+    "mark generously",
+    "widget-state+json",
+]
+TRAINER_MARK = "Trainer edition: not for learners"
+
+
+def printed(exercise_id: str, edition: str) -> str:
+    """Stands in for toolkit.exercises.render_printed for the fixture's exercise."""
+    question = "<p>Which meeting shares information on high-risk cases?</p>"
+    options = "<ul><li>Marac</li><li>Case conference</li></ul><p>Answer:</p>"
+    extra = f"<p>{MODEL_ANSWER}</p>" if edition == "trainer" else ""
+    return f'<section class="printed" data-id="{exercise_id}">{question}{options}{extra}</section>'
+
+
+def _needs_chromium() -> None:
+    from toolkit.browser import find_chromium
+
+    try:
+        find_chromium()
+    except BrowserNotFoundError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true needs a browser: {exc}")
+        pytest.skip(f"no browser: {exc}")
+
+
+def _build(out: Path, notebooks=BUILT, **kwargs):
+    from toolkit.handouts import build
+
+    kwargs.setdefault("exercise_renderer", printed)
+    kwargs.setdefault("extra_secrets", [MODEL_ANSWER, FEEDBACK])
+    return build(notebooks, out=out, progress=False, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory: pytest.TempPathFactory):
+    _needs_chromium()
+    out = tmp_path_factory.mktemp("pack") / "handouts"
+    result = _build(out)
+    assert result.ok, result.summary()
+    return out
+
+
+def read(pack: Path, rel: str) -> str:
+    return (pack / rel).read_text(encoding="utf-8")
+
+
+# --- the pack ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_pack_has_every_edition_and_format_with_checksums(pack: Path):
+    manifest = json.loads(read(pack, "manifest.json"))
+    listed = {(f["file"], f["edition"], f["format"]) for f in manifest["files"]}
+    for name in ("handout-fixture", "nbgrader-style"):
+        for edition in ("student", "trainer"):
+            for fmt in ("html", "pdf"):
+                assert (f"{edition}/{name}.{fmt}", edition, fmt) in listed
+    for f in manifest["files"]:
+        assert hashlib.sha256((pack / f["file"]).read_bytes()).hexdigest() == f["sha256"]
+
+
+@pytest.mark.slow
+def test_index_links_every_handout_and_signposts_support(pack: Path):
+    index = read(pack, "index.html")
+    assert index.startswith('<!DOCTYPE html>\n<html lang="en-GB">')
+    for f in json.loads(read(pack, "manifest.json"))["files"]:
+        assert f'href="{f["file"]}"' in index
+    assert "Handout fixture" in index and "read a figure of calls by hour" in index
+    assert "0808 2000 247" in index
+
+
+@pytest.mark.slow
+def test_zip_holds_the_pack_in_order_with_fixed_times(pack: Path):
+    with zipfile.ZipFile(pack / "everycall-handouts.zip") as archive:
+        infos = archive.infolist()
+        names = [i.filename for i in infos]
+        assert names == sorted(names)
+        assert "everycall-handouts/manifest.json" in names
+        assert "everycall-handouts/student/handout-fixture.pdf" in names
+        assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+        index = archive.read("everycall-handouts/index.html")
+    assert index == (pack / "index.html").read_bytes()
+
+
+@pytest.mark.slow
+def test_two_builds_give_the_same_bytes(pack: Path, tmp_path: Path):
+    again = tmp_path / "again"
+    assert _build(again).ok
+    first = sorted(p.relative_to(pack) for p in pack.rglob("*") if p.is_file())
+    second = sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    assert first == second
+    different = [str(p) for p in first if (pack / p).read_bytes() != (again / p).read_bytes()]
+    assert different == []
+
+
+# --- editions in the output -----------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["handout-fixture", "nbgrader-style"])
+def test_student_files_hold_no_solution_note_or_answer(pack: Path, name: str):
+    from toolkit.checks import pdf_text
+
+    html = read(pack, f"student/{name}.html")
+    text = pdf_text(pack / f"student/{name}.pdf")
+    for secret in STUDENT_MUST_NOT_HOLD:
+        assert secret not in html, secret
+        assert secret not in text, secret
+    assert TRAINER_MARK not in html and TRAINER_MARK not in text
+
+
+@pytest.mark.slow
+def test_student_edition_gets_placeholders_and_printed_questions(pack: Path):
+    nbg = read(pack, "student/nbgrader-style.html")
+    assert "YOUR CODE HERE" in nbg and "NotImplementedError" in nbg
+    assert "YOUR ANSWER HERE" in nbg
+    fixture = read(pack, "student/handout-fixture.html")
+    assert "Which meeting shares information on high-risk cases?" in fixture
+    assert 'class="ec-exercise"' in fixture
+
+
+@pytest.mark.slow
+def test_trainer_edition_has_everything_and_its_mark_on_every_page(pack: Path):
+    from pypdf import PdfReader
+
+    html = read(pack, "trainer/handout-fixture.html")
+    assert MODEL_ANSWER in html and "Facilitator prompt" in html
+    assert TRAINER_MARK in html
+    nbg = read(pack, "trainer/nbgrader-style.html")
+    assert "hidden check on the tenth square number" in nbg and "Speaker note" in nbg
+    pages = PdfReader(pack / "trainer" / "handout-fixture.pdf").pages
+    assert len(pages) >= 3
+    for number, page in enumerate(pages, start=1):
+        text = page.extract_text()
+        assert TRAINER_MARK in text, f"page {number} lacks the trainer mark"
+        assert f"Page {number} of {len(pages)}" in text
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_html_is_self_contained_and_includes_plotly_once(pack: Path):
+    from toolkit.checks import offline_scan
+
+    html = read(pack, "student/handout-fixture.html")
+    assert offline_scan(html, file="x") == []
+    assert html.count("plotly.js v") == 1  # plotly.js's own banner: inlined once
+    for cdn in ("cdnjs", "unpkg", "require.js", "MathJax.js", "cdn.plot.ly"):
+        assert cdn not in html, cdn
+    assert '<html lang="en-GB">' in html
+    assert 'href="#ec-main"' in html and 'id="ec-main"' in html
+
+
+@pytest.mark.slow
+def test_figure_is_interactive_with_a_text_alternative(pack: Path):
+    html = read(pack, "student/handout-fixture.html")
+    assert 'id="ec-fig-1"' in html and "Plotly.newPlot" in html
+    assert "Bar chart of made-up calls by hour: lowest 2, highest 14." in html
+    assert "setAttribute('role', 'img')" in html
+    assert '"width":1200' not in html  # the fixed width that would clip the printed page
+
+
+@pytest.mark.slow
+def test_widgets_are_rendered_statically_not_blank(pack: Path):
+    html = read(pack, "student/handout-fixture.html")
+    assert "Call handlers" in html and '<span class="ec-w-value">12</span>' in html
+    assert "Captured inside the Output widget" in html
+    assert "application/vnd.jupyter.widget-view+json" not in html
+
+
+class _Attributes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.handlers: list[tuple[str, str]] = []
+        self.scripts = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.scripts += tag == "script"
+        self.handlers += [(tag, name) for name, _ in attrs if name.startswith("on")]
+
+
+@pytest.mark.slow
+def test_case_text_is_escaped_in_every_output(pack: Path):
+    html = read(pack, "student/handout-fixture.html")
+    parser = _Attributes()
+    parser.feed(html)
+    assert parser.handlers == []  # no onerror= (or any on...=) attribute anywhere
+    assert parser.scripts == 2  # plotly.js and the one figure: no script from case text
+    assert "<script>window.__pwned" not in html
+    assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in html  # shown as text
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+
+def _png_dark_fraction(pdf: Path, page: int, tmp: Path) -> float:
+    """Render one page with pdftoppm (poppler) and return the share of non-white pixels."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    stem = tmp / f"page{page}"
+    subprocess.run(
+        ["pdftoppm", "-f", str(page), "-l", str(page), "-r", "40", "-gray", str(pdf), str(stem)],
+        check=True,
+    )
+    (pgm,) = tmp.glob(f"page{page}*.pgm")
+    data = pgm.read_bytes()
+    parts = data.split(maxsplit=4)  # P5, width, height, maxval, pixels
+    width, height = int(parts[1]), int(parts[2])
+    pixels = parts[4][: width * height]
+    return sum(1 for b in pixels if b < 200) / len(pixels)
+
+
+@pytest.mark.slow
+def test_pdf_has_cover_content_and_sources_pages_and_draws_the_figure(pack: Path, tmp_path):
+    from pypdf import PdfReader
+
+    pdf = pack / "student" / "handout-fixture.pdf"
+    pages = [p.extract_text() for p in PdfReader(pdf).pages]
+    assert len(pages) == 4  # cover; figure; table and question; sources
+    assert "Handout fixture" in pages[0] and "Content note" in pages[0]
+    assert "Calls by hour" not in pages[0]  # the cover has a page to itself
+    assert pages[-1].lstrip().startswith("Sources")
+    figure_page = next(i for i, text in enumerate(pages, start=1) if "Figure 1." in text)
+    assert "23:00" in pages[figure_page - 1]  # the last bar's label: the figure is not clipped
+    assert _png_dark_fraction(pdf, figure_page, tmp_path) > 0.05
+
+
+# --- failures and options ---------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_failing_notebook_is_named_and_the_rest_still_build(tmp_path: Path, capsys):
+    from toolkit.cli import main
+
+    status = main(
+        [
+            "handouts",
+            str(FIXTURES / "failing.ipynb"),
+            str(FIXTURES / "nbgrader-style.ipynb"),
+            "--format",
+            "html",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert status == 1
+    assert 'cell 3 ("raise ValueError(' in out
+    assert "ValueError: planted failure for the handouts test" in out
+    assert re.search(r"ok  nbgrader-style\s", out)
+    assert (tmp_path / "student" / "nbgrader-style.html").is_file()
+    assert not (tmp_path / "student" / "failing.html").exists()
+
+
+@pytest.mark.slow
+def test_a_planted_leak_fails_the_build_and_the_student_file_is_not_shipped(tmp_path: Path):
+    visible = "Explain why the call handler asked about previous incidents."
+    result = _build(
+        tmp_path, [FIXTURES / "nbgrader-style.ipynb"], fmt="html", extra_secrets=[visible]
+    )
+    assert not result.ok
+    messages = [str(p) for r in result.notebooks for p in r.problems]
+    assert any(
+        m.startswith("student/nbgrader-style.html: contains text that only the trainer")
+        and "Explain why the call handler" in m
+        for m in messages
+    )
+    assert not (tmp_path / "student" / "nbgrader-style.html").exists()
+    assert (tmp_path / "trainer" / "nbgrader-style.html").is_file()
+
+
+def test_student_notebooks_for_a_hub(tmp_path: Path, monkeypatch):
+    import nbformat
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    result = _build(tmp_path, [FIXTURES / "nbgrader-style.ipynb"], fmt="ipynb")
+    assert result.ok, result.summary()
+    student = nbformat.read(tmp_path / "student" / "nbgrader-style.ipynb", as_version=4)
+    text = nbformat.writes(student)
+    assert "YOUR CODE HERE" in text and "Facilitator prompt" not in text
+    assert all(not c.get("outputs") for c in student.cells)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["source_date_epoch"] == 1700000000
+    with zipfile.ZipFile(tmp_path / "everycall-handouts.zip") as archive:
+        assert {i.date_time for i in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"fmt": "docx"}, 'format "docx" is not known; expected one of: html, pdf, ipynb'),
+        ({"edition": "learner"}, 'edition "learner" is not known; expected one of: student'),
+    ],
+)
+def test_bad_options_are_refused_before_anything_is_written(tmp_path, kwargs, message):
+    from toolkit.handouts import build
+
+    with pytest.raises(ExportError, match=message):
+        build(BUILT, out=tmp_path / "out", progress=False, **kwargs)
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_source_date_epoch_is_named(tmp_path, monkeypatch):
+    from toolkit.handouts import build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(ExportError, match='SOURCE_DATE_EPOCH="yesterday" is not a whole number'):
+        build(BUILT, out=tmp_path, progress=False)
+
+
+def test_trainer_folder_notebooks_get_the_trainer_edition_only():
+    from toolkit.handouts import plan_editions
+
+    assert plan_editions("both", trainer_only=True) == ("trainer",)
+    assert plan_editions("student", trainer_only=True) == ()
+    assert plan_editions("both") == ("student", "trainer")

@@ -1,0 +1,204 @@
+"""Tests for toolkit.recommendations: the keyword theme coder, Cohen's kappa, SMART prompts.
+
+The hand-picked recommendations are quoted as data from the Northampton domestic homicide
+review's extracted recommendations (Home Office DHR Library; source id dhr-northampton-2023).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from toolkit.errors import ModelError
+from toolkit.recommendations import (
+    NO_THEME,
+    THEMES,
+    agency_theme_figure,
+    agreement,
+    by_agency,
+    code,
+    coder_explorer,
+    cohen_kappa,
+    default_rules,
+    explain,
+    format_rules,
+    parse_rules,
+    smart_check,
+)
+
+NORTHAMPTON = pd.DataFrame(
+    [
+        ("r1", "A process for the recording and storing of letters to be devised and implemented.",
+         ["Northampton Partnership Housing"]),
+        ("r2", "The Department to devise and implement an Audit Framework that seeks to ensure "
+               "that each tier of staff including management carry out frequent audits including "
+               "peer audits.", ["Northampton County Council"]),
+        ("r3", "Housing Officers and Support Officers to receive guidance/training on the "
+               "importance of sharing intelligence and information.",
+         ["Northampton Partnership Housing"]),
+        ("r4", "Northamptonshire Police develops a model to identify, problem solve and actively "
+               "manage investigations where the victim(s) are vulnerable and reluctant to engage "
+               "with the police beyond the initial report.", ["Northamptonshire Police"]),
+        ("r5", "All agencies should be aware of the need to consider calling for a multi-agency "
+               "meeting with regard to those known vulnerable people who are regularly calling "
+               "for assistance from a variety of agencies in circumstances when the calls are "
+               "unnecessary or inappropriate.", ["All agencies"]),
+        ("r6", "There is a level 2 safeguarding workbook containing information on DVA to be "
+               "provided to all staff during February 2017. From April 2017 all staff will be "
+               "required to complete an eLearning package and assessment around safeguarding and "
+               "DVA.", ["East Midlands Ambulance Service"]),
+        ("r7", "The NSAB to ensure and oversee the timely review and ratification of Policy "
+               "Documents.", ["NSAB", "Northampton County Council"]),
+    ],
+    columns=["rec_id", "text", "addressed_to"],
+)  # fmt: skip
+
+
+def test_coder_gives_the_theme_a_reader_would_on_hand_picked_recommendations():
+    coded = code(NORTHAMPTON).set_index("rec_id")
+    assert coded.loc["r1", "theme"] == "record keeping"
+    assert coded.loc["r2", "theme"] == "supervision or audit"
+    assert coded.loc["r4", "theme"] == "investigation"
+    assert coded.loc["r5", "theme"] == "multi-agency working"
+    assert coded.loc["r6", "theme"] == "training"
+    assert "governance" in coded.loc["r7", "themes"]
+    # a recommendation can carry several themes: guidance, training and information sharing
+    assert {"training", "policy or procedure", "information sharing"} <= set(
+        coded.loc["r3", "themes"]
+    )
+    assert "audit" in coded.loc["r2", "evidence"].lower()
+
+
+def test_editing_the_rules_changes_the_coding():
+    rules = default_rules()
+    text = pd.DataFrame({"text": ["Trigger a holistic review of long-open cases."]})
+    assert code(text, rules=rules).loc[0, "theme"] == NO_THEME
+    rules["supervision or audit"].append("holistic review")
+    assert code(text, rules=rules).loc[0, "theme"] == "supervision or audit"
+    # a learner-defined theme works too
+    rules = {"housing": ["housing officer*", "tenant*"]}
+    assert code(NORTHAMPTON, rules=rules).set_index("rec_id").loc["r3", "theme"] == "housing"
+
+
+def test_keyword_syntax_wildcards_and_hyphens():
+    rules = {"training": ["train*"], "multi-agency working": ["multi agency"]}
+    table = explain("Trained staff joined a multi-agency meeting; no restraint used.", rules)
+    assert table["matched"].tolist() == ["Trained", "multi-agency"]  # not "restraint"
+
+
+def test_rules_round_trip_through_the_text_editor_format():
+    assert parse_rules(format_rules()) == default_rules()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("training train*", 'rules, line 1: "training train*" has no colon'),
+        ("training: *", 'keyword "*" is empty'),
+        ("\n\nrecord keeping:", 'rules, line 3: "record keeping:" needs a theme'),
+        ("", "rules: no themes given"),
+    ],
+)
+def test_rule_mistakes_name_the_line(text: str, message: str):
+    with pytest.raises(ModelError) as err:
+        parse_rules(text)
+    assert message in str(err.value)
+
+
+def test_missing_text_column_lists_the_columns():
+    with pytest.raises(ModelError, match=r'no column "text" \(columns: recommendation, owner\)'):
+        code(pd.DataFrame({"recommendation": ["x"], "owner": ["y"]}))
+
+
+# --------------------------------------------------------------------------- kappa
+
+
+def _from_table(yes_yes: int, yes_no: int, no_yes: int, no_no: int) -> tuple[list, list]:
+    first = ["yes"] * (yes_yes + yes_no) + ["no"] * (no_yes + no_no)
+    second = ["yes"] * yes_yes + ["no"] * yes_no + ["yes"] * no_yes + ["no"] * no_no
+    return first, second
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        # Wikipedia, "Cohen's kappa", worked example: 50 applications, kappa 0.4
+        ((20, 5, 10, 15), 0.4),
+        # Wikipedia, "Cohen's kappa", same 60% agreement giving different kappas
+        ((45, 15, 25, 15), 0.1304),
+        ((25, 35, 5, 35), 0.2593),
+    ],
+)
+def test_kappa_matches_published_worked_examples(cells, expected):
+    assert round(cohen_kappa(*_from_table(*cells)), 4) == expected
+
+
+def test_kappa_limits():
+    labels = ["training", "governance", "investigation", "training"]
+    assert cohen_kappa(labels, labels) == 1.0
+    assert cohen_kappa(["a", "b", "a", "b"], ["b", "a", "b", "a"]) == -1.0
+    with pytest.raises(ModelError, match="different lengths"):
+        cohen_kappa(["a"], ["a", "b"])
+    with pytest.raises(ModelError, match="undefined"):
+        cohen_kappa(["a", "a"], ["a", "a"])
+
+
+def test_agreement_compares_a_learner_with_the_coder():
+    coded = code(NORTHAMPTON)
+    learner = {"r1": "record keeping", "r2": "supervision or audit", "r4": "risk assessment",
+               "r6": "training"}  # fmt: skip
+    result = agreement(coded, learner)
+    assert result.table["agree"].tolist() == [True, True, False, True]
+    assert result.observed == 0.75
+    assert result.kappa == pytest.approx(
+        cohen_kappa(
+            list(learner.values()),
+            ["record keeping", "supervision or audit", "investigation", "training"],
+        )  # fmt: skip
+    )
+    assert "agreed on 3 of 4" in result.describe()
+    with pytest.raises(ModelError, match='theme "trainning" .* is not a theme'):
+        agreement(coded, {"r1": "trainning"})
+
+
+# --------------------------------------------------------------------------- agencies and SMART
+
+
+def test_by_agency_counts_shared_recommendations_for_each_agency():
+    long = by_agency(NORTHAMPTON)
+    assert len(long) == len(NORTHAMPTON) + 1  # r7 is addressed to two bodies
+    assert set(long.loc[long["rec_id"] == "r7", "agency"]) == {"NSAB", "Northampton County Council"}
+    piped = NORTHAMPTON.assign(addressed_to=["A | B"] + [""] * 6)
+    assert by_agency(piped)["agency"].tolist()[:2] == ["A", "B"]
+
+
+def test_smart_prompts_on_hand_picked_recommendations():
+    checked = smart_check(NORTHAMPTON).set_index("rec_id")
+    # dated, owned, countable, concrete
+    assert checked.loc["r6", ["specific", "owned", "measurable", "time_bound"]].all()
+    # "all agencies should be aware": nobody in particular owns it, nothing concrete to do
+    assert not checked.loc["r5", "owned"] and not checked.loc["r5", "specific"]
+    assert checked.loc["r5", "smart_score"] < checked.loc["r6", "smart_score"]
+    # "may" as in "may be missed" is not a month
+    maybe = pd.DataFrame({"text": ["An opportunity may be missed."], "addressed_to": [["Police"]]})
+    assert not smart_check(maybe).loc[0, "time_bound"]
+
+
+def test_figure_and_editor_widget():
+    fig = agency_theme_figure(code(NORTHAMPTON), source="Home Office DHR Library")
+    assert "7 recommendations" in fig.layout.meta["description"]
+    assert "Home Office DHR Library" in fig.layout.annotations[0].text
+    box = coder_explorer(NORTHAMPTON, source="Home Office DHR Library")
+    editor, button, message, figure = box.children
+    before = list(figure.data[0].y)
+    editor.value = "housing: housing officer*, tenant*, letters"
+    button.click()
+    assert list(figure.data[0].y) != before and "housing" in list(figure.data[0].y)
+    editor.value = "housing housing officer*"
+    button.click()
+    assert "has no colon" in message.value  # the figure keeps its last good state
+    assert "housing" in list(figure.data[0].y)
+
+
+def test_every_default_theme_is_one_of_the_course_themes():
+    assert tuple(default_rules()) == THEMES

@@ -1,0 +1,133 @@
+"""Tests for toolkit.risk: the Marac threshold what-if and the Idva caseload calculator."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from toolkit.errors import ModelError
+from toolkit.risk import (
+    ROUTES,
+    idva_caseload,
+    idva_figure,
+    referrals,
+    synthetic_cohort,
+    threshold_explorer,
+    threshold_figure,
+    threshold_table,
+)
+
+
+def test_cohort_is_reproducible_and_changes_with_the_seed():
+    a = synthetic_cohort(800, seed=4)
+    assert a.equals(synthetic_cohort(800, seed=4))
+    assert not a.equals(synthetic_cohort(800, seed=5))
+    assert a["high_risk"].sum() == 80  # 10% at high risk by construction
+
+
+def test_people_at_high_risk_score_higher_on_average():
+    c = synthetic_cohort(4000, seed=0)
+    means = c.groupby("high_risk")["score"].mean()
+    assert means[True] > means[False] + 5
+
+
+def test_less_safe_disclosure_lowers_scores_and_misses_more_people():
+    open_ = threshold_table(synthetic_cohort(4000, seed=2, disclosure=1.0), thresholds=[14])
+    guarded = threshold_table(synthetic_cohort(4000, seed=2, disclosure=0.5), thresholds=[14])
+    assert guarded["by_score_alone"].item() < open_["by_score_alone"].item()
+    assert guarded["high_risk_missed"].item() > open_["high_risk_missed"].item()
+
+
+def test_a_higher_threshold_refers_fewer_and_misses_more():
+    table = threshold_table(synthetic_cohort(3000, seed=1), thresholds=range(6, 24))
+    assert table["referred"].is_monotonic_decreasing
+    assert table["high_risk_missed"].is_monotonic_increasing
+    total = table["high_risk_referred"] + table["high_risk_missed"]
+    assert (total == 300).all()
+
+
+def test_other_routes_catch_people_the_score_misses():
+    cohort = synthetic_cohort(3000, seed=1)
+    score_only = threshold_table(cohort, thresholds=[14], judgement=False,
+                                 escalation_incidents=None, repeat=False)  # fmt: skip
+    all_routes = threshold_table(cohort, thresholds=[14])
+    assert score_only["high_risk_referred"].item() == score_only["by_score_alone"].item()
+    assert all_routes["high_risk_referred"].item() > score_only["high_risk_referred"].item()
+
+
+def test_routes_are_named_in_the_safelives_order():
+    people = pd.DataFrame(
+        {
+            "score": [20, 2, 2, 2, 2],
+            "professional_concern": [True, True, False, False, False],
+            "incidents_12m": [5, 5, 3, 0, 0],
+            "referred_last_12m": [True, True, True, True, False],
+        }
+    )
+    r = referrals(people)
+    assert r["route"].tolist() == [*ROUTES, ""]
+    assert r["referred"].tolist() == [True, True, True, True, False]
+    assert referrals(people, escalation_incidents=None)["route"][2] == "repeat referral"
+    assert referrals(people, escalation_incidents=6)["route"][2] == "repeat referral"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"threshold": 14.5}, "threshold must be a whole number of yes answers between 1 and 100"),
+        ({"escalation_incidents": 0}, "escalation_incidents must be a whole number of incidents"),
+    ],
+)
+def test_referral_settings_are_checked(kwargs, message):
+    with pytest.raises(ModelError, match=message):
+        referrals(synthetic_cohort(50), **kwargs)
+
+
+def test_cohort_without_the_needed_columns_is_named():
+    with pytest.raises(ModelError, match="no column.*professional_concern.*columns: score"):
+        referrals(pd.DataFrame({"score": [1]}))
+
+
+def test_idva_calculator_at_the_national_figures():
+    # SafeLives' 2014 Idva survey (seed 004): about 500 in post, 930 needed; recommended
+    # caseload 60-70 per Idva per year (SafeLives policy blog, fact sheet section 4).
+    table = idva_caseload(cases_per_year=930 * 65, idvas=500, caseload=[65])
+    row = table.iloc[0]
+    assert row["idvas_needed"] == 930
+    assert row["coverage"] == pytest.approx(500 / 930)
+    assert row["cases_supported"] == 500 * 65
+    assert row["cases_per_idva"] == pytest.approx(930 * 65 / 500)
+
+
+def test_idva_calculator_limits():
+    none = idva_caseload(cases_per_year=0, idvas=3)
+    assert (none["cases_without_an_idva"] == 0).all() and (none["coverage"] == 1).all()
+    nobody = idva_caseload(cases_per_year=100, idvas=0)
+    assert (nobody["cases_without_an_idva"] == 100).all()
+    with pytest.raises(ModelError, match="idvas must be a number of at least 0; got -1"):
+        idva_caseload(cases_per_year=100, idvas=-1)
+
+
+def test_figures_describe_themselves_and_cite_sources():
+    table = threshold_table(synthetic_cohort(1000, seed=0), thresholds=range(8, 20))
+    fig = threshold_figure(table, current=14)
+    assert "At 14:" in fig.layout.meta["description"]
+    assert "invented" in fig.layout.annotations[0].text
+    fig = idva_figure(in_post=500, needed=930, source="SafeLives 2015", areas_below_half=20,
+                      areas_below_quarter=5, areas_total=43)  # fmt: skip
+    assert "54% of the capacity" in fig.layout.meta["description"]
+    assert "20 of 43 police force areas" in fig.layout.meta["description"]
+    assert "SafeLives 2015" in fig.layout.annotations[0].text
+
+
+def test_threshold_explorer_updates_in_place():
+    box = threshold_explorer(n=600, seed=0)
+    threshold, disclosure, judgement, *_ = box.children
+    fig, caption = box.children[-2], box.children[-1]
+    before = caption.value
+    threshold.value = 18
+    assert "At 18:" in caption.value and caption.value != before
+    before_y = list(fig.data[0].y)
+    judgement.value = False
+    assert list(fig.data[0].y) != before_y
+    assert box.children[-2] is fig

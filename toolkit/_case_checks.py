@@ -1,0 +1,410 @@
+"""Case-folder checks a Table Schema cannot express (used by :mod:`toolkit.validate`).
+
+``case.yaml`` is checked against ``data/schemas/case.schema.json`` with jsonschema (the
+maintained JSON Schema validator) and its errors are reworded with YAML line numbers. Then the
+cross-file rules: event times inside the case period and real in UK local time; tools,
+contact types and outcomes used only once they existed (``available_from`` in the
+vocabularies; DARA only after the force adopted it); scores only with a scored tool; links,
+sharing and annotations pointing at things that exist; the course standards (warnings); and the
+personal-data guard (warnings).
+
+Examples
+--------
+>>> exists_in_london(dt.datetime(2019, 3, 31, 1, 30)), exists_in_london(dt.datetime(2019, 3, 31, 2, 30))
+(False, True)
+>>> keypath(["people", 0, "pseudonym"])
+'people[1].pseudonym'
+"""  # noqa: E501
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from toolkit import _checks, _guard
+from toolkit.errors import Problem
+
+if TYPE_CHECKING:
+    from toolkit.validate import _Context
+
+LONDON = ZoneInfo("Europe/London")
+STANDARDS = {"events": (30, 80), "agencies": 6, "opportunity_types": 5, "years": (1, 5)}
+"""What a course case needs (issue 3). A case short of these gets warnings, not errors."""
+NAME_FIELDS = {"summary", "action", "explanation"}
+
+
+@dataclass
+class CaseMeta:
+    """The parts of case.yaml the other checks need (None where case.yaml is broken)."""
+
+    data: dict[str, Any]
+    start: dt.date | None = None
+    end: dt.date | None = None
+    dara_adopted: dt.date | None = None
+    pseudonyms: set[str] = field(default_factory=set)
+    terms: set[str] = field(default_factory=set)
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+def parse_local(value: str) -> dt.datetime | None:
+    """``YYYY-MM-DD HH:MM`` as a naive datetime, or None when it does not parse."""
+    try:
+        return dt.datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
+    except ValueError:
+        return None
+
+
+def parse_date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def exists_in_london(moment: dt.datetime) -> bool:
+    """False for wall-clock times skipped when the clocks go forward."""
+    aware = moment.replace(tzinfo=LONDON)
+    back = aware.astimezone(dt.timezone.utc).astimezone(LONDON).replace(tzinfo=None)
+    return back == moment
+
+
+def keypath(path: list[Any]) -> str:
+    """A YAML location for messages, counting list items from 1."""
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+# ---------------------------------------------------------------- case.yaml
+
+
+def _loader() -> type:
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """SafeLoader that keeps dates as text, so the schema sees what the author wrote."""
+
+    Loader.yaml_implicit_resolvers = {
+        key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
+
+
+def _line(node: Any, path: list[Any]) -> int | None:
+    """The 1-based line of ``path`` inside a composed YAML node tree."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in path:
+        if node is None:
+            break
+        if isinstance(part, int) and isinstance(node.value, list) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        elif isinstance(node.value, list):
+            pairs = [v for v in node.value if isinstance(v, tuple)]
+            match = [(k, v) for k, v in pairs if getattr(k, "value", None) == part]
+            if not match:
+                break
+            line = match[0][0].start_mark.line + 1
+            node = match[0][1]
+        else:
+            break
+    return line
+
+
+TYPE_WORDS = {"string": "text", "array": "a list", "object": "a set of key: value lines",
+              "integer": "a whole number", "boolean": "true or false"}
+
+
+def _schema_problem(err: Any, node: Any, shown: str) -> list[Problem]:
+    path = list(err.absolute_path)
+    where = keypath(path)
+    line = _line(node, path)
+    inst, rule = err.instance, err.validator
+    if rule == "required":
+        missing = [k for k in err.validator_value if not isinstance(inst, dict) or k not in inst]
+        return [Problem(shown, "is missing (a required key)", None, keypath([*path, k]))
+                for k in missing]
+    if rule == "additionalProperties":
+        allowed = list(err.schema.get("properties", {}))
+        out = []
+        for key in [k for k in inst if k not in allowed]:
+            near = _checks.suggest(str(key), allowed)
+            hint = f'; did you mean "{near}"?' if near else ""
+            out.append(Problem(shown, f"is not an expected key{hint} Expected keys: "
+                               f"{', '.join(allowed)}", _line(node, [*path, key]),
+                               keypath([*path, key])))
+        return out
+    if rule == "const":
+        message = "must be true: every case is a fictional composite"
+    elif rule == "type":
+        message = f"should be {TYPE_WORDS.get(err.validator_value, err.validator_value)}"
+    elif rule in ("pattern", "anyOf"):
+        last = path[-1] if path else ""
+        if last in ("start", "end", "dara_adopted", "rcrp_adopted"):
+            tail = " or null" if rule == "anyOf" else ""
+            message = f'"{inst}" is not a date (expected YYYY-MM-DD in quotes{tail})'
+        elif last == "pseudonym":
+            message = f'"{inst}" should be a capitalised first name, for example "Leanne"'
+        elif last == "notice":
+            message = "should say that the case is a fictional composite"
+        else:
+            message = f'"{inst}" does not have the expected form'
+    elif rule == "minItems":
+        n = err.validator_value
+        message = f"needs at least {n} item{'s' * (n != 1)}"
+    elif rule == "minLength":
+        message = f"is too short (at least {err.validator_value} characters)"
+    elif rule in ("minimum", "maximum"):
+        message = f"{inst} is out of range ({rule} {err.validator_value})"
+    else:
+        message = err.message
+    return [Problem(shown, message, line, where or None)]
+
+
+def check_case_yaml(path: Path, ctx: _Context, shown: str) -> tuple[CaseMeta | None,
+                                                                    list[Problem]]:
+    """Schema and meaning of case.yaml; returns what later checks need."""
+    import yaml
+    from jsonschema import Draft202012Validator
+
+    read = _checks.read_text(path, shown)
+    if read.problem:
+        return None, [read.problem]
+    text = read.text or ""
+    loader = _loader()
+    try:
+        node = yaml.compose(text, Loader=loader)
+        data = yaml.load(text, Loader=loader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, [Problem(shown, f"is not valid YAML: {what}",
+                              mark.line + 1 if mark else None)]
+    if not isinstance(data, dict):
+        return None, [Problem(shown, "should be a set of key: value lines (see the template "
+                              "that everycall new-case writes)")]
+    schema = _checks.load_json(ctx.root / "schemas" / "case.schema.json")
+    problems: list[Problem] = []
+    errors = sorted(Draft202012Validator(schema).iter_errors(data),
+                    key=lambda e: [str(p) for p in e.absolute_path])
+    for err in errors:
+        problems += _schema_problem(err, node, shown)
+    meta = CaseMeta(data)
+    period = data.get("period") if isinstance(data.get("period"), dict) else {}
+    for key in ("start", "end"):
+        value = period.get(key)
+        parsed = parse_date(value) if isinstance(value, str) else None
+        if isinstance(value, str) and parsed is None and len(value) == 10 and value[4] == "-":
+            problems.append(Problem(shown, f'"{value}" is not a real date',
+                                    _line(node, ["period", key]), f"period.{key}"))
+        setattr(meta, key, parsed)
+    if meta.start and meta.end and meta.start > meta.end:
+        problems.append(Problem(shown, f"{meta.start} is after the end {meta.end}",
+                                _line(node, ["period", "start"]), "period.start"))
+        meta.start = meta.end = None
+    policy = data.get("policy_context") if isinstance(data.get("policy_context"), dict) else {}
+    adopted = policy.get("dara_adopted")
+    meta.dara_adopted = parse_date(adopted) if isinstance(adopted, str) else None
+    launch = _available(ctx, "risk_tools", "dara")
+    if meta.dara_adopted and launch and meta.dara_adopted < launch:
+        problems.append(Problem(shown, f"{meta.dara_adopted} is before DARA was launched on "
+                                f"{launch}", _line(node, ["policy_context", "dara_adopted"]),
+                                "policy_context.dara_adopted"))
+    sources = data.get("sources") if isinstance(data.get("sources"), list) else []
+    for i, sid in enumerate(sources):
+        if isinstance(sid, str) and sid not in ctx.lookups["sources"].rows:
+            problems.append(Problem(shown, ctx.lookups["sources"].unknown(sid),
+                                    _line(node, ["sources", i]), f"sources[{i + 1}]"))
+    people = data.get("people") if isinstance(data.get("people"), list) else []
+    seen: set[str] = set()
+    for i, person in enumerate(people):
+        name = person.get("pseudonym") if isinstance(person, dict) else None
+        if isinstance(name, str):
+            if name in seen:
+                problems.append(Problem(shown, f'"{name}" is declared twice',
+                                        _line(node, ["people", i, "pseudonym"]),
+                                        f"people[{i + 1}].pseudonym"))
+            seen.add(name)
+            meta.pseudonyms.update(name.split())
+    terms = data.get("terms") if isinstance(data.get("terms"), list) else []
+    meta.terms = {w for t in terms if isinstance(t, str) for w in t.split()}
+    for key in ("title", "summary", "notice", "content_note", "setting"):
+        meta.lines[key] = _line(node, [key]) or 1
+    return meta, problems
+
+
+# ---------------------------------------------------------------- events and annotations
+
+
+def _available(ctx: _Context, table: str, value: str) -> dt.date | None:
+    row = ctx.lookups[table].rows.get(value)
+    return parse_date(row["available_from"]) if row and row.get("available_from") else None
+
+
+def check_events(rows: list[dict[str, str]], meta: CaseMeta | None, ctx: _Context,
+                 shown: str) -> list[Problem]:
+    """Rules across rows and files; cells that failed their type were reported already."""
+    problems: list[Problem] = []
+    times = {r.get("event_id", ""): parse_local(r.get("timestamp", "")) for r in rows}
+    agencies = ctx.lookups["agencies"]
+    tools = ctx.lookups["risk_tools"].rows
+    for i, row in enumerate(rows, 1):
+        def err(column: str, message: str, level: str = "error", _i: int = i) -> None:
+            problems.append(Problem(shown, message, _i, column, level))
+
+        when = parse_local(row.get("timestamp", ""))
+        if when is not None:
+            stamp = row["timestamp"].strip()
+            if not exists_in_london(when):
+                err("timestamp", f'"{stamp}" does not exist in UK local time (the clocks went '
+                    "forward that night)")
+            if meta and meta.start and meta.end and not meta.start <= when.date() <= meta.end:
+                err("timestamp", f'"{stamp}" is outside the case period {meta.start} to '
+                    f"{meta.end} (case.yaml)")
+            for column, table in (("contact_type", "contact_types"), ("outcome", "outcomes"),
+                                  ("risk_tool", "risk_tools")):
+                value = row.get(column, "").strip()
+                since = _available(ctx, table, value) if value else None
+                if since and when.date() < since:
+                    err(column, f'"{value}" did not exist before {since} (this event is on '
+                        f"{when.date()}; see data/vocab/{table}.csv)")
+            if row.get("risk_tool", "").strip() == "dara" and meta is not None:
+                if meta.dara_adopted is None:
+                    err("risk_tool", '"dara" is used but case.yaml does not say when the force '
+                        "adopted it (policy_context.dara_adopted)")
+                elif when.date() < meta.dara_adopted:
+                    err("risk_tool", f'"dara" is used before the force adopted it on '
+                        f"{meta.dara_adopted} (case.yaml policy_context.dara_adopted)")
+        score, tool = row.get("risk_score", "").strip(), row.get("risk_tool", "").strip()
+        if score and score.isdigit():
+            spec = tools.get(tool or "none")
+            if spec and spec.get("scored") != "true":
+                err("risk_score", f'a score needs a scored risk_tool (dash or safelives_dash); '
+                    f'risk_tool is "{tool or "none"}"')
+            elif spec and spec.get("questions") and int(score) > int(spec["questions"]):
+                err("risk_score", f'"{score}" is more than the {spec["questions"]} questions of '
+                    f"{tool}")
+        for link in _split(row.get("linked_to", "")):
+            if link not in times:
+                near = same_id(link, list(times))
+                hint = f'; did you mean "{near}"?' if near else ""
+                err("linked_to", f'"{link}" is not an event_id in this file{hint}')
+            elif link == row.get("event_id"):
+                err("linked_to", f'"{link}" is this event (linked_to names earlier events)')
+            elif times[link] and when and times[link] > when:
+                err("linked_to", f'"{link}" is later than this event (linked_to names earlier '
+                    "events)")
+        for agency in _split(row.get("shared_with", "")):
+            if agency not in agencies.rows:
+                err("shared_with", agencies.unknown(agency))
+        if not row.get("call_grade", "").strip():
+            for column in ("response_target_minutes", "attended_minutes"):
+                if row.get(column, "").strip():
+                    err(column, "is set but call_grade is empty (give the call's grade)")
+        if row.get("outcome", "").strip() == "not_attended" and row.get("attended_minutes",
+                                                                          "").strip():
+            err("attended_minutes", 'is set but the outcome is "not_attended"')
+        if row.get("summary", "").strip().upper().startswith("EXAMPLE"):
+            err("summary", "is still an example row from everycall new-case; replace it",
+                "warning")
+    return problems
+
+
+def same_id(value: str, ids: list[str]) -> str | None:
+    """An event id that differs only in case or leading zeros (``e5`` for ``E05``)."""
+
+    def norm(text: str) -> str:
+        return re.sub(r"(?<=\D)0+(?=\d)", "", text.strip().upper())
+
+    matches = [i for i in ids if norm(i) == norm(value)]
+    return matches[0] if matches else None
+
+
+def _split(cell: str | None) -> list[str]:
+    return [part.strip() for part in (cell or "").split(";") if part.strip()]
+
+
+def check_annotations(rows: list[dict[str, str]], events: list[dict[str, str]] | None,
+                      shown: dict[str, str]) -> list[Problem]:
+    problems: list[Problem] = []
+    ids = [e.get("event_id", "") for e in events] if events is not None else None
+    seen: dict[tuple[str, str], int] = {}
+    for i, row in enumerate(rows, 1):
+        event = row.get("event_id", "").strip()
+        if ids is not None and event and event not in ids:
+            near = same_id(event, ids)
+            hint = f'; did you mean "{near}"?' if near else ""
+            problems.append(Problem(shown["annotations.csv"], f'"{event}" is not an event_id '
+                                    f"in events.csv{hint}", i, "event_id"))
+        key = (event, row.get("opportunity_type", "").strip())
+        if all(key) and key in seen:
+            problems.append(Problem(shown["annotations.csv"], f"repeats row {seen[key]} (the "
+                                    "same event and opportunity type)", i, "opportunity_type"))
+        seen.setdefault(key, i)
+        if row.get("explanation", "").strip().upper().startswith("EXAMPLE"):
+            problems.append(Problem(shown["annotations.csv"], "is still an example row from "
+                                    "everycall new-case; replace it", i, "explanation",
+                                    "warning"))
+    return problems
+
+
+def standards(meta: CaseMeta | None, events: list[dict[str, str]] | None,
+              annotations: list[dict[str, str]] | None, shown: dict[str, str]) -> list[Problem]:
+    """Warnings when a case is short of what a course case needs."""
+    out = []
+    low, high = STANDARDS["events"]
+    if events is not None and not low <= len(events) <= high:
+        out.append(Problem(shown["events.csv"], f"has {len(events)} events; a course case has "
+                           f"{low} to {high}", level="warning"))
+    agencies = {e.get("agency", "") for e in events or [] if e.get("agency")}
+    if events is not None and len(agencies) < STANDARDS["agencies"]:
+        out.append(Problem(shown["events.csv"], f"involves {len(agencies)} agencies; a course "
+                           f"case involves at least {STANDARDS['agencies']}", level="warning"))
+    kinds = {a.get("opportunity_type", "") for a in annotations or [] if a.get("opportunity_type")}
+    if annotations is not None and len(kinds) < STANDARDS["opportunity_types"]:
+        out.append(Problem(shown["annotations.csv"], f"uses {len(kinds)} opportunity types; a "
+                           f"course case uses at least {STANDARDS['opportunity_types']}",
+                           level="warning"))
+    if meta and meta.start and meta.end:
+        years = (meta.end - meta.start).days / 365.25
+        lo, hi = STANDARDS["years"]
+        if not lo - 0.05 <= years <= hi + 0.05:
+            out.append(Problem(shown["case.yaml"], f"the period covers {years:.1f} years; a "
+                               f"course case covers {lo} to {hi}", level="warning",
+                               column="period"))
+    return out
+
+
+def guard(meta: CaseMeta | None, events: list[dict[str, str]] | None,
+          annotations: list[dict[str, str]] | None, ctx: _Context,
+          shown: dict[str, str]) -> list[Problem]:
+    """Personal-data warnings for every text in the case (see :mod:`toolkit._guard`)."""
+    allowed = set(meta.pseudonyms | meta.terms) if meta else set()
+    for table in ("agencies", "contact_types", "outcomes", "risk_tools", "opportunity_types"):
+        for row in ctx.rows.get(table, []):
+            for col in ("name", "short_name"):
+                allowed.update(w.strip("(),:;") for w in row.get(col, "").split())
+    out: list[Problem] = []
+
+    def scan(text: str, file: str, row: int | None, column: str, names: bool) -> None:
+        for kind, found in _guard.scan(text, allowed):
+            if kind == "name" and not names:
+                continue
+            out.append(Problem(file, _guard.message(kind, found), row, column, "warning"))
+
+    if meta:
+        for key in ("title", "summary", "notice", "content_note", "setting"):
+            value = meta.data.get(key)
+            if isinstance(value, str):
+                scan(value, shown["case.yaml"], meta.lines.get(key), key, key == "summary")
+    for name, rows in (("events.csv", events), ("annotations.csv", annotations)):
+        for i, row in enumerate(rows or [], 1):
+            for column, value in row.items():
+                scan(value, shown[name], i, column, column in NAME_FIELDS)
+    return out

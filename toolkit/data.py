@@ -1,0 +1,757 @@
+"""Load the course data: fictional composite cases, vocabularies and sourced figures.
+
+One function per dataset, each returning a pandas DataFrame with proper dtypes: timestamps
+tz-aware in Europe/London, dates as ``datetime64``, vocabulary columns as ``Categorical`` with
+the vocabulary's categories (agencies in timeline lane order, risk levels and call grades
+ordered), whole numbers as ``Int64``, lists as tuples. Every row carries a ``source_id`` that
+:func:`cite` turns into a reference.
+
+Data comes from ``EVERYCALL_DATA`` if set, else the checkout's ``data/``, else the copy packaged
+with the toolkit. Each file is checked against its schema the first time it is loaded (the same
+checks as ``everycall validate``, without the personal-data guard); a broken file raises
+:class:`~toolkit.errors.DataError` naming file, row and column. Parsed results are cached per
+file and modification time, so widgets can call a loader on every event.
+
+Examples
+--------
+>>> case = load_case("unlinked-calls")
+>>> case.meta["fictional"], case.events["agency"].dtype.name
+(True, 'category')
+>>> cite("ons-2018")
+'Domestic abuse in England and Wales: year ending March 2018, Office for National Statistics, 22 November 2018, https://www.ons.gov.uk/peoplepopulationandcommunity/crimeandjustice/bulletins/domesticabuseinenglandandwales/yearendingmarch2018'
+>>> load_case("no-such-case")
+Traceback (most recent call last):
+...
+toolkit.errors.DataError: data/cases/no-such-case: there is no such case. Cases: health-and-housing, older-parent, unlinked-calls
+"""  # noqa: E501
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from toolkit import _checks
+from toolkit._paths import data_dir
+from toolkit.errors import DataError, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Case",
+    "catalog",
+    "cite",
+    "list_cases",
+    "load_annotations",
+    "load_calls",
+    "load_case",
+    "load_events",
+    "load_hmic",
+    "load_hmic_findings",
+    "load_hmic_recommendations",
+    "load_hmic_reports",
+    "load_marac_criteria",
+    "load_recommendations",
+    "load_services",
+    "load_sources",
+    "load_trends",
+    "load_vocab",
+    "source_ids",
+    "sources_markdown",
+    "vocab_dtype",
+]
+
+T = TypeVar("T")
+TIMEZONE = "Europe/London"
+ORDERED = {"risk_levels": "rank", "call_grades": "rank"}
+SORT_BY = {"agencies": "lane_order", "risk_levels": "rank", "call_grades": "rank",
+           "opportunity_types": "number"}
+_CACHE: dict[tuple[Any, ...], Any] = {}
+
+
+# ---------------------------------------------------------------- cache and package
+
+
+def _cached(kind: str, files: Iterable[Path], build: Callable[[], T]) -> T:
+    """Return ``build()``, re-running it only when one of ``files`` changed."""
+    key = (kind, _checks.mtime_key(files))
+    if key not in _CACHE:
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        _CACHE[key] = build()
+    return _CACHE[key]
+
+
+def _package(root: Path) -> dict[str, dict[str, Any]]:
+    """Resources of ``root/datapackage.json`` by name."""
+    path = root / "datapackage.json"
+
+    def build() -> dict[str, dict[str, Any]]:
+        read = _checks.read_text(path)
+        if read.problem:
+            raise DataError([read.problem])
+        import json
+
+        try:
+            descriptor = json.loads(read.text or "")
+        except json.JSONDecodeError as exc:
+            raise DataError([Problem(_checks.display(path), f"is not valid JSON: {exc.msg}",
+                                     exc.lineno)]) from None
+        return {r["name"]: r for r in descriptor.get("resources", []) if isinstance(r, dict)}
+
+    return _cached("package", [path], build)
+
+
+def _context(root: Path) -> Any:
+    from toolkit.validate import _Context
+
+    files = [root / "sources.csv", *(root / "vocab" / f"{v}.csv" for v in _checks.VOCABULARIES)]
+    return _cached("context", files, lambda: _Context(root))
+
+
+def _errors(problems: Iterable[Problem]) -> None:
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        raise DataError(errors)
+
+
+# ---------------------------------------------------------------- reading frames
+
+
+def _vocab_ids(root: Path, name: str) -> list[str]:
+    rows = _context(root).rows[name]
+    key = SORT_BY.get(name)
+    if key:
+        rows = sorted(rows, key=lambda r: int(r[key]) if r.get(key, "").isdigit() else 0)
+    return [r["id"] for r in rows]
+
+
+def vocab_dtype(name: str) -> pd.CategoricalDtype:
+    """The Categorical dtype of a vocabulary (agencies in lane order; levels and grades ordered).
+
+    Examples
+    --------
+    >>> list(vocab_dtype("risk_levels").categories), vocab_dtype("risk_levels").ordered
+    (['standard', 'medium', 'high'], True)
+    >>> vocab_dtype("agency")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: "agency" is not a vocabulary; did you mean "agencies"? Vocabularies: agencies, contact_types, initiated_by, risk_tools, risk_levels, call_grades, outcomes, opportunity_types
+    """  # noqa: E501
+    import pandas as pd
+
+    _known_vocab(name)
+    root = data_dir()
+    return pd.CategoricalDtype(_vocab_ids(root, name), ordered=name in ORDERED)
+
+
+def _known_vocab(name: str) -> None:
+    if name not in _checks.VOCABULARIES:
+        near = _checks.suggest(name, list(_checks.VOCABULARIES))
+        hint = f'; did you mean "{near}"?' if near else ""
+        raise DataError(f'"{name}" is not a vocabulary{hint} Vocabularies: '
+                        f"{', '.join(_checks.VOCABULARIES)}")
+
+
+def _frame(path: Path, schema: dict[str, Any], root: Path) -> pd.DataFrame:
+    """Read a validated CSV and give each column the dtype its schema field implies."""
+    import numpy as np
+    import pandas as pd
+
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw.columns = [c.strip() for c in raw.columns]
+    refs = {fk["fields"]: fk["reference"]["resource"] for fk in schema.get("foreignKeys", [])
+            if isinstance(fk.get("fields"), str)}
+    out = pd.DataFrame(index=raw.index)
+    for spec in schema["fields"]:
+        name, kind = spec["name"], spec.get("type", "string")
+        cells = list(raw[name]) if name in raw else [""] * len(raw)
+        values = [c.strip() if isinstance(c, str) and c.strip() else None for c in cells]
+        col = pd.Series(values, index=raw.index, dtype=object)
+        if kind == "datetime":
+            stamps = pd.to_datetime(col, format=spec.get("format", "%Y-%m-%d %H:%M"))
+            out[name] = stamps.dt.tz_localize(TIMEZONE, ambiguous=np.ones(len(col), dtype=bool),
+                                              nonexistent="raise")
+        elif kind == "date":
+            out[name] = pd.to_datetime(col, format="%Y-%m-%d")
+        elif kind in ("integer", "year"):
+            out[name] = pd.array([None if v is None else int(v) for v in values], dtype="Int64")
+        elif kind == "number":
+            out[name] = pd.array([None if v is None else float(v) for v in values],
+                                 dtype="Float64")
+        elif kind == "boolean":
+            true = set(spec.get("trueValues", ["true"]))
+            out[name] = pd.array([None if v is None else v in true for v in values],
+                                 dtype="boolean")
+        elif kind == "yearmonth":
+            out[name] = pd.PeriodIndex(values, freq="M")
+        elif kind == "list":
+            delim = spec.get("delimiter", ",")
+            out[name] = pd.Series([tuple(p.strip() for p in v.split(delim) if p.strip())
+                                   if v else () for v in values], index=raw.index, dtype=object)
+        elif refs.get(name) in _checks.VOCABULARIES:
+            vocab = refs[name]
+            out[name] = pd.Categorical(values, categories=_vocab_ids(root, vocab),
+                                       ordered=vocab in ORDERED)
+        elif spec.get("constraints", {}).get("enum"):
+            out[name] = pd.Categorical(values, categories=spec["constraints"]["enum"])
+        else:
+            out[name] = pd.array(values, dtype="str")
+    return out
+
+
+def _resource(name: str) -> pd.DataFrame:
+    """A validated, typed copy of one resource of the data package."""
+    root = data_dir()
+    resources = _package(root)
+    if name not in resources:
+        raise DataError([Problem(_checks.display(root / "datapackage.json"),
+                                 f'has no resource "{name}"')])
+    res = resources[name]
+    path, schema_path = root / res["path"], root / res["schema"]
+    files = [path, schema_path, root / "sources.csv",
+             *(root / "vocab" / f"{v}.csv" for v in _checks.VOCABULARIES)]
+
+    def build() -> pd.DataFrame:
+        from toolkit.validate import _check_csv
+
+        schema = _checks.load_json(schema_path)
+        problems, _ = _check_csv(path, schema, _context(root), path.name)
+        _errors(problems)
+        return _frame(path, schema, root)
+
+    return _cached(f"resource:{name}", files, build).copy()
+
+
+# ---------------------------------------------------------------- cases
+
+
+@dataclass(frozen=True)
+class Case:
+    """One fictional composite case.
+
+    Attributes
+    ----------
+    slug : str
+        The folder name under ``data/cases/``.
+    meta : dict
+        Everything in ``case.yaml`` (dates as ``YYYY-MM-DD`` text).
+    events : DataFrame
+        The combined chronology (see :func:`load_events`).
+    annotations : DataFrame
+        The reviewer's missed opportunities (see :func:`load_annotations`). Trainer material.
+    people : DataFrame
+        role, pseudonym, relationship, age.
+    """
+
+    slug: str
+    meta: dict[str, Any]
+    events: pd.DataFrame
+    annotations: pd.DataFrame
+    people: pd.DataFrame
+
+    @property
+    def title(self) -> str:
+        return str(self.meta["title"])
+
+    @property
+    def notice(self) -> str:
+        """The line telling readers the case is a fictional composite."""
+        return str(self.meta["notice"])
+
+    @property
+    def pseudonyms(self) -> list[str]:
+        return [str(p) for p in self.people["pseudonym"]]
+
+    @property
+    def period(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """First and last moment of the case period, tz-aware Europe/London."""
+        import pandas as pd
+
+        start = pd.Timestamp(self.meta["period"]["start"]).tz_localize(TIMEZONE)
+        end = pd.Timestamp(self.meta["period"]["end"]).tz_localize(TIMEZONE)
+        return start, end + pd.Timedelta(days=1) - pd.Timedelta(minutes=1)
+
+
+def list_cases() -> list[str]:
+    """Slugs of the case folders in the data in use, sorted.
+
+    Examples
+    --------
+    >>> list_cases()
+    ['health-and-housing', 'older-parent', 'unlinked-calls']
+    """
+    cases = data_dir() / "cases"
+    if not cases.is_dir():
+        return []
+    return sorted(p.name for p in cases.iterdir() if (p / "case.yaml").is_file())
+
+
+def load_case(slug: str) -> Case:
+    """Load one case folder: ``case.yaml``, ``events.csv`` and ``annotations.csv``.
+
+    Parameters
+    ----------
+    slug : str
+        A name from :func:`list_cases`.
+
+    Returns
+    -------
+    Case
+        ``.slug``, ``.meta``, ``.events``, ``.annotations``, ``.people`` (plus ``.title``,
+        ``.notice``, ``.period``, ``.pseudonyms``). Source: fictional composites written by the
+        course team (``everycall-course-team``), drawing on the sources in ``meta["sources"]``.
+
+    Raises
+    ------
+    DataError
+        If the case does not exist or breaks its schema (file, row and column named).
+
+    Examples
+    --------
+    >>> case = load_case("unlinked-calls")
+    >>> case.notice.startswith("This is a fictional composite")
+    True
+    >>> load_case("unlinked-cals")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: data/cases/unlinked-cals: there is no such case; did you mean "unlinked-calls"? Cases: health-and-housing, older-parent, unlinked-calls
+    """  # noqa: E501
+    import pandas as pd
+
+    root = data_dir()
+    folder = root / "cases" / slug
+    if not (folder / "case.yaml").is_file():
+        cases = list_cases()
+        near = _checks.suggest(slug, cases)
+        hint = f'; did you mean "{near}"?' if near else ""
+        raise DataError([Problem(_checks.display(folder), f"there is no such case{hint} "
+                                 f"Cases: {', '.join(cases)}")])
+    files = [folder / n for n in ("case.yaml", "events.csv", "annotations.csv")]
+    files += [root / "sources.csv", root / "schemas" / "events.schema.json",
+              root / "schemas" / "annotations.schema.json", root / "schemas" / "case.schema.json",
+              *(root / "vocab" / f"{v}.csv" for v in _checks.VOCABULARIES)]
+
+    def build() -> Case:
+        import yaml
+
+        from toolkit._case_checks import _loader
+        from toolkit.validate import check_case_folder
+
+        _errors(check_case_folder(folder, _context(root), guard=False))
+        meta = yaml.load((folder / "case.yaml").read_text(encoding="utf-8-sig"),
+                         Loader=_loader())  # noqa: S506 (a SafeLoader subclass)
+        events = _frame(folder / "events.csv", _checks.load_json(files[4]), root)
+        events["disclosure"] = events["disclosure"].fillna(False).astype(bool)
+        events["risk_tool"] = events["risk_tool"].fillna("none")
+        events = events.sort_values("timestamp", kind="stable").reset_index(drop=True)
+        annotations = _frame(folder / "annotations.csv", _checks.load_json(files[5]), root)
+        people = pd.DataFrame(meta["people"], columns=["role", "pseudonym", "relationship",
+                                                       "age"])
+        people["age"] = people["age"].astype("Int64")
+        return Case(slug, meta, events, annotations, people)
+
+    case = _cached(f"case:{folder}", files, build)
+    import copy
+
+    return Case(case.slug, copy.deepcopy(case.meta), case.events.copy(),
+                case.annotations.copy(), case.people.copy())
+
+
+def load_events(slug: str) -> pd.DataFrame:
+    """A case's chronology, one row per agency contact, sorted by timestamp.
+
+    Rows: 30 to 80 per shipped case. Columns: event_id, timestamp (tz-aware Europe/London),
+    agency (Categorical in lane order), contact_type, initiated_by, summary, risk_tool
+    (Categorical; ``none`` when empty), risk_score (Int64), risk_level (ordered Categorical),
+    action, referral (Categorical of agencies), outcome, disclosure (bool), linked_to (tuple of
+    event ids), call_grade (ordered Categorical), response_target_minutes, attended_minutes
+    (Int64), shared_with (tuple of agency ids), source_id. ``data/schemas/events.schema.json``
+    says how each missed-opportunity pattern is represented. Source: fictional composite
+    (``everycall-course-team``) or the published source in each row's source_id.
+
+    Examples
+    --------
+    >>> events = load_events("unlinked-calls")
+    >>> events["timestamp"].dt.tz.key, events["timestamp"].is_monotonic_increasing
+    ('Europe/London', True)
+    >>> load_events("")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: data/cases: there is no such case Cases: health-and-housing, older-parent, unlinked-calls
+    """  # noqa: E501
+    return load_case(slug).events
+
+
+def load_annotations(slug: str) -> pd.DataFrame:
+    """The reviewer's missed opportunities for a case (trainer edition only).
+
+    Rows: one per (event, opportunity type). Columns: event_id, opportunity_type
+    (Categorical of ``opportunity_types``), explanation, policy_at_the_time, source_id.
+    Source: the course team's judgement against the policy in force at the time, each row
+    citing that policy's source.
+
+    Examples
+    --------
+    >>> notes = load_annotations("unlinked-calls")
+    >>> notes["opportunity_type"].nunique() >= 5
+    True
+    >>> load_annotations("x")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: data/cases/x: there is no such case Cases: health-and-housing, older-parent, unlinked-calls
+    """
+    return load_case(slug).annotations
+
+
+# ---------------------------------------------------------------- vocabularies and sources
+
+
+def load_vocab(name: str) -> pd.DataFrame:
+    """A controlled vocabulary from ``data/vocab/`` (id, name, description, source_id, ...).
+
+    Names: agencies (with lane_order), contact_types, initiated_by (with category),
+    risk_tools (with available_from, questions, high_risk_threshold), risk_levels (with DASH
+    score bands), call_grades, outcomes, opportunity_types (the 14 missed-opportunity types of
+    fact sheet section 7.2). Rows are in their natural order (agencies by lane). Source: each
+    row's source_id.
+
+    Examples
+    --------
+    >>> load_vocab("agencies")["id"].iloc[0]
+    'police_call_handling'
+    >>> load_vocab("agencys")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: "agencys" is not a vocabulary; did you mean "agencies"? Vocabularies: agencies, contact_types, initiated_by, risk_tools, risk_levels, call_grades, outcomes, opportunity_types
+    """  # noqa: E501
+    _known_vocab(name)
+    frame = _resource(name)
+    key = SORT_BY.get(name)
+    if key:
+        frame = frame.sort_values(key, kind="stable").reset_index(drop=True)
+    return frame
+
+
+def load_sources() -> pd.DataFrame:
+    """Every public source: source_id, title, publisher, date (text: YYYY, YYYY-MM or
+    YYYY-MM-DD), url, licence, kind (primary, secondary, course_team), seed, note.
+
+    Examples
+    --------
+    >>> load_sources().set_index("source_id").loc["bbc-2020-met-cms", "seed"]
+    '002_9cb16c220dbf45e2.txt'
+    >>> load_sources()["source_id"].is_unique
+    True
+    """
+    return _resource("sources")
+
+
+MONTHS = ("January February March April May June July August September October November "
+          "December").split()
+
+
+def _date_text(value: str | None) -> str:
+    if not value:
+        return "undated"
+    parts = value.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return parts[0]
+
+
+def _source_rows() -> dict[str, dict[str, str]]:
+    return _context(data_dir()).lookups["sources"].rows
+
+
+def cite(source_id: str) -> str:
+    """A source for display: ``Title, Publisher, date, URL``.
+
+    Examples
+    --------
+    >>> cite("bbc-2020-met-cms")
+    'Half of calls to Met Police victim helpline unanswered, BBC News, November 2020, https://feeds.bbci.co.uk/news/uk-england-london-55115801'
+    >>> cite("bbc-met")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: "bbc-met" is not a known source id; did you mean "bbc-2014-hmic"? Known source ids: see sources.csv in the data folder
+    """  # noqa: E501
+    rows = _source_rows()
+    if source_id not in rows:
+        raise DataError(_context(data_dir()).lookups["sources"].unknown(source_id))
+    row = rows[source_id]
+    parts = [row["title"], row["publisher"], _date_text(row.get("date"))]
+    if row.get("url"):
+        parts.append(row["url"])
+    return ", ".join(parts)
+
+
+def source_ids(frame: pd.DataFrame) -> list[str]:
+    """The distinct source ids of a DataFrame's ``source_id`` column, in order of appearance.
+
+    Examples
+    --------
+    >>> source_ids(load_calls())[:2]
+    ['wiredgov-999-league-2022', 'itv-2022-999']
+    >>> source_ids(load_vocab("agencies").drop(columns="source_id"))
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: the table has no source_id column (columns: id, name, short_name, lane_order, sector, description)
+    """  # noqa: E501
+    if "source_id" not in frame.columns:
+        raise DataError(f"the table has no source_id column (columns: {', '.join(frame.columns)})")
+    return list(dict.fromkeys(str(s) for s in frame["source_id"].dropna()))
+
+
+def sources_markdown(ids: Iterable[str], heading: str | None = "Sources") -> str:
+    """A notebook's sources cell: a markdown list of the given sources, duplicates removed.
+
+    Examples
+    --------
+    >>> print(sources_markdown(["ons-2018", "ons-2018"]))
+    ## Sources
+    <BLANKLINE>
+    - Domestic abuse in England and Wales: year ending March 2018. Office for National Statistics, 22 November 2018. <https://www.ons.gov.uk/peoplepopulationandcommunity/crimeandjustice/bulletins/domesticabuseinenglandandwales/yearendingmarch2018>
+    >>> sources_markdown(["ons-2018", "nope"])
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: "nope" is not a known source id Known source ids: see sources.csv in the data folder
+    """  # noqa: E501
+    rows = _source_rows()
+    lookup = _context(data_dir()).lookups["sources"]
+    wanted = list(dict.fromkeys(ids))
+    unknown = [s for s in wanted if s not in rows]
+    if unknown:
+        raise DataError([Problem("", lookup.unknown(s)) for s in unknown])
+    lines = [f"## {heading}", ""] if heading else []
+    for sid in wanted:
+        row = rows[sid]
+        text = f"- {row['title']}. {row['publisher']}, {_date_text(row.get('date'))}."
+        if row.get("kind") == "secondary":
+            text += " (Secondary source.)"
+        if row.get("url"):
+            text += f" <{row['url']}>"
+        lines.append(text)
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- datasets
+
+
+def load_recommendations() -> pd.DataFrame:
+    """Recommendations of domestic homicide reviews, one row each.
+
+    Rows: 35 (the Northampton review, published July 2023; seed ``001_58cfa34b200ccabd.txt``).
+    Columns: rec_id (unique), review_id, review, csp, published (Period[M]), year_of_death,
+    series (whose numbering the row belongs to), number (the review's own number, which restarts
+    per series), text (quoted as data), addressed_to (tuple, as the review names them), sector
+    (tuple of broad sectors), source_id. Append other reviews' rows to the same CSV.
+
+    Examples
+    --------
+    >>> recs = load_recommendations()
+    >>> len(recs), recs["rec_id"].is_unique
+    (35, True)
+    >>> recs.loc[recs["rec_id"] == "no-such", "text"].tolist()
+    []
+    """
+    return _resource("recommendations")
+
+
+def load_hmic_reports() -> pd.DataFrame:
+    """HMIC and HMICFRS inspections of the police response to domestic abuse, 2014 to 2021.
+
+    Rows: one per report. Columns: report_id, title, publisher, published (date), fieldwork,
+    method, national_recommendations (Int64; empty where not confirmed), summary, source_id.
+
+    Examples
+    --------
+    >>> load_hmic_reports()["report_id"].iloc[0]
+    'hmic-2014'
+    >>> "hmic-2013" in set(load_hmic_reports()["report_id"])
+    False
+    """
+    return _resource("hmic_reports")
+
+
+def load_hmic() -> pd.DataFrame:
+    """Headline figures from the HMIC 2014 inspection and its follow-ups, one figure per row.
+
+    Columns: report_id, measure, value (Float64), value_high (for ranges), unit, qualifier
+    (exact, about, over, under, ...), period, period_end (date), description, secondary (bool),
+    source_id. See :func:`load_hmic_reports`, :func:`load_hmic_findings` and
+    :func:`load_hmic_recommendations` for the rest.
+
+    Examples
+    --------
+    >>> figures = load_hmic()
+    >>> figures.set_index("measure").loc["forces_responding_well", "value"]
+    np.float64(8.0)
+    >>> figures.query("report_id == 'no-such-report'").empty
+    True
+    """
+    return _resource("hmic_figures")
+
+
+def load_hmic_findings() -> pd.DataFrame:
+    """Findings by theme (paraphrased in our words): report_id, theme, finding, source_id.
+
+    Examples
+    --------
+    >>> "identifying risk" in set(load_hmic_findings()["theme"])
+    True
+    >>> load_hmic_findings()["finding"].isna().any()
+    np.False_
+    """
+    return _resource("hmic_findings")
+
+
+def load_hmic_recommendations() -> pd.DataFrame:
+    """Recommendation strands: report_id, strand, title, detail, deadline (date), source_id.
+
+    Examples
+    --------
+    >>> load_hmic_recommendations().query("report_id == 'hmic-2014'")["strand"].max()
+    5
+    >>> load_hmic_recommendations()["deadline"].dtype.kind
+    'M'
+    """
+    return _resource("hmic_recommendations")
+
+
+def load_trends() -> pd.DataFrame:
+    """National trend series as a tidy long table (ONS and inspection figures).
+
+    Columns: measure, value (Float64), unit, period (text, e.g. "YE Mar 2018"), period_end
+    (date), note (caveats such as forces excluded), secondary (bool), source_id. Measures
+    include da_related_crimes, arrests_per_100_da_crimes, marac_cases,
+    marac_cases_per_10000_women, da_share_of_recorded_crime, coercive_control_offences,
+    da_charge_rate.
+
+    Examples
+    --------
+    >>> t = load_trends()
+    >>> int(t.query("measure == 'da_related_crimes' and period == 'YE Mar 2018'")["value"].iloc[0])
+    599549
+    >>> t.query("measure == 'no_such_measure'").empty
+    True
+    """
+    return _resource("trends")
+
+
+def load_calls() -> pd.DataFrame:
+    """Call-handling figures: the 999 answering standard and league tables, the 25 June 2023
+    999 outage, and the Metropolitan Police victims' update helpline (not DA-specific).
+
+    Columns: topic, measure, value (Float64), unit, qualifier, period, period_start,
+    period_end (dates), area, description, secondary (bool), source_id.
+
+    Examples
+    --------
+    >>> calls = load_calls().set_index("measure")
+    >>> calls.loc["cms_calls_answered_share_jan_2019", "value"], calls.loc["cms_calls_answered_share_sep_2020", "value"]
+    (np.float64(80.0), np.float64(49.0))
+    >>> "no_such_topic" in set(load_calls()["topic"])
+    False
+    """  # noqa: E501
+    return _resource("calls")
+
+
+def load_services() -> pd.DataFrame:
+    """Services and risk tools: Idva capacity and caseload, Marac thresholds, DASH and DARA
+    structure (counts and thresholds, not question text), SafeLives outcome figures.
+
+    Columns: topic, measure, value (Float64), value_high, unit, qualifier, period, period_end,
+    description, secondary (bool), source_id.
+
+    Examples
+    --------
+    >>> s = load_services().set_index("measure")
+    >>> s.loc["idvas_high_risk", "value"], s.loc["idvas_needed", "value"]
+    (np.float64(500.0), np.float64(930.0))
+    >>> "no_such_measure" in s.index
+    False
+    """
+    return _resource("services")
+
+
+def load_marac_criteria() -> pd.DataFrame:
+    """The four SafeLives Marac referral criteria: number, criterion, description, threshold,
+    threshold_unit, source_id.
+
+    Examples
+    --------
+    >>> load_marac_criteria()["criterion"].tolist()[0]
+    'Visible high risk'
+    >>> len(load_marac_criteria())
+    4
+    """
+    return _resource("marac_criteria")
+
+
+# ---------------------------------------------------------------- catalog
+
+LOADERS = {
+    "sources": "load_sources()",
+    "recommendations": "load_recommendations()",
+    "hmic_reports": "load_hmic_reports()",
+    "hmic_figures": "load_hmic()",
+    "hmic_findings": "load_hmic_findings()",
+    "hmic_recommendations": "load_hmic_recommendations()",
+    "trends": "load_trends()",
+    "calls": "load_calls()",
+    "services": "load_services()",
+    "marac_criteria": "load_marac_criteria()",
+}
+
+
+def _count_rows(path: Path) -> int:
+    def build() -> int:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+
+    return _cached("rows", [path], build)
+
+
+def catalog() -> pd.DataFrame:
+    """What data there is: one row per dataset, vocabulary and case file, with its loader.
+
+    Columns: name, kind (sources, vocab, dataset, case), title, rows, loader (the call that
+    loads it), path (inside the data folder), description.
+
+    Examples
+    --------
+    >>> cat = catalog()
+    >>> cat.set_index("name").loc["calls", "loader"]
+    'load_calls()'
+    >>> cat.query("kind == 'nonsense'").empty
+    True
+    """
+    import pandas as pd
+
+    root = data_dir()
+    rows: list[dict[str, Any]] = []
+    for name, res in _package(root).items():
+        parts = Path(res["path"]).parts
+        if parts[:1] == ("cases",):
+            kind, loader = "case", (f"load_events({parts[1]!r})" if name.endswith("-events")
+                                    else f"load_annotations({parts[1]!r})")
+        elif parts[:1] == ("vocab",):
+            kind, loader = "vocab", f"load_vocab({name!r})"
+        else:
+            kind = "sources" if name == "sources" else "dataset"
+            loader = LOADERS.get(name, "")
+        path = root / res["path"]
+        rows.append({"name": name, "kind": kind, "title": res.get("title", ""),
+                     "rows": _count_rows(path) if path.is_file() else 0, "loader": loader,
+                     "path": res["path"], "description": res.get("description", "")})
+    frame = pd.DataFrame(rows, columns=["name", "kind", "title", "rows", "loader", "path",
+                                        "description"])
+    frame["rows"] = frame["rows"].astype("Int64")
+    return frame
+

@@ -1,0 +1,606 @@
+"""An interactive case explorer: read a chronology, choose an event, flag a missed opportunity.
+
+The widget is thin. Its controls (case, agencies, dates, event, opportunity type, reason) call
+the pure functions in this module and in :mod:`toolkit.timeline`, and the timeline is one
+``plotly.graph_objects.FigureWidget`` updated in place (``batch_update``), never rebuilt when a
+filter changes. A learner's flags are saved in their answer store under ``flags:<case slug>``
+(``toolkit.answers``), so they come back when the notebook is reopened; each flag is
+``{"event_id", "opportunity_type", "reason", "flagged_at"}``.
+
+Keyboard users choose events from the *Event* list (markers can also be clicked). The
+reviewer's annotations appear only in trainer mode (``toolkit.trainer_mode(True)``): learners
+make their own judgement first.
+
+Flags are the learner's own reasoning. Nothing here marks a flag right or wrong; notebook 02
+compares them with the rules and the reviewer to show agreement and difference.
+
+Examples
+--------
+>>> from toolkit.data import load_case
+>>> events = load_case("unlinked-calls").events
+>>> flags = add_flag([], events, "E05", "repeat_calls_not_linked", "Second call in 7 weeks",
+...                  when="2026-11-23T10:00:00+00:00")
+>>> flags[0]["event_id"], flags[0]["reason"]
+('E05', 'Second call in 7 weeks')
+>>> add_flag(flags, events, "E99", "repeat_calls_not_linked", "?")
+Traceback (most recent call last):
+...
+toolkit.errors.ToolkitError: event "E99" is not in this case (expected an event_id such as E01)
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from toolkit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "TimelineExplorer",
+    "add_flag",
+    "event_detail_html",
+    "event_options",
+    "explore",
+    "filter_events",
+    "flags_html",
+    "flags_key",
+    "month_options",
+    "remove_flag",
+]
+
+_MAX_REASON = 1000
+_VOCAB_OF = {
+    "initiated_by": "initiated_by",
+    "outcome": "outcomes",
+    "call_grade": "call_grades",
+    "risk_tool": "risk_tools",
+    "risk_level": "risk_levels",
+}
+
+
+def flags_key(case_slug: str) -> str:
+    """The answer-store key holding a learner's flags for a case.
+
+    Examples
+    --------
+    >>> flags_key("unlinked-calls")
+    'flags:unlinked-calls'
+    >>> flags_key("")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: a case slug is needed to save flags (expected a name such as \
+unlinked-calls)
+    """
+    if not case_slug or not str(case_slug).strip():
+        raise ToolkitError(
+            "a case slug is needed to save flags (expected a name such as unlinked-calls)"
+        )
+    return f"flags:{case_slug}"
+
+
+# --------------------------------------------------------------------------------------------
+# Pure functions the widget calls
+
+
+def filter_events(
+    events: pd.DataFrame,
+    *,
+    agencies: Sequence[str] | None = None,
+    start: Any = None,
+    end: Any = None,
+) -> pd.DataFrame:
+    """The events of the chosen agencies between ``start`` and ``end`` (both included).
+
+    ``start`` and ``end`` are dates (text ``YYYY-MM-DD`` or timestamps); a date includes the
+    whole day. ``None`` leaves that side open.
+
+    Examples
+    --------
+    >>> from toolkit.data import load_case
+    >>> ev = load_case("unlinked-calls").events
+    >>> len(filter_events(ev, agencies=["gp"])), len(filter_events(ev, end="2017-12-31"))
+    (2, 9)
+    >>> filter_events(ev, start="2019-01-01", end="2018-01-01")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: the date range starts (2019-01-01) after it ends (2018-01-01)
+    """
+    import pandas as pd
+
+    tz = events["timestamp"].dt.tz
+
+    def stamp(value: Any, *, end_of_day: bool) -> pd.Timestamp | None:
+        if value is None:
+            return None
+        try:
+            ts = pd.Timestamp(value)
+        except (TypeError, ValueError):
+            raise ToolkitError(f'"{value}" is not a date (expected YYYY-MM-DD)') from None
+        ts = ts.tz_localize(tz) if ts.tzinfo is None else ts.tz_convert(tz)
+        if end_of_day and ts == ts.normalize():
+            ts = ts + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+        return ts
+
+    lo, hi = stamp(start, end_of_day=False), stamp(end, end_of_day=True)
+    if lo is not None and hi is not None and lo > hi:
+        raise ToolkitError(f"the date range starts ({start}) after it ends ({end})")
+    keep = pd.Series(True, index=events.index)
+    if agencies is not None:
+        keep &= events["agency"].astype("str").isin([str(a) for a in agencies])
+    if lo is not None:
+        keep &= events["timestamp"] >= lo
+    if hi is not None:
+        keep &= events["timestamp"] <= hi
+    return events[keep]
+
+
+def month_options(events: pd.DataFrame) -> list[tuple[str, Any]]:
+    """(label, first day) for every month the case spans, for the date-range slider.
+
+    Examples
+    --------
+    >>> from toolkit.data import load_case
+    >>> opts = month_options(load_case("unlinked-calls").events)
+    >>> opts[0][0], opts[-1][0], len(opts)
+    ('Oct 2017', 'Apr 2019', 19)
+    """
+    import pandas as pd
+
+    ts = events["timestamp"].dt.tz_localize(None)
+    months = pd.period_range(ts.min().to_period("M"), ts.max().to_period("M"), freq="M")
+    return [(f"{m.strftime('%b %Y')}", m.start_time.date()) for m in months]
+
+
+def event_options(events: pd.DataFrame) -> list[tuple[str, str]]:
+    """(label, event_id) for the event list: id, date, agency and contact type, in time order."""
+    from toolkit.opportunities import vocab_labels
+
+    agencies = vocab_labels("agencies")
+    types = vocab_labels("contact_types", column="name")
+    out = []
+    for row in events.sort_values("timestamp", kind="stable").itertuples(index=False):
+        a, c = str(row.agency), str(row.contact_type)
+        when = f"{row.timestamp.day} {row.timestamp:%b %Y}"
+        out.append((f"{row.event_id} · {when} · {agencies.get(a, a)}: {types.get(c, c)}",
+                    str(row.event_id)))
+    return out
+
+
+def event_detail_html(events: pd.DataFrame, event_id: str | None, *, flags: Any = None) -> str:
+    """The detail panel for one event: what the practitioner knew and did at the time.
+
+    Examples
+    --------
+    >>> from toolkit.data import load_case
+    >>> panel = event_detail_html(load_case("unlinked-calls").events, "E05")
+    >>> "<h4>E05" in panel and "Police: calls" in panel
+    True
+    >>> event_detail_html(load_case("unlinked-calls").events, "E5")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: event "E5" is not in this case (expected an event_id such as E01)
+    """
+    from toolkit.opportunities import vocab_labels
+    from toolkit.timeline import _cell, flags_frame
+
+    if event_id is None:
+        return "<p><em>Choose an event from the list, or click a marker on the timeline.</em></p>"
+    row = _row(events, event_id)
+    agencies = vocab_labels("agencies")
+    types = vocab_labels("contact_types", column="name")
+    ts = row["timestamp"]
+    fields = []
+    for key, name in (("initiated_by", "Contact made by"), ("summary", "What was known"),
+                      ("risk_tool", "Risk tool"), ("risk_score", "Risk score"),
+                      ("risk_level", "Risk level"), ("action", "What was done"),
+                      ("referral", "Referral to"), ("outcome", "Outcome"),
+                      ("call_grade", "Call grade"),
+                      ("response_target_minutes", "Response target (minutes)"),
+                      ("attended_minutes", "Attended after (minutes)"),
+                      ("linked_to", "Linked to earlier events"), ("shared_with", "Shared with")):
+        if key not in row.index:
+            continue
+        value = _cell(row[key])
+        if key == "risk_tool" and value == "none":
+            value = ""
+        if key in ("referral", "shared_with"):
+            value = ", ".join(agencies.get(v, v) for v in value.split(";") if v)
+        elif key in _VOCAB_OF:
+            value = vocab_labels(_VOCAB_OF[key], column="name").get(value, value)
+        elif key == "linked_to":
+            value = ", ".join(v for v in value.split(";") if v)
+        if value:
+            fields.append(f"<dt>{name}</dt><dd>{html.escape(value)}</dd>")
+    mine = flags_frame(flags)
+    mine = mine[mine["event_id"] == event_id]
+    notes = "".join(
+        f"<li>You flagged: {html.escape(t.replace('_', ' '))}. {html.escape(r)}</li>"
+        for t, r in zip(mine["opportunity_type"], mine["reason"], strict=True)
+    )
+    a, c = str(row["agency"]), str(row["contact_type"])
+    return (
+        f'<div class="everycall-event-detail" aria-live="polite">'
+        f"<h4>{html.escape(str(event_id))} · {ts.day} {ts:%b %Y %H:%M} · "
+        f"{html.escape(agencies.get(a, a))}: {html.escape(types.get(c, c))}</h4>"
+        f"<dl>{''.join(fields)}</dl>" + (f"<ul>{notes}</ul>" if notes else "") + "</div>"
+    )
+
+
+def _row(events: pd.DataFrame, event_id: str) -> pd.Series:
+    hit = events[events["event_id"].astype("str") == str(event_id)]
+    if hit.empty:
+        first = str(events["event_id"].iloc[0]) if len(events) else "E01"
+        raise ToolkitError(
+            f'event "{event_id}" is not in this case (expected an event_id such as {first})'
+        )
+    return hit.iloc[0]
+
+
+def add_flag(
+    flags: Sequence[dict[str, Any]] | None,
+    events: pd.DataFrame,
+    event_id: str,
+    opportunity_type: str,
+    reason: str,
+    *,
+    when: str | None = None,
+) -> list[dict[str, Any]]:
+    """A new list of flags with this one added (replacing an earlier flag of the same type on
+    the same event). The learner's reason is kept exactly as written.
+
+    Raises
+    ------
+    ToolkitError
+        The event is not in the case, the type is not in the vocabulary, or the reason is
+        empty or longer than 1,000 characters.
+    """
+    from toolkit.data import load_vocab
+
+    _row(events, event_id)
+    known = load_vocab("opportunity_types")["id"].astype("str").tolist()
+    if opportunity_type not in known:
+        raise ToolkitError(
+            f'opportunity type "{opportunity_type}" is not in the vocabulary; expected one of: '
+            + ", ".join(known)
+        )
+    text = str(reason or "").strip()
+    if not text:
+        raise ToolkitError(
+            "add a short reason in your own words (a sentence is enough) before flagging"
+        )
+    if len(text) > _MAX_REASON:
+        raise ToolkitError(f"the reason is {len(text)} characters; keep it under {_MAX_REASON}")
+    stamp = when or datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    kept = [
+        dict(f) for f in (flags or [])
+        if not (f.get("event_id") == event_id and f.get("opportunity_type") == opportunity_type)
+    ]
+    kept.append({"event_id": str(event_id), "opportunity_type": opportunity_type,
+                 "reason": text, "flagged_at": stamp})
+    order = {e: i for i, e in enumerate(events.sort_values("timestamp")["event_id"].astype("str"))}
+    return sorted(kept, key=lambda f: (order.get(f["event_id"], len(order)), f["flagged_at"]))
+
+
+def remove_flag(
+    flags: Sequence[dict[str, Any]] | None, event_id: str, opportunity_type: str | None = None
+) -> list[dict[str, Any]]:
+    """A new list of flags without the flags on ``event_id`` (of one type, or all).
+
+    Examples
+    --------
+    >>> remove_flag([{"event_id": "E05", "opportunity_type": "a"},
+    ...              {"event_id": "E05", "opportunity_type": "b"}], "E05", "a")
+    [{'event_id': 'E05', 'opportunity_type': 'b'}]
+    >>> remove_flag(None, "E05")
+    []
+    """
+    return [
+        dict(f) for f in (flags or [])
+        if not (f.get("event_id") == event_id
+                and (opportunity_type is None or f.get("opportunity_type") == opportunity_type))
+    ]
+
+
+def flags_html(flags: Any) -> str:
+    """The learner's flags as a small table (their words, in time order)."""
+    from toolkit.opportunities import vocab_labels
+    from toolkit.timeline import flags_frame
+
+    table = flags_frame(flags)
+    if table.empty:
+        return "<p><em>You have not flagged any events yet.</em></p>"
+    names = vocab_labels("opportunity_types", column="name")
+    rows = "".join(
+        f"<tr><td>{html.escape(e)}</td><td>{html.escape(names.get(t, t))}</td>"
+        f"<td>{html.escape(r)}</td></tr>"
+        for e, t, r in zip(table["event_id"], table["opportunity_type"], table["reason"],
+                           strict=True)
+    )
+    return (
+        '<table class="everycall-flags"><caption>Your flags</caption><thead><tr>'
+        '<th scope="col">Event</th><th scope="col">Type</th><th scope="col">Your reason</th>'
+        f"</tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The widget
+
+
+class TimelineExplorer:
+    """The explorer widget for one case at a time (display ``.widget``).
+
+    Parameters
+    ----------
+    case : str, optional
+        A case slug from ``toolkit.data.list_cases()`` (default: the first).
+    store : AnswerStore, optional
+        Where flags are saved (default: ``toolkit.answers.current_store()``, bound by
+        ``toolkit.begin``).
+    trainer : bool, optional
+        Show the reviewer's annotations (default: trainer mode, off for learners).
+    """
+
+    def __init__(self, case: str | None = None, *, store: Any = None,
+                 trainer: bool | None = None) -> None:
+        import ipywidgets as w
+        import plotly.graph_objects as go
+
+        from toolkit.data import list_cases, load_case, load_vocab
+
+        if store is None:
+            from toolkit.answers import current_store
+
+            store = current_store()
+        if trainer is None:
+            from toolkit.exercises import is_trainer_mode
+
+            trainer = is_trainer_mode()
+        self.store, self.trainer = store, bool(trainer)
+        cases = list_cases()
+        if not cases:
+            raise ToolkitError("there are no cases in the data folder (expected data/cases/<slug>)")
+        slug = case or cases[0]
+        self.case = load_case(slug)
+        titles = []
+        for s in cases:
+            try:
+                titles.append((load_case(s).title, s))
+            except ToolkitError:  # a course builder's case with errors: shown by validate
+                continue
+        self.case_picker = w.Dropdown(options=titles, value=slug, description="Case")
+        self.agency_filter = w.SelectMultiple(description="Agencies", rows=6)
+        self.dates = w.SelectionRangeSlider(options=[("", 0), (" ", 1)], description="Dates",
+                                            continuous_update=False,
+                                            layout=w.Layout(width="95%"))
+        self.event_picker = w.Dropdown(description="Event", layout=w.Layout(width="95%"))
+        self.detail = w.HTML()
+        types = load_vocab("opportunity_types")
+        self.flag_type = w.Dropdown(
+            options=[(f"{n}. {name}", i) for n, name, i in
+                     zip(types["number"], types["name"], types["id"], strict=True)],
+            description="Type", layout=w.Layout(width="95%"),
+        )
+        self.flag_reason = w.Textarea(
+            placeholder="In your own words: what could have been done here, under the policy "
+                        "of the time?",
+            description="Reason", layout=w.Layout(width="95%", height="70px"),
+        )
+        self.flag_button = w.Button(description="Flag this event", button_style="primary",
+                                    icon="flag")
+        self.unflag_button = w.Button(description="Remove my flags on this event")
+        self.status = w.HTML()
+        self.flags_table = w.HTML()
+        self.caption = w.HTML()
+        self.figure = go.FigureWidget()
+        self.figure.add_class("everycall-timeline")
+        self.selected: str | None = None
+        self._types: list[str] = []
+        self._loading = False
+        self._load(slug)
+        self.agency_filter.observe(self._on_filter, names="value")
+        self.dates.observe(self._on_filter, names="value")
+        self.event_picker.observe(self._on_pick, names="value")
+        self.case_picker.observe(lambda ch: self.show_case(ch["new"]), names="value")
+        self.flag_button.on_click(lambda _: self.flag(self.flag_type.value,
+                                                      self.flag_reason.value))
+        self.unflag_button.on_click(lambda _: self.unflag())
+        flag_box = w.VBox([w.HTML("<h4>Flag a missed opportunity</h4>"), self.flag_type,
+                           self.flag_reason, w.HBox([self.flag_button, self.unflag_button]),
+                           self.status])
+        self.widget = w.VBox([
+            self.case_picker, w.HBox([self.agency_filter, w.VBox([self.dates])]),
+            self.figure, self.caption, self.event_picker, self.detail, flag_box,
+            self.flags_table,
+        ])
+        self.widget.add_class("everycall-explorer")
+
+    # -- state --------------------------------------------------------------------------------
+
+    @property
+    def flags(self) -> list[dict[str, Any]]:
+        """The learner's saved flags for the case on show."""
+        return list(self.store.get(flags_key(self.case.slug), []) or [])
+
+    def visible_events(self) -> pd.DataFrame:
+        """The events the filters let through (what the figure shows)."""
+        start, end = self.dates.value if self.dates.value else (None, None)
+        return filter_events(self.case.events, agencies=list(self.agency_filter.value),
+                             start=start, end=_month_end(end))
+
+    # -- callbacks: each one calls pure functions and updates widgets in place ---------------
+
+    def show_case(self, slug: str) -> None:
+        """Switch to another case (rebuilds the traces: the contact types differ)."""
+        from toolkit.data import load_case
+
+        self.case = load_case(slug)
+        self._load(slug)
+
+    def refresh(self) -> None:
+        """Apply the filters: update every trace of the figure in place."""
+        from toolkit.timeline import describe_swimlane, swimlane_traces
+
+        visible = self.visible_events()
+        lanes = [a for a in self._lanes if a in set(self.agency_filter.value)]
+        traces = swimlane_traces(
+            visible, annotations=self.case.annotations if self.trainer else None,
+            flags=self.flags, lanes=lanes, contact_types=self._types,
+        )
+        from toolkit.opportunities import vocab_labels
+
+        names = vocab_labels("agencies")
+        with self.figure.batch_update():
+            for trace, data in zip(self.figure.data, traces, strict=False):
+                trace.x, trace.y = data["x"], data["y"]
+                trace.customdata, trace.hovertext = data["customdata"], data["hovertext"]
+                if trace.name == "Risk level":
+                    trace.marker.color = data["marker"]["color"]
+                    trace.marker.symbol = data["marker"]["symbol"]
+            self.figure.layout.yaxis.categoryarray = [names.get(a, a) for a in lanes]
+            self._mark_selected(visible)
+        description = describe_swimlane(
+            visible, title=self.case.title, lanes=lanes, flags=self.flags,
+            annotations=self.case.annotations if self.trainer else None,
+        )
+        self.figure.layout.meta = {"description": description}
+        self.caption.value = f'<p class="everycall-description">{html.escape(description)}</p>'
+        options = event_options(visible)
+        current = self.selected if self.selected in {v for _, v in options} else None
+        self._loading = True
+        try:
+            self.event_picker.options = [("(choose an event)", None), *options]
+            self.event_picker.value = current
+        finally:
+            self._loading = False
+
+    def select_event(self, event_id: str | None) -> None:
+        """Show an event's details (from the event list or a click on a marker)."""
+        self.selected = event_id
+        self.detail.value = event_detail_html(self.case.events, event_id, flags=self.flags)
+        if event_id is not None and self.event_picker.value != event_id:
+            if event_id in {v for _, v in self.event_picker.options}:
+                self.event_picker.value = event_id
+        with self.figure.batch_update():
+            self._mark_selected(self.visible_events())
+
+    def flag(self, opportunity_type: str, reason: str) -> bool:
+        """Flag the chosen event; saves at once. Returns True when the flag was saved."""
+        if self.selected is None:
+            self.status.value = _note("Choose an event first, from the list or the timeline.")
+            return False
+        try:
+            flags = add_flag(self.flags, self.case.events, self.selected, opportunity_type,
+                             reason)
+        except ToolkitError as exc:
+            self.status.value = _note(str(exc))
+            return False
+        self.store.set(flags_key(self.case.slug), flags)
+        self.flag_reason.value = ""
+        self.status.value = _note(f"Saved your flag on {self.selected}.")
+        self._after_flags()
+        return True
+
+    def unflag(self) -> None:
+        """Remove the learner's flags on the chosen event."""
+        if self.selected is None:
+            return
+        self.store.set(flags_key(self.case.slug), remove_flag(self.flags, self.selected))
+        self.status.value = _note(f"Removed your flags on {self.selected}.")
+        self._after_flags()
+
+    def _on_filter(self, change: Any) -> None:
+        if not self._loading:
+            self.refresh()
+
+    def _on_pick(self, change: Any) -> None:
+        if not self._loading and change["new"] != self.selected:
+            self.select_event(change["new"])
+
+    def _on_click(self, trace: Any, points: Any, state: Any = None) -> None:
+        if points.point_inds:
+            self.select_event(str(trace.customdata[points.point_inds[0]]))
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _load(self, slug: str) -> None:
+        import plotly.graph_objects as go
+
+        from toolkit.opportunities import vocab_labels
+        from toolkit.timeline import lane_order, swimlane
+
+        events = self.case.events
+        self._lanes = lane_order(events)
+        self._types = list(dict.fromkeys(events.sort_values("timestamp")["contact_type"]
+                                         .astype("str")))
+        names = vocab_labels("agencies")
+        months = month_options(events)
+        self.selected = None
+        fig = swimlane(events, title=self.case.title, lanes=self._lanes,
+                       annotations=self.case.annotations if self.trainer else None,
+                       flags=self.flags)
+        fig.add_trace(go.Scatter(name="Chosen event", mode="markers", x=[], y=[],
+                                 hoverinfo="skip", showlegend=False,
+                                 marker={"size": 30, "symbol": "circle-open", "color": "#D55E00",
+                                         "line": {"width": 3, "color": "#D55E00"}}))
+        with self.figure.batch_update():
+            self.figure.data = []
+            self.figure.add_traces(list(fig.data))
+            self.figure.layout = fig.layout
+        for trace in self.figure.data[: len(self._types)]:
+            trace.on_click(self._on_click)
+        self._loading = True
+        try:
+            self.agency_filter.options = [(names.get(a, a), a) for a in self._lanes]
+            self.agency_filter.value = tuple(self._lanes)
+            self.dates.options = months if len(months) > 1 else months * 2
+            self.dates.index = (0, len(self.dates.options) - 1)
+        finally:
+            self._loading = False
+        self.flags_table.value = flags_html(self.flags)
+        self.status.value = ""
+        self.refresh()
+        self.select_event(None)
+
+    def _after_flags(self) -> None:
+        self.flags_table.value = flags_html(self.flags)
+        self.detail.value = event_detail_html(self.case.events, self.selected, flags=self.flags)
+        self.refresh()
+
+    def _mark_selected(self, visible: pd.DataFrame) -> None:
+        from toolkit.opportunities import vocab_labels
+
+        marker = self.figure.data[-1]
+        row = visible[visible["event_id"].astype("str") == str(self.selected)]
+        if self.selected is None or row.empty:
+            marker.x, marker.y = [], []
+            return
+        names = vocab_labels("agencies")
+        marker.x = [row["timestamp"].dt.tz_localize(None).iloc[0]]
+        a = str(row["agency"].iloc[0])
+        marker.y = [names.get(a, a)]
+
+
+def _note(text: str) -> str:
+    return f'<p role="status" class="everycall-status">{html.escape(text)}</p>'
+
+
+def _month_end(day: Any) -> Any:
+    import pandas as pd
+
+    if day is None:
+        return None
+    return (pd.Timestamp(day) + pd.offsets.MonthEnd(0)).date()
+
+
+def explore(case: str | None = None, *, store: Any = None, trainer: bool | None = None) -> Any:
+    """Build the explorer and return its widget, ready to display in a notebook cell.
+
+    See :class:`TimelineExplorer`; ``explore(...)`` is ``TimelineExplorer(...).widget``.
+    """
+    return TimelineExplorer(case, store=store, trainer=trainer).widget
