@@ -15,6 +15,7 @@ from toolkit.recommendations import (
     THEMES,
     agency_theme_figure,
     agreement,
+    agreement_with_column,
     by_agency,
     code,
     coder_explorer,
@@ -56,28 +57,28 @@ NORTHAMPTON = pd.DataFrame(
 
 def test_coder_gives_the_theme_a_reader_would_on_hand_picked_recommendations():
     coded = code(NORTHAMPTON).set_index("rec_id")
-    assert coded.loc["r1", "theme"] == "record keeping"
-    assert coded.loc["r2", "theme"] == "supervision or audit"
-    assert coded.loc["r4", "theme"] == "investigation"
-    assert coded.loc["r5", "theme"] == "multi-agency working"
-    assert coded.loc["r6", "theme"] == "training"
-    assert "governance" in coded.loc["r7", "themes"]
+    assert coded.loc["r1", "coder_theme"] == "record keeping"
+    assert coded.loc["r2", "coder_theme"] == "supervision or audit"
+    assert coded.loc["r4", "coder_theme"] == "investigation"
+    assert coded.loc["r5", "coder_theme"] == "multi-agency working"
+    assert coded.loc["r6", "coder_theme"] == "training"
+    assert "governance" in coded.loc["r7", "coder_themes"]
     # a recommendation can carry several themes: guidance, training and information sharing
     assert {"training", "policy or procedure", "information sharing"} <= set(
-        coded.loc["r3", "themes"]
+        coded.loc["r3", "coder_themes"]
     )
-    assert "audit" in coded.loc["r2", "evidence"].lower()
+    assert "audit" in coded.loc["r2", "coder_evidence"].lower()
 
 
 def test_editing_the_rules_changes_the_coding():
     rules = default_rules()
     text = pd.DataFrame({"text": ["Trigger a holistic review of long-open cases."]})
-    assert code(text, rules=rules).loc[0, "theme"] == NO_THEME
+    assert code(text, rules=rules).loc[0, "coder_theme"] == NO_THEME
     rules["supervision or audit"].append("holistic review")
-    assert code(text, rules=rules).loc[0, "theme"] == "supervision or audit"
+    assert code(text, rules=rules).loc[0, "coder_theme"] == "supervision or audit"
     # a learner-defined theme works too
     rules = {"housing": ["housing officer*", "tenant*"]}
-    assert code(NORTHAMPTON, rules=rules).set_index("rec_id").loc["r3", "theme"] == "housing"
+    assert code(NORTHAMPTON, rules=rules).set_index("rec_id").loc["r3", "coder_theme"] == "housing"
 
 
 def test_keyword_syntax_wildcards_and_hyphens():
@@ -202,3 +203,27 @@ def test_figure_and_editor_widget():
 
 def test_every_default_theme_is_one_of_the_course_themes():
     assert tuple(default_rules()) == THEMES
+
+
+def test_works_unchanged_on_the_data_package_and_an_appended_review():
+    from toolkit.data import load_recommendations
+
+    recs = load_recommendations()
+    other = pd.DataFrame(
+        {
+            "rec_id": ["other-r01"],
+            "text": ["The force to audit the supervision of every case by March 2026."],
+            "addressed_to": [("Police",)],
+            "theme": ["supervision_audit"],
+        }
+    )
+    combined = pd.concat([recs, other], ignore_index=True)
+    coded = code(combined)
+    assert len(coded) == len(recs) + 1
+    assert coded["theme"].equals(combined["theme"])  # the course team's coding is kept
+    row = smart_check(coded).set_index("rec_id").loc["other-r01"]
+    assert row[["specific", "owned", "measurable", "time_bound"]].all()
+    team = agreement_with_column(coded)
+    assert team.table.set_index("rec_id").loc["other-r01", "agree"]
+    assert -1 <= team.kappa <= 1 and len(team.table) == len(combined)
+    assert "Police" in set(by_agency(coded)["agency"])

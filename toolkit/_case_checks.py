@@ -68,7 +68,7 @@ def parse_date(value: Any) -> dt.date | None:
 def exists_in_london(moment: dt.datetime) -> bool:
     """False for wall-clock times skipped when the clocks go forward."""
     aware = moment.replace(tzinfo=LONDON)
-    back = aware.astimezone(dt.timezone.utc).astimezone(LONDON).replace(tzinfo=None)
+    back = aware.astimezone(dt.UTC).astimezone(LONDON).replace(tzinfo=None)
     return back == moment
 
 
@@ -117,8 +117,13 @@ def _line(node: Any, path: list[Any]) -> int | None:
     return line
 
 
-TYPE_WORDS = {"string": "text", "array": "a list", "object": "a set of key: value lines",
-              "integer": "a whole number", "boolean": "true or false"}
+TYPE_WORDS = {
+    "string": "text",
+    "array": "a list",
+    "object": "a set of key: value lines",
+    "integer": "a whole number",
+    "boolean": "true or false",
+}
 
 
 def _schema_problem(err: Any, node: Any, shown: str) -> list[Problem]:
@@ -128,17 +133,24 @@ def _schema_problem(err: Any, node: Any, shown: str) -> list[Problem]:
     inst, rule = err.instance, err.validator
     if rule == "required":
         missing = [k for k in err.validator_value if not isinstance(inst, dict) or k not in inst]
-        return [Problem(shown, "is missing (a required key)", None, keypath([*path, k]))
-                for k in missing]
+        return [
+            Problem(shown, "is missing (a required key)", None, keypath([*path, k]))
+            for k in missing
+        ]
     if rule == "additionalProperties":
         allowed = list(err.schema.get("properties", {}))
         out = []
         for key in [k for k in inst if k not in allowed]:
             near = _checks.suggest(str(key), allowed)
-            hint = f'; did you mean "{near}"?' if near else ""
-            out.append(Problem(shown, f"is not an expected key{hint} Expected keys: "
-                               f"{', '.join(allowed)}", _line(node, [*path, key]),
-                               keypath([*path, key])))
+            hint = f'; did you mean "{near}"?' if near else "."
+            out.append(
+                Problem(
+                    shown,
+                    f"is not an expected key{hint} Expected keys: {', '.join(allowed)}",
+                    _line(node, [*path, key]),
+                    keypath([*path, key]),
+                )
+            )
         return out
     if rule == "const":
         message = "must be true: every case is a fictional composite"
@@ -167,8 +179,7 @@ def _schema_problem(err: Any, node: Any, shown: str) -> list[Problem]:
     return [Problem(shown, message, line, where or None)]
 
 
-def check_case_yaml(path: Path, ctx: _Context, shown: str) -> tuple[CaseMeta | None,
-                                                                    list[Problem]]:
+def check_case_yaml(path: Path, ctx: _Context, shown: str) -> tuple[CaseMeta | None, list[Problem]]:
     """Schema and meaning of case.yaml; returns what later checks need."""
     import yaml
     from jsonschema import Draft202012Validator
@@ -184,15 +195,21 @@ def check_case_yaml(path: Path, ctx: _Context, shown: str) -> tuple[CaseMeta | N
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [Problem(shown, f"is not valid YAML: {what}",
-                              mark.line + 1 if mark else None)]
+        return None, [Problem(shown, f"is not valid YAML: {what}", mark.line + 1 if mark else None)]
     if not isinstance(data, dict):
-        return None, [Problem(shown, "should be a set of key: value lines (see the template "
-                              "that everycall new-case writes)")]
+        return None, [
+            Problem(
+                shown,
+                "should be a set of key: value lines (see the template "
+                "that everycall new-case writes)",
+            )
+        ]
     schema = _checks.load_json(ctx.root / "schemas" / "case.schema.json")
     problems: list[Problem] = []
-    errors = sorted(Draft202012Validator(schema).iter_errors(data),
-                    key=lambda e: [str(p) for p in e.absolute_path])
+    errors = sorted(
+        Draft202012Validator(schema).iter_errors(data),
+        key=lambda e: [str(p) for p in e.absolute_path],
+    )
     for err in errors:
         problems += _schema_problem(err, node, shown)
     meta = CaseMeta(data)
@@ -201,35 +218,63 @@ def check_case_yaml(path: Path, ctx: _Context, shown: str) -> tuple[CaseMeta | N
         value = period.get(key)
         parsed = parse_date(value) if isinstance(value, str) else None
         if isinstance(value, str) and parsed is None and len(value) == 10 and value[4] == "-":
-            problems.append(Problem(shown, f'"{value}" is not a real date',
-                                    _line(node, ["period", key]), f"period.{key}"))
+            problems.append(
+                Problem(
+                    shown,
+                    f'"{value}" is not a real date',
+                    _line(node, ["period", key]),
+                    f"period.{key}",
+                )
+            )
         setattr(meta, key, parsed)
     if meta.start and meta.end and meta.start > meta.end:
-        problems.append(Problem(shown, f"{meta.start} is after the end {meta.end}",
-                                _line(node, ["period", "start"]), "period.start"))
+        problems.append(
+            Problem(
+                shown,
+                f"{meta.start} is after the end {meta.end}",
+                _line(node, ["period", "start"]),
+                "period.start",
+            )
+        )
         meta.start = meta.end = None
     policy = data.get("policy_context") if isinstance(data.get("policy_context"), dict) else {}
     adopted = policy.get("dara_adopted")
     meta.dara_adopted = parse_date(adopted) if isinstance(adopted, str) else None
     launch = _available(ctx, "risk_tools", "dara")
     if meta.dara_adopted and launch and meta.dara_adopted < launch:
-        problems.append(Problem(shown, f"{meta.dara_adopted} is before DARA was launched on "
-                                f"{launch}", _line(node, ["policy_context", "dara_adopted"]),
-                                "policy_context.dara_adopted"))
+        problems.append(
+            Problem(
+                shown,
+                f"{meta.dara_adopted} is before DARA was launched on {launch}",
+                _line(node, ["policy_context", "dara_adopted"]),
+                "policy_context.dara_adopted",
+            )
+        )
     sources = data.get("sources") if isinstance(data.get("sources"), list) else []
     for i, sid in enumerate(sources):
         if isinstance(sid, str) and sid not in ctx.lookups["sources"].rows:
-            problems.append(Problem(shown, ctx.lookups["sources"].unknown(sid),
-                                    _line(node, ["sources", i]), f"sources[{i + 1}]"))
+            problems.append(
+                Problem(
+                    shown,
+                    ctx.lookups["sources"].unknown(sid),
+                    _line(node, ["sources", i]),
+                    f"sources[{i + 1}]",
+                )
+            )
     people = data.get("people") if isinstance(data.get("people"), list) else []
     seen: set[str] = set()
     for i, person in enumerate(people):
         name = person.get("pseudonym") if isinstance(person, dict) else None
         if isinstance(name, str):
             if name in seen:
-                problems.append(Problem(shown, f'"{name}" is declared twice',
-                                        _line(node, ["people", i, "pseudonym"]),
-                                        f"people[{i + 1}].pseudonym"))
+                problems.append(
+                    Problem(
+                        shown,
+                        f'"{name}" is declared twice',
+                        _line(node, ["people", i, "pseudonym"]),
+                        f"people[{i + 1}].pseudonym",
+                    )
+                )
             seen.add(name)
             meta.pseudonyms.update(name.split())
     terms = data.get("terms") if isinstance(data.get("terms"), list) else []
@@ -247,14 +292,18 @@ def _available(ctx: _Context, table: str, value: str) -> dt.date | None:
     return parse_date(row["available_from"]) if row and row.get("available_from") else None
 
 
-def check_events(rows: list[dict[str, str]], meta: CaseMeta | None, ctx: _Context,
-                 shown: str) -> list[Problem]:
+def check_events(
+    rows: list[dict[str, str]], meta: CaseMeta | None, ctx: _Context, shown: str
+) -> list[Problem]:
     """Rules across rows and files; cells that failed their type were reported already."""
     problems: list[Problem] = []
     times = {r.get("event_id", ""): parse_local(r.get("timestamp", "")) for r in rows}
     agencies = ctx.lookups["agencies"]
     tools = ctx.lookups["risk_tools"].rows
+    fields = {f["name"]: f for f in ctx.schema("events")["fields"]}
+    score_max = int(fields["risk_score"].get("constraints", {}).get("maximum", 10**6))
     for i, row in enumerate(rows, 1):
+
         def err(column: str, message: str, level: str = "error", _i: int = i) -> None:
             problems.append(Problem(shown, message, _i, column, level))
 
@@ -262,34 +311,58 @@ def check_events(rows: list[dict[str, str]], meta: CaseMeta | None, ctx: _Contex
         if when is not None:
             stamp = row["timestamp"].strip()
             if not exists_in_london(when):
-                err("timestamp", f'"{stamp}" does not exist in UK local time (the clocks went '
-                    "forward that night)")
+                err(
+                    "timestamp",
+                    f'"{stamp}" does not exist in UK local time (the clocks went '
+                    "forward that night)",
+                )
             if meta and meta.start and meta.end and not meta.start <= when.date() <= meta.end:
-                err("timestamp", f'"{stamp}" is outside the case period {meta.start} to '
-                    f"{meta.end} (case.yaml)")
-            for column, table in (("contact_type", "contact_types"), ("outcome", "outcomes"),
-                                  ("risk_tool", "risk_tools")):
+                err(
+                    "timestamp",
+                    f'"{stamp}" is outside the case period {meta.start} to {meta.end} (case.yaml)',
+                )
+            for column, table in (
+                ("contact_type", "contact_types"),
+                ("outcome", "outcomes"),
+                ("risk_tool", "risk_tools"),
+            ):
                 value = row.get(column, "").strip()
                 since = _available(ctx, table, value) if value else None
                 if since and when.date() < since:
-                    err(column, f'"{value}" did not exist before {since} (this event is on '
-                        f"{when.date()}; see data/vocab/{table}.csv)")
+                    err(
+                        column,
+                        f'"{value}" did not exist before {since} (this event is on '
+                        f"{when.date()}; see data/vocab/{table}.csv)",
+                    )
             if row.get("risk_tool", "").strip() == "dara" and meta is not None:
                 if meta.dara_adopted is None:
-                    err("risk_tool", '"dara" is used but case.yaml does not say when the force '
-                        "adopted it (policy_context.dara_adopted)")
+                    err(
+                        "risk_tool",
+                        '"dara" is used but case.yaml does not say when the force '
+                        "adopted it (policy_context.dara_adopted)",
+                    )
                 elif when.date() < meta.dara_adopted:
-                    err("risk_tool", f'"dara" is used before the force adopted it on '
-                        f"{meta.dara_adopted} (case.yaml policy_context.dara_adopted)")
+                    err(
+                        "risk_tool",
+                        f'"dara" is used before the force adopted it on '
+                        f"{meta.dara_adopted} (case.yaml policy_context.dara_adopted)",
+                    )
         score, tool = row.get("risk_score", "").strip(), row.get("risk_tool", "").strip()
         if score and score.isdigit():
             spec = tools.get(tool or "none")
             if spec and spec.get("scored") != "true":
-                err("risk_score", f'a score needs a scored risk_tool (dash or safelives_dash); '
-                    f'risk_tool is "{tool or "none"}"')
-            elif spec and spec.get("questions") and int(score) > int(spec["questions"]):
-                err("risk_score", f'"{score}" is more than the {spec["questions"]} questions of '
-                    f"{tool}")
+                err(
+                    "risk_score",
+                    f"a score needs a scored risk_tool (dash or safelives_dash); "
+                    f'risk_tool is "{tool or "none"}"',
+                )
+            elif (
+                spec and spec.get("questions") and int(spec["questions"]) < int(score) <= score_max
+            ):
+                err(
+                    "risk_score",
+                    f'"{score}" is more than the {spec["questions"]} questions of {tool}',
+                )
         for link in _split(row.get("linked_to", "")):
             if link not in times:
                 near = same_id(link, list(times))
@@ -298,8 +371,10 @@ def check_events(rows: list[dict[str, str]], meta: CaseMeta | None, ctx: _Contex
             elif link == row.get("event_id"):
                 err("linked_to", f'"{link}" is this event (linked_to names earlier events)')
             elif times[link] and when and times[link] > when:
-                err("linked_to", f'"{link}" is later than this event (linked_to names earlier '
-                    "events)")
+                err(
+                    "linked_to",
+                    f'"{link}" is later than this event (linked_to names earlier events)',
+                )
         for agency in _split(row.get("shared_with", "")):
             if agency not in agencies.rows:
                 err("shared_with", agencies.unknown(agency))
@@ -307,12 +382,13 @@ def check_events(rows: list[dict[str, str]], meta: CaseMeta | None, ctx: _Contex
             for column in ("response_target_minutes", "attended_minutes"):
                 if row.get(column, "").strip():
                     err(column, "is set but call_grade is empty (give the call's grade)")
-        if row.get("outcome", "").strip() == "not_attended" and row.get("attended_minutes",
-                                                                          "").strip():
+        if (
+            row.get("outcome", "").strip() == "not_attended"
+            and row.get("attended_minutes", "").strip()
+        ):
             err("attended_minutes", 'is set but the outcome is "not_attended"')
         if row.get("summary", "").strip().upper().startswith("EXAMPLE"):
-            err("summary", "is still an example row from everycall new-case; replace it",
-                "warning")
+            err("summary", "is still an example row from everycall new-case; replace it", "warning")
     return problems
 
 
@@ -330,8 +406,9 @@ def _split(cell: str | None) -> list[str]:
     return [part.strip() for part in (cell or "").split(";") if part.strip()]
 
 
-def check_annotations(rows: list[dict[str, str]], events: list[dict[str, str]] | None,
-                      shown: dict[str, str]) -> list[Problem]:
+def check_annotations(
+    rows: list[dict[str, str]], events: list[dict[str, str]] | None, shown: dict[str, str]
+) -> list[Problem]:
     problems: list[Problem] = []
     ids = [e.get("event_id", "") for e in events] if events is not None else None
     seen: dict[tuple[str, str], int] = {}
@@ -340,51 +417,101 @@ def check_annotations(rows: list[dict[str, str]], events: list[dict[str, str]] |
         if ids is not None and event and event not in ids:
             near = same_id(event, ids)
             hint = f'; did you mean "{near}"?' if near else ""
-            problems.append(Problem(shown["annotations.csv"], f'"{event}" is not an event_id '
-                                    f"in events.csv{hint}", i, "event_id"))
+            problems.append(
+                Problem(
+                    shown["annotations.csv"],
+                    f'"{event}" is not an event_id in events.csv{hint}',
+                    i,
+                    "event_id",
+                )
+            )
         key = (event, row.get("opportunity_type", "").strip())
         if all(key) and key in seen:
-            problems.append(Problem(shown["annotations.csv"], f"repeats row {seen[key]} (the "
-                                    "same event and opportunity type)", i, "opportunity_type"))
+            problems.append(
+                Problem(
+                    shown["annotations.csv"],
+                    f"repeats row {seen[key]} (the same event and opportunity type)",
+                    i,
+                    "opportunity_type",
+                )
+            )
         seen.setdefault(key, i)
         if row.get("explanation", "").strip().upper().startswith("EXAMPLE"):
-            problems.append(Problem(shown["annotations.csv"], "is still an example row from "
-                                    "everycall new-case; replace it", i, "explanation",
-                                    "warning"))
+            problems.append(
+                Problem(
+                    shown["annotations.csv"],
+                    "is still an example row from everycall new-case; replace it",
+                    i,
+                    "explanation",
+                    "warning",
+                )
+            )
     return problems
 
 
-def standards(meta: CaseMeta | None, events: list[dict[str, str]] | None,
-              annotations: list[dict[str, str]] | None, shown: dict[str, str]) -> list[Problem]:
+def standards(
+    meta: CaseMeta | None,
+    events: list[dict[str, str]] | None,
+    annotations: list[dict[str, str]] | None,
+    shown: dict[str, str],
+) -> list[Problem]:
     """Warnings when a case is short of what a course case needs."""
     out = []
     low, high = STANDARDS["events"]
     if events is not None and not low <= len(events) <= high:
-        out.append(Problem(shown["events.csv"], f"has {len(events)} events; a course case has "
-                           f"{low} to {high}", level="warning"))
+        out.append(
+            Problem(
+                shown["events.csv"],
+                f"has {len(events)} events; a course case has {low} to {high}",
+                level="warning",
+            )
+        )
     agencies = {e.get("agency", "") for e in events or [] if e.get("agency")}
     if events is not None and len(agencies) < STANDARDS["agencies"]:
-        out.append(Problem(shown["events.csv"], f"involves {len(agencies)} agencies; a course "
-                           f"case involves at least {STANDARDS['agencies']}", level="warning"))
+        out.append(
+            Problem(
+                shown["events.csv"],
+                f"involves {len(agencies)} agencies; a course "
+                f"case involves at least {STANDARDS['agencies']}",
+                level="warning",
+            )
+        )
     kinds = {a.get("opportunity_type", "") for a in annotations or [] if a.get("opportunity_type")}
     if annotations is not None and len(kinds) < STANDARDS["opportunity_types"]:
-        out.append(Problem(shown["annotations.csv"], f"uses {len(kinds)} opportunity types; a "
-                           f"course case uses at least {STANDARDS['opportunity_types']}",
-                           level="warning"))
+        out.append(
+            Problem(
+                shown["annotations.csv"],
+                f"uses {len(kinds)} opportunity types; a "
+                f"course case uses at least {STANDARDS['opportunity_types']}",
+                level="warning",
+            )
+        )
     if meta and meta.start and meta.end:
         years = (meta.end - meta.start).days / 365.25
         lo, hi = STANDARDS["years"]
         if not lo - 0.05 <= years <= hi + 0.05:
-            out.append(Problem(shown["case.yaml"], f"the period covers {years:.1f} years; a "
-                               f"course case covers {lo} to {hi}", level="warning",
-                               column="period"))
+            out.append(
+                Problem(
+                    shown["case.yaml"],
+                    f"the period covers {years:.1f} years; a course case covers {lo} to {hi} years",
+                    level="warning",
+                    column="period",
+                )
+            )
     return out
 
 
-def guard(meta: CaseMeta | None, events: list[dict[str, str]] | None,
-          annotations: list[dict[str, str]] | None, ctx: _Context,
-          shown: dict[str, str]) -> list[Problem]:
-    """Personal-data warnings for every text in the case (see :mod:`toolkit._guard`)."""
+def guard(
+    meta: CaseMeta | None,
+    events: list[dict[str, str]] | None,
+    annotations: list[dict[str, str]] | None,
+    ctx: _Context,
+    shown: dict[str, str],
+) -> list[Problem]:
+    """Personal-data warnings for every text in the case (see :mod:`toolkit._guard`).
+
+    Names are only checked when case.yaml could be read, since its pseudonyms are the list of
+    names that are allowed."""
     allowed = set(meta.pseudonyms | meta.terms) if meta else set()
     for table in ("agencies", "contact_types", "outcomes", "risk_tools", "opportunity_types"):
         for row in ctx.rows.get(table, []):
@@ -394,7 +521,7 @@ def guard(meta: CaseMeta | None, events: list[dict[str, str]] | None,
 
     def scan(text: str, file: str, row: int | None, column: str, names: bool) -> None:
         for kind, found in _guard.scan(text, allowed):
-            if kind == "name" and not names:
+            if kind == "name" and (not names or meta is None):
                 continue
             out.append(Problem(file, _guard.message(kind, found), row, column, "warning"))
 

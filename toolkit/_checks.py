@@ -57,6 +57,7 @@ NOUNS = {
     "outcomes": ("outcome", "outcomes"),
     "opportunity_types": ("opportunity type", "opportunity types"),
     "sources": ("source id", "source ids"),
+    "hmic_reports": ("report id", "report ids"),
 }
 
 TYPE_WORDS = {
@@ -98,7 +99,10 @@ def suggest(
     if aliases:
         pool.update({k: v for k, v in aliases.items()})
     match = difflib.get_close_matches(key, list(pool), n=1, cutoff=0.6)
-    return pool[match[0]] if match else None
+    if match:
+        return pool[match[0]]
+    containing = {v for k, v in pool.items() if len(key) >= 4 and key in k}
+    return containing.pop() if len(containing) == 1 else None
 
 
 def quoted_list(values: Sequence[str], limit: int = 20, where: str | None = None) -> str:
@@ -191,7 +195,7 @@ def check_header(text: str, schema: dict[str, Any], shown: str, what: str) -> li
         seen.add(name)
         if name and name not in fields:
             near = suggest(name, fields)
-            hint = f'; did you mean "{near}"?' if near else ""
+            hint = f'; did you mean "{near}"?' if near else "."
             problems.append(
                 Problem(
                     shown,
@@ -225,7 +229,7 @@ class Lookup:
         """The message for a value that is not in this table."""
         singular, plural = NOUNS.get(self.table, (self.table, self.table))
         near = suggest(value, self.ids, self.aliases)
-        hint = f'; did you mean "{near}"?' if near else ""
+        hint = f'; did you mean "{near}"?' if near else "."
         known = quoted_list(self.ids, where=self.where)
         return f'"{value}" is not a known {singular}{hint} Known {plural}: {known}'
 
@@ -265,7 +269,7 @@ def _cell_message(error: Any, field: dict[str, Any]) -> str:
     if rule == "enum":
         allowed = [str(v) for v in cons.get("enum", [])]
         near = suggest(cell, allowed)
-        hint = f'; did you mean "{near}"?' if near else ""
+        hint = f'; did you mean "{near}"?' if near else "."
         return f'"{cell}" is not one of the allowed values{hint} Allowed: {", ".join(allowed)}'
     if rule == "pattern":
         return f'"{cell}" does not have the expected form ({field.get("description", "")})'
@@ -282,6 +286,18 @@ def translate(
     fields = {f["name"]: f for f in schema["fields"]}
     problems: list[Problem] = []
     short_rows: set[int] = set()
+    errors = list(errors)
+    # A short row gives one "missing cell" error per absent cell and a "required" error for
+    # each absent required cell: report the short row once, not each cell.
+    absent = {(e.row_number, e.field_name) for e in errors if e.type == "missing-cell"}
+    errors = [
+        e
+        for e in errors
+        if not (e.type == "constraint-error" and (e.row_number, e.field_name) in absent)
+    ]
+    # A repeated key breaks both the field's unique constraint and the primary key: say it once.
+    repeated = {e.row_number for e in errors if e.type == "unique-error"}
+    errors = [e for e in errors if not (e.type == "primary-key" and e.row_number in repeated)]
     for error in errors:
         row = getattr(error, "row_number", None)
         row = row - 1 if row else None

@@ -70,6 +70,7 @@ KNOWN_WORDS = frozenset(
     January February March April May June July August September October November December
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday Christmas Easter Eid Ramadan Diwali
     England Wales Scotland Britain British English Welsh Midlands North South East West London
+    Met Metropolitan
     Police Constabulary Force Court Courts Crown Prosecution Service Magistrates Act Law Right
     Ask Know Clare Clare's Care Person Operation Encompass Domestic Abuse Violence Protection Notice
     Order Scheme Serious Crime Security Home Office College Policing Inspectorate National Helpline
@@ -171,5 +172,7 @@ def message(kind: str, text: str) -> str:
     """
     advice = "case files must not hold real personal data"
     if kind == "name":
-        advice = "add it to people in case.yaml if it is a pseudonym, or to terms if it is not a name"
+        advice = (
+            "add it to people in case.yaml if it is a pseudonym, or to terms if it is not a name"
+        )
     return f'looks like {KIND_WORDS[kind]} ("{text}"); {advice}'

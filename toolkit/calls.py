@@ -1003,6 +1003,13 @@ def first_contact_review(slugs: Sequence[str] | None = None) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def _source_note(text: str, width: int = 110) -> str:
+    """Escape a source note for a plotly annotation and wrap it onto lines (plotly's <br>)."""
+    import textwrap
+
+    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or ""
+
+
 # --------------------------------------------------------------------------- figures
 
 
@@ -1011,17 +1018,19 @@ def _caption(fig: go.Figure, text: str, source: str) -> None:
         meta={"description": text},
         annotations=[
             {
-                "text": f"Source: {html.escape(source)}",
+                "text": _source_note(f"Source: {source}"),
                 "showarrow": False,
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
                 "y": -0.22,
+                "yanchor": "top",
+                "align": "left",
                 "xanchor": "left",
                 "font": {"size": 11},
             }
         ],
-        margin={"l": 60, "r": 20, "t": 60, "b": 100},
+        margin={"l": 60, "r": 20, "t": 60, "b": 120},
     )
 
 
@@ -1176,7 +1185,7 @@ def queue_explorer(
         "staff": widgets.IntSlider(value=staff, min=1, max=top, description="Staff",
                                    continuous_update=False, style=style),
         "calls": widgets.FloatSlider(value=calls_per_hour, min=1, max=max(4 * calls_per_hour, 10),
-                                     step=1, description="Calls per hour",
+                                     step=1, description="Calls per hour", readout_format=".0f",
                                      continuous_update=False, style=style),
         "handle": widgets.FloatSlider(value=handle_seconds / 60, min=0.5,
                                       max=max(3 * handle_seconds / 60, 5), step=0.5,

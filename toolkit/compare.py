@@ -47,13 +47,19 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 __all__ = [
+    "MIN_FLAGS",
     "agreement",
     "agreement_figure",
     "comparison_figure",
     "describe_agreement",
     "describe_comparison",
+    "differences",
+    "show_comparison",
     "three_views",
 ]
+
+#: Flags a learner makes before the reviewer's view is shown: their judgement comes first.
+MIN_FLAGS = 3
 
 _VIEWS = (  # (column, label, colour, symbol): Okabe-Ito colours, a distinct symbol for each
     ("reviewer", "Reviewer", "#000000", "circle"),
@@ -80,12 +86,17 @@ def _pairs(table: Any, name: str, text_col: str) -> pd.DataFrame:
                     f'{name}: column "{c}" is missing (expected event_id, opportunity_type); the '
                     "table contains these columns: " + ", ".join(map(str, frame.columns))
                 )
-    out = pd.DataFrame({
-        "event_id": frame["event_id"].astype("str").to_numpy(),
-        "opportunity_type": frame["opportunity_type"].astype("str").to_numpy(),
-        text_col: (frame[text_col].astype("str").to_numpy() if text_col in frame.columns
-                   else [""] * len(frame)),
-    })
+    out = pd.DataFrame(
+        {
+            "event_id": frame["event_id"].astype("str").to_numpy(),
+            "opportunity_type": frame["opportunity_type"].astype("str").to_numpy(),
+            text_col: (
+                frame[text_col].astype("str").to_numpy()
+                if text_col in frame.columns
+                else [""] * len(frame)
+            ),
+        }
+    )
     if name == "rule flags" and "rule_id" in frame.columns:
         out["rule_id"] = frame["rule_id"].astype("str").to_numpy()
     return out
@@ -125,7 +136,8 @@ def three_views(
     import pandas as pd
 
     reviewer = _pairs(annotations, "annotations", "explanation").rename(
-        columns={"explanation": "reviewer_explanation"})
+        columns={"explanation": "reviewer_explanation"}
+    )
     rules = _pairs(rule_flags, "rule flags", "explanation")
     if "rule_id" not in rules.columns:
         rules["rule_id"] = ""
@@ -136,16 +148,20 @@ def three_views(
     yours = _pairs(flags, "flags", "reason").rename(columns={"reason": "your_reason"})
     yours = yours.drop_duplicates(["event_id", "opportunity_type"], keep="last")
     keys = ["event_id", "opportunity_type"]
-    views = (reviewer.drop_duplicates(keys).assign(reviewer=True)
-             .merge(rules.assign(rules=True), on=keys, how="outer")
-             .merge(yours.assign(you=True), on=keys, how="outer"))
+    views = (
+        reviewer.drop_duplicates(keys)
+        .assign(reviewer=True)
+        .merge(rules.assign(rules=True), on=keys, how="outer")
+        .merge(yours.assign(you=True), on=keys, how="outer")
+    )
     for col in ("reviewer", "rules", "you"):
         views[col] = views[col].astype("boolean").fillna(False).astype(bool)
     for col in ("reviewer_explanation", "rule_ids", "rule_explanation", "your_reason"):
         views[col] = views[col].fillna("").astype("str")
     when = dict(zip(events["event_id"].astype("str"), events["timestamp"], strict=True))
-    agency = dict(zip(events["event_id"].astype("str"), events["agency"].astype("str"),
-                      strict=True))
+    agency = dict(
+        zip(events["event_id"].astype("str"), events["agency"].astype("str"), strict=True)
+    )
     unknown = sorted(set(views["event_id"]) - set(when))
     if unknown:
         raise ToolkitError(
@@ -205,8 +221,9 @@ opportunity_type, reviewer, rules, you); got columns: x
             near_mark = views[view] & (close_to != "")
             if level == "event":
                 grouped = views.groupby("event_id")
-                per = pd.DataFrame({"reviewer": grouped["reviewer"].any(),
-                                    "mine": grouped[view].any()})
+                per = pd.DataFrame(
+                    {"reviewer": grouped["reviewer"].any(), "mine": grouped[view].any()}
+                )
                 near = near_mark.groupby(views["event_id"]).any()
                 close = int((per["mine"] & ~per["reviewer"] & near).sum())
             else:
@@ -214,14 +231,20 @@ opportunity_type, reviewer, rules, you); got columns: x
                 close = int((near_mark & ~views["reviewer"]).sum())
             flagged, marked = int(per["mine"].sum()), int(per["reviewer"].sum())
             agreed = int((per["mine"] & per["reviewer"]).sum())
-            rows.append({
-                "view": label, "level": level, "flagged": flagged, "reviewer": marked,
-                "agreed": agreed,
-                "precision": agreed / flagged if flagged else math.nan,
-                "recall": agreed / marked if marked else math.nan,
-                "only_theirs": flagged - agreed, "only_reviewer": marked - agreed,
-                "close": close,
-            })
+            rows.append(
+                {
+                    "view": label,
+                    "level": level,
+                    "flagged": flagged,
+                    "reviewer": marked,
+                    "agreed": agreed,
+                    "precision": agreed / flagged if flagged else math.nan,
+                    "recall": agreed / marked if marked else math.nan,
+                    "only_theirs": flagged - agreed,
+                    "only_reviewer": marked - agreed,
+                    "close": close,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -245,8 +268,11 @@ the rules found 1 of the reviewer's 1 (recall 100%). You have not flagged any ev
         flagged, marked, agreed = int(row["flagged"]), int(row["reviewer"]), int(row["agreed"])
         close = int(row["close"])
         if flagged == 0:
-            parts.append("You have not flagged any events yet." if view == "You" else
-                         "The rules flagged nothing.")
+            parts.append(
+                "You have not flagged any events yet."
+                if view == "You"
+                else "The rules flagged nothing."
+            )
             continue
         recall = "n/a" if marked == 0 else f"{row['recall']:.0%}"
         lead = "By event and type, " if not parts else ""
@@ -256,10 +282,10 @@ the rules found 1 of the reviewer's 1 (recall 100%). You have not flagged any ev
             f"reviewer's {marked} (recall {recall})."
         )
         if close:
-            parts[-1] += (f" {close} more are the same type within a few days of one "
-                          "of the reviewer's.")
-    text = " ".join(parts)
-    return text[0].upper() + text[1:]
+            parts[-1] += (
+                f" {close} more are the same type within a few days of one of the reviewer's."
+            )
+    return " ".join(p[0].upper() + p[1:] for p in parts)
 
 
 def agreement_figure(table: pd.DataFrame, *, title: str | None = None) -> go.Figure:
@@ -267,66 +293,106 @@ def agreement_figure(table: pd.DataFrame, *, title: str | None = None) -> go.Fig
     import plotly.graph_objects as go
 
     fig = go.Figure()
-    styles = {"precision": ("#0072B2", ""), "recall": ("#E69F00", "/")}
-    for measure, (colour, pattern) in styles.items():
+    styles = {
+        "precision": ("#0072B2", "", "Precision: flags the reviewer also made"),
+        "recall": ("#E69F00", "/", "Recall: reviewer's annotations also flagged"),
+    }
+    for measure, (colour, pattern, name) in styles.items():
         labels = [f"{v}<br>by {lv}" for v, lv in zip(table["view"], table["level"], strict=True)]
-        fig.add_trace(go.Bar(
-            x=labels, y=table[measure].fillna(0), name=measure.capitalize(),
-            marker={"color": colour, "pattern": {"shape": pattern}},
-            text=[("n/a" if v != v else f"{v:.0%}") for v in table[measure]],
-            textposition="outside",
-            hovertext=[
-                f"{v} by {lv}: {measure} {('n/a' if m != m else f'{m:.0%}')} "
-                f"({a} agreed; {f} flagged; reviewer {r})"
-                for v, lv, m, a, f, r in zip(table["view"], table["level"], table[measure],
-                                             table["agreed"], table["flagged"],
-                                             table["reviewer"], strict=True)
-            ],
-            hoverinfo="text",
-        ))
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=table[measure].fillna(0),
+                name=name,
+                marker={"color": colour, "pattern": {"shape": pattern}},
+                text=[("n/a" if v != v else f"{v:.0%}") for v in table[measure]],
+                textposition="outside",
+                hovertext=[
+                    f"{v} by {lv}: {measure} {('n/a' if m != m else f'{m:.0%}')} "
+                    f"({a} agreed; {f} flagged; reviewer {r})"
+                    for v, lv, m, a, f, r in zip(
+                        table["view"],
+                        table["level"],
+                        table[measure],
+                        table["agreed"],
+                        table["flagged"],
+                        table["reviewer"],
+                        strict=True,
+                    )
+                ],
+                hoverinfo="text",
+            )
+        )
     heading = "Agreement with the reviewer" + (f": {title}" if title else "")
     fig.update_layout(
-        title={"text": heading}, barmode="group", template="plotly_white",
+        title={
+            "text": heading,
+            "subtitle": {"text": "Rules find patterns; reviewers weigh context."},
+        },
+        barmode="group",
+        template="plotly_white",
+        margin={"t": 90},
         yaxis={"range": [0, 1.15], "tickformat": ".0%", "title": {"text": "Share"}},
         meta={"description": describe_agreement(table)},
-        annotations=[{"text": "Rules find patterns; reviewers weigh context.", "xref": "paper",
-                      "yref": "paper", "x": 0, "y": -0.22, "showarrow": False,
-                      "xanchor": "left"}],
-        margin={"b": 90},
     )
     return fig
 
 
-def comparison_figure(views: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+def comparison_figure(
+    views: pd.DataFrame, *, title: str | None = None, explanations: bool = True
+) -> go.Figure:
     """A dot matrix: one column per event that anyone flagged, one row per view.
 
     Reviewer, rules and learner each get a row, a colour and a symbol; hovering shows the
-    reviewer's explanation, the rules' explanation or the learner's own reason.
+    reviewer's explanation (only with ``explanations=True``: the reviewer's words are trainer
+    material), the rules' explanation or the learner's own reason.
     """
     import plotly.graph_objects as go
 
     events = list(dict.fromkeys(views["event_id"]))
     fig = go.Figure()
-    texts = {"reviewer": "reviewer_explanation", "rules": "rule_explanation",
-             "you": "your_reason"}
+    texts = {"reviewer": "reviewer_explanation", "rules": "rule_explanation", "you": "your_reason"}
     for col, label, colour, symbol in _VIEWS:
         part = views[views[col]]
-        fig.add_trace(go.Scatter(
-            x=part["event_id"], y=[label] * len(part), mode="markers", name=label,
-            marker={"color": colour, "symbol": symbol, "size": 14,
-                    "line": {"width": 1, "color": "#222222"}},
-            hovertext=[html.escape(f"{e} · {t.replace('_', ' ')}: {x}")[:400]
-                       for e, t, x in zip(part["event_id"], part["opportunity_type"],
-                                          part[texts[col]], strict=True)],
-            hoverinfo="text",
-        ))
+        if col == "reviewer" and not explanations:
+            part = part.assign(reviewer_explanation="")
+        fig.add_trace(
+            go.Scatter(
+                x=part["event_id"],
+                y=[label] * len(part),
+                mode="markers",
+                name=label,
+                marker={
+                    "color": colour,
+                    "symbol": symbol,
+                    "size": 14,
+                    "line": {"width": 1, "color": "#222222"},
+                },
+                hovertext=[
+                    html.escape(f"{e} · {t.replace('_', ' ')}" + (f": {x}" if x else ""))[:400]
+                    for e, t, x in zip(
+                        part["event_id"], part["opportunity_type"], part[texts[col]], strict=True
+                    )
+                ],
+                hoverinfo="text",
+            )
+        )
     heading = "Three views of the same case" + (f": {title}" if title else "")
     fig.update_layout(
-        title={"text": heading}, template="plotly_white", height=320,
-        xaxis={"type": "category", "categoryorder": "array", "categoryarray": events,
-               "title": {"text": "Event (in time order)"}},
-        yaxis={"type": "category", "categoryorder": "array",
-               "categoryarray": [v[1] for v in reversed(_VIEWS)]},
+        title={"text": heading},
+        template="plotly_white",
+        height=320,
+        xaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": events,
+            "title": {"text": "Event (in time order)"},
+        },
+        yaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": [v[1] for v in reversed(_VIEWS)],
+        },
         meta={"description": describe_comparison(views, title=title)},
     )
     return fig
@@ -339,8 +405,115 @@ def describe_comparison(views: pd.DataFrame, *, title: str | None = None) -> str
     for col, label, _, _ in _VIEWS:
         ids = list(dict.fromkeys(views.loc[views[col], "event_id"]))
         lines.append(f"{label}: {len(ids)} events" + (f" ({', '.join(ids)})." if ids else "."))
-    all_three = list(dict.fromkeys(
-        views.loc[views["reviewer"] & views["rules"] & views["you"], "event_id"]))
+    all_three = list(
+        dict.fromkeys(views.loc[views["reviewer"] & views["rules"] & views["you"], "event_id"])
+    )
     if all_three:
         lines.append(f"All three agree on {', '.join(all_three)}.")
     return " ".join(lines)
+
+
+def differences(views: pd.DataFrame) -> pd.DataFrame:
+    """Where the learner and the reviewer differ, in words to discuss (never "wrong").
+
+    One row per (event, type) flagged by exactly one of the two: event_id, opportunity_type,
+    who (``"you"`` or ``"reviewer"``), and a note (the learner's reason, or whether the rules
+    saw it, and any nearby annotation of the same type).
+    """
+    import pandas as pd
+
+    rows = []
+    for r in views.itertuples(index=False):
+        if r.you and not r.reviewer:
+            near = f" The reviewer marked the same type at {r.close_to}." if r.close_to else ""
+            rows.append(
+                {
+                    "event_id": r.event_id,
+                    "opportunity_type": r.opportunity_type,
+                    "who": "you",
+                    "note": f"Your reason: {r.your_reason}{near}",
+                }
+            )
+        elif r.reviewer and not r.you:
+            seen = "The rules flagged it too." if r.rules else "The rules did not flag it."
+            rows.append(
+                {
+                    "event_id": r.event_id,
+                    "opportunity_type": r.opportunity_type,
+                    "who": "reviewer",
+                    "note": seen,
+                }
+            )
+    return pd.DataFrame(rows, columns=["event_id", "opportunity_type", "who", "note"])
+
+
+def show_comparison(
+    case: Any,
+    flags: Any,
+    *,
+    trainer: bool | None = None,
+    min_flags: int = MIN_FLAGS,
+) -> None:
+    """Show the three views of ``case`` in a notebook: figures, text alternatives, tables.
+
+    The reviewer's view appears once the learner has flagged ``min_flags`` events (their
+    judgement comes first), or in trainer mode; the reviewer's explanations appear only in
+    trainer mode. A thin display layer over :func:`three_views`, :func:`agreement` and the
+    figures.
+    """
+    from IPython.display import HTML, Markdown, display
+
+    from toolkit.opportunities import run_rules
+    from toolkit.timeline import flags_frame
+
+    if trainer is None:
+        from toolkit.exercises import is_trainer_mode
+
+        trainer = is_trainer_mode()
+    mine = flags_frame(flags)
+    if not trainer and mine["event_id"].nunique() < min_flags:
+        display(
+            Markdown(
+                f"*You have flagged {mine['event_id'].nunique()} event(s) in this case. Flag at "
+                f"least {min_flags} in the explorer above, then run this cell again to see how "
+                "your judgement compares with the rules and the reviewer.*"
+            )
+        )
+        return
+    views = three_views(case.events, case.annotations, run_rules(case.events), mine)
+    table = agreement(views)
+    fig = comparison_figure(views, title=case.title, explanations=bool(trainer))
+    display(fig)
+    display(
+        HTML(f'<p class="everycall-description">{html.escape(fig.layout.meta["description"])}</p>')
+    )
+    bars = agreement_figure(table, title=case.title)
+    display(bars)
+    display(
+        HTML(f'<p class="everycall-description">{html.escape(bars.layout.meta["description"])}</p>')
+    )
+    shown = table.rename(
+        columns={
+            "view": "Who",
+            "level": "Matched by",
+            "flagged": "Flagged",
+            "reviewer": "Reviewer",
+            "agreed": "Both",
+            "precision": "Precision",
+            "recall": "Recall",
+            "only_theirs": "Only them",
+            "only_reviewer": "Only reviewer",
+            "close": "Close by",
+        }
+    )
+    display(
+        shown.style.format({"Precision": "{:.0%}", "Recall": "{:.0%}"}, na_rep="n/a").hide(
+            axis="index"
+        )
+    )
+    diff = differences(views)
+    if len(diff):
+        display(
+            Markdown("**Where you and the reviewer differ** (differences to discuss, not errors):")
+        )
+        display(diff.style.hide(axis="index"))

@@ -27,13 +27,26 @@ toolkit.errors.DataError: data/cases/no-such-case: there is no such case. Cases:
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from toolkit import _checks
+from toolkit._load import (
+    ORDERED,
+    SORT_BY,
+    TIMEZONE,
+    _cached,
+    _context,
+    _count_rows,
+    _errors,
+    _frame,
+    _known_vocab,
+    _package,
+    _resource,
+    _vocab_ids,
+)
 from toolkit._paths import data_dir
 from toolkit.errors import DataError, Problem
 
@@ -64,70 +77,6 @@ __all__ = [
     "vocab_dtype",
 ]
 
-T = TypeVar("T")
-TIMEZONE = "Europe/London"
-ORDERED = {"risk_levels": "rank", "call_grades": "rank"}
-SORT_BY = {"agencies": "lane_order", "risk_levels": "rank", "call_grades": "rank",
-           "opportunity_types": "number"}
-_CACHE: dict[tuple[Any, ...], Any] = {}
-
-
-# ---------------------------------------------------------------- cache and package
-
-
-def _cached(kind: str, files: Iterable[Path], build: Callable[[], T]) -> T:
-    """Return ``build()``, re-running it only when one of ``files`` changed."""
-    key = (kind, _checks.mtime_key(files))
-    if key not in _CACHE:
-        if len(_CACHE) > 256:
-            _CACHE.clear()
-        _CACHE[key] = build()
-    return _CACHE[key]
-
-
-def _package(root: Path) -> dict[str, dict[str, Any]]:
-    """Resources of ``root/datapackage.json`` by name."""
-    path = root / "datapackage.json"
-
-    def build() -> dict[str, dict[str, Any]]:
-        read = _checks.read_text(path)
-        if read.problem:
-            raise DataError([read.problem])
-        import json
-
-        try:
-            descriptor = json.loads(read.text or "")
-        except json.JSONDecodeError as exc:
-            raise DataError([Problem(_checks.display(path), f"is not valid JSON: {exc.msg}",
-                                     exc.lineno)]) from None
-        return {r["name"]: r for r in descriptor.get("resources", []) if isinstance(r, dict)}
-
-    return _cached("package", [path], build)
-
-
-def _context(root: Path) -> Any:
-    from toolkit.validate import _Context
-
-    files = [root / "sources.csv", *(root / "vocab" / f"{v}.csv" for v in _checks.VOCABULARIES)]
-    return _cached("context", files, lambda: _Context(root))
-
-
-def _errors(problems: Iterable[Problem]) -> None:
-    errors = [p for p in problems if p.level == "error"]
-    if errors:
-        raise DataError(errors)
-
-
-# ---------------------------------------------------------------- reading frames
-
-
-def _vocab_ids(root: Path, name: str) -> list[str]:
-    rows = _context(root).rows[name]
-    key = SORT_BY.get(name)
-    if key:
-        rows = sorted(rows, key=lambda r: int(r[key]) if r.get(key, "").isdigit() else 0)
-    return [r["id"] for r in rows]
-
 
 def vocab_dtype(name: str) -> pd.CategoricalDtype:
     """The Categorical dtype of a vocabulary (agencies in lane order; levels and grades ordered).
@@ -139,91 +88,13 @@ def vocab_dtype(name: str) -> pd.CategoricalDtype:
     >>> vocab_dtype("agency")
     Traceback (most recent call last):
     ...
-    toolkit.errors.DataError: "agency" is not a vocabulary; did you mean "agencies"? Vocabularies: agencies, contact_types, initiated_by, risk_tools, risk_levels, call_grades, outcomes, opportunity_types
+    toolkit.errors.DataError: data/vocab: "agency" is not a vocabulary; did you mean "agencies"? Vocabularies: agencies, contact_types, initiated_by, risk_tools, risk_levels, call_grades, outcomes, opportunity_types
     """  # noqa: E501
     import pandas as pd
 
     _known_vocab(name)
     root = data_dir()
     return pd.CategoricalDtype(_vocab_ids(root, name), ordered=name in ORDERED)
-
-
-def _known_vocab(name: str) -> None:
-    if name not in _checks.VOCABULARIES:
-        near = _checks.suggest(name, list(_checks.VOCABULARIES))
-        hint = f'; did you mean "{near}"?' if near else ""
-        raise DataError(f'"{name}" is not a vocabulary{hint} Vocabularies: '
-                        f"{', '.join(_checks.VOCABULARIES)}")
-
-
-def _frame(path: Path, schema: dict[str, Any], root: Path) -> pd.DataFrame:
-    """Read a validated CSV and give each column the dtype its schema field implies."""
-    import numpy as np
-    import pandas as pd
-
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    raw.columns = [c.strip() for c in raw.columns]
-    refs = {fk["fields"]: fk["reference"]["resource"] for fk in schema.get("foreignKeys", [])
-            if isinstance(fk.get("fields"), str)}
-    out = pd.DataFrame(index=raw.index)
-    for spec in schema["fields"]:
-        name, kind = spec["name"], spec.get("type", "string")
-        cells = list(raw[name]) if name in raw else [""] * len(raw)
-        values = [c.strip() if isinstance(c, str) and c.strip() else None for c in cells]
-        col = pd.Series(values, index=raw.index, dtype=object)
-        if kind == "datetime":
-            stamps = pd.to_datetime(col, format=spec.get("format", "%Y-%m-%d %H:%M"))
-            out[name] = stamps.dt.tz_localize(TIMEZONE, ambiguous=np.ones(len(col), dtype=bool),
-                                              nonexistent="raise")
-        elif kind == "date":
-            out[name] = pd.to_datetime(col, format="%Y-%m-%d")
-        elif kind in ("integer", "year"):
-            out[name] = pd.array([None if v is None else int(v) for v in values], dtype="Int64")
-        elif kind == "number":
-            out[name] = pd.array([None if v is None else float(v) for v in values],
-                                 dtype="Float64")
-        elif kind == "boolean":
-            true = set(spec.get("trueValues", ["true"]))
-            out[name] = pd.array([None if v is None else v in true for v in values],
-                                 dtype="boolean")
-        elif kind == "yearmonth":
-            out[name] = pd.PeriodIndex(values, freq="M")
-        elif kind == "list":
-            delim = spec.get("delimiter", ",")
-            out[name] = pd.Series([tuple(p.strip() for p in v.split(delim) if p.strip())
-                                   if v else () for v in values], index=raw.index, dtype=object)
-        elif refs.get(name) in _checks.VOCABULARIES:
-            vocab = refs[name]
-            out[name] = pd.Categorical(values, categories=_vocab_ids(root, vocab),
-                                       ordered=vocab in ORDERED)
-        elif spec.get("constraints", {}).get("enum"):
-            out[name] = pd.Categorical(values, categories=spec["constraints"]["enum"])
-        else:
-            out[name] = pd.array(values, dtype="str")
-    return out
-
-
-def _resource(name: str) -> pd.DataFrame:
-    """A validated, typed copy of one resource of the data package."""
-    root = data_dir()
-    resources = _package(root)
-    if name not in resources:
-        raise DataError([Problem(_checks.display(root / "datapackage.json"),
-                                 f'has no resource "{name}"')])
-    res = resources[name]
-    path, schema_path = root / res["path"], root / res["schema"]
-    files = [path, schema_path, root / "sources.csv",
-             *(root / "vocab" / f"{v}.csv" for v in _checks.VOCABULARIES)]
-
-    def build() -> pd.DataFrame:
-        from toolkit.validate import _check_csv
-
-        schema = _checks.load_json(schema_path)
-        problems, _ = _check_csv(path, schema, _context(root), path.name)
-        _errors(problems)
-        return _frame(path, schema, root)
-
-    return _cached(f"resource:{name}", files, build).copy()
 
 
 # ---------------------------------------------------------------- cases
@@ -327,13 +198,23 @@ def load_case(slug: str) -> Case:
     if not (folder / "case.yaml").is_file():
         cases = list_cases()
         near = _checks.suggest(slug, cases)
-        hint = f'; did you mean "{near}"?' if near else ""
-        raise DataError([Problem(_checks.display(folder), f"there is no such case{hint} "
-                                 f"Cases: {', '.join(cases)}")])
+        hint = f'; did you mean "{near}"?' if near else "."
+        raise DataError(
+            [
+                Problem(
+                    _checks.display(folder),
+                    f"there is no such case{hint} Cases: {', '.join(cases)}",
+                )
+            ]
+        )
     files = [folder / n for n in ("case.yaml", "events.csv", "annotations.csv")]
-    files += [root / "sources.csv", root / "schemas" / "events.schema.json",
-              root / "schemas" / "annotations.schema.json", root / "schemas" / "case.schema.json",
-              *(root / "vocab" / f"{v}.csv" for v in _checks.VOCABULARIES)]
+    files += [
+        root / "sources.csv",
+        root / "schemas" / "events.schema.json",
+        root / "schemas" / "annotations.schema.json",
+        root / "schemas" / "case.schema.json",
+        *(root / "vocab" / f"{v}.csv" for v in _checks.VOCABULARIES),
+    ]
 
     def build() -> Case:
         import yaml
@@ -342,23 +223,26 @@ def load_case(slug: str) -> Case:
         from toolkit.validate import check_case_folder
 
         _errors(check_case_folder(folder, _context(root), guard=False))
-        meta = yaml.load((folder / "case.yaml").read_text(encoding="utf-8-sig"),
-                         Loader=_loader())  # noqa: S506 (a SafeLoader subclass)
+        meta = yaml.load((folder / "case.yaml").read_text(encoding="utf-8-sig"), Loader=_loader())  # noqa: S506 (a SafeLoader subclass)
         events = _frame(folder / "events.csv", _checks.load_json(files[4]), root)
         events["disclosure"] = events["disclosure"].fillna(False).astype(bool)
         events["risk_tool"] = events["risk_tool"].fillna("none")
         events = events.sort_values("timestamp", kind="stable").reset_index(drop=True)
         annotations = _frame(folder / "annotations.csv", _checks.load_json(files[5]), root)
-        people = pd.DataFrame(meta["people"], columns=["role", "pseudonym", "relationship",
-                                                       "age"])
+        people = pd.DataFrame(meta["people"], columns=["role", "pseudonym", "relationship", "age"])
         people["age"] = people["age"].astype("Int64")
         return Case(slug, meta, events, annotations, people)
 
     case = _cached(f"case:{folder}", files, build)
     import copy
 
-    return Case(case.slug, copy.deepcopy(case.meta), case.events.copy(),
-                case.annotations.copy(), case.people.copy())
+    return Case(
+        case.slug,
+        copy.deepcopy(case.meta),
+        case.events.copy(),
+        case.annotations.copy(),
+        case.people.copy(),
+    )
 
 
 def load_events(slug: str) -> pd.DataFrame:
@@ -381,7 +265,7 @@ def load_events(slug: str) -> pd.DataFrame:
     >>> load_events("")
     Traceback (most recent call last):
     ...
-    toolkit.errors.DataError: data/cases: there is no such case Cases: health-and-housing, older-parent, unlinked-calls
+    toolkit.errors.DataError: data/cases: there is no such case. Cases: health-and-housing, older-parent, unlinked-calls
     """  # noqa: E501
     return load_case(slug).events
 
@@ -402,8 +286,8 @@ def load_annotations(slug: str) -> pd.DataFrame:
     >>> load_annotations("x")
     Traceback (most recent call last):
     ...
-    toolkit.errors.DataError: data/cases/x: there is no such case Cases: health-and-housing, older-parent, unlinked-calls
-    """
+    toolkit.errors.DataError: data/cases/x: there is no such case. Cases: health-and-housing, older-parent, unlinked-calls
+    """  # noqa: E501
     return load_case(slug).annotations
 
 
@@ -426,7 +310,7 @@ def load_vocab(name: str) -> pd.DataFrame:
     >>> load_vocab("agencys")
     Traceback (most recent call last):
     ...
-    toolkit.errors.DataError: "agencys" is not a vocabulary; did you mean "agencies"? Vocabularies: agencies, contact_types, initiated_by, risk_tools, risk_levels, call_grades, outcomes, opportunity_types
+    toolkit.errors.DataError: data/vocab: "agencys" is not a vocabulary; did you mean "agencies"? Vocabularies: agencies, contact_types, initiated_by, risk_tools, risk_levels, call_grades, outcomes, opportunity_types
     """  # noqa: E501
     _known_vocab(name)
     frame = _resource(name)
@@ -450,8 +334,9 @@ def load_sources() -> pd.DataFrame:
     return _resource("sources")
 
 
-MONTHS = ("January February March April May June July August September October November "
-          "December").split()
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
 
 
 def _date_text(value: str | None) -> str:
@@ -476,14 +361,17 @@ def cite(source_id: str) -> str:
     --------
     >>> cite("bbc-2020-met-cms")
     'Half of calls to Met Police victim helpline unanswered, BBC News, November 2020, https://feeds.bbci.co.uk/news/uk-england-london-55115801'
-    >>> cite("bbc-met")
+    >>> cite("bbc-2020-met")
     Traceback (most recent call last):
     ...
-    toolkit.errors.DataError: "bbc-met" is not a known source id; did you mean "bbc-2014-hmic"? Known source ids: see sources.csv in the data folder
+    toolkit.errors.DataError: data/sources.csv: "bbc-2020-met" is not a known source id; did you mean "bbc-2020-met-cms"? Known source ids: see sources.csv in the data folder
     """  # noqa: E501
     rows = _source_rows()
     if source_id not in rows:
-        raise DataError(_context(data_dir()).lookups["sources"].unknown(source_id))
+        lookup = _context(data_dir()).lookups["sources"]
+        raise DataError(
+            [Problem(_checks.display(data_dir() / "sources.csv"), lookup.unknown(source_id))]
+        )
     row = rows[source_id]
     parts = [row["title"], row["publisher"], _date_text(row.get("date"))]
     if row.get("url"):
@@ -501,10 +389,17 @@ def source_ids(frame: pd.DataFrame) -> list[str]:
     >>> source_ids(load_vocab("agencies").drop(columns="source_id"))
     Traceback (most recent call last):
     ...
-    toolkit.errors.DataError: the table has no source_id column (columns: id, name, short_name, lane_order, sector, description)
+    toolkit.errors.DataError: table: has no source_id column (columns: id, name, short_name, lane_order, sector, description)
     """  # noqa: E501
     if "source_id" not in frame.columns:
-        raise DataError(f"the table has no source_id column (columns: {', '.join(frame.columns)})")
+        raise DataError(
+            [
+                Problem(
+                    "table",
+                    f"has no source_id column (columns: {', '.join(map(str, frame.columns))})",
+                )
+            ]
+        )
     return list(dict.fromkeys(str(s) for s in frame["source_id"].dropna()))
 
 
@@ -520,14 +415,15 @@ def sources_markdown(ids: Iterable[str], heading: str | None = "Sources") -> str
     >>> sources_markdown(["ons-2018", "nope"])
     Traceback (most recent call last):
     ...
-    toolkit.errors.DataError: "nope" is not a known source id Known source ids: see sources.csv in the data folder
+    toolkit.errors.DataError: data/sources.csv: "nope" is not a known source id. Known source ids: see sources.csv in the data folder
     """  # noqa: E501
     rows = _source_rows()
     lookup = _context(data_dir()).lookups["sources"]
     wanted = list(dict.fromkeys(ids))
     unknown = [s for s in wanted if s not in rows]
     if unknown:
-        raise DataError([Problem("", lookup.unknown(s)) for s in unknown])
+        shown = _checks.display(data_dir() / "sources.csv")
+        raise DataError([Problem(shown, lookup.unknown(s)) for s in unknown])
     lines = [f"## {heading}", ""] if heading else []
     for sid in wanted:
         row = rows[sid]
@@ -566,7 +462,7 @@ def load_recommendations() -> pd.DataFrame:
 def load_hmic_reports() -> pd.DataFrame:
     """HMIC and HMICFRS inspections of the police response to domestic abuse, 2014 to 2021.
 
-    Rows: one per report. Columns: report_id, title, publisher, published (date), fieldwork,
+    Rows: one per report. Columns: report_id, title, publisher, published (Period[M]), fieldwork,
     method, national_recommendations (Int64; empty where not confirmed), summary, source_id.
 
     Examples
@@ -612,14 +508,16 @@ def load_hmic_findings() -> pd.DataFrame:
 
 
 def load_hmic_recommendations() -> pd.DataFrame:
-    """Recommendation strands: report_id, strand, title, detail, deadline (date), source_id.
+    """Recommendation strands (paraphrased): report_id, strand, title, detail, deadline (text,
+    as the source words it), source_id. Only confirmed strands: the total number of the 2014
+    national recommendations is not confirmed.
 
     Examples
     --------
-    >>> load_hmic_recommendations().query("report_id == 'hmic-2014'")["strand"].max()
-    5
-    >>> load_hmic_recommendations()["deadline"].dtype.kind
-    'M'
+    >>> load_hmic_recommendations().query("report_id == 'hmic-2014'")["title"].tolist()[:2]
+    ['Force action plans', 'National oversight and monitoring group']
+    >>> load_hmic_recommendations().query("report_id == 'hmic-2013'").empty
+    True
     """
     return _resource("hmic_recommendations")
 
@@ -629,9 +527,9 @@ def load_trends() -> pd.DataFrame:
 
     Columns: measure, value (Float64), unit, period (text, e.g. "YE Mar 2018"), period_end
     (date), note (caveats such as forces excluded), secondary (bool), source_id. Measures
-    include da_related_crimes, arrests_per_100_da_crimes, marac_cases,
-    marac_cases_per_10000_women, da_share_of_recorded_crime, coercive_control_offences,
-    da_charge_rate.
+    include da_related_crimes, da_related_crimes_change, arrests_per_100_da_crimes, marac_cases,
+    marac_cases_per_10000_women, da_share_of_recorded_crime, cps_da_charge_rate,
+    coercive_control_offences and Clare's Law disclosures.
 
     Examples
     --------
@@ -648,14 +546,16 @@ def load_calls() -> pd.DataFrame:
     """Call-handling figures: the 999 answering standard and league tables, the 25 June 2023
     999 outage, and the Metropolitan Police victims' update helpline (not DA-specific).
 
-    Columns: topic, measure, value (Float64), unit, qualifier, period, period_start,
-    period_end (dates), area, description, secondary (bool), source_id.
+    Columns: topic (999_standard, 999_league_2022, 999_demand, bt_outage_2023, met_cms),
+    measure, value (Float64), value_high, unit, qualifier, period, period_start, period_end
+    (dates), area, description, secondary (boolean), source_id. Sources: Home Office league
+    tables (2022), Ofcom (2024), BBC (2020, FOI data; seed 002), and others per row.
 
     Examples
     --------
-    >>> calls = load_calls().set_index("measure")
-    >>> calls.loc["cms_calls_answered_share_jan_2019", "value"], calls.loc["cms_calls_answered_share_sep_2020", "value"]
-    (np.float64(80.0), np.float64(49.0))
+    >>> cms = load_calls().query("topic == 'met_cms' and measure == 'calls_answered_share'")
+    >>> cms[["period", "value"]].values.tolist()
+    [['January 2019', 80.0], ['September 2020', 49.0]]
     >>> "no_such_topic" in set(load_calls()["topic"])
     False
     """  # noqa: E501
@@ -710,14 +610,6 @@ LOADERS = {
 }
 
 
-def _count_rows(path: Path) -> int:
-    def build() -> int:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
-
-    return _cached("rows", [path], build)
-
-
 def catalog() -> pd.DataFrame:
     """What data there is: one row per dataset, vocabulary and case file, with its loader.
 
@@ -739,19 +631,33 @@ def catalog() -> pd.DataFrame:
     for name, res in _package(root).items():
         parts = Path(res["path"]).parts
         if parts[:1] == ("cases",):
-            kind, loader = "case", (f"load_events({parts[1]!r})" if name.endswith("-events")
-                                    else f"load_annotations({parts[1]!r})")
+            kind, loader = (
+                "case",
+                (
+                    f"load_events({parts[1]!r})"
+                    if name.endswith("-events")
+                    else f"load_annotations({parts[1]!r})"
+                ),
+            )
         elif parts[:1] == ("vocab",):
             kind, loader = "vocab", f"load_vocab({name!r})"
         else:
             kind = "sources" if name == "sources" else "dataset"
             loader = LOADERS.get(name, "")
         path = root / res["path"]
-        rows.append({"name": name, "kind": kind, "title": res.get("title", ""),
-                     "rows": _count_rows(path) if path.is_file() else 0, "loader": loader,
-                     "path": res["path"], "description": res.get("description", "")})
-    frame = pd.DataFrame(rows, columns=["name", "kind", "title", "rows", "loader", "path",
-                                        "description"])
+        rows.append(
+            {
+                "name": name,
+                "kind": kind,
+                "title": res.get("title", ""),
+                "rows": _count_rows(path) if path.is_file() else 0,
+                "loader": loader,
+                "path": res["path"],
+                "description": res.get("description", ""),
+            }
+        )
+    frame = pd.DataFrame(
+        rows, columns=["name", "kind", "title", "rows", "loader", "path", "description"]
+    )
     frame["rows"] = frame["rows"].astype("Int64")
     return frame
-

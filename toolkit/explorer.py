@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import ToolkitError
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = [
     "TimelineExplorer",
     "add_flag",
+    "case_header_html",
     "event_detail_html",
     "event_options",
     "explore",
@@ -166,8 +167,12 @@ def event_options(events: pd.DataFrame) -> list[tuple[str, str]]:
     for row in events.sort_values("timestamp", kind="stable").itertuples(index=False):
         a, c = str(row.agency), str(row.contact_type)
         when = f"{row.timestamp.day} {row.timestamp:%b %Y}"
-        out.append((f"{row.event_id} · {when} · {agencies.get(a, a)}: {types.get(c, c)}",
-                    str(row.event_id)))
+        out.append(
+            (
+                f"{row.event_id} · {when} · {agencies.get(a, a)}: {types.get(c, c)}",
+                str(row.event_id),
+            )
+        )
     return out
 
 
@@ -195,14 +200,21 @@ def event_detail_html(events: pd.DataFrame, event_id: str | None, *, flags: Any 
     types = vocab_labels("contact_types", column="name")
     ts = row["timestamp"]
     fields = []
-    for key, name in (("initiated_by", "Contact made by"), ("summary", "What was known"),
-                      ("risk_tool", "Risk tool"), ("risk_score", "Risk score"),
-                      ("risk_level", "Risk level"), ("action", "What was done"),
-                      ("referral", "Referral to"), ("outcome", "Outcome"),
-                      ("call_grade", "Call grade"),
-                      ("response_target_minutes", "Response target (minutes)"),
-                      ("attended_minutes", "Attended after (minutes)"),
-                      ("linked_to", "Linked to earlier events"), ("shared_with", "Shared with")):
+    for key, name in (
+        ("initiated_by", "Contact made by"),
+        ("summary", "What was known"),
+        ("risk_tool", "Risk tool"),
+        ("risk_score", "Risk score"),
+        ("risk_level", "Risk level"),
+        ("action", "What was done"),
+        ("referral", "Referral to"),
+        ("outcome", "Outcome"),
+        ("call_grade", "Call grade"),
+        ("response_target_minutes", "Response target (minutes)"),
+        ("attended_minutes", "Attended after (minutes)"),
+        ("linked_to", "Linked to earlier events"),
+        ("shared_with", "Shared with"),
+    ):
         if key not in row.index:
             continue
         value = _cell(row[key])
@@ -275,13 +287,20 @@ def add_flag(
         )
     if len(text) > _MAX_REASON:
         raise ToolkitError(f"the reason is {len(text)} characters; keep it under {_MAX_REASON}")
-    stamp = when or datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    stamp = when or datetime.now(UTC).astimezone().isoformat(timespec="seconds")
     kept = [
-        dict(f) for f in (flags or [])
+        dict(f)
+        for f in (flags or [])
         if not (f.get("event_id") == event_id and f.get("opportunity_type") == opportunity_type)
     ]
-    kept.append({"event_id": str(event_id), "opportunity_type": opportunity_type,
-                 "reason": text, "flagged_at": stamp})
+    kept.append(
+        {
+            "event_id": str(event_id),
+            "opportunity_type": opportunity_type,
+            "reason": text,
+            "flagged_at": stamp,
+        }
+    )
     order = {e: i for i, e in enumerate(events.sort_values("timestamp")["event_id"].astype("str"))}
     return sorted(kept, key=lambda f: (order.get(f["event_id"], len(order)), f["flagged_at"]))
 
@@ -300,10 +319,37 @@ def remove_flag(
     []
     """
     return [
-        dict(f) for f in (flags or [])
-        if not (f.get("event_id") == event_id
-                and (opportunity_type is None or f.get("opportunity_type") == opportunity_type))
+        dict(f)
+        for f in (flags or [])
+        if not (
+            f.get("event_id") == event_id
+            and (opportunity_type is None or f.get("opportunity_type") == opportunity_type)
+        )
     ]
+
+
+def case_header_html(case: Any) -> str:
+    """The case's title, its fictional-composite notice, summary, period and content note.
+
+    Examples
+    --------
+    >>> from toolkit.data import load_case
+    >>> head = case_header_html(load_case("unlinked-calls"))
+    >>> "<h3>Every call on its own</h3>" in head and "fictional composite" in head
+    True
+    """
+    meta = case.meta
+    period = meta.get("period", {})
+    note = meta.get("content_note", "")
+    return (
+        '<div class="everycall-case-header">'
+        f"<h3>{html.escape(case.title)}</h3>"
+        f"<p><em>{html.escape(case.notice)}</em></p>"
+        f"<p>{html.escape(str(meta.get('summary', '')))}</p>"
+        f"<p><strong>Period:</strong> {html.escape(str(period.get('start', '')))} to "
+        f"{html.escape(str(period.get('end', '')))}. <strong>Content note:</strong> "
+        f"{html.escape(str(note))}</p></div>"
+    )
 
 
 def flags_html(flags: Any) -> str:
@@ -318,8 +364,9 @@ def flags_html(flags: Any) -> str:
     rows = "".join(
         f"<tr><td>{html.escape(e)}</td><td>{html.escape(names.get(t, t))}</td>"
         f"<td>{html.escape(r)}</td></tr>"
-        for e, t, r in zip(table["event_id"], table["opportunity_type"], table["reason"],
-                           strict=True)
+        for e, t, r in zip(
+            table["event_id"], table["opportunity_type"], table["reason"], strict=True
+        )
     )
     return (
         '<table class="everycall-flags"><caption>Your flags</caption><thead><tr>'
@@ -344,10 +391,19 @@ class TimelineExplorer:
         ``toolkit.begin``).
     trainer : bool, optional
         Show the reviewer's annotations (default: trainer mode, off for learners).
+    flagging : bool
+        Show the controls for flagging missed opportunities (notebook 01 reads the case
+        first and leaves them out).
     """
 
-    def __init__(self, case: str | None = None, *, store: Any = None,
-                 trainer: bool | None = None) -> None:
+    def __init__(
+        self,
+        case: str | None = None,
+        *,
+        store: Any = None,
+        trainer: bool | None = None,
+        flagging: bool = True,
+    ) -> None:
         import ipywidgets as w
         import plotly.graph_objects as go
 
@@ -375,28 +431,37 @@ class TimelineExplorer:
                 continue
         self.case_picker = w.Dropdown(options=titles, value=slug, description="Case")
         self.agency_filter = w.SelectMultiple(description="Agencies", rows=6)
-        self.dates = w.SelectionRangeSlider(options=[("", 0), (" ", 1)], description="Dates",
-                                            continuous_update=False,
-                                            layout=w.Layout(width="95%"))
+        self.dates = w.SelectionRangeSlider(
+            options=[("", 0), (" ", 1)],
+            description="Dates",
+            continuous_update=False,
+            layout=w.Layout(width="95%"),
+        )
         self.event_picker = w.Dropdown(description="Event", layout=w.Layout(width="95%"))
         self.detail = w.HTML()
         types = load_vocab("opportunity_types")
         self.flag_type = w.Dropdown(
-            options=[(f"{n}. {name}", i) for n, name, i in
-                     zip(types["number"], types["name"], types["id"], strict=True)],
-            description="Type", layout=w.Layout(width="95%"),
+            options=[
+                (f"{n}. {name}", i)
+                for n, name, i in zip(types["number"], types["name"], types["id"], strict=True)
+            ],
+            description="Type",
+            layout=w.Layout(width="95%"),
         )
         self.flag_reason = w.Textarea(
             placeholder="In your own words: what could have been done here, under the policy "
-                        "of the time?",
-            description="Reason", layout=w.Layout(width="95%", height="70px"),
+            "of the time?",
+            description="Reason",
+            layout=w.Layout(width="95%", height="70px"),
         )
-        self.flag_button = w.Button(description="Flag this event", button_style="primary",
-                                    icon="flag")
+        self.flag_button = w.Button(
+            description="Flag this event", button_style="primary", icon="flag"
+        )
         self.unflag_button = w.Button(description="Remove my flags on this event")
         self.status = w.HTML()
         self.flags_table = w.HTML()
         self.caption = w.HTML()
+        self.header = w.HTML()
         self.figure = go.FigureWidget()
         self.figure.add_class("everycall-timeline")
         self.selected: str | None = None
@@ -407,17 +472,29 @@ class TimelineExplorer:
         self.dates.observe(self._on_filter, names="value")
         self.event_picker.observe(self._on_pick, names="value")
         self.case_picker.observe(lambda ch: self.show_case(ch["new"]), names="value")
-        self.flag_button.on_click(lambda _: self.flag(self.flag_type.value,
-                                                      self.flag_reason.value))
+        self.flag_button.on_click(lambda _: self.flag(self.flag_type.value, self.flag_reason.value))
         self.unflag_button.on_click(lambda _: self.unflag())
-        flag_box = w.VBox([w.HTML("<h4>Flag a missed opportunity</h4>"), self.flag_type,
-                           self.flag_reason, w.HBox([self.flag_button, self.unflag_button]),
-                           self.status])
-        self.widget = w.VBox([
-            self.case_picker, w.HBox([self.agency_filter, w.VBox([self.dates])]),
-            self.figure, self.caption, self.event_picker, self.detail, flag_box,
-            self.flags_table,
-        ])
+        flag_box = w.VBox(
+            [
+                w.HTML("<h4>Flag a missed opportunity</h4>"),
+                self.flag_type,
+                self.flag_reason,
+                w.HBox([self.flag_button, self.unflag_button]),
+                self.status,
+            ]
+        )
+        parts = [
+            self.case_picker,
+            self.header,
+            w.HBox([self.agency_filter, w.VBox([self.dates])]),
+            self.figure,
+            self.caption,
+            self.event_picker,
+            self.detail,
+        ]
+        if flagging:
+            parts += [flag_box, self.flags_table]
+        self.widget = w.VBox(parts)
         self.widget.add_class("everycall-explorer")
 
     # -- state --------------------------------------------------------------------------------
@@ -430,8 +507,12 @@ class TimelineExplorer:
     def visible_events(self) -> pd.DataFrame:
         """The events the filters let through (what the figure shows)."""
         start, end = self.dates.value if self.dates.value else (None, None)
-        return filter_events(self.case.events, agencies=list(self.agency_filter.value),
-                             start=start, end=_month_end(end))
+        return filter_events(
+            self.case.events,
+            agencies=list(self.agency_filter.value),
+            start=start,
+            end=_month_end(end),
+        )
 
     # -- callbacks: each one calls pure functions and updates widgets in place ---------------
 
@@ -449,8 +530,11 @@ class TimelineExplorer:
         visible = self.visible_events()
         lanes = [a for a in self._lanes if a in set(self.agency_filter.value)]
         traces = swimlane_traces(
-            visible, annotations=self.case.annotations if self.trainer else None,
-            flags=self.flags, lanes=lanes, contact_types=self._types,
+            visible,
+            annotations=self.case.annotations if self.trainer else None,
+            flags=self.flags,
+            lanes=lanes,
+            contact_types=self._types,
         )
         from toolkit.opportunities import vocab_labels
 
@@ -465,7 +549,10 @@ class TimelineExplorer:
             self.figure.layout.yaxis.categoryarray = [names.get(a, a) for a in lanes]
             self._mark_selected(visible)
         description = describe_swimlane(
-            visible, title=self.case.title, lanes=lanes, flags=self.flags,
+            visible,
+            title=self.case.title,
+            lanes=lanes,
+            flags=self.flags,
             annotations=self.case.annotations if self.trainer else None,
         )
         self.figure.layout.meta = {"description": description}
@@ -495,8 +582,7 @@ class TimelineExplorer:
             self.status.value = _note("Choose an event first, from the list or the timeline.")
             return False
         try:
-            flags = add_flag(self.flags, self.case.events, self.selected, opportunity_type,
-                             reason)
+            flags = add_flag(self.flags, self.case.events, self.selected, opportunity_type, reason)
         except ToolkitError as exc:
             self.status.value = _note(str(exc))
             return False
@@ -536,18 +622,35 @@ class TimelineExplorer:
 
         events = self.case.events
         self._lanes = lane_order(events)
-        self._types = list(dict.fromkeys(events.sort_values("timestamp")["contact_type"]
-                                         .astype("str")))
+        self._types = list(
+            dict.fromkeys(events.sort_values("timestamp")["contact_type"].astype("str"))
+        )
         names = vocab_labels("agencies")
         months = month_options(events)
         self.selected = None
-        fig = swimlane(events, title=self.case.title, lanes=self._lanes,
-                       annotations=self.case.annotations if self.trainer else None,
-                       flags=self.flags)
-        fig.add_trace(go.Scatter(name="Chosen event", mode="markers", x=[], y=[],
-                                 hoverinfo="skip", showlegend=False,
-                                 marker={"size": 30, "symbol": "circle-open", "color": "#D55E00",
-                                         "line": {"width": 3, "color": "#D55E00"}}))
+        fig = swimlane(
+            events,
+            title=self.case.title,
+            lanes=self._lanes,
+            annotations=self.case.annotations if self.trainer else None,
+            flags=self.flags,
+        )
+        fig.add_trace(
+            go.Scatter(
+                name="Chosen event",
+                mode="markers",
+                x=[],
+                y=[],
+                hoverinfo="skip",
+                showlegend=False,
+                marker={
+                    "size": 30,
+                    "symbol": "circle-open",
+                    "color": "#D55E00",
+                    "line": {"width": 3, "color": "#D55E00"},
+                },
+            )
+        )
         with self.figure.batch_update():
             self.figure.data = []
             self.figure.add_traces(list(fig.data))
@@ -563,6 +666,7 @@ class TimelineExplorer:
         finally:
             self._loading = False
         self.flags_table.value = flags_html(self.flags)
+        self.header.value = case_header_html(self.case)
         self.status.value = ""
         self.refresh()
         self.select_event(None)
@@ -598,9 +702,15 @@ def _month_end(day: Any) -> Any:
     return (pd.Timestamp(day) + pd.offsets.MonthEnd(0)).date()
 
 
-def explore(case: str | None = None, *, store: Any = None, trainer: bool | None = None) -> Any:
+def explore(
+    case: str | None = None,
+    *,
+    store: Any = None,
+    trainer: bool | None = None,
+    flagging: bool = True,
+) -> Any:
     """Build the explorer and return its widget, ready to display in a notebook cell.
 
     See :class:`TimelineExplorer`; ``explore(...)`` is ``TimelineExplorer(...).widget``.
     """
-    return TimelineExplorer(case, store=store, trainer=trainer).widget
+    return TimelineExplorer(case, store=store, trainer=trainer, flagging=flagging).widget

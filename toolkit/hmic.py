@@ -50,8 +50,19 @@ LABELS: dict[str, str] = {
     "da_share_of_recorded_crime": "Domestic abuse share of all recorded crime",
     "coercive_control_offences": "Recorded coercive or controlling behaviour offences",
     "da_charge_rate": "Domestic abuse charge rate",
+    "da_related_crimes_change": "Change in recorded domestic abuse-related crimes on a year before",
+    "cps_da_charge_rate": "CPS charge rate for domestic abuse-related cases referred",
+    "dvds_right_to_know_disclosures": "Clare's Law: Right to Know disclosures",
+    "dvds_right_to_ask_disclosures": "Clare's Law: Right to Ask disclosures",
 }
 _BLUE = "#0072B2"
+
+
+def _source_note(text: str, width: int = 110) -> str:
+    """Escape a source note for a plotly annotation and wrap it onto lines (plotly's <br>)."""
+    import textwrap
+
+    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or ""
 
 
 def _label(measure: str) -> str:
@@ -154,9 +165,9 @@ def trend_figure(
         plot_bgcolor="white",
         meta={"description": describe_trend(trends, measure)},
         margin={"l": 70, "r": 20, "t": 60, "b": 100},
-        annotations=[{"text": "Sources: " + html.escape("; ".join(ids)), "showarrow": False,
-                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.25,
-                      "xanchor": "left", "font": {"size": 11}}],
+        annotations=[{"text": _source_note("Sources: " + "; ".join(ids)), "showarrow": False,
+                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.25, "yanchor": "top",
+                      "xanchor": "left", "align": "left", "font": {"size": 11}}],
     )  # fmt: skip
     return fig
 
@@ -232,7 +243,7 @@ def figures_table(figures: pd.DataFrame, *, report_id: str | None = None) -> pd.
         prefix = qualifier_words.get(q, f"{q} ") if isinstance(q, str) else ""
         text = _value_text(row["value"], row.get("unit"))
         high = row.get("value_high")
-        if high is not None and high == high and not pd.isna(high):
+        if high is not None and not pd.isna(high):
             text = f"{_value_text(row['value'], None)} to {_value_text(high, row.get('unit'))}"
         return prefix + text
 

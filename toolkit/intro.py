@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import ToolkitError
@@ -30,6 +31,7 @@ __all__ = ["calls_explorer", "calls_figure", "calls_in", "describe_calls", "call
 
 _PER_ROW = 20
 _MAX_MINUTES = 240
+_SLIDER_MAX = 120  # minutes; the figure keeps room for this many so it does not jump
 _COLOUR = "#0072B2"  # Okabe-Ito blue: readable for colour-blind learners and in print
 
 
@@ -41,7 +43,7 @@ def call_interval() -> tuple[float, str]:
     from toolkit.data import cite, load_hmic
 
     hmic = load_hmic()
-    row = hmic[hmic["measure"] == "da_call_interval_seconds"].iloc[0]
+    row = hmic[hmic["measure"] == "seconds_between_da_calls"].iloc[0]
     return float(row["value"]), cite(row["source_id"])
 
 
@@ -78,7 +80,8 @@ def calls_figure(minutes: float, *, seconds_per_call: float, source: str) -> go.
 
     n = calls_in(minutes, seconds_per_call=seconds_per_call)
     x, y = _grid(n)
-    rows = max(1, math.ceil(_MAX_MINUTES * 60 / seconds_per_call / _PER_ROW))
+    rows = max(1, math.ceil(max(minutes, _SLIDER_MAX) * 60 / seconds_per_call / _PER_ROW))
+    note = "<br>".join(textwrap.wrap(f"One marker = one call. Source: {html.escape(source)}", 100))
     fig = go.Figure(
         go.Scatter(
             x=x,
@@ -93,20 +96,22 @@ def calls_figure(minutes: float, *, seconds_per_call: float, source: str) -> go.
     fig.update_layout(
         title={"text": _title(minutes, n)},
         xaxis={"visible": False, "range": [-1, _PER_ROW]},
-        yaxis={"visible": False, "range": [-min(rows, 24) - 0.5, 0.5]},
-        height=420,
-        margin={"l": 20, "r": 20, "t": 60, "b": 60},
+        yaxis={"visible": False, "range": [-rows + 0.5, 0.5]},
+        height=380,
+        margin={"l": 20, "r": 20, "t": 60, "b": 70},
         showlegend=False,
         plot_bgcolor="white",
         annotations=[
             {
-                "text": f"One marker = one call. Source: {source}",
+                "text": note,
                 "showarrow": False,
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
-                "y": -0.12,
+                "y": -0.04,
                 "xanchor": "left",
+                "yanchor": "top",
+                "align": "left",
                 "font": {"size": 11},
             }
         ],

@@ -116,6 +116,7 @@ _TEXT = (
     "shared_with",
 )
 _LISTS = ("linked_to", "shared_with")
+_BLANK_SPELLINGS = ("", " ", "nan", "NaN", "none", "None", "NONE", "-", "n/a", "N/A", "()", "[]")
 _DAY = 86_400
 _CASE_STRIDE = 10**10  # seconds; keys of different cases never fall in one window
 
@@ -451,13 +452,22 @@ def is_blank(column: pd.Series) -> np.ndarray:
     blanks = ("", "nan", "none", "-", "n/a", "()", "[]")
     if isinstance(column.dtype, pd.CategoricalDtype):
         return matches(column, *blanks) | (column.cat.codes.to_numpy() < 0)
-    text = column.astype("str") if column.dtype != object else column
-    out = column.isna().to_numpy() | (text == "").to_numpy()
-    rest = np.flatnonzero(~out)
-    if len(rest):
-        tail = text.iloc[rest].astype("str").str.strip().str.lower()
-        out[rest] = tail.isin(blanks).to_numpy()
-    return out
+
+    if column.dtype == object and any(isinstance(v, (tuple, list)) for v in column.iloc[:200]):
+        return np.array(
+            [not v if isinstance(v, (tuple, list)) else _blank_text(v, blanks) for v in column],
+            dtype=bool,
+        )
+    # Exact matches through pandas' hash table: loaders strip cells, so no pass per string.
+    return (column.isna() | column.isin(_BLANK_SPELLINGS)).to_numpy(dtype=bool)
+
+
+def _blank_text(value: Any, blanks: tuple[str, ...]) -> bool:
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return True
+    return str(value).strip().lower() in blanks
 
 
 def _codes(events: pd.DataFrame, item: str | np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ Examples
 >>> recs = pd.DataFrame({"text": ["Staff to receive training on coercive control.",
 ...                               "Create a procedure for concern cards."],
 ...                      "addressed_to": [["Police"], ["Housing"]]})
->>> list(code(recs)["theme"])
+>>> list(code(recs)["coder_theme"])
 ['training', 'policy or procedure']
 >>> parse_rules("training train*")
 Traceback (most recent call last):
@@ -46,7 +46,9 @@ __all__ = [
     "THEMES",
     "Agreement",
     "agency_theme_figure",
+    "TEAM_THEMES",
     "agreement",
+    "agreement_with_column",
     "by_agency",
     "code",
     "coder_explorer",
@@ -97,6 +99,13 @@ _DEFAULT_RULES: dict[str, list[str]] = {
     "governance": ["board", "assurance", "ratification", "fit for purpose", "oversee",
                    "DHR process", "governance", "commission*", "entitled to", "strategic"],
 }  # fmt: skip
+
+
+def _source_note(text: str, width: int = 110) -> str:
+    """Escape a source note for a plotly annotation and wrap it onto lines (plotly's <br>)."""
+    import textwrap
+
+    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or ""
 
 
 def default_rules() -> dict[str, list[str]]:
@@ -175,15 +184,17 @@ def code(
 ) -> pd.DataFrame:
     """Code each recommendation by theme with the keyword rules.
 
-    Returns a copy of ``recs`` with ``themes`` (every theme matched, in rule order), ``theme``
-    (the one with most keyword matches, ties going to the theme listed first; ``NO_THEME`` if
-    none matched) and ``evidence`` (the words that matched, by theme).
+    Returns a copy of ``recs`` with ``coder_themes`` (every theme matched, in rule order),
+    ``coder_theme`` (the one with most keyword matches, ties going to the theme listed first;
+    ``NO_THEME`` if none matched) and ``coder_evidence`` (the words that matched, by theme).
+    The ``coder_`` prefix keeps any human coding already in the table (such as the data
+    package's ``theme`` column) alongside, for comparison.
 
     Examples
     --------
     >>> import pandas as pd
     >>> out = code(pd.DataFrame({"text": ["Audit supervision records monthly."]}))
-    >>> out.loc[0, "themes"], out.loc[0, "theme"]
+    >>> out.loc[0, "coder_themes"], out.loc[0, "coder_theme"]
     (['supervision or audit', 'record keeping'], 'supervision or audit')
     >>> code(pd.DataFrame({"words": ["x"]}))
     Traceback (most recent call last):
@@ -203,7 +214,7 @@ def code(
         primary.append(max(found, key=lambda t: len(found[t])) if found else NO_THEME)
         evidence.append("; ".join(f"{t}: {', '.join(w)}" for t, w in found.items()))
     out = recs.copy()
-    out["themes"], out["theme"], out["evidence"] = themes, primary, evidence
+    out["coder_themes"], out["coder_theme"], out["coder_evidence"] = themes, primary, evidence
     return out
 
 
@@ -318,10 +329,11 @@ class Agreement:
     kappa: float
     observed: float
 
-    def describe(self) -> str:
+    def describe(self, who: str = "You and the coder") -> str:
+        """One sentence: how many items agreed, and kappa in words."""
         agreed = int(self.table["agree"].sum())
         return (
-            f"You and the coder agreed on {agreed} of {len(self.table)} recommendations "
+            f"{who} agreed on {agreed} of {len(self.table)} recommendations "
             f"({self.observed:.0%}); Cohen's kappa is {self.kappa:.2f} "
             f"({_kappa_words(self.kappa)})."
         )
@@ -365,7 +377,7 @@ def agreement(
 
     _require(coded, id_column)
     by_id = coded.set_index(id_column)
-    known = set(by_id["theme"].unique()) | set(THEMES) | {NO_THEME}
+    known = set(by_id["coder_theme"].unique()) | set(THEMES) | {NO_THEME}
     rows = []
     for rec_id, theme in learner.items():
         if rec_id not in by_id.index:
@@ -376,13 +388,74 @@ def agreement(
                 f'theme "{theme}" for recommendation "{rec_id}" is not a theme; '
                 f"choose one of: {', '.join(THEMES)}"
             )
-        coder = by_id.loc[rec_id, "theme"]
+        coder = by_id.loc[rec_id, "coder_theme"]
         rows.append({id_column: rec_id, "text": by_id.loc[rec_id, "text"], "learner": theme,
                      "coder": coder, "agree": theme == coder})  # fmt: skip
     table = pd.DataFrame(rows)
     if table.empty:
         raise ModelError("no coded recommendations given to compare")
     kappa = cohen_kappa(table["learner"].tolist(), table["coder"].tolist())
+    return Agreement(table, kappa, float(table["agree"].mean()))
+
+
+#: The data package's ``theme`` column (the course team's coding, on the Home Office DHR
+#: analysis headings) in the coder's words; the two themes with no counterpart keep their own.
+TEAM_THEMES: dict[str, str] = {
+    "training_awareness": "training",
+    "policy_procedure": "policy or procedure",
+    "information_sharing": "information sharing",
+    "multi_agency_working": "multi-agency working",
+    "risk_assessment": "risk assessment",
+    "supervision_audit": "supervision or audit",
+    "record_keeping": "record keeping",
+    "governance": "governance",
+    "commissioning": "commissioning",
+    "individual_practice": "individual practice",
+}
+
+
+def agreement_with_column(
+    coded: pd.DataFrame,
+    column: str = "theme",
+    *,
+    mapping: Mapping[str, str] | None = None,
+    id_column: str = "rec_id",
+) -> Agreement:
+    """The coder's primary theme against a human coding already in the table.
+
+    ``mapping`` translates the column's labels into the coder's (by default
+    :data:`TEAM_THEMES`, for the data package's ``theme`` column); labels it does not list are
+    kept as they are and so count as disagreements.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> recs = code(pd.DataFrame({"rec_id": ["a", "b"], "text": ["Deliver training.",
+    ...     "Audit case files."], "theme": ["training_awareness", "record_keeping"]}))
+    >>> agreement_with_column(recs).table["agree"].tolist()
+    [True, False]
+    >>> agreement_with_column(recs, "team")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ModelError: recommendations have no column "team" (columns: rec_id, text, theme, coder_themes, coder_theme, coder_evidence)
+    """  # noqa: E501
+    _require(coded, column)
+    _require(coded, "coder_theme")
+    labels = TEAM_THEMES if mapping is None else mapping
+    human = [labels.get(str(v), str(v)) for v in coded[column]]
+    learner_like = dict(zip(coded[id_column], human, strict=True))
+    import pandas as pd
+
+    table = pd.DataFrame(
+        {
+            id_column: coded[id_column].tolist(),
+            "text": coded["text"].tolist(),
+            column: human,
+            "coder": coded["coder_theme"].tolist(),
+        }
+    )
+    table["agree"] = table[column] == table["coder"]
+    kappa = cohen_kappa(list(learner_like.values()), table["coder"].tolist())
     return Agreement(table, kappa, float(table["agree"].mean()))
 
 
@@ -431,7 +504,7 @@ def agency_theme_figure(coded: pd.DataFrame, *, source: str) -> go.Figure:
     import plotly.graph_objects as go
 
     long = by_agency(coded)
-    table = long.pivot_table(index="agency", columns="theme", values="text", aggfunc="count",
+    table = long.pivot_table(index="agency", columns="coder_theme", values="text", aggfunc="count",
                              fill_value=0)  # fmt: skip
     order = [t for t in (*THEMES, NO_THEME) if t in table.columns]
     table = table[order]
@@ -455,9 +528,9 @@ def agency_theme_figure(coded: pd.DataFrame, *, source: str) -> go.Figure:
         xaxis={"tickangle": -30},
         meta={"description": text},
         margin={"l": 220, "r": 20, "t": 60, "b": 150},
-        annotations=[{"text": f"Source: {html.escape(source)}", "showarrow": False,
-                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.45,
-                      "xanchor": "left", "font": {"size": 11}}],
+        annotations=[{"text": _source_note(f"Source: {source}"), "showarrow": False,
+                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.45, "yanchor": "top",
+                      "xanchor": "left", "align": "left", "font": {"size": 11}}],
     )  # fmt: skip
     return fig
 
@@ -504,9 +577,9 @@ def implementation_figure(
         plot_bgcolor="white",
         meta={"description": text},
         margin={"l": 220, "r": 20, "t": 60, "b": 90},
-        annotations=[{"text": f"Source: {html.escape(source)}", "showarrow": False,
-                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.3,
-                      "xanchor": "left", "font": {"size": 11}}],
+        annotations=[{"text": _source_note(f"Source: {source}"), "showarrow": False,
+                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.3, "yanchor": "top",
+                      "xanchor": "left", "align": "left", "font": {"size": 11}}],
     )  # fmt: skip
     return fig
 
@@ -608,11 +681,12 @@ def coder_explorer(recs: pd.DataFrame, *, source: str, rules: Mapping | None = N
                               layout=widgets.Layout(width="100%"),
                               description="Rules",
                               style={"description_width": "initial"})  # fmt: skip
-    button = widgets.Button(description="Re-code with these rules", button_style="primary")
+    button = widgets.Button(description="Re-code with these rules", button_style="primary",
+                            layout=widgets.Layout(width="auto"))  # fmt: skip
     message = widgets.HTML()
 
     def counts(coded: pd.DataFrame) -> tuple[list[str], list[int]]:
-        tally = coded["theme"].value_counts()
+        tally = coded["coder_theme"].value_counts()
         return list(tally.index[::-1]), [int(v) for v in tally.values[::-1]]
 
     coded = code(recs, rules=parse_rules(editor.value))
@@ -620,13 +694,17 @@ def coder_explorer(recs: pd.DataFrame, *, source: str, rules: Mapping | None = N
     fig = go.FigureWidget(go.Bar(x=x, y=y, orientation="h", marker_color="#0072B2"))
     fig.update_layout(
         title={"text": "Primary theme of each recommendation (keyword coder)"},
-        height=420, margin={"l": 180, "r": 20, "t": 60, "b": 80},
-        xaxis={"title": {"text": f"recommendations (source: {source})"}},
+        height=440,
+        margin={"l": 180, "r": 20, "t": 60, "b": 110},
+        xaxis={"title": {"text": "recommendations"}},
+        annotations=[{"text": _source_note(f"Source: {source}"), "showarrow": False,
+                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.2, "yanchor": "top",
+                      "xanchor": "left", "align": "left", "font": {"size": 11}}],
     )  # fmt: skip
 
     def describe(coded: pd.DataFrame) -> str:
-        none = int((coded["theme"] == NO_THEME).sum())
-        top = coded["theme"].value_counts()
+        none = int((coded["coder_theme"] == NO_THEME).sum())
+        top = coded["coder_theme"].value_counts()
         return (
             f"<p><em>{len(coded)} recommendations coded. Most common primary theme: "
             f"{html.escape(str(top.index[0]))} ({int(top.iloc[0])}). No rule matched "

@@ -59,6 +59,13 @@ ROUTES = ("visible high risk", "professional judgement", "potential escalation",
 _BLUE, _ORANGE, _GREEN, _GREY = "#0072B2", "#D55E00", "#009E73", "#666666"  # Okabe-Ito
 
 
+def _source_note(text: str, width: int = 110) -> str:
+    """Escape a source note for a plotly annotation and wrap it onto lines (plotly's <br>)."""
+    import textwrap
+
+    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or ""
+
+
 def _whole(name: str, value: Any, low: int, high: int, what: str) -> int:
     ok = isinstance(value, int | np.integer) and not isinstance(value, bool)
     if not ok or not low <= value <= high:
@@ -268,19 +275,19 @@ def threshold_figure(
         legend={"orientation": "h", "y": 1.1},
         plot_bgcolor="white",
         margin={"l": 60, "r": 20, "t": 70, "b": 100},
-        annotations=[{"text": f"Source: {html.escape(source)}", "showarrow": False,
-                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.24,
-                      "xanchor": "left", "font": {"size": 11}}],
+        annotations=[{"text": _source_note(f"Source: {source}"), "showarrow": False,
+                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.24, "yanchor": "top",
+                      "xanchor": "left", "align": "left", "font": {"size": 11}}],
     )  # fmt: skip
     text = "Referrals and people at high risk referred or missed, for each threshold."
     if current is not None and (table["threshold"] == current).any():
         row = table[table["threshold"] == current].iloc[0]
-        total = row["high_risk_referred"] + row["high_risk_missed"]
+        referred, caught = int(row["referred"]), int(row["high_risk_referred"])
+        missed, alone = int(row["high_risk_missed"]), int(row["by_score_alone"])
         text += (
-            f" At {current}: {row['referred']} referrals; {row['high_risk_referred']} of "
-            f"{total} people at high risk referred ({row['share_high_risk_referred']:.0%}), "
-            f"{row['by_score_alone']} of them by the score alone; {row['high_risk_missed']} "
-            "missed."
+            f" At {current}: {referred} referrals; {caught} of {caught + missed} people at high "
+            f"risk referred ({row['share_high_risk_referred']:.0%}), {alone} of them by the "
+            f"score alone; {missed} missed."
         )
     fig.update_layout(meta={"description": text})
     return fig
@@ -302,9 +309,12 @@ def threshold_explorer(*, n: int = 2000, seed: int = 0, threshold: int = 14) -> 
         "disclosure": widgets.FloatSlider(value=0.85, min=0.3, max=1.0, step=0.05,
                                           description="Safe to disclose (share)",
                                           continuous_update=False, style=style),
-        "judgement": widgets.Checkbox(value=True, description="professional judgement route"),
-        "escalation": widgets.Checkbox(value=True, description="potential escalation route"),
-        "repeat": widgets.Checkbox(value=True, description="repeat referral route"),
+        "judgement": widgets.Checkbox(value=True, description="professional judgement route",
+                                      style=style, layout=widgets.Layout(width="auto")),
+        "escalation": widgets.Checkbox(value=True, description="potential escalation route",
+                                       style=style, layout=widgets.Layout(width="auto")),
+        "repeat": widgets.Checkbox(value=True, description="repeat referral route",
+                                   style=style, layout=widgets.Layout(width="auto")),
     }  # fmt: skip
 
     def build() -> go.Figure:
@@ -429,8 +439,8 @@ def idva_figure(
         plot_bgcolor="white",
         meta={"description": text},
         margin={"l": 60, "r": 20, "t": 60, "b": 90},
-        annotations=[{"text": f"Source: {html.escape(source)}", "showarrow": False,
-                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.25,
-                      "xanchor": "left", "font": {"size": 11}}],
+        annotations=[{"text": _source_note(f"Source: {source}"), "showarrow": False,
+                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.25, "yanchor": "top",
+                      "xanchor": "left", "align": "left", "font": {"size": 11}}],
     )  # fmt: skip
     return fig

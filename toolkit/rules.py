@@ -160,29 +160,39 @@ def _messages(events: pd.DataFrame, org: np.ndarray, lookup: dict[str, int]) -> 
     import pandas as pd
 
     case, t = events["_case"].to_numpy(), events["_t"].to_numpy()
+    meeting = matches(_col(events, "contact_type"), "marac_meeting")
     parts = [pd.DataFrame({"_case": [], "org_a": [], "org_b": [], "t": [], "meeting": []})]
     for target in ("shared_with", "referral"):
         if target not in events.columns:
             continue
-        sent = np.flatnonzero(~is_blank(events[target]))
-        if not len(sent):
+        col = events[target]
+        if not isinstance(col.dtype, pd.CategoricalDtype):
+            col = col.astype("str").astype("category")
+        # Split each distinct value once ("a;b" -> a, b), then join rows to their receivers.
+        pairs = [
+            (ci, lookup[d])
+            for ci, value in enumerate(col.cat.categories)
+            for d in (p.strip().lower() for p in str(value).split(";"))
+            if d in lookup
+        ]
+        if not pairs:
             continue
-        listed = (
-            events[target]
-            .iloc[sent]
-            .map(lambda v: ";".join(v) if isinstance(v, (list, tuple)) else str(v))
+        table = pd.DataFrame(pairs, columns=["cat", "org_b"])
+        codes = col.cat.codes.to_numpy()
+        sent = np.flatnonzero(np.isin(codes, table["cat"].unique()))
+        part = pd.DataFrame({"row": sent, "cat": codes[sent]}).merge(table, on="cat")
+        rows = part["row"].to_numpy()
+        parts.append(
+            pd.DataFrame(
+                {
+                    "_case": case[rows],
+                    "org_a": org[rows],
+                    "org_b": part["org_b"].to_numpy(),
+                    "t": t[rows],
+                    "meeting": meeting[rows],
+                }
+            )
         )
-        part = pd.DataFrame(
-            {
-                "_case": case[sent],
-                "org_a": org[sent],
-                "t": t[sent],
-                "meeting": matches(events["contact_type"].iloc[sent], "marac_meeting"),
-                "dst": listed.str.lower().str.split(r"\s*;\s*").to_numpy(),
-            }
-        ).explode("dst")
-        part["org_b"] = part["dst"].str.strip().map(lookup).fillna(-1).astype(np.int64)
-        parts.append(part.loc[part["org_b"] >= 0, ["_case", "org_a", "org_b", "t", "meeting"]])
     out = pd.concat(parts, ignore_index=True)
     return out.astype(
         {"_case": np.int64, "org_a": np.int64, "org_b": np.int64, "t": np.int64, "meeting": bool}
@@ -888,4 +898,89 @@ def information_not_acted_on(events: pd.DataFrame, params: Mapping[str, Any]) ->
         f"This agency had received a referral or information about the case in the {window:g} "
         "days before, and this contact records no action. Information protects no one until "
         "someone acts on it.",
+    )
+
+
+@rule(
+    "callback-not-made",
+    name="Promised call back not made",
+    description=(
+        "A contact ended with a call back promised or logged, and the call back never happened."
+    ),
+    source_id="dhr-northampton-2023",
+    opportunity_type="follow_up_not_maintained",
+    params={"outcomes": ["callback_not_made"]},
+)
+def callback_not_made(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
+    hit = matches(_col(events, "outcome"), *params["outcomes"])
+    return flagged(
+        events,
+        hit,
+        "A call back was promised here and never made. For someone living with abuse, the "
+        "call back may be the only safe moment to talk.",
+    )
+
+
+@rule(
+    "disclosure-kept-within-one-agency",
+    name="Disclosure kept within one agency",
+    description=(
+        "Abuse was disclosed to, or seen by, an agency other than the police, and the contact "
+        "ended with no action, no referral and nothing shared with another agency."
+    ),
+    source_id="homeoffice-2018-da-consultation",
+    opportunity_type="information_not_shared",
+    params={
+        "no_action_outcomes": ["no_action_recorded", "no_further_action"],
+        "police_agencies": POLICE,
+    },
+)
+def disclosure_kept(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
+    hit = (
+        _truthy(events, "disclosure")
+        & ~matches(_col(events, "agency"), *params["police_agencies"])
+        & matches(_col(events, "outcome"), *params["no_action_outcomes"])
+        & is_blank(_col(events, "referral"))
+        & is_blank(_col(events, "shared_with"))
+    )
+    return flagged(
+        events,
+        hit,
+        "Abuse was disclosed or seen here, and the record shows no action, no referral and "
+        "nothing passed to another agency. What one agency holds alone, no one can act on.",
+    )
+
+
+@rule(
+    "investigation-closed-without-arrest",
+    name="Investigation closed, suspect never arrested",
+    description=(
+        "A police investigation was closed for evidential difficulties or because the "
+        "victim-survivor did not support action, with no arrest, charge, bail or protection "
+        "notice recorded in the period before."
+    ),
+    source_id="iopc-oudeh",
+    opportunity_type="perpetrator_not_pursued",
+    params={
+        "period_days": 60,
+        "outcomes": ["closed_evidential_difficulties", "closed_victim_does_not_support"],
+        "action_outcomes": ["arrest", "charged", "released_on_bail", "dvpn_issued", "dvpo_granted"],
+        "police_agencies": POLICE,
+    },
+)
+def closed_without_arrest(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
+    period = _number(params, "investigation-closed-without-arrest", "period_days")
+    outcome = _col(events, "outcome")
+    closed = matches(_col(events, "agency"), *params["police_agencies"]) & matches(
+        outcome, *params["outcomes"]
+    )
+    _, since = previous_in_group(events, matches(outcome, *params["action_outcomes"]))
+    hit = closed & (since > period * _DAY)
+    return flagged(
+        events,
+        hit,
+        f"The investigation was closed here with no arrest, charge or protective order in the "
+        f"{period:g} days before. Reviews ask whether evidence that does not depend on the "
+        "victim-survivor (999 recordings, what officers saw, photographs, other agencies' "
+        "records) was gathered and weighed.",
     )

@@ -274,6 +274,7 @@ def synthetic_events(
     seed: int = 0,
     start: str = "2016-01-01",
     end: str = "2023-12-31",
+    mean_gap_days: float = 40.0,
 ) -> pd.DataFrame:
     """Draw ``n_events`` fictional events spread over ``n_cases`` chronologies.
 
@@ -292,6 +293,9 @@ def synthetic_events(
         Seed for :func:`numpy.random.default_rng`; the same seed gives the same table.
     start, end : str
         Range of case start dates.
+    mean_gap_days : float
+        Average days between a case's first contacts; gaps shrink to a fifth of this by the
+        end of the case.
 
     Returns
     -------
@@ -327,8 +331,10 @@ def synthetic_events(
     pos = np.arange(n_events) - np.repeat(case_start_idx, case_len)
     frac = pos / np.maximum(np.repeat(case_len, case_len) - 1, 1)
 
-    # Times: gaps shrink from ~40 days to ~8 days across a case (escalation).
-    gap_days = rng.exponential(40.0 * (1.0 - 0.8 * frac))
+    # Times: gaps shrink to a fifth across a case (escalation).
+    if mean_gap_days <= 0:
+        raise ToolkitError(f"mean_gap_days must be positive; got {mean_gap_days}")
+    gap_days = rng.exponential(mean_gap_days * (1.0 - 0.8 * frac))
     gap_days[first] = 0.0
     cum = np.cumsum(gap_days)
     cum -= np.repeat(cum[case_start_idx], case_len)

@@ -68,7 +68,10 @@ __all__ = [
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
 _SYMBOLS = (
     "circle", "square", "diamond", "triangle-up", "triangle-down", "cross", "x", "pentagon",
-    "hexagon", "star", "hourglass", "bowtie", "triangle-left",
+    "hexagon", "star", "hourglass", "bowtie", "triangle-left", "triangle-right", "octagon",
+    "hexagram", "star-triangle-up", "star-square", "star-diamond", "diamond-tall",
+    "diamond-wide", "circle-cross", "square-x", "triangle-ne", "hexagon2", "triangle-sw",
+    "star-triangle-down", "diamond-x", "square-cross", "circle-x",
 )  # fmt: skip
 _RISK_STYLE = {  # level: (colour, symbol)
     "standard": ("#0072B2", "circle"),
@@ -156,8 +159,8 @@ def lane_order(events: pd.DataFrame) -> list[str]:
 def marker_style(contact_type: str) -> tuple[str, str]:
     """The (colour, symbol) pair for a contact type, stable across cases.
 
-    Each type in the vocabulary gets its own pair (7 colours x 13 symbols); a type the
-    vocabulary does not know is drawn as a grey circle.
+    Each type in the vocabulary gets its own symbol (so colour is never the only cue) and one
+    of 7 colours; a type the vocabulary does not know is drawn as a grey open circle.
 
     Examples
     --------
@@ -222,11 +225,19 @@ opportunity_type and reason)
 
 
 def _hover(ev: pd.DataFrame) -> list[str]:
-    names = {key: _labels(vocab, "name") for key, vocab in (
-        ("agency", "agencies"), ("contact_type", "contact_types"),
-        ("initiated_by", "initiated_by"), ("outcome", "outcomes"), ("risk_tool", "risk_tools"),
-        ("risk_level", "risk_levels"), ("referral", "agencies"), ("shared_with", "agencies"),
-    )}
+    names = {
+        key: _labels(vocab, "name")
+        for key, vocab in (
+            ("agency", "agencies"),
+            ("contact_type", "contact_types"),
+            ("initiated_by", "initiated_by"),
+            ("outcome", "outcomes"),
+            ("risk_tool", "risk_tools"),
+            ("risk_level", "risk_levels"),
+            ("referral", "agencies"),
+            ("shared_with", "agencies"),
+        )
+    }
 
     def say(key: str, value: str) -> str:
         table = names.get(key, {})
@@ -247,13 +258,22 @@ def _hover(ev: pd.DataFrame) -> list[str]:
         if r.get("risk_level"):
             score = r.get("risk_score")
             score_text = "" if score is None or _isna(score) else f", score {int(score)}"
-            lines.append(html.escape(f"Risk: {say('risk_level', r['risk_level'])} "
-                                     f"({say('risk_tool', r.get('risk_tool', ''))}{score_text})"))
-        for key, label_ in (("action", "Action"), ("referral", "Referral to"),
-                            ("outcome", "Outcome"), ("shared_with", "Shared with")):
+            lines.append(
+                html.escape(
+                    f"Risk: {say('risk_level', r['risk_level'])} "
+                    f"({say('risk_tool', r.get('risk_tool', ''))}{score_text})"
+                )
+            )
+        for key, label_ in (
+            ("action", "Action"),
+            ("referral", "Referral to"),
+            ("outcome", "Outcome"),
+            ("shared_with", "Shared with"),
+        ):
             if r.get(key):
-                lines += [html.escape(s) for s in
-                          textwrap.wrap(f"{label_}: {say(key, r[key])}", 70)]
+                lines += [
+                    html.escape(s) for s in textwrap.wrap(f"{label_}: {say(key, r[key])}", 70)
+                ]
         out.append("<br>".join(lines))
     return out
 
@@ -285,8 +305,10 @@ def swimlane_traces(
     lanes = list(lanes) if lanes is not None else lane_order(ev)
     lane_label = {a: names.get(a, a) for a in lanes}
     ev = ev[ev["agency"].isin(lanes)].reset_index(drop=True)
-    types = list(contact_types) if contact_types is not None else list(
-        dict.fromkeys(ev["contact_type"])
+    types = (
+        list(contact_types)
+        if contact_types is not None
+        else list(dict.fromkeys(ev["contact_type"]))
     )
     contact_names = _labels("contact_types", "name")
     hover = _hover(ev) if len(ev) else []
@@ -294,54 +316,93 @@ def swimlane_traces(
     for ct in types:
         keep = (ev["contact_type"] == ct).to_numpy()
         colour, symbol = marker_style(ct)
-        traces.append({
-            "name": contact_names.get(ct, ct),
-            "x": ev.loc[keep, "timestamp"].dt.tz_localize(None).tolist(),
-            "y": [lane_label[a] for a in ev.loc[keep, "agency"]],
-            "customdata": ev.loc[keep, "event_id"].tolist(),
-            "hovertext": [h for h, k in zip(hover, keep, strict=True) if k],
-            "marker": {"color": colour, "symbol": symbol, "size": 11,
-                       "line": {"width": 1, "color": "#222222"}},
-            "yaxis": "y",
-        })
+        traces.append(
+            {
+                "name": contact_names.get(ct, ct),
+                "x": ev.loc[keep, "timestamp"].dt.tz_localize(None).tolist(),
+                "y": [lane_label[a] for a in ev.loc[keep, "agency"]],
+                "customdata": ev.loc[keep, "event_id"].tolist(),
+                "hovertext": [h for h, k in zip(hover, keep, strict=True) if k],
+                "marker": {
+                    "color": colour,
+                    "symbol": symbol,
+                    "size": 11,
+                    "line": {"width": 1, "color": "#222222"},
+                },
+                "yaxis": "y",
+            }
+        )
     levels = ev["risk_level"] if "risk_level" in ev.columns else ev["event_id"].map(lambda _: "")
     risk = ev[levels.isin(list(_RISK_STYLE))]
-    traces.append({
-        "name": "Risk level",
-        "x": risk["timestamp"].dt.tz_localize(None).tolist(),
-        "y": [f"{lv} risk" for lv in risk["risk_level"]],
-        "customdata": risk["event_id"].tolist(),
-        "hovertext": [f"{e}: risk {lv}" for e, lv in zip(risk["event_id"], risk["risk_level"],
-                                                         strict=True)],
-        "marker": {"color": [_RISK_STYLE[lv][0] for lv in risk["risk_level"]],
-                   "symbol": [_RISK_STYLE[lv][1] for lv in risk["risk_level"]], "size": 12,
-                   "line": {"width": 1, "color": "#222222"}},
-        "yaxis": "y2",
-    })
-    where = dict(zip(ev["event_id"], zip(ev["timestamp"].dt.tz_localize(None),
-                                         ev["agency"].map(lane_label), strict=True), strict=True))
+    traces.append(
+        {
+            "name": "Risk level",
+            "x": risk["timestamp"].dt.tz_localize(None).tolist(),
+            "y": [f"{lv} risk" for lv in risk["risk_level"]],
+            "customdata": risk["event_id"].tolist(),
+            "hovertext": [
+                f"{e}: risk {lv}"
+                for e, lv in zip(risk["event_id"], risk["risk_level"], strict=True)
+            ],
+            "marker": {
+                "color": [_RISK_STYLE[lv][0] for lv in risk["risk_level"]],
+                "symbol": [_RISK_STYLE[lv][1] for lv in risk["risk_level"]],
+                "size": 12,
+                "line": {"width": 1, "color": "#222222"},
+            },
+            "yaxis": "y2",
+        }
+    )
+    where = dict(
+        zip(
+            ev["event_id"],
+            zip(ev["timestamp"].dt.tz_localize(None), ev["agency"].map(lane_label), strict=True),
+            strict=True,
+        )
+    )
     for name, table, text_col, symbol, colour, size in (
         ("Reviewer's annotation", annotations, "explanation", "circle-open", "#000000", 22),
         ("Rule flag", rule_flags, "explanation", "square-open", "#CC79A7", 18),
-        ("Your flag", flags_frame(flags) if flags is not None else None, "reason",
-         "star-triangle-up-open", "#009E73", 26),
+        (
+            "Your flag",
+            flags_frame(flags) if flags is not None else None,
+            "reason",
+            "star-triangle-up-open",
+            "#009E73",
+            26,
+        ),
     ):
-        rows = [] if table is None else [
-            (str(r["event_id"]), str(r.get("opportunity_type", "")), str(r.get(text_col, "")))
-            for _, r in table.iterrows() if str(r["event_id"]) in where
-        ]
-        traces.append({
-            "name": name,
-            "x": [where[e][0] for e, _, _ in rows],
-            "y": [where[e][1] for e, _, _ in rows],
-            "customdata": [e for e, _, _ in rows],
-            "hovertext": [html.escape(f"{name} on {e}: {t.replace('_', ' ')}") + "<br>"
-                          + "<br>".join(html.escape(s) for s in textwrap.wrap(x, 70))
-                          for e, t, x in rows],
-            "marker": {"color": colour, "symbol": symbol, "size": size,
-                       "line": {"width": 2, "color": colour}},
-            "yaxis": "y",
-        })
+        rows = (
+            []
+            if table is None
+            else [
+                (str(r["event_id"]), str(r.get("opportunity_type", "")), str(r.get(text_col, "")))
+                for _, r in table.iterrows()
+                if str(r["event_id"]) in where
+            ]
+        )
+        grouped: dict[str, list[str]] = {}  # one marker per event, every note in its hover
+        for e, t, x in rows:
+            note = html.escape(f"{name} on {e}: {t.replace('_', ' ')}")
+            grouped.setdefault(e, []).append(
+                "<br>".join([note, *(html.escape(s) for s in textwrap.wrap(x, 70))])
+            )
+        traces.append(
+            {
+                "name": name,
+                "x": [where[e][0] for e in grouped],
+                "y": [where[e][1] for e in grouped],
+                "customdata": list(grouped),
+                "hovertext": ["<br><br>".join(notes) for notes in grouped.values()],
+                "marker": {
+                    "color": colour,
+                    "symbol": symbol,
+                    "size": size,
+                    "line": {"width": 2, "color": colour},
+                },
+                "yaxis": "y",
+            }
+        )
     return traces
 
 
@@ -384,8 +445,9 @@ def swimlane(
 
     ev = _norm(events)
     lanes = list(lanes) if lanes is not None else lane_order(ev)
-    traces = swimlane_traces(ev, annotations=annotations, flags=flags, rule_flags=rule_flags,
-                             lanes=lanes)
+    traces = swimlane_traces(
+        ev, annotations=annotations, flags=flags, rule_flags=rule_flags, lanes=lanes
+    )
     fig = go.Figure()
     for t in traces:
         fig.add_trace(go.Scatter(mode="markers", hoverinfo="text", **t))
@@ -398,14 +460,32 @@ def swimlane(
         hoverlabel={"align": "left"},
         legend={"title": {"text": "Contact type"}, "itemsizing": "constant"},
         margin={"l": 140, "r": 20, "t": 60, "b": 40},
-        yaxis={"domain": [0.2, 1.0], "type": "category", "autorange": "reversed",
-               "categoryorder": "array", "categoryarray": [names.get(a, a) for a in lanes],
-               "title": {"text": "Agency"}},
-        yaxis2={"domain": [0.0, 0.13], "type": "category", "categoryorder": "array",
-                "categoryarray": [f"{lv} risk" for lv in _RISK_STYLE], "title": {"text": "Risk"}},
+        yaxis={
+            "domain": [0.2, 1.0],
+            "type": "category",
+            "autorange": "reversed",
+            "categoryorder": "array",
+            "categoryarray": [names.get(a, a) for a in lanes],
+            "title": {"text": "Agency"},
+        },
+        yaxis2={
+            "domain": [0.0, 0.13],
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": [f"{lv} risk" for lv in _RISK_STYLE],
+            "title": {"text": "Risk"},
+        },
         xaxis={"title": {"text": "Date"}, "type": "date", "anchor": "y2"},
-        meta={"description": describe_swimlane(ev, title=title, annotations=annotations,
-                                               flags=flags, rule_flags=rule_flags, lanes=lanes)},
+        meta={
+            "description": describe_swimlane(
+                ev,
+                title=title,
+                annotations=annotations,
+                flags=flags,
+                rule_flags=rule_flags,
+                lanes=lanes,
+            )
+        },
     )
     return fig
 
@@ -451,13 +531,18 @@ def describe_swimlane(
     levels = ev["risk_level"] if "risk_level" in ev.columns else None
     if levels is not None and levels.isin(list(_RISK_STYLE)).any():
         assessed = ev[levels.isin(list(_RISK_STYLE))]
-        seq = ", ".join(f"{lv} ({_day(t)})" for lv, t in
-                        zip(assessed["risk_level"], assessed["timestamp"], strict=True))
+        seq = ", ".join(
+            f"{lv} ({_day(t)})"
+            for lv, t in zip(assessed["risk_level"], assessed["timestamp"], strict=True)
+        )
         text += f" Risk levels recorded, in order: {seq}."
     else:
         text += " No risk assessment recorded a level."
-    for label_, table in (("The reviewer marked", annotations), ("The rules flagged", rule_flags),
-                          ("You flagged", flags_frame(flags) if flags is not None else None)):
+    for label_, table in (
+        ("The reviewer marked", annotations),
+        ("The rules flagged", rule_flags),
+        ("You flagged", flags_frame(flags) if flags is not None else None),
+    ):
         if table is not None and len(table):
             ids = list(dict.fromkeys(str(e) for e in table["event_id"]))
             noun = "event" if len(ids) == 1 else "events"
@@ -501,18 +586,20 @@ def contacts_per_agency(events: pd.DataFrame) -> pd.DataFrame:
         part = ev[ev["agency"] == a]
         levels = part["risk_level"] if "risk_level" in part else pd.Series(dtype="str")
         top = max(levels, key=lambda v: rank.get(v, 0), default="")
-        rows.append({
-            "agency": a,
-            "name": names.get(a, a),
-            "contacts": len(part),
-            "first": part["timestamp"].min(),
-            "last": part["timestamp"].max(),
-            "disclosures": int(part["disclosure"].sum()) if "disclosure" in part else 0,
-            "risk_assessments": int(levels.isin(list(rank)).sum()),
-            "highest_risk": top if rank.get(top) else "",
-            "referrals": int((part.get("referral", pd.Series(dtype="str")) != "").sum()),
-            "shared": int((part.get("shared_with", pd.Series(dtype="str")) != "").sum()),
-        })
+        rows.append(
+            {
+                "agency": a,
+                "name": names.get(a, a),
+                "contacts": len(part),
+                "first": part["timestamp"].min(),
+                "last": part["timestamp"].max(),
+                "disclosures": int(part["disclosure"].sum()) if "disclosure" in part else 0,
+                "risk_assessments": int(levels.isin(list(rank)).sum()),
+                "highest_risk": top if rank.get(top) else "",
+                "referrals": int((part.get("referral", pd.Series(dtype="str")) != "").sum()),
+                "shared": int((part.get("shared_with", pd.Series(dtype="str")) != "").sum()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -583,9 +670,11 @@ got 'fortnight'
     ev = _norm(events)
     ev["period"] = ev["timestamp"].dt.tz_localize(None).dt.to_period(freq[0]).dt.start_time
     ev["call"] = ev["contact_type"].isin(["emergency_call", "non_emergency_call"])
-    ev["rank"] = ev.get("risk_level", pd.Series("", index=ev.index)).map(
-        {"standard": 1, "medium": 2, "high": 3}
-    ).fillna(0)
+    ev["rank"] = (
+        ev.get("risk_level", pd.Series("", index=ev.index))
+        .map({"standard": 1, "medium": 2, "high": 3})
+        .fillna(0)
+    )
     grouped = ev.groupby("period").agg(
         contacts=("event_id", "size"),
         police_calls=("call", "sum"),
@@ -599,8 +688,9 @@ got 'fortnight'
     return out.astype({"contacts": int, "police_calls": int, "disclosures": int})
 
 
-def escalation_figure(events: pd.DataFrame, *, title: str | None = None,
-                      freq: str = "QS") -> go.Figure:
+def escalation_figure(
+    events: pd.DataFrame, *, title: str | None = None, freq: str = "QS"
+) -> go.Figure:
     """Bars of police calls and all contacts per period: the pattern of escalation.
 
     Returns a Figure with ``layout.meta["description"]`` (see :func:`describe_escalation`).
@@ -610,21 +700,32 @@ def escalation_figure(events: pd.DataFrame, *, title: str | None = None,
     table = escalation(events, freq=freq)
     unit = {"MS": "month", "QS": "quarter", "YS": "year"}[freq]
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=table["period"], y=table["contacts"], name="All contacts",
-                         marker={"color": "#56B4E9"}))
-    fig.add_trace(go.Bar(x=table["period"], y=table["police_calls"], name="Calls to the police",
-                         marker={"color": "#D55E00", "pattern": {"shape": "/"}}))
+    fig.add_trace(
+        go.Bar(
+            x=table["period"], y=table["contacts"], name="All contacts", marker={"color": "#56B4E9"}
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=table["period"],
+            y=table["police_calls"],
+            name="Calls to the police",
+            marker={"color": "#D55E00", "pattern": {"shape": "/"}},
+        )
+    )
     heading = f"Contacts and police calls per {unit}" + (f": {title}" if title else "")
     fig.update_layout(
-        title={"text": heading}, barmode="overlay", template="plotly_white",
-        xaxis={"title": {"text": unit.capitalize()}}, yaxis={"title": {"text": "Number"}},
+        title={"text": heading},
+        barmode="overlay",
+        template="plotly_white",
+        xaxis={"title": {"text": unit.capitalize()}},
+        yaxis={"title": {"text": "Number"}},
         meta={"description": describe_escalation(events, title=title, freq=freq)},
     )
     return fig
 
 
-def describe_escalation(events: pd.DataFrame, *, title: str | None = None,
-                        freq: str = "QS") -> str:
+def describe_escalation(events: pd.DataFrame, *, title: str | None = None, freq: str = "QS") -> str:
     """The text alternative of :func:`escalation_figure`.
 
     Examples
@@ -642,8 +743,11 @@ def describe_escalation(events: pd.DataFrame, *, title: str | None = None,
     fmt = {"MS": "%b %Y", "QS": "Q%q %Y", "YS": "%Y"}[freq]
     parts = []
     for row in table.itertuples(index=False):
-        when = f"Q{(row.period.month - 1) // 3 + 1} {row.period.year}" if freq == "QS" else (
-            row.period.strftime(fmt))
+        when = (
+            f"Q{(row.period.month - 1) // 3 + 1} {row.period.year}"
+            if freq == "QS"
+            else (row.period.strftime(fmt))
+        )
         parts.append(f"{when}: {row.contacts} contacts, {row.police_calls} police calls")
     heading = f"Contacts and police calls per {unit}" + (f": {title}" if title else "")
     return f"{heading}. " + "; ".join(parts) + "."
@@ -704,20 +808,33 @@ def who_knew_what(events: pd.DataFrame, date: Any) -> pd.DataFrame:
     for a in order:
         part = ev[ev["agency"] == a]
         base = table.set_index("agency").loc[a]
-        rows.append({
-            "agency": a,
-            "name": names.get(a, a),
-            "contacts": int(base["contacts"]),
-            "disclosures": int(base["disclosures"]),
-            "highest_risk": base["highest_risk"],
-            "last_contact": part["timestamp"].iloc[-1],
-            "last_summary": part["summary"].iloc[-1] if "summary" in part else "",
-            "told_by": ", ".join(names.get(t, t) for t in _ordered(told_by.get(a, ()), order)),
-            "told": ", ".join(names.get(t, t) for t in _ordered(told.get(a, ()), order)),
-        })
-    return pd.DataFrame(rows, columns=["agency", "name", "contacts", "disclosures",
-                                       "highest_risk", "last_contact", "last_summary",
-                                       "told_by", "told"])
+        rows.append(
+            {
+                "agency": a,
+                "name": names.get(a, a),
+                "contacts": int(base["contacts"]),
+                "disclosures": int(base["disclosures"]),
+                "highest_risk": base["highest_risk"],
+                "last_contact": part["timestamp"].iloc[-1],
+                "last_summary": part["summary"].iloc[-1] if "summary" in part else "",
+                "told_by": ", ".join(names.get(t, t) for t in _ordered(told_by.get(a, ()), order)),
+                "told": ", ".join(names.get(t, t) for t in _ordered(told.get(a, ()), order)),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "agency",
+            "name",
+            "contacts",
+            "disclosures",
+            "highest_risk",
+            "last_contact",
+            "last_summary",
+            "told_by",
+            "told",
+        ],
+    )
 
 
 def _ordered(ids: Iterable[str], order: Sequence[str]) -> list[str]:

@@ -120,8 +120,15 @@ def validate(path: Path | str | None = None) -> ValidationReport:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
         _check_package(root, report, only=rel)
     else:
-        report.add([Problem(report.path, "is not a data folder (no datapackage.json), a case "
-                            "folder (no case.yaml) or a file of either")])
+        report.add(
+            [
+                Problem(
+                    report.path,
+                    "is not a data folder (no datapackage.json), a case "
+                    "folder (no case.yaml) or a file of either",
+                )
+            ]
+        )
     return report
 
 
@@ -146,8 +153,9 @@ class _Context:
             self.rows[name] = _checks.rows_of(text) if text else []
             key = "source_id" if name == "sources" else "id"
             where = "sources.csv" if name == "sources" else f"vocab/{name}.csv"
-            self.lookups[name] = _checks.Lookup(name, self.rows[name], key,
-                                                f"{where} in the data folder")
+            self.lookups[name] = _checks.Lookup(
+                name, self.rows[name], key, f"{where} in the data folder"
+            )
 
     def schema(self, name: str) -> dict[str, Any]:
         if name not in self.schemas:
@@ -155,13 +163,43 @@ class _Context:
         return self.schemas[name]
 
     def references(self, schema: dict[str, Any]) -> dict[str, tuple[Path, dict[str, Any]]]:
+        """Tables that ``schema``'s foreign keys point at: vocabularies, sources, or other
+        resources of the data package (which also get a lookup for messages)."""
         refs = {}
         for fk in schema.get("foreignKeys", []):
             name = fk["reference"]["resource"]
-            if name in self.lookups:
+            if name in self.lookups and name in self.rows:
                 csv_name = "sources.csv" if name == "sources" else f"vocab/{name}.csv"
                 refs[name] = (self.root / csv_name, self.schema(name))
+            elif name in self.package():
+                res = self.package()[name]
+                path = self.root / res["path"]
+                refs[name] = (path, _checks.load_json(self.root / res["schema"]))
+                if name not in self.lookups:
+                    text = _checks.read_text(path).text
+                    key = fk["reference"]["fields"]
+                    key = key if isinstance(key, str) else key[0]
+                    self.lookups[name] = _checks.Lookup(
+                        name, _checks.rows_of(text or ""), key, f"{res['path']} in the data folder"
+                    )
         return refs
+
+    def package(self) -> dict[str, dict[str, Any]]:
+        """Resources listed in the data folder's datapackage.json, by name."""
+        if not hasattr(self, "_package"):
+            self._package: dict[str, dict[str, Any]] = {}
+            path = self.root / "datapackage.json"
+            try:
+                resources = _checks.load_json(path).get("resources", [])
+            except (OSError, ValueError):
+                resources = []
+            self._package = {
+                r["name"]: r
+                for r in resources
+                if isinstance(r, dict)
+                and all(isinstance(r.get(k), str) for k in ("name", "path", "schema"))
+            }
+        return self._package
 
     @classmethod
     def for_case(cls, folder: Path) -> _Context:
@@ -170,8 +208,9 @@ class _Context:
         return cls(root)
 
 
-def _check_csv(path: Path, schema: dict[str, Any], ctx: _Context, what: str,
-               shown: str | None = None) -> tuple[list[Problem], list[dict[str, str]] | None]:
+def _check_csv(
+    path: Path, schema: dict[str, Any], ctx: _Context, what: str, shown: str | None = None
+) -> tuple[list[Problem], list[dict[str, str]] | None]:
     """Encoding, size, header and every cell of one CSV; returns problems and parsed rows."""
     shown = shown or _checks.display(path)
     read = _checks.read_text(path, shown)
@@ -181,8 +220,9 @@ def _check_csv(path: Path, schema: dict[str, Any], ctx: _Context, what: str,
     problems = _checks.check_header(read.text, schema, shown, what)
     if any(p.message.startswith(("is empty", "uses ;")) for p in problems):
         return problems, None
-    problems += _checks.frictionless_problems(path, schema, ctx.references(schema), ctx.lookups,
-                                              shown)
+    problems += _checks.frictionless_problems(
+        path, schema, ctx.references(schema), ctx.lookups, shown
+    )
     return problems, _checks.rows_of(read.text)
 
 
@@ -196,8 +236,9 @@ def _check_case(folder: Path, ctx: _Context, report: ValidationReport, guard: bo
     report.cases += 1
 
 
-def check_case_folder(folder: Path, ctx: _Context | None = None, *, guard: bool = True
-                      ) -> list[Problem]:
+def check_case_folder(
+    folder: Path, ctx: _Context | None = None, *, guard: bool = True
+) -> list[Problem]:
     """Every problem in one case folder, errors first (used by the loaders with guard off)."""
     from toolkit import _case_checks
 
@@ -206,22 +247,32 @@ def check_case_folder(folder: Path, ctx: _Context | None = None, *, guard: bool 
     problems: list[Problem] = []
     for name in CASE_FILES:
         if not (folder / name).is_file():
-            problems.append(Problem(shown[name], "is missing (a case folder needs case.yaml, "
-                                    "events.csv and annotations.csv)"))
+            problems.append(
+                Problem(
+                    shown[name],
+                    "is missing (a case folder needs case.yaml, events.csv and annotations.csv)",
+                )
+            )
     meta = None
     if (folder / "case.yaml").is_file():
         meta, found = _case_checks.check_case_yaml(folder / "case.yaml", ctx, shown["case.yaml"])
         problems += found
     events = annotations = None
     if (folder / "events.csv").is_file():
-        found, events = _check_csv(folder / "events.csv", ctx.schema("events"), ctx,
-                                   "events.csv", shown["events.csv"])
+        found, events = _check_csv(
+            folder / "events.csv", ctx.schema("events"), ctx, "events.csv", shown["events.csv"]
+        )
         problems += found
         if events is not None:
             problems += _case_checks.check_events(events, meta, ctx, shown["events.csv"])
     if (folder / "annotations.csv").is_file():
-        found, annotations = _check_csv(folder / "annotations.csv", ctx.schema("annotations"),
-                                        ctx, "annotations.csv", shown["annotations.csv"])
+        found, annotations = _check_csv(
+            folder / "annotations.csv",
+            ctx.schema("annotations"),
+            ctx,
+            "annotations.csv",
+            shown["annotations.csv"],
+        )
         problems += found
         if annotations is not None:
             problems += _case_checks.check_annotations(annotations, events, shown)
@@ -229,8 +280,7 @@ def check_case_folder(folder: Path, ctx: _Context | None = None, *, guard: bool 
     if guard:
         problems += _case_checks.guard(meta, events, annotations, ctx, shown)
     order = {s: i for i, s in enumerate(shown.values())}
-    return sorted(problems, key=lambda p: (p.level == "warning", order.get(p.file, 9),
-                                           p.row or 0))
+    return sorted(problems, key=lambda p: (p.level == "warning", order.get(p.file, 9), p.row or 0))
 
 
 # ---------------------------------------------------------------- package
@@ -255,17 +305,26 @@ def _check_package(root: Path, report: ValidationReport, only: str | None = None
     ctx = _Context(root)
     listed_cases: set[str] = set()
     for i, res in enumerate(resources, 1):
-        if not isinstance(res, dict) or not all(isinstance(res.get(k), str)
-                                                for k in ("name", "path", "schema")):
-            report.add([Problem(shown, f"resource {i} needs a name, a path and a schema "
-                                "(all text)")])
+        if not isinstance(res, dict) or not all(
+            isinstance(res.get(k), str) for k in ("name", "path", "schema")
+        ):
+            report.add(
+                [Problem(shown, f"resource {i} needs a name, a path and a schema (all text)")]
+            )
             continue
         parts = Path(res["path"]).parts
         if parts[:1] == ("cases",) and len(parts) == 3:
             listed_cases.add(parts[1])
             if not (root / "cases" / parts[1]).is_dir():
-                report.add([Problem(shown, f'resource "{res["name"]}" points at '
-                                    f'{res["path"]}, which does not exist')])
+                report.add(
+                    [
+                        Problem(
+                            shown,
+                            f'resource "{res["name"]}" points at '
+                            f"{res['path']}, which does not exist",
+                        )
+                    ]
+                )
             continue
         if only and res["path"] != only:
             continue
@@ -282,22 +341,31 @@ def _check_package(root: Path, report: ValidationReport, only: str | None = None
             continue
         _check_case(folder, ctx, report)
         if folder.name not in listed_cases:
-            report.add([Problem(_checks.display(folder), "is not listed in datapackage.json; "
-                                f'add resources "{folder.name}-events" and '
-                                f'"{folder.name}-annotations" (everycall new-case does this)',
-                                level="warning")])
+            report.add(
+                [
+                    Problem(
+                        _checks.display(folder),
+                        "is not listed in datapackage.json; "
+                        f'add resources "{folder.name}-events" and '
+                        f'"{folder.name}-annotations" (everycall new-case does this)',
+                        level="warning",
+                    )
+                ]
+            )
 
 
-def _check_resource(root: Path, res: dict[str, Any], ctx: _Context, shown: str,
-                    report: ValidationReport) -> None:
+def _check_resource(
+    root: Path, res: dict[str, Any], ctx: _Context, shown: str, report: ValidationReport
+) -> None:
     path = root / res["path"]
     schema_path = root / res["schema"]
     if not path.is_file():
         report.add([Problem(shown, f'resource "{res["name"]}": {res["path"]} does not exist')])
         return
     if not schema_path.is_file():
-        report.add([Problem(shown, f'resource "{res["name"]}": schema {res["schema"]} '
-                            "does not exist")])
+        report.add(
+            [Problem(shown, f'resource "{res["name"]}": schema {res["schema"]} does not exist')]
+        )
         return
     try:
         schema = _checks.load_json(schema_path)
@@ -342,21 +410,43 @@ def new_case(slug: str, root: Path | str | None = None) -> Path:
     >>> new_case("Harbour Street", root=".")
     Traceback (most recent call last):
     ...
-    toolkit.errors.DataError: "Harbour Street" is not a valid case name: use lower case words joined by hyphens, for example harbour-street
+    toolkit.errors.DataError: Harbour Street: is not a valid case name: use lower case words joined by hyphens, for example harbour-street
     """  # noqa: E501
     if not SLUG.match(slug):
-        raise DataError(f'"{slug}" is not a valid case name: use lower case words joined by '
-                        "hyphens, for example harbour-street")
+        raise DataError(
+            [
+                Problem(
+                    _checks.display(Path(root or ".") / slug),
+                    "is not a valid case "
+                    "name: use lower case words joined by hyphens, for example "
+                    "harbour-street",
+                )
+            ]
+        )
     if root is None:
         if not os.environ.get("EVERYCALL_DATA") and repo_root() is None:
-            raise DataError("no course data folder to write to: set EVERYCALL_DATA to your own "
-                            "data folder or pass --root")
+            raise DataError(
+                [
+                    Problem(
+                        _checks.display(data_dir()),
+                        "is the data packaged with the "
+                        "toolkit and is not for editing: set EVERYCALL_DATA to your "
+                        "own data folder or pass --root",
+                    )
+                ]
+            )
         root = data_dir() / "cases"
     root = Path(root)
     folder = root / slug
     if folder.exists():
-        raise DataError([Problem(_checks.display(folder), "already exists; choose another "
-                                 "name or remove the folder first")])
+        raise DataError(
+            [
+                Problem(
+                    _checks.display(folder),
+                    "already exists; choose another name or remove the folder first",
+                )
+            ]
+        )
     root.mkdir(parents=True, exist_ok=True)
     # Write into a temporary folder, then rename it into place: never a half-written case.
     tmp = Path(tempfile.mkdtemp(dir=root, prefix=f".{slug}-"))
@@ -385,14 +475,19 @@ def _register(cases_root: Path, slug: str) -> None:
     for part in ("events", "annotations"):
         if f"{slug}-{part}" in names:
             continue
-        descriptor.setdefault("resources", []).append({
-            "name": f"{slug}-{part}", "path": f"cases/{slug}/{part}.csv",
-            "schema": f"schemas/{part}.schema.json", "title": f"Case {slug}: {part}",
-            "description": "A fictional composite case (added by everycall new-case).",
-            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-        })
+        descriptor.setdefault("resources", []).append(
+            {
+                "name": f"{slug}-{part}",
+                "path": f"cases/{slug}/{part}.csv",
+                "schema": f"schemas/{part}.schema.json",
+                "title": f"Case {slug}: {part}",
+                "description": "A fictional composite case (added by everycall new-case).",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+            }
+        )
     text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
     tmp = descriptor_path.with_suffix(".json.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(descriptor_path)
-

@@ -133,13 +133,36 @@ def page(browser, tmp_path: Path):
     context.close()
 
 
-def open_and_run_all(page, lab: Lab, notebook: str, *, timeout_s: float = 240) -> None:
+def shut_down_kernels(lab: Lab) -> None:
+    """Stop every session and kernel on the server, as closing JupyterLab and reopening would."""
+    import json
+
+    def call(method: str, path: str) -> bytes:
+        req = urllib.request.Request(
+            f"{lab.url}{path}", method=method, headers={"Authorization": f"token {lab.token}"}
+        )
+        with urllib.request.urlopen(req, timeout=30) as response:
+            return response.read()
+
+    for session in json.loads(call("GET", "/api/sessions")):
+        call("DELETE", f"/api/sessions/{session['id']}")
+    deadline = time.monotonic() + 30
+    while json.loads(call("GET", "/api/kernels")) and time.monotonic() < deadline:
+        time.sleep(0.3)
+
+
+def open_and_run_all(
+    page, lab: Lab, notebook: str, *, timeout_s: float = 240, restart: bool = False
+) -> None:
     """Open ``notebook`` in JupyterLab, wait for an idle kernel, Run All, wait for every cell.
 
     Recipe from the tech notes: Run menu > Run All Cells (the command palette ran only the
-    first cell); wait for Idle first.
+    first cell); wait for Idle first. ``restart=True`` first shuts every kernel down, so the
+    notebook runs in a fresh kernel as it would after closing everything.
     """
     ms = int(timeout_s * 1000)
+    if restart:
+        shut_down_kernels(lab)
     page.goto(lab.notebook_url(notebook))
     page.wait_for_selector(".jp-Notebook", timeout=ms)
     page.wait_for_selector("text=| Idle", timeout=ms)

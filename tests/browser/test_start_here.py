@@ -35,3 +35,32 @@ def test_start_here_runs_in_jupyterlab_with_widget_and_figure(
 
     page.screenshot(path=str(tmp_path / "00-start-here.png"), full_page=True)
     assert errors_on_page(page) == []
+
+
+def test_answering_a_question_shows_feedback_and_survives_reopening(
+    page, lab, run_all, errors_on_page, tmp_path: Path
+):
+    run_all(page, lab, "00-start-here.ipynb")
+    question = page.locator(".everycall-exercise.everycall-single-choice").first
+    question.wait_for(state="visible", timeout=60_000)
+    # Feedback is not shown before an attempt.
+    assert question.locator(".everycall-result").count() == 0
+
+    question.get_by_text("Step away at any time", exact=False).click()
+    question.locator(".everycall-check button, button.everycall-check").first.click()
+    feedback = question.locator(".everycall-feedback .everycall-correct")
+    feedback.wait_for(state="visible", timeout=30_000)
+    assert "0808 2000 247" in feedback.inner_text()
+    page.screenshot(path=str(tmp_path / "00-answered.png"), full_page=True)
+
+    # Close everything: a fresh kernel and page, Run All again; the answer comes back.
+    page.goto("about:blank")
+    run_all(page, lab, "00-start-here.ipynb", restart=True)
+    question = page.locator(".everycall-exercise.everycall-single-choice").first
+    question.wait_for(state="visible", timeout=60_000)
+    checked = question.locator("input[type=radio]:checked")
+    assert checked.count() == 1
+    label = question.locator("label:has(input[type=radio]:checked)").inner_text()
+    assert "Step away at any time" in label
+    assert question.locator(".everycall-correct").count() == 1
+    assert errors_on_page(page) == []

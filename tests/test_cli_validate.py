@@ -1,0 +1,119 @@
+"""End-to-end tests of ``everycall validate`` and ``everycall new-case`` in a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from toolkit._paths import data_dir
+
+EVERYCALL = str(Path(sys.executable).parent / "everycall")
+BAD = Path(__file__).parent / "data" / "bad"
+
+
+def run(*args: str, cwd: Path, env_data: Path | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    env = dict(os.environ)
+    env.pop("EVERYCALL_DATA", None)
+    if env_data is not None:
+        env["EVERYCALL_DATA"] = str(env_data)
+    return subprocess.run(
+        [EVERYCALL, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+@pytest.fixture
+def workspace(tmp_path) -> Path:
+    for name in (
+        "timestamp-not-a-date",
+        "unknown-agency",
+        "latin-1-encoding",
+        "case-yaml-syntax-error",
+        "guard-phone-number",
+    ):
+        shutil.copytree(BAD / name, tmp_path / name)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "name", ["timestamp-not-a-date", "unknown-agency", "latin-1-encoding", "case-yaml-syntax-error"]
+)
+def test_bad_case_exits_2_with_exact_messages_and_no_traceback(workspace, name):
+    result = run("validate", name, cwd=workspace)
+    expected = (workspace / name / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        *expected,
+        f"1 error, 0 warnings in {name}: nothing was changed.",
+    ]
+    assert result.stdout == ""
+
+
+def test_the_issue_example_message(workspace):
+    result = run("validate", "timestamp-not-a-date", cwd=workspace)
+    assert (
+        'timestamp-not-a-date/events.csv, row 14, column "timestamp": "31/02/2019" is not a '
+        "date (expected YYYY-MM-DD HH:MM)"
+    ) in result.stderr.splitlines()
+
+
+def test_warnings_alone_exit_0(workspace):
+    result = run("validate", "guard-phone-number", cwd=workspace)
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [
+        'warning: guard-phone-number/events.csv, row 5, column "action": looks like a UK phone '
+        'number ("07700 900123"); case files must not hold real personal data'
+    ]
+    assert result.stdout.strip() == (
+        "OK: guard-phone-number (3 files checked, 1 case; 0 errors, 1 warning)."
+    )
+
+
+def test_shipped_data_passes(tmp_path):
+    result = run("validate", str(data_dir()), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.startswith("OK: ")
+
+
+def test_missing_path_exits_2(tmp_path):
+    result = run("validate", "nowhere", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "nowhere: does not exist",
+        "1 error, 0 warnings in nowhere: nothing was changed.",
+    ]
+    assert "Traceback" not in result.stderr
+
+
+def test_validate_changes_nothing(workspace):
+    before = {p: p.read_bytes() for p in workspace.rglob("*") if p.is_file()}
+    run("validate", ".", cwd=workspace)
+    after = {p: p.read_bytes() for p in workspace.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_new_case_then_validate(tmp_path):
+    created = run("new-case", "harbour-street", "--root", "cases", cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    assert (tmp_path / "cases" / "harbour-street" / "case.yaml").is_file()
+    checked = run("validate", "cases/harbour-street", cwd=tmp_path)
+    assert checked.returncode == 0
+    assert "is still an example row from everycall new-case" in checked.stderr
+
+
+def test_new_case_with_a_bad_name_exits_2(tmp_path):
+    result = run("new-case", "Harbour Street", "--root", ".", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "everycall new-case: Harbour Street: is not a valid case "
+        "name: use lower case words joined by hyphens, for example "
+        "harbour-street"
+    )
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,546 @@
+"""Tests for toolkit.data: every dataset loads with the right shape, dtypes and sources, the
+cases meet the course standards and carry the patterns the rules look for, and key figures equal
+the seeds and the fact sheet."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from toolkit import data
+from toolkit._paths import data_dir
+from toolkit.errors import DataError
+
+# The project's seed documents live beside the repository, not in it; point EVERYCALL_SEEDS at
+# them elsewhere. Checks against the seed text skip when they are absent; the figures themselves
+# are always checked.
+SEEDS = Path(os.environ.get("EVERYCALL_SEEDS", "/work/shared/seeds"))
+ISSUE_COLUMNS = [
+    "event_id",
+    "timestamp",
+    "agency",
+    "contact_type",
+    "initiated_by",
+    "summary",
+    "risk_tool",
+    "risk_score",
+    "risk_level",
+    "action",
+    "referral",
+    "outcome",
+]
+OPTIONAL_COLUMNS = [
+    "disclosure",
+    "linked_to",
+    "call_grade",
+    "response_target_minutes",
+    "attended_minutes",
+    "shared_with",
+    "source_id",
+]
+LOADERS = [
+    "load_sources",
+    "load_recommendations",
+    "load_hmic_reports",
+    "load_hmic",
+    "load_hmic_findings",
+    "load_hmic_recommendations",
+    "load_trends",
+    "load_calls",
+    "load_services",
+    "load_marac_criteria",
+]
+CASES = ["health-and-housing", "older-parent", "unlinked-calls"]
+
+
+@pytest.fixture(scope="module")
+def cases() -> dict[str, data.Case]:
+    return {slug: data.load_case(slug) for slug in data.list_cases()}
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(data_dir(), target, ignore=shutil.ignore_patterns("exercises"))
+    monkeypatch.setenv("EVERYCALL_DATA", str(target))
+    monkeypatch.chdir(tmp_path)
+    return target
+
+
+# ---------------------------------------------------------------- cases
+
+
+def test_three_cases_ship():
+    assert data.list_cases() == CASES
+
+
+def test_cases_are_labelled_fictional(cases):
+    for case in cases.values():
+        assert case.meta["fictional"] is True
+        assert "fictional composite" in case.notice
+        assert case.meta["content_note"] and case.meta["learning_objectives"]
+
+
+def test_events_have_the_issue_columns_sorted_by_time(cases):
+    for case in cases.values():
+        events = case.events
+        assert list(events.columns) == ISSUE_COLUMNS + OPTIONAL_COLUMNS
+        assert events["timestamp"].is_monotonic_increasing
+        assert str(events["timestamp"].dt.tz) == "Europe/London"
+        assert events["event_id"].is_unique
+
+
+def test_vocabulary_columns_are_categorical_in_vocabulary_order(cases):
+    lanes = data.load_vocab("agencies")["id"].tolist()
+    events = cases["unlinked-calls"].events
+    assert list(events["agency"].cat.categories) == lanes
+    assert lanes[:3] == ["police_call_handling", "police_response", "police_safeguarding"]
+    assert events["risk_level"].cat.ordered
+    assert list(events["risk_level"].cat.categories) == ["standard", "medium", "high"]
+    assert set(events["risk_tool"]) <= {"none", "dash", "safelives_dash", "dara"}
+    assert events["risk_score"].dtype == "Int64"
+    assert events["disclosure"].dtype == bool
+
+
+def test_cases_meet_the_course_standards(cases):
+    for slug, case in cases.items():
+        events, notes = case.events, case.annotations
+        assert 30 <= len(events) <= 80, slug
+        assert events["agency"].nunique() >= 6, slug
+        assert notes["opportunity_type"].nunique() >= 5, slug
+        start, end = case.period
+        assert 1 <= (end - start).days / 365.25 <= 5, slug
+        assert events["timestamp"].between(start, end).all(), slug
+        assert set(notes["event_id"]) <= set(events["event_id"]), slug
+        assert notes["policy_at_the_time"].str.len().min() > 10, slug
+
+
+def test_cases_differ_in_shape(cases):
+    older = cases["older-parent"]
+    roles = dict(zip(older.people["role"], older.people["relationship"].fillna(""), strict=True))
+    assert "son" in roles["perpetrator"]
+    assert older.people.set_index("role").loc["victim-survivor", "age"] >= 75
+    calls = cases["unlinked-calls"].events
+    assert calls["contact_type"].isin(["emergency_call", "non_emergency_call"]).sum() >= 10
+    pieces = cases["health-and-housing"].events
+    assert pieces["agency"].isin(["gp", "hospital", "housing"]).sum() >= 15
+
+
+def test_policy_dates_are_respected(cases):
+    for case in cases.values():
+        events = case.events
+        dara = events[events["risk_tool"] == "dara"]
+        if not dara.empty:
+            adopted = pd.Timestamp(case.meta["policy_context"]["dara_adopted"], tz="Europe/London")
+            assert (
+                dara["timestamp"] >= max(adopted, pd.Timestamp("2022-11-26", tz="Europe/London"))
+            ).all()
+        dvds = events[events["contact_type"] == "disclosure_scheme"]
+        assert (dvds["timestamp"] >= pd.Timestamp("2014-03-08", tz="Europe/London")).all()
+        scored = events[events["risk_score"].notna()]
+        assert set(scored["risk_tool"]) <= {"dash", "safelives_dash"}
+
+
+def test_people_are_pseudonyms_only(cases):
+    for case in cases.values():
+        assert list(case.people.columns) == ["role", "pseudonym", "relationship", "age"]
+        assert all(re.fullmatch(r"[A-Z][a-z]+", p) for p in case.pseudonyms)
+
+
+# ---------------------------------------------------------------- patterns the rules need
+
+
+def _calls(events):
+    return events[events["contact_type"].isin(["emergency_call", "non_emergency_call"])]
+
+
+def test_pattern_repeat_call_never_linked(cases):
+    found = []
+    for slug, case in cases.items():
+        calls = _calls(case.events)
+        for _, call in calls.iterrows():
+            earlier = calls[
+                (calls["timestamp"] < call["timestamp"])
+                & (calls["timestamp"] >= call["timestamp"] - pd.Timedelta(days=60))
+            ]
+            if len(earlier) and not call["linked_to"]:
+                found.append((slug, call["event_id"]))
+    assert found
+
+
+def test_pattern_disclosure_without_risk_assessment_within_24_hours(cases):
+    found = []
+    for slug, case in cases.items():
+        ev = case.events
+        assessed = ev[ev["risk_tool"] != "none"]["timestamp"]
+        for _, row in ev[ev["disclosure"]].iterrows():
+            window = assessed[
+                (assessed >= row["timestamp"])
+                & (assessed <= row["timestamp"] + pd.Timedelta(hours=24))
+            ]
+            if window.empty:
+                found.append((slug, row["event_id"]))
+    assert len(found) >= 3
+
+
+def test_pattern_high_risk_without_marac_referral(cases):
+    found = []
+    for slug, case in cases.items():
+        ev = case.events
+        marac = ev[ev["referral"] == "marac"]["timestamp"]
+        high = ev[(ev["risk_score"].fillna(0) >= 14) | (ev["risk_level"] == "high")]
+        for _, row in high.iterrows():
+            soon = marac[
+                (marac >= row["timestamp"]) & (marac <= row["timestamp"] + pd.Timedelta(days=7))
+            ]
+            if soon.empty:
+                found.append((slug, row["event_id"]))
+    assert found
+
+
+def test_pattern_third_party_concern_not_acted_on(cases):
+    third = data.load_vocab("initiated_by").query("category == 'third_party'")["id"]
+    found = [
+        (slug, e)
+        for slug, case in cases.items()
+        for e in case.events[
+            case.events["initiated_by"].isin(third)
+            & case.events["outcome"].isin(["no_action_recorded", "advice_given"])
+        ]["event_id"]
+    ]
+    assert len(found) >= 3
+
+
+def test_pattern_cancellation_accepted_without_check(cases):
+    found = []
+    for slug, case in cases.items():
+        ev = case.events
+        for _, row in ev[ev["outcome"] == "cancelled"].iterrows():
+            follow = ev[
+                (ev["agency"] == row["agency"])
+                & (ev["timestamp"] > row["timestamp"])
+                & (ev["timestamp"] <= row["timestamp"] + pd.Timedelta(days=7))
+                & (ev["initiated_by"] == "victim_survivor")
+            ]
+            if follow.empty:
+                found.append((slug, row["event_id"]))
+    assert len(found) >= 2
+
+
+def test_pattern_two_agencies_hold_risk_information_without_sharing(cases):
+    ev = cases["health-and-housing"].events
+    before = ev[ev["timestamp"] < pd.Timestamp("2021-07-01", tz="Europe/London")]
+    holders = set(before[before["disclosure"] | before["risk_level"].notna()]["agency"])
+    assert {"housing", "hospital"} <= holders
+    shared = before[before["agency"].isin(["housing", "hospital"])]
+    for _, row in shared.iterrows():
+        other = "hospital" if row["agency"] == "housing" else "housing"
+        assert other not in row["shared_with"] and row["referral"] != other
+
+
+def test_pattern_emergency_call_attended_late(cases):
+    late = [
+        (slug, e)
+        for slug, case in cases.items()
+        for e in case.events[
+            (case.events["contact_type"] == "emergency_call")
+            & (case.events["attended_minutes"] > case.events["response_target_minutes"])
+        ]["event_id"]
+    ]
+    assert len(late) >= 3
+
+
+def test_pattern_closed_on_non_engagement_without_follow_up_within_four_weeks(cases):
+    found = []
+    for slug, case in cases.items():
+        ev = case.events
+        for _, row in ev[ev["outcome"] == "closed_non_engagement"].iterrows():
+            later = ev[
+                (ev["agency"] == row["agency"])
+                & (ev["timestamp"] > row["timestamp"])
+                & (ev["timestamp"] <= row["timestamp"] + pd.Timedelta(days=28))
+            ]
+            if later.empty:
+                found.append((slug, row["event_id"]))
+    assert len(found) >= 2
+
+
+def test_annotations_cover_at_least_ten_opportunity_types_across_cases(cases):
+    types = set().union(*(set(c.annotations["opportunity_type"]) for c in cases.values()))
+    assert len(types) >= 10
+
+
+# ---------------------------------------------------------------- datasets and sources
+
+
+@pytest.mark.parametrize("loader", LOADERS)
+def test_every_row_has_a_source_that_resolves(loader):
+    frame = getattr(data, loader)()
+    sources = set(data.load_sources()["source_id"])
+    assert len(frame) > 0
+    assert frame["source_id"].notna().all()
+    assert set(frame["source_id"]) <= sources
+
+
+def test_case_rows_and_vocabularies_have_sources_that_resolve(cases):
+    sources = set(data.load_sources()["source_id"])
+    for case in cases.values():
+        assert set(case.events["source_id"]) <= sources
+        assert set(case.annotations["source_id"]) <= sources
+        assert set(case.meta["sources"]) <= sources
+    for name in (
+        "agencies",
+        "contact_types",
+        "initiated_by",
+        "risk_tools",
+        "risk_levels",
+        "call_grades",
+        "outcomes",
+        "opportunity_types",
+    ):
+        assert set(data.load_vocab(name)["source_id"]) <= sources
+
+
+def test_sources_have_urls_and_secondary_flags_agree():
+    sources = data.load_sources().set_index("source_id")
+    outside = sources[sources["kind"] != "course_team"]
+    assert outside["url"].notna().all()
+    kinds = sources["kind"].astype(str)
+    for loader in ("load_hmic", "load_trends", "load_calls", "load_services"):
+        frame = getattr(data, loader)()
+        secondary = frame["source_id"].map(kinds) == "secondary"
+        assert (frame["secondary"].astype(bool) == secondary).all(), loader
+
+
+def test_opportunity_types_are_the_fourteen_from_the_fact_sheet():
+    kinds = data.load_vocab("opportunity_types")
+    assert kinds["number"].tolist() == list(range(1, 15))
+    assert "cancelled_appointment_accepted" in set(kinds["id"])
+
+
+def test_figures_have_numeric_values_and_dates():
+    for loader in ("load_hmic", "load_trends", "load_calls", "load_services"):
+        frame = getattr(data, loader)()
+        assert frame["value"].dtype == "Float64"
+        assert frame["value"].notna().all()
+    trends = data.load_trends()
+    assert trends["period_end"].dtype.kind == "M"
+    assert trends.set_index(["measure", "period"]).index.is_unique
+
+
+# ---------------------------------------------------------------- key figures
+
+
+def seed_text(name: str) -> str:
+    path = SEEDS / name
+    if not path.is_file():
+        pytest.skip(f"seed {name} not available (set EVERYCALL_SEEDS)")
+    return path.read_text(encoding="utf-8")
+
+
+def _figure(frame, **where):
+    rows = frame
+    for column, value in where.items():
+        rows = rows[rows[column] == value]
+    assert len(rows) == 1, where
+    return rows.iloc[0]
+
+
+def test_helpline_figures_match_seed_002():
+    calls = data.load_calls()
+    jan = _figure(calls, topic="met_cms", measure="calls_answered_share", period="January 2019")
+    sep = _figure(calls, topic="met_cms", measure="calls_answered_share", period="September 2020")
+    assert (jan["value"], sep["value"]) == (80, 49)
+    waits = calls.query("measure == 'longest_wait_before_hang_up'")["value"].tolist()
+    assert waits == [21, 45]
+    seed = seed_text("002_9cb16c220dbf45e2.txt")
+    assert "80% of calls" in seed and "dropped to 49%" in seed
+    assert "21 minutes to 45 minutes" in seed
+
+
+def test_idva_figures_match_seed_004_and_fact_sheet():
+    services = data.load_services()
+    assert _figure(services, measure="idvas_high_risk")["value"] == 500
+    assert _figure(services, measure="idvas_high_risk")["qualifier"] == "under"
+    assert _figure(services, measure="idvas_needed")["value"] == 930
+    caseload = _figure(services, measure="recommended_caseload")
+    assert (caseload["value"], caseload["value_high"]) == (60, 70)
+    assert caseload["source_id"] == "safelives-inspired-idvas"
+    assert _figure(services, measure="force_areas_below_quarter_capacity")["value"] == 5
+    seed = seed_text("004_38c624308f584093.txt")
+    assert "just under 500 Idvas" in seed and "930 Idvas are needed" in seed
+
+
+def test_999_figures_match_the_fact_sheet():
+    calls = data.load_calls()
+    assert _figure(calls, topic="999_standard", measure="answer_within_seconds")["value"] == 10
+    assert (
+        _figure(calls, topic="999_standard", measure="share_answered_within_standard")["value"]
+        == 90
+    )
+    league = _figure(
+        calls, topic="999_league_2022", measure="share_answered_within_10s", area="All forces"
+    )
+    assert league["value"] == 71
+    assert league["period_start"] == pd.Timestamp("2021-11-01")
+    assert _figure(calls, measure="average_answer_time")["value"] == 16.1
+    assert _figure(calls, measure="callers_affected")["value"] == 12392
+    assert _figure(calls, measure="disruption_minutes")["value"] == 10 * 60 + 32  # 06:24-16:56
+    assert _figure(calls, measure="fine")["value"] == 17.5
+
+
+def test_outage_seed_003_is_cited_with_its_caveat():
+    row = _figure(data.load_calls(), measure="minutes_to_backup")
+    assert row["value"] == 90
+    assert row["secondary"] and "16:56" in row["description"]
+    assert "90 minutes" in seed_text("003_f50cc1b120c5fc41.txt")
+
+
+def test_recommendations_are_35_rows_with_unique_ids():
+    recs = data.load_recommendations()
+    assert len(recs) == 35
+    assert recs["rec_id"].is_unique
+    assert recs.set_index(["series", "number"]).index.is_unique
+    assert (recs["published"] == pd.Period("2023-07", freq="M")).all()
+    assert (recs["year_of_death"] == 2016).all()
+    assert all(len(t) >= 1 for t in recs["addressed_to"])
+
+
+def test_recommendations_match_seed_001_row_for_row():
+    seed = seed_text("001_58cfa34b200ccabd.txt")
+    rows = [
+        line.strip().strip("|").strip().split(" | ")
+        for line in seed.splitlines()
+        if re.match(r"^\| \d+ \| ", line)
+    ]
+    recs = data.load_recommendations()
+    assert len(rows) == 35
+    assert recs["text"].tolist() == [r[1] for r in rows]
+    assert recs["number"].tolist() == [int(r[0]) for r in rows]
+    assert [list(t) for t in recs["addressed_to"]] == [r[2:] for r in rows]
+
+
+def test_hmic_and_trend_figures_match_the_fact_sheet():
+    hmic = data.load_hmic()
+    assert _figure(hmic, measure="forces_responding_well")["value"] == 8
+    assert _figure(hmic, report_id="hmic-2014", measure="victims_in_focus_groups")["value"] == 70
+    reports = data.load_hmic_reports().set_index("report_id")
+    assert pd.isna(reports.loc["hmic-2014", "national_recommendations"])  # [UNVERIFIED]
+    assert reports.loc["hmicfrs-2019", "national_recommendations"] == 0
+    trends = data.load_trends()
+    assert _figure(trends, measure="da_related_crimes", period="YE Mar 2018")["value"] == 599549
+    assert _figure(trends, measure="arrests_per_100_da_crimes", period="YE Jun 2017")["value"] == 46
+    criteria = data.load_marac_criteria()
+    assert criteria["threshold"].tolist()[0] == 14
+
+
+# ---------------------------------------------------------------- helpers and behaviour
+
+
+def test_cite_formats_title_publisher_date_url():
+    assert data.cite("ofcom-bt-fine-2024") == (
+        "BT fined £17.5m for 999 call handling failures, Ofcom, 22 July 2024, "
+        "https://ofcom.org.uk/phones-and-broadband/telecoms-infrastructure/"
+        "bt-fined-17.5m-for-999-call-handling-failures"
+    )
+    assert data.cite("hmicfrs-topic-da").endswith(
+        ", undated, https://www.justiceinspectorates"
+        ".gov.uk/hmicfrs/our-work/article/"
+        "domestic-violence-and-abuse/"
+    )
+
+
+def test_sources_markdown_marks_secondary_sources_and_dedupes():
+    text = data.sources_markdown(["itv-2022-999", "ons-2021", "itv-2022-999"], heading=None)
+    lines = text.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("- Avon and Somerset Police only force in UK to meet 999 target.")
+    assert "(Secondary source.)" in lines[0] and "(Secondary source.)" not in lines[1]
+
+
+def test_source_ids_lists_each_once_in_order():
+    ids = data.source_ids(data.load_services())
+    assert ids[0] == "safelives-counting-idvas" and len(ids) == len(set(ids))
+
+
+def test_catalog_lists_every_resource_with_a_working_loader():
+    cat = data.catalog()
+    assert set(cat["kind"]) == {"sources", "vocab", "dataset", "case"}
+    for _, row in cat.iterrows():
+        frame = eval(f"data.{row['loader']}")  # noqa: S307 - our own catalog strings
+        assert len(frame) == row["rows"], row["name"]
+
+
+def test_unknown_names_suggest_the_right_one():
+    with pytest.raises(DataError, match='did you mean "unlinked-calls"'):
+        data.load_case("unlinked_calls")
+    with pytest.raises(DataError, match='did you mean "outcomes"'):
+        data.load_vocab("outcome")
+    with pytest.raises(DataError, match='did you mean "ons-2021"'):
+        data.cite("ons2021")
+
+
+def test_returned_frames_are_copies():
+    first = data.load_case("unlinked-calls")
+    first.events.loc[0, "summary"] = "changed"
+    first.meta["title"] = "changed"
+    again = data.load_case("unlinked-calls")
+    assert again.events.loc[0, "summary"] != "changed"
+    assert again.meta["title"] != "changed"
+
+
+def test_everycall_data_points_at_another_folder_and_edits_are_seen(data_copy):
+    calls = data_copy / "calls.csv"
+    assert data.load_calls()["value"].iloc[0] == 10
+    text = calls.read_text(encoding="utf-8")
+    calls.write_text(
+        text.replace(
+            "999_standard,answer_within_seconds,10,", "999_standard,answer_within_seconds,12,", 1
+        ),
+        encoding="utf-8",
+    )
+    assert data.load_calls()["value"].iloc[0] == 12
+
+
+def test_a_broken_case_raises_a_clear_error(data_copy):
+    events = data_copy / "cases" / "older-parent" / "events.csv"
+    text = events.read_text(encoding="utf-8")
+    events.write_text(text.replace("2021-10-12 10:20", "12/10/2021 10:20", 1), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        data.load_case("older-parent")
+    assert str(caught.value) == (
+        'data/cases/older-parent/events.csv, row 1, column "timestamp": '
+        '"12/10/2021 10:20" is not a date (expected YYYY-MM-DD HH:MM)'
+    )
+
+
+def test_a_broken_dataset_raises_a_clear_error(data_copy):
+    trends = data_copy / "trends.csv"
+    trends.write_text(
+        trends.read_text(encoding="utf-8").replace(
+            ",percent,about,2012/13,", ",percent,roughly,2012/13,", 1
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        DataError,
+        match=r'data/trends.csv, row 1, column "qualifier": '
+        r'"roughly" is not one of the allowed values',
+    ):
+        data.load_trends()
+
+
+def test_importing_the_data_module_does_not_import_pandas_or_frictionless():
+    code = (
+        "import sys, toolkit.data; "
+        "print(sorted(m for m in ('pandas', 'frictionless', 'yaml') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,267 @@
+"""Tests for toolkit.validate: the shipped data passes, every malformed input fails clearly.
+
+The malformed-input corpus lives in tests/data/bad/. Each entry is either a case folder
+(case.yaml, events.csv, annotations.csv) or an ``overlay/`` of files written over a copy of the
+shipped data folder, with ``expected.txt`` holding the exact lines validation must report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from toolkit import _guard
+from toolkit._paths import data_dir
+from toolkit.errors import DataError
+from toolkit.validate import new_case, validate
+
+BAD = Path(__file__).parent / "data" / "bad"
+CASE_ENTRIES = sorted(
+    p.name for p in BAD.iterdir() if (p / "expected.txt").is_file() and not (p / "overlay").is_dir()
+)
+OVERLAY_ENTRIES = sorted(p.name for p in BAD.iterdir() if (p / "overlay").is_dir())
+
+
+def lines(report) -> list[str]:
+    return [str(p) for p in report.errors + report.warnings]
+
+
+def expected(name: str) -> list[str]:
+    return (BAD / name / "expected.txt").read_text(encoding="utf-8").splitlines()
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch) -> Path:
+    """A private copy of the shipped data (without exercises), cwd at its parent."""
+    target = tmp_path / "data"
+    shutil.copytree(data_dir(), target, ignore=shutil.ignore_patterns("exercises"))
+    monkeypatch.chdir(tmp_path)
+    return target
+
+
+def test_corpus_is_big_enough():
+    assert len(CASE_ENTRIES) + len(OVERLAY_ENTRIES) >= 25
+
+
+def test_shipped_data_has_no_errors_and_no_warnings():
+    report = validate(data_dir())
+    assert lines(report) == []
+    assert report.cases == 3
+    assert report.summary().startswith("OK:")
+
+
+@pytest.mark.parametrize("name", CASE_ENTRIES)
+def test_bad_case_folder_gives_exact_messages(name, monkeypatch):
+    monkeypatch.chdir(BAD)
+    before = snapshot(BAD / name)
+    report = validate(Path(name))
+    assert lines(report) == expected(name)
+    assert snapshot(BAD / name) == before  # validation never writes
+
+
+@pytest.mark.parametrize("name", OVERLAY_ENTRIES)
+def test_bad_package_file_gives_exact_messages(name, data_copy):
+    overlay = BAD / name / "overlay"
+    shutil.copytree(overlay, data_copy, dirs_exist_ok=True)
+    changed = [p.relative_to(overlay) for p in overlay.rglob("*") if p.is_file()]
+    # One changed dataset: validating that file alone must say the same (and is quicker).
+    single = len(changed) == 1 and changed[0].suffix == ".csv" and changed[0].parts[0] != "cases"
+    target = Path("data") / changed[0] if single else Path("data")
+    report = validate(target)
+    assert lines(report) == expected(name)
+
+
+def test_every_bad_entry_fails_or_warns():
+    for name in CASE_ENTRIES + OVERLAY_ENTRIES:
+        assert expected(name), name
+
+
+def test_errors_make_the_summary_say_nothing_changed(monkeypatch):
+    monkeypatch.chdir(BAD)
+    report = validate(Path("timestamp-not-a-date"))
+    assert not report.ok
+    assert report.summary() == "1 error, 0 warnings in timestamp-not-a-date: nothing was changed."
+
+
+def test_validation_of_the_package_writes_nothing(data_copy):
+    before = snapshot(data_copy)
+    validate(data_copy)
+    assert snapshot(data_copy) == before
+
+
+def test_byte_order_mark_is_tolerated(data_copy):
+    events = data_copy / "cases" / "unlinked-calls" / "events.csv"
+    events.write_bytes(b"\xef\xbb\xbf" + events.read_bytes())
+    assert lines(validate(events.parent)) == []
+
+
+def test_file_over_five_megabytes_is_refused(data_copy):
+    events = data_copy / "cases" / "unlinked-calls" / "events.csv"
+    text = events.read_text(encoding="utf-8")
+    header, body = text.split("\n", 1)
+    events.write_text(header + "\n" + body * 700, encoding="utf-8")
+    size = events.stat().st_size
+    assert size > 5 * 1024 * 1024
+    report = validate(events.parent)
+    assert lines(report)[0] == (
+        f"data/cases/unlinked-calls/events.csv: is "
+        f"{size / 1024 / 1024:.1f} MB; the limit is 5 MB per file"
+    )
+
+
+def test_all_problems_are_reported_in_one_run(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "two-problems"
+    shutil.copytree(BAD / "unknown-agency", folder)
+    events = folder / "events.csv"
+    events.write_text(
+        events.read_text(encoding="utf-8").replace("2020-02-05 10:02", "2020-02-31 10:02"),
+        encoding="utf-8",
+    )
+    messages = [p.message for p in validate(folder).errors]
+    assert len(messages) == 2
+    assert messages[0].startswith('"Polce response" is not a known agency')
+    assert messages[1] == '"2020-02-31 10:02" is not a date (expected YYYY-MM-DD HH:MM)'
+
+
+def test_missing_path_is_one_clear_error():
+    report = validate(Path("no/such/place"))
+    assert lines(report) == ["no/such/place: does not exist"]
+
+
+def test_unknown_kind_of_file_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    assert lines(validate(Path("notes.txt"))) == [
+        "notes.txt: is not a data folder (no datapackage.json), a case folder (no case.yaml) "
+        "or a file of either"
+    ]
+
+
+def test_a_single_case_file_validates_its_case(monkeypatch):
+    monkeypatch.chdir(BAD)
+    report = validate(Path("duplicate-event-id") / "annotations.csv")
+    assert lines(report) == expected("duplicate-event-id")
+
+
+def test_folder_of_cases_validates_each(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("unknown-agency", "summary-empty"):
+        shutil.copytree(BAD / name, tmp_path / "cases" / name)
+    report = validate(Path("cases"))
+    assert report.cases == 2
+    assert len(report.errors) == 2
+
+
+# ---------------------------------------------------------------- the personal-data guard
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("write to sam.jones@example.org", "email"),
+        ("call 07700 900123", "phone"),
+        ("ring +44 7700 900123 tonight", "phone"),
+        ("her landline, 0115 496 0000", "phone"),
+        ("she lives at 12 Road, SW1A 1AA", "postcode"),
+        ("NHS number 943 476 5919", "nhs_number"),
+        ("NHS number 9434765919", "nhs_number"),
+        ("DOB: 01/02/1980", "date_of_birth"),
+        ("date of birth 3 March 1975", "date_of_birth"),
+        ("born on 1980-02-01", "date_of_birth"),
+        ("then Kevin arrived", "name"),
+        ("Dr Patel examined her", "name"),
+    ],
+)
+def test_guard_catches_each_kind(text, kind):
+    assert kind in [k for k, _ in _guard.scan(text, {"Alex"})]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "National Domestic Abuse Helpline 0808 2000 247 (free, 24 hours).",
+        "Men's Advice Line 0808 8010 327.",
+        "She called 999, then 101; if you cannot speak, press 55.",
+        "The Met's victims' helpline, 0208 284 5100, also written 020 8284 5100.",
+        "NHS number 943 476 5918 fails the check digit.",
+        "Alex went to the GP on Monday 3 March with Sam.",
+        "She was born in a Midlands town.",
+    ],
+)
+def test_guard_leaves_support_numbers_and_ordinary_text_alone(text):
+    assert _guard.scan(text, {"Alex", "Sam"}) == []
+
+
+def test_shipped_cases_raise_no_guard_warnings():
+    for case in sorted((data_dir() / "cases").iterdir()):
+        assert validate(case).warnings == [], case.name
+
+
+def test_guard_names_need_case_yaml_terms(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "terms"
+    shutil.copytree(BAD / "guard-undeclared-name", folder)
+    assert len(validate(folder).warnings) == 1
+    yaml_path = folder / "case.yaml"
+    yaml_path.write_text(
+        yaml_path.read_text(encoding="utf-8").replace("terms: []", "terms: [Kevin]"),
+        encoding="utf-8",
+    )
+    assert validate(folder).warnings == []
+
+
+# ---------------------------------------------------------------- new_case
+
+
+def test_new_case_scaffold_validates_with_warnings_only(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = new_case("harbour-street", root=tmp_path)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "annotations.csv",
+        "case.yaml",
+        "events.csv",
+    ]
+    report = validate(folder)
+    assert report.errors == []
+    assert "harbour-street" in (folder / "case.yaml").read_text(encoding="utf-8")
+    messages = [p.message for p in report.warnings]
+    assert "is still an example row from everycall new-case; replace it" in messages
+    assert "has 2 events; a course case has 30 to 80" in messages
+
+
+def test_new_case_refuses_an_existing_folder(tmp_path):
+    new_case("harbour-street", root=tmp_path)
+    with pytest.raises(DataError, match="already exists"):
+        new_case("harbour-street", root=tmp_path)
+
+
+def test_new_case_refuses_a_bad_name(tmp_path):
+    with pytest.raises(DataError, match="is not a valid case name"):
+        new_case("Harbour Street", root=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_case_in_a_data_package_is_registered(data_copy, monkeypatch):
+    monkeypatch.setenv("EVERYCALL_DATA", str(data_copy))
+    folder = new_case("harbour-street")
+    assert folder == data_copy / "cases" / "harbour-street"
+    descriptor = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    names = [r["name"] for r in descriptor["resources"]]
+    assert "harbour-street-events" in names and "harbour-street-annotations" in names
+    report = validate(data_copy)
+    assert report.errors == []
+    assert not any("not listed in datapackage.json" in p.message for p in report.warnings)
+    assert not list((data_copy / "cases").glob(".harbour-street-*"))  # no temporary left
