@@ -443,7 +443,7 @@ def is_blank(column: pd.Series) -> np.ndarray:
     Examples
     --------
     >>> import pandas as pd
-    >>> is_blank(pd.Series(["", None, " None ", "E004"])).tolist()
+    >>> is_blank(pd.Series(["", None, "None", "E004"])).tolist()
     [True, True, True, False]
     """
     import numpy as np
