@@ -24,6 +24,8 @@ Examples
 >>> err = DataError([p])
 >>> isinstance(err, ValueError), len(err.problems)
 (True, 1)
+>>> str(DataError("no data folder at /tmp/none"))
+'no data folder at /tmp/none'
 """
 
 from __future__ import annotations
@@ -56,12 +58,14 @@ class Problem:
     level: str = "error"
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = [self.file] if self.file else []
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f'column "{self.column}"')
         prefix = "warning: " if self.level == "warning" else ""
+        if not where:
+            return f"{prefix}{self.message}"
         return f"{prefix}{', '.join(where)}: {self.message}"
 
 
@@ -80,7 +84,7 @@ class DataError(ToolkitError):
         if isinstance(problems, str):
             problems = [Problem(file="", message=problems)]
         self.problems = list(problems)
-        super().__init__("\n".join(str(p).removeprefix(", ") for p in self.problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 class AnswerStoreError(ToolkitError):

@@ -68,10 +68,10 @@ __all__ = [
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
 _SYMBOLS = (
     "circle", "square", "diamond", "triangle-up", "triangle-down", "cross", "x", "pentagon",
-    "hexagon", "star", "hourglass", "bowtie", "triangle-left", "triangle-right", "octagon",
-    "hexagram", "star-triangle-up", "star-square", "star-diamond", "diamond-tall",
-    "diamond-wide", "circle-cross", "square-x", "triangle-ne", "hexagon2", "triangle-sw",
-    "star-triangle-down", "diamond-x", "square-cross", "circle-x",
+    "hexagon", "star", "hourglass", "bowtie", "triangle-left", "triangle-right", "hexagram",
+    "star-triangle-up", "star-triangle-down", "star-square", "diamond-tall", "diamond-wide",
+    "circle-cross", "square-x", "diamond-cross", "circle-x", "square-cross", "triangle-ne",
+    "triangle-sw",
 )  # fmt: skip
 _RISK_STYLE = {  # level: (colour, symbol)
     "standard": ("#0072B2", "circle"),
@@ -326,7 +326,7 @@ def swimlane_traces(
                 "marker": {
                     "color": colour,
                     "symbol": symbol,
-                    "size": 11,
+                    "size": 12,
                     "line": {"width": 1, "color": "#222222"},
                 },
                 "yaxis": "y",
@@ -337,6 +337,7 @@ def swimlane_traces(
     traces.append(
         {
             "name": "Risk level",
+            "showlegend": False,
             "x": risk["timestamp"].dt.tz_localize(None).tolist(),
             "y": [f"{lv} risk" for lv in risk["risk_level"]],
             "customdata": risk["event_id"].tolist(),
@@ -455,11 +456,20 @@ def swimlane(
     heading = f"{TITLE_PREFIX}: {title}" if title else TITLE_PREFIX
     fig.update_layout(
         title={"text": heading},
-        height=height or 200 + 42 * len(lanes),
+        height=height or 340 + 42 * len(lanes),
         template="plotly_white",
         hoverlabel={"align": "left"},
-        legend={"title": {"text": "Contact type"}, "itemsizing": "constant"},
-        margin={"l": 140, "r": 20, "t": 60, "b": 40},
+        # The legend sits under the plot so the lanes keep the full width.
+        legend={
+            "title": {"text": "Contact type"},
+            "itemsizing": "constant",
+            "orientation": "h",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "x": 0,
+        },
+        margin={"l": 140, "r": 20, "t": 60, "b": 170},
         yaxis={
             "domain": [0.2, 1.0],
             "type": "category",

@@ -112,6 +112,10 @@ def validate(path: Path | str | None = None) -> ValidationReport:
             _check_case(folder, _Context.for_case(folder), report)
     elif path.is_file() and path.name in CASE_FILES:
         _check_case(path.parent, _Context.for_case(path.parent), report)
+    elif path.is_file() and path.suffix in {".yaml", ".yml"} and path.parent.name == "exercises":
+        from toolkit.exercises import validate_definitions
+
+        report.add(validate_definitions(path))
     elif path.is_file() and path.name == "datapackage.json":
         _check_package(path.parent, report)
     elif path.is_file() and path.suffix == ".csv" and _package_of(path):
@@ -335,6 +339,11 @@ def _check_package(root: Path, report: ValidationReport, only: str | None = None
         return
     if only:
         return
+    if (root / "exercises").is_dir():
+        # Exercise definitions are data too: the same report, the same exit status.
+        from toolkit.exercises import validate_definitions
+
+        report.add(validate_definitions(root / "exercises"))
     cases_dir = root / "cases"
     for folder in sorted(cases_dir.iterdir() if cases_dir.is_dir() else []):
         if not folder.is_dir() or folder.name.startswith((".", "_")):
