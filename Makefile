@@ -16,7 +16,7 @@ PY := $(BIN)/python
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: help lab test install install-test chromium lint benchmarks clean
+.PHONY: help lab test install install-test chromium lint benchmarks clean handouts
 
 help: ## list the commands
 	@echo "Every Call: teaching notebooks on police responses to domestic abuse"
@@ -60,6 +60,9 @@ lint: $(STAMP_TEST) ## ruff over the toolkit, tests and notebooks
 
 benchmarks: $(STAMP_TEST) ## run every benchmark and print its figures
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+handouts: $(STAMP_RUN) chromium ## build the course pack (student + trainer, HTML + PDF, checked) into build/handouts/
+	$(PY) -m toolkit.cli handouts --out build/handouts
 
 clean: ## remove build output (keeps .venv and learners' answers)
 	rm -rf build .pytest_cache

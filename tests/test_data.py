@@ -22,6 +22,7 @@ from toolkit.errors import DataError
 # them elsewhere. Checks against the seed text skip when they are absent; the figures themselves
 # are always checked.
 SEEDS = Path(os.environ.get("EVERYCALL_SEEDS", "/work/shared/seeds"))
+FACTSHEET = Path(os.environ.get("EVERYCALL_FACTSHEET", "/work/shared/reference/factsheet.md"))
 ISSUE_COLUMNS = [
     "event_id",
     "timestamp",
@@ -48,6 +49,7 @@ OPTIONAL_COLUMNS = [
 LOADERS = [
     "load_sources",
     "load_recommendations",
+    "load_dhr_implementation",
     "load_hmic_reports",
     "load_hmic",
     "load_hmic_findings",
@@ -311,9 +313,17 @@ def test_case_rows_and_vocabularies_have_sources_that_resolve(cases):
 def test_sources_have_urls_and_secondary_flags_agree():
     sources = data.load_sources().set_index("source_id")
     outside = sources[sources["kind"] != "course_team"]
-    assert outside["url"].notna().all()
+    # A source whose address could not be found says so in its note instead.
+    no_url = outside[outside["url"].isna()]
+    assert no_url["note"].str.contains("URL not found").all(), list(no_url.index)
     kinds = sources["kind"].astype(str)
-    for loader in ("load_hmic", "load_trends", "load_calls", "load_services"):
+    for loader in (
+        "load_hmic",
+        "load_trends",
+        "load_calls",
+        "load_services",
+        "load_dhr_implementation",
+    ):
         frame = getattr(data, loader)()
         secondary = frame["source_id"].map(kinds) == "secondary"
         assert (frame["secondary"].astype(bool) == secondary).all(), loader
@@ -342,6 +352,13 @@ def seed_text(name: str) -> str:
     path = SEEDS / name
     if not path.is_file():
         pytest.skip(f"seed {name} not available (set EVERYCALL_SEEDS)")
+    return path.read_text(encoding="utf-8")
+
+
+def factsheet_text() -> str:
+    path = FACTSHEET
+    if not path.is_file():
+        pytest.skip(f"fact sheet {path} not available (set EVERYCALL_FACTSHEET)")
     return path.read_text(encoding="utf-8")
 
 
@@ -401,6 +418,49 @@ def test_outage_seed_003_is_cited_with_its_caveat():
     assert row["value"] == 90
     assert row["secondary"] and "16:56" in row["description"]
     assert "90 minutes" in seed_text("003_f50cc1b120c5fc41.txt")
+
+
+DHR_STATUS_SHARES = {  # fact sheet section 3.3 (The Guardian, 15 July 2025, secondary)
+    "Fully implemented": 25,
+    "Said to be already happening": 25,
+    "Could not be traced": 21,
+    "Partly met": 20,
+    "Not met": 8,
+}
+
+
+def test_dhr_implementation_figures_match_fact_sheet_section_3_3():
+    table = data.load_dhr_implementation()
+    count = _figure(table, measure="national_recommendations")
+    assert (count["value"], count["period"]) == (110, "2019 to 2021")
+    shares = table[table["measure"] == "share_by_status"]
+    assert dict(zip(shares["status"].astype(str), shares["value"], strict=True)) == (
+        DHR_STATUS_SHARES
+    )
+    assert shares["status"].astype(str).tolist() == list(DHR_STATUS_SHARES)  # report order
+    assert table["secondary"].all()
+    assert set(table["source_id"]) == {"guardian-2025-learning-from-loss"}
+    assert set(table["primary_source_id"]) == {"dac-2025-learning-from-loss"}
+    sources = data.load_sources().set_index("source_id")
+    assert sources.loc["guardian-2025-learning-from-loss", "kind"] == "secondary"
+    assert sources.loc["dac-2025-learning-from-loss", "kind"] == "primary"
+    # The same numbers as the fact sheet's own table, when the fact sheet is at hand.
+    text = factsheet_text()
+    assert "**110 national recommendations between 2019 and 2021**" in text
+    for status, share in DHR_STATUS_SHARES.items():
+        assert re.search(rf"\| {re.escape(status)}[^|]* \| {share}% \|", text), status
+
+
+def test_specialists_article_is_a_source_from_seed_000():
+    row = data.load_sources().set_index("source_id").loc["bbc-2024-999-specialists"]
+    assert (row["publisher"], row["date"], row["seed"]) == (
+        "BBC News",
+        "2024-01-21",
+        "000_f878ec8c223a82bf.txt",
+    )
+    assert "Jacqueline Howard" in row["note"]
+    seed = seed_text("000_f878ec8c223a82bf.txt")
+    assert row["title"] in seed and "By Jacqueline Howard" in seed
 
 
 def test_recommendations_are_35_rows_with_unique_ids():
@@ -544,3 +604,49 @@ def test_importing_the_data_module_does_not_import_pandas_or_frictionless():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------- notebooks' sources cells
+
+INQUIRY_NOTEBOOKS = [
+    "03-hmic-findings",
+    "04-calls-and-demand",
+    "05-learning-from-reviews",
+    "06-risk-and-support",
+]
+
+
+def _sources_cell_ids(stem: str) -> list[str]:
+    """The source ids listed in a notebook's last cell, a sources_markdown([...]) call."""
+    import ast
+    import json
+
+    path = Path(__file__).resolve().parents[1] / "notebooks" / f"{stem}.ipynb"
+    cell = json.loads(path.read_text(encoding="utf-8"))["cells"][-1]
+    assert cell["cell_type"] == "code" and "remove-input" in cell["metadata"].get("tags", [])
+    calls = [
+        node
+        for node in ast.walk(ast.parse("".join(cell["source"])))
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "sources_markdown"
+    ]
+    assert len(calls) == 1, f"{stem}: the last cell should call toolkit.data.sources_markdown"
+    return ast.literal_eval(calls[0].args[0])
+
+
+@pytest.mark.parametrize("stem", INQUIRY_NOTEBOOKS)
+def test_sources_cell_lists_every_source_of_the_notebooks_exercises(stem):
+    from toolkit.exercises import load_definitions
+
+    listed = _sources_cell_ids(stem)
+    assert len(listed) == len(set(listed))
+    cited = {e.source_id for e in load_definitions().values() if e.notebook == stem}
+    assert cited - {None} <= set(listed)
+    text = data.sources_markdown(listed)  # every id resolves
+    assert text.count("\n- ") == len(listed)
+
+
+def test_notebook_05_cites_the_commissioner_and_04_the_specialists_article():
+    assert {"dac-2025-learning-from-loss", "guardian-2025-learning-from-loss"} <= set(
+        _sources_cell_ids("05-learning-from-reviews")
+    )
+    assert "bbc-2024-999-specialists" in _sources_cell_ids("04-calls-and-demand")

@@ -4,7 +4,8 @@ Private to ``toolkit.handouts``. What it does to the notebook before nbconvert s
 
 * plotly outputs (``application/vnd.plotly.v1+json``, which nbconvert drops) become a
   ``<figure>`` with the chart (deterministic ``div`` id, plotly.js inlined once per file in
-  the page head), ``role="img"`` and an ``aria-label``, and a visible caption describing it;
+  the page head: the vendored cartesian bundle when it draws every trace, else the full
+  plotly.js), ``role="img"`` and an ``aria-label``, and a visible caption describing it;
 * widget outputs become a static rendering (``toolkit._widgets_static``), and the widget
   state is dropped, so nbconvert adds no widget-manager or require.js script;
 * HTML and Markdown outputs, and rendered Markdown cells, pass through one allow-list
@@ -237,6 +238,45 @@ def plotly_js() -> str:
     return path.read_text(encoding="utf-8")
 
 
+#: Trace types in the vendored cartesian bundle (toolkit/vendor/plotly.js-cartesian).
+CARTESIAN_TRACES = frozenset(
+    "bar box contour heatmap histogram histogram2d histogram2dcontour image pie scatter "
+    "scatterternary violin".split()
+)
+_BANNER_VERSION = re.compile(r"plotly\.js[^\n]*? v(\d+\.\d+\.\d+)")
+
+
+@cache
+def _cartesian_js() -> str | None:
+    path = Path(__file__).resolve().parent / "vendor" / "plotly.js-cartesian"
+    try:
+        return (path / "plotly-cartesian.min.js").read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def plotly_bundle(trace_types: set[str] | frozenset[str]) -> str:
+    """The smallest plotly.js that draws these trace types: the vendored cartesian bundle
+    (1.5 MB) when it covers them and is the same version as the installed plotly.js,
+    otherwise the full plotly.js (4.8 MB).
+
+    Examples
+    --------
+    >>> len(plotly_bundle({"scatter", "bar"})) < len(plotly_bundle({"scatter3d"}))
+    True
+    >>> plotly_bundle({"scattergeo"}) == plotly_js()
+    True
+    """
+    partial = _cartesian_js()
+    if partial is None or not set(trace_types) <= CARTESIAN_TRACES:
+        return plotly_js()
+    ours = _BANNER_VERSION.search(partial[:400])
+    full = _BANNER_VERSION.search(plotly_js()[:400])
+    if ours is None or full is None or ours.group(1) != full.group(1):
+        return plotly_js()
+    return partial
+
+
 # --- outputs -----------------------------------------------------------------------------
 
 
@@ -246,6 +286,7 @@ class _State:
 
     widgets: dict[str, Any] = field(default_factory=dict)
     figures: int = 0
+    trace_types: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -263,7 +304,9 @@ def output_html(output: dict[str, Any], state: _State) -> str | None:
     data = output.get("data") or {}
     if PLOTLY_MIME in data:
         state.figures += 1
-        return figure_html(data[PLOTLY_MIME], f"ec-fig-{state.figures}", state.figures)
+        figure = data[PLOTLY_MIME]
+        state.trace_types |= {str(t.get("type") or "scatter") for t in figure.get("data") or []}
+        return figure_html(figure, f"ec-fig-{state.figures}", state.figures)
     if WIDGET_VIEW in data:
         from toolkit._widgets_static import render_widget
 
@@ -359,6 +402,7 @@ class HtmlExport:
     title: str
     figures: int
     warnings: list[str]
+    plotly_js: str = ""
 
 
 @cache
@@ -414,13 +458,19 @@ def render_html(
             "support_missing": SUPPORT_NUMBER not in cover,
             "built": built,
             "css": _css(),
-            "plotly_js": plotly_js() if state.figures else "",
+            "plotly_js": plotly_bundle(state.trace_types) if state.figures else "",
             "sources_html": None if has_sources else sources_html,
             "sources_cell": has_sources,
         },
     }
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
-    return HtmlExport(html=body, title=title, figures=state.figures, warnings=state.warnings)
+    return HtmlExport(
+        html=body,
+        title=title,
+        figures=state.figures,
+        warnings=state.warnings,
+        plotly_js=resources["everycall"]["plotly_js"],
+    )
 
 
 def _widget_state(nb: Any) -> dict[str, Any]:

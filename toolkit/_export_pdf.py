@@ -12,8 +12,8 @@ Playwright's own download); several pages at once. Per page:
 4. ``emulate_media("print")`` and ``page.pdf`` at A4 with the page's own ``@page`` rules
    (margins, page numbers, the trainer mark in the top margin);
 5. the PDF's creation and modification dates are rewritten in place (same length, so the
-   cross-reference table stays valid) to ``SOURCE_DATE_EPOCH`` or 1980-01-01: two builds
-   give the same bytes.
+   cross-reference table stays valid) to ``SOURCE_DATE_EPOCH`` or 1980-01-01, and the
+   tagged-PDF structure ids renumbered by rank: two builds give the same bytes.
 """
 
 from __future__ import annotations
@@ -34,14 +34,20 @@ __all__ = ["BrowserSession", "PageReport", "fixed_pdf_dates", "pdf_date"]
 PRINT_WIDTH_PX = 680
 FIGURE_TIMEOUT_MS = 60_000
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]*\)")
+_NODE_ID = re.compile(rb"\(node(\d+)\)")
 _FIGURES_DRAWN = """() => {
   const divs = [...document.querySelectorAll('.plotly-graph-div')];
   return divs.every(d => d.querySelector('.main-svg'));
 }"""
-_FIGURE_COUNT = """() => [document.querySelectorAll('.plotly-graph-div').length,
-  document.querySelectorAll('.plotly-graph-div .main-svg').length > 0
-    ? [...document.querySelectorAll('.plotly-graph-div')].filter(
-        d => d.querySelector('.main-svg')).length : 0]"""
+_FIGURE_COUNT = """() => {
+  const divs = [...document.querySelectorAll('.plotly-graph-div')];
+  const drawn = divs.filter(d => d.querySelector('.main-svg'));
+  const named = drawn.filter(d => {
+    const svg = d.querySelector('.main-svg');
+    return svg.getAttribute('role') === 'img' && (svg.getAttribute('aria-label') || '').trim();
+  });
+  return [divs.length, drawn.length, named.length];
+}"""
 
 
 def pdf_date(epoch: int | None = None) -> bytes:
@@ -75,7 +81,30 @@ def fixed_pdf_dates(data: bytes, epoch: int | None = None) -> bytes:
         new = b"/" + match.group(1) + b" (" + stamp + b")"
         return new if len(new) == len(old) else old
 
-    return _PDF_DATE.sub(swap, data)
+    data = _PDF_DATE.sub(swap, data)
+    return _stable_node_ids(data)
+
+
+def _stable_node_ids(data: bytes) -> bytes:
+    """Renumber a tagged PDF's structure ids (``(node00000525)``) by rank, same width.
+
+    Chromium takes them from a renderer-wide DOM node counter, so they change with whatever
+    else the browser has opened. Ranking keeps their order (the ``/IDTree`` is sorted) and
+    their length (the cross-reference offsets stay valid).
+
+    Examples
+    --------
+    >>> _stable_node_ids(b"/ID (node00000525) [(node00000529) (node00000525)]")
+    b'/ID (node00000001) [(node00000002) (node00000001)]'
+    """
+    found = sorted({m.group(1) for m in _NODE_ID.finditer(data)}, key=int)
+    rank = {old: str(i).zfill(len(old)).encode() for i, old in enumerate(found, start=1)}
+
+    def swap(match: re.Match[bytes]) -> bytes:
+        new = rank[match.group(1)]
+        return b"(node" + new + b")" if len(new) == len(match.group(1)) else match.group(0)
+
+    return _NODE_ID.sub(swap, data)
 
 
 @dataclass
@@ -87,6 +116,7 @@ class PageReport:
     blocked: list[str] = field(default_factory=list)
     figures: int = 0
     figures_drawn: int = 0
+    figures_named: int = 0  # drawn with role="img" and an aria-label
     pdf: Path | None = None
     seconds: float = 0.0
 
@@ -94,14 +124,19 @@ class PageReport:
 class BrowserSession:
     """One Chromium for a whole build; ``await session.visit(...)`` per handout.
 
-    Use as ``async with BrowserSession(tabs=3) as session: ...``.
+    Use as ``async with BrowserSession(tabs=3) as session: ...``. The session keeps ``tabs``
+    pages and reuses them from handout to handout (a fresh page costs a renderer process:
+    about a third of a second per handout); each visit is a fresh document all the same.
     """
 
     def __init__(self, *, tabs: int = 3, epoch: int | None = None) -> None:
-        self._tabs = asyncio.Semaphore(max(1, tabs))
+        self._count = max(1, tabs)
+        self._pages: asyncio.Queue[Any] = asyncio.Queue()
         self._epoch = epoch
         self._pw: Any = None
         self._browser: Any = None
+        self._context: Any = None
+        self._blocked: dict[int, list[str]] = {}
         self._axe = axe_script().read_text(encoding="utf-8")
 
     async def __aenter__(self) -> BrowserSession:
@@ -116,7 +151,30 @@ class BrowserSession:
         except Exception as exc:  # Playwright's own message names the path it tried
             await self._pw.stop()
             raise ExportError(f"Chromium could not be started for the handouts: {exc}") from exc
+        self._context = await self._browser.new_context(
+            viewport={"width": PRINT_WIDTH_PX, "height": 960},
+            locale="en-GB",
+            timezone_id="Europe/London",
+        )
+        for _ in range(self._count):
+            page = await self._context.new_page()
+            blocked: list[str] = []
+            self._blocked[id(page)] = blocked
+            await page.route("**/*", self._guard(blocked))
+            self._pages.put_nowait(page)
         return self
+
+    @staticmethod
+    def _guard(blocked: list[str]) -> Any:
+        async def guard(route: Any) -> None:
+            url = route.request.url
+            if url.startswith(("file:", "data:", "about:", "blob:")):
+                await route.continue_()
+            else:
+                blocked.append(url)
+                await route.abort()
+
+        return guard
 
     async def __aexit__(self, *exc: object) -> None:
         if self._browser is not None:
@@ -126,49 +184,44 @@ class BrowserSession:
 
     async def visit(self, html_file: Path, *, pdf: Path | None, axe: bool = True) -> PageReport:
         """Check ``html_file`` (axe, requests, figures) and print it to ``pdf`` if given."""
-        async with self._tabs:
-            start = time.perf_counter()
-            report = PageReport(file=html_file)
-            context = await self._browser.new_context(
-                viewport={"width": PRINT_WIDTH_PX, "height": 960},
-                locale="en-GB",
-                timezone_id="Europe/London",
+        page = await self._pages.get()
+        try:
+            return await self._visit(page, html_file, pdf=pdf, axe=axe)
+        finally:
+            self._pages.put_nowait(page)
+
+    async def _visit(
+        self, page: Any, html_file: Path, *, pdf: Path | None, axe: bool
+    ) -> PageReport:
+        start = time.perf_counter()
+        report = PageReport(file=html_file)
+        blocked = self._blocked[id(page)]
+        blocked.clear()
+        await page.emulate_media(media="screen")
+        await page.goto(html_file.resolve().as_uri(), wait_until="load")
+        try:
+            await page.wait_for_function(_FIGURES_DRAWN, timeout=FIGURE_TIMEOUT_MS)
+        except Exception:  # reported below as figures not drawn
+            pass
+        counts = await page.evaluate(_FIGURE_COUNT)
+        report.figures, report.figures_drawn, report.figures_named = counts
+        if axe:
+            await page.evaluate(self._axe)
+            report.violations = await page.evaluate(AXE_RUN)
+        if pdf is not None:
+            await page.emulate_media(media="print")
+            data = await page.pdf(
+                print_background=True,
+                prefer_css_page_size=True,
+                format="A4",
+                tagged=True,
+                outline=True,
             )
-            try:
-                page = await context.new_page()
-
-                async def guard(route: Any) -> None:
-                    url = route.request.url
-                    if url.startswith(("file:", "data:", "about:", "blob:")):
-                        await route.continue_()
-                    else:
-                        report.blocked.append(url)
-                        await route.abort()
-
-                await page.route("**/*", guard)
-                await page.goto(html_file.resolve().as_uri(), wait_until="load")
-                try:
-                    await page.wait_for_function(_FIGURES_DRAWN, timeout=FIGURE_TIMEOUT_MS)
-                except Exception:  # reported below as figures not drawn
-                    pass
-                report.figures, report.figures_drawn = await page.evaluate(_FIGURE_COUNT)
-                if axe:
-                    await page.evaluate(self._axe)
-                    report.violations = await page.evaluate(AXE_RUN)
-                if pdf is not None:
-                    await page.emulate_media(media="print")
-                    data = await page.pdf(
-                        print_background=True,
-                        prefer_css_page_size=True,
-                        format="A4",
-                        tagged=True,
-                        outline=True,
-                    )
-                    tmp = pdf.with_name(pdf.name + ".part")
-                    tmp.write_bytes(fixed_pdf_dates(data, self._epoch))
-                    os.replace(tmp, pdf)
-                    report.pdf = pdf
-            finally:
-                await context.close()
-            report.seconds = time.perf_counter() - start
-            return report
+            tmp = pdf.with_name(pdf.name + ".part")
+            tmp.write_bytes(fixed_pdf_dates(data, self._epoch))
+            os.replace(tmp, pdf)
+            report.pdf = pdf
+        await page.goto("about:blank")  # let go of the last handout's memory
+        report.blocked = list(blocked)
+        report.seconds = time.perf_counter() - start
+        return report

@@ -44,8 +44,6 @@ toolkit.errors.ModelError: staff must be a whole number of handlers, at least 1;
 
 from __future__ import annotations
 
-import heapq
-import html
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -57,7 +55,15 @@ from toolkit.errors import ModelError
 
 if TYPE_CHECKING:
     import pandas as pd
-    import plotly.graph_objects as go
+
+    from toolkit._calls_figures import (
+        first_contact_opportunities,
+        first_contact_review,
+        queue_explorer,
+        simulation_figure,
+        sweep_figure,
+    )
+    from toolkit._calls_sim import Simulation, simulate_queue
 
 __all__ = [
     "QueueMetrics",
@@ -65,8 +71,8 @@ __all__ = [
     "erlang_b",
     "erlang_c",
     "first_contact_opportunities",
-    "queue_explorer",
     "first_contact_review",
+    "queue_explorer",
     "queue_metrics",
     "reproduces",
     "scenario_grid",
@@ -77,8 +83,34 @@ __all__ = [
     "sweep_figure",
 ]
 
-_BLUE, _ORANGE, _GREEN, _GREY = "#0072B2", "#D55E00", "#009E73", "#666666"  # Okabe-Ito
 _MAX_QUEUE_STATES = 5_000_000
+
+# The simulation, the figures and the widget live in private modules (so that each file can
+# be read in one sitting) and are importable from here as before. They load on first use
+# (PEP 562): they import this module's checks, so importing them up here would be circular.
+_ELSEWHERE = {
+    "Simulation": "toolkit._calls_sim",
+    "simulate_queue": "toolkit._calls_sim",
+    "first_contact_opportunities": "toolkit._calls_figures",
+    "first_contact_review": "toolkit._calls_figures",
+    "queue_explorer": "toolkit._calls_figures",
+    "simulation_figure": "toolkit._calls_figures",
+    "sweep_figure": "toolkit._calls_figures",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ELSEWHERE:
+        import importlib
+
+        value = getattr(importlib.import_module(_ELSEWHERE[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'toolkit.calls' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_ELSEWHERE))
 
 
 # --------------------------------------------------------------------------- checks
@@ -112,6 +144,13 @@ def _target(value: Any) -> float:
     if isinstance(value, float) and math.isinf(value) and value > 0:
         return math.inf
     return _number("target_seconds", value, strict=False)
+
+
+def _share(name: str, value: Any) -> float:
+    v = _number(name, value, strict=False)
+    if v > 1:
+        raise ModelError(f"{name} must be a share between 0 and 1; got {v:g}")
+    return v
 
 
 # --------------------------------------------------------------------------- formulas
@@ -632,606 +671,3 @@ def reproduces(
         + out["wait_gap_minutes"].abs() / wait_tolerance_minutes
     )
     return out.assign(_close=closeness).sort_values("_close").drop(columns="_close")
-
-
-# --------------------------------------------------------------------------- simulation
-
-
-@dataclass(frozen=True)
-class Simulation:
-    """The result of :func:`simulate_queue`: one row per call attempt, and its settings.
-
-    ``calls`` columns: ``caller``, ``attempt`` (1 for a first try), ``arrival`` (seconds from
-    the start), ``outcome`` (``answered``, ``abandoned`` or ``failed`` to connect),
-    ``wait_seconds`` (time in the queue; missing for failed attempts) and ``start`` (when a
-    handler answered; missing unless answered).
-    """
-
-    calls: pd.DataFrame
-    settings: dict[str, Any]
-
-    def summary(
-        self,
-        *,
-        target_seconds: float = 10.0,
-        after_hours: float = 0.0,
-        before_hours: float | None = None,
-    ) -> dict[str, Any]:
-        """Headline figures for attempts arriving between ``after_hours`` and ``before_hours``.
-
-        Skip a warm-up with ``after_hours``; compare a quiet spell with the analytic model by
-        giving both.
-
-        Shares of answered, abandoned and within-target are of attempts that connected.
-
-        Examples
-        --------
-        >>> sim = simulate_queue(calls_per_hour=100, handle_seconds=180, staff=8, hours=2,
-        ...                      seed=1)
-        >>> s = sim.summary()
-        >>> s["attempts"] == s["connected"], s["failed"]
-        (True, 0)
-        >>> sim.summary(after_hours=5)
-        Traceback (most recent call last):
-        ...
-        toolkit.errors.ModelError: hours 5 to 2 are not a window within the 2 hours simulated
-        """
-        calls = self._window(after_hours, before_hours)
-        connected = calls[calls["outcome"] != "failed"]
-        answered = connected["outcome"] == "answered"
-        waits = connected["wait_seconds"]
-        callers = calls["caller"].nunique()
-        reached = connected["caller"].nunique()
-        n = max(len(connected), 1)
-        abandoned_waits = waits[connected["outcome"] == "abandoned"]
-        return {
-            "attempts": int(len(calls)),
-            "callers": int(callers),
-            "failed": int((calls["outcome"] == "failed").sum()),
-            "callers_never_connected": int(callers - reached),
-            "connected": int(len(connected)),
-            "answered": float(answered.sum() / n),
-            "abandoned": float((~answered).sum() / n),
-            "answered_within_target": float((answered & (waits <= target_seconds)).sum() / n),
-            "mean_wait_seconds": float(waits.mean()) if len(waits) else 0.0,
-            "mean_wait_answered_seconds": float(waits[answered].mean()) if answered.any() else 0.0,
-            "longest_wait_before_hanging_up_seconds": float(abandoned_waits.max())
-            if len(abandoned_waits)
-            else 0.0,
-        }
-
-    def _window(self, after_hours: float, before_hours: float | None) -> pd.DataFrame:
-        hours = self.settings["hours"]
-        end = hours if before_hours is None else before_hours
-        if not 0 <= after_hours < end <= hours:
-            raise ModelError(
-                f"hours {after_hours:g} to {end:g} are not a window within the {hours:g} hours "
-                "simulated"
-            )
-        arrival = self.calls["arrival"]
-        return self.calls[(arrival >= after_hours * 3600) & (arrival < end * 3600)]
-
-    def timeline(self, *, bin_minutes: float = 15.0, target_seconds: float = 10.0) -> pd.DataFrame:
-        """Counts per time bin: attempts, failed, answered, abandoned, and the queue at the end.
-
-        ``waiting_at_end`` is the backlog: callers connected and waiting for a handler at the
-        end of the bin. Shares are of connected attempts arriving in the bin.
-        """
-        import pandas as pd
-
-        width = _number("bin_minutes", bin_minutes) * 60
-        calls = self.calls
-        edges = np.arange(0.0, self.settings["hours"] * 3600 + width, width)
-        idx = np.clip(np.searchsorted(edges, calls["arrival"].to_numpy(), side="right") - 1, 0,
-                      len(edges) - 2)  # fmt: skip
-        outcome = calls["outcome"].to_numpy()
-        wait = calls["wait_seconds"].to_numpy()
-        nbins = len(edges) - 1
-
-        def count(mask: np.ndarray) -> np.ndarray:
-            return np.bincount(idx[mask], minlength=nbins)[:nbins]
-
-        connected = outcome != "failed"
-        answered = outcome == "answered"
-        arrival = calls["arrival"].to_numpy()
-        leave = np.where(connected, arrival + np.nan_to_num(wait), np.inf)
-        ends = edges[1:]
-        arrived_by = np.searchsorted(np.sort(arrival[connected]), ends, side="right")
-        left_by = np.searchsorted(np.sort(leave[connected]), ends, side="right")
-        n_conn = count(connected)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            within = np.where(n_conn > 0, count(answered & (wait <= target_seconds)) / n_conn,
-                              np.nan)  # fmt: skip
-        return pd.DataFrame(
-            {
-                "bin_start_hours": edges[:-1] / 3600,
-                "attempts": count(np.ones_like(connected)),
-                "failed": count(~connected),
-                "answered": count(answered),
-                "abandoned": count(connected & ~answered),
-                "answered_within_target": within,
-                "waiting_at_end": arrived_by - left_by,
-            }
-        )
-
-
-def simulate_queue(
-    *,
-    calls_per_hour: float | Sequence[float],
-    handle_seconds: float,
-    staff: int,
-    hours: float,
-    patience_seconds: float | None = None,
-    seed: int = 0,
-    outage: tuple[float, float] | None = None,
-    outage_failure_share: float = 1.0,
-    retry_share: float = 0.0,
-    retry_mean_seconds: float = 300.0,
-    max_attempts: int = 20,
-) -> Simulation:
-    """Simulate a call queue call by call, optionally through an outage and its recovery.
-
-    Calls arrive at random (Poisson) at ``calls_per_hour``, which may be one rate or one rate
-    per hour of the simulation (a daily profile). During ``outage`` (start and end, in hours
-    from the start) a share ``outage_failure_share`` of call attempts fail to connect; a caller
-    whose attempt failed tries again with probability ``retry_share`` after an exponential
-    delay averaging ``retry_mean_seconds``. Connected calls queue in order of arrival for one
-    of ``staff`` handlers and hang up if the wait exceeds their patience.
-
-    The same ``seed`` gives the same calls (numpy's Generator). Random draws are made in bulk
-    with numpy; the queue itself is a loop over a heap of handler free times (each caller
-    takes the handler who is free first, which is exact for first-come, first-served).
-
-    Returns
-    -------
-    Simulation
-        Per-attempt records, with :meth:`Simulation.summary` and :meth:`Simulation.timeline`.
-
-    Examples
-    --------
-    >>> sim = simulate_queue(calls_per_hour=120, handle_seconds=240, staff=12, hours=12,
-    ...                      outage=(2, 4), retry_share=0.5, seed=7)
-    >>> s = sim.summary()
-    >>> s["failed"] > 0, s["callers"] < s["attempts"]
-    (True, True)
-    >>> simulate_queue(calls_per_hour=120, handle_seconds=240, staff=12, hours=12,
-    ...                outage=(4, 2))
-    Traceback (most recent call last):
-    ...
-    toolkit.errors.ModelError: outage must be (start, end) in hours with 0 <= start < end <= 12; got (4, 2)
-    """  # noqa: E501
-    import pandas as pd
-
-    duration_h = _number("hours", hours)
-    rates = _rates(calls_per_hour, duration_h)
-    h = _number("handle_seconds", handle_seconds)
-    n = _staff(staff)
-    patience = _patience(patience_seconds)
-    share = _share("outage_failure_share", outage_failure_share)
-    retry = _share("retry_share", retry_share)
-    retry_mean = _number("retry_mean_seconds", retry_mean_seconds)
-    if outage is not None:
-        ok = len(outage) == 2 and 0 <= outage[0] < outage[1] <= duration_h
-        if not ok:
-            raise ModelError(
-                "outage must be (start, end) in hours with 0 <= start < end <= "
-                f"{duration_h:g}; got {tuple(outage)}"
-            )
-    rng = np.random.default_rng(seed)
-    horizon = duration_h * 3600
-
-    # first attempts: Poisson counts per hour, uniform times within each hour
-    starts = np.arange(len(rates), dtype=float) * 3600
-    lengths = np.minimum(starts + 3600, horizon) - starts
-    counts = rng.poisson(np.asarray(rates) / 3600 * lengths)
-    times = np.repeat(starts, counts) + rng.random(counts.sum()) * np.repeat(lengths, counts)
-    times.sort()
-    callers = np.arange(times.size)
-    attempts = np.ones(times.size, dtype=int)
-
-    # failed attempts and redials, generation by generation (failure depends only on time)
-    all_t, all_c, all_a, all_failed = [], [], [], []
-    gen_t, gen_c, gen_a = times, callers, attempts
-    while gen_t.size:
-        failed = np.zeros(gen_t.size, dtype=bool)
-        if outage is not None:
-            in_outage = (gen_t >= outage[0] * 3600) & (gen_t < outage[1] * 3600)
-            failed = in_outage & (rng.random(gen_t.size) < share)
-        all_t.append(gen_t), all_c.append(gen_c), all_a.append(gen_a), all_failed.append(failed)
-        again = failed & (rng.random(gen_t.size) < retry) & (gen_a < max_attempts)
-        next_t = gen_t[again] + rng.exponential(retry_mean, again.sum())
-        keep = next_t < horizon
-        gen_t, gen_c, gen_a = next_t[keep], gen_c[again][keep], gen_a[again][keep] + 1
-
-    t_all = np.concatenate(all_t)
-    order = np.argsort(t_all, kind="stable")
-    t_all = t_all[order]
-    c_all, a_all = np.concatenate(all_c)[order], np.concatenate(all_a)[order]
-    failed_all = np.concatenate(all_failed)[order]
-
-    connected = np.flatnonzero(~failed_all)
-    service = rng.exponential(h, connected.size)
-    if patience is None:
-        limit = np.full(connected.size, np.inf)
-    else:
-        limit = rng.exponential(patience, connected.size)
-    start, wait = _run_queue(t_all[connected], service, limit, n)
-
-    outcome = np.full(t_all.size, "failed", dtype=object)
-    outcome[connected] = np.where(np.isnan(start), "abandoned", "answered")
-    wait_all = np.full(t_all.size, np.nan)
-    wait_all[connected] = wait
-    start_all = np.full(t_all.size, np.nan)
-    start_all[connected] = start
-    calls = pd.DataFrame(
-        {
-            "caller": c_all,
-            "attempt": a_all,
-            "arrival": t_all,
-            "outcome": pd.Categorical(outcome, categories=["answered", "abandoned", "failed"]),
-            "wait_seconds": wait_all,
-            "start": start_all,
-        }
-    )
-    settings = {
-        "calls_per_hour": rates,
-        "handle_seconds": h,
-        "staff": n,
-        "hours": duration_h,
-        "patience_seconds": patience,
-        "seed": seed,
-        "outage": outage,
-        "outage_failure_share": share,
-        "retry_share": retry,
-        "retry_mean_seconds": retry_mean,
-    }
-    return Simulation(calls, settings)
-
-
-def _run_queue(
-    arrival: np.ndarray, service: np.ndarray, limit: np.ndarray, staff: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """First-come, first-served with ``staff`` handlers; callers leave when wait > limit."""
-    free = [0.0] * staff  # a heap of the times at which each handler is next free
-    start = np.full(arrival.size, np.nan)
-    wait = np.empty(arrival.size)
-    arr, svc, lim = arrival.tolist(), service.tolist(), limit.tolist()
-    for i, a in enumerate(arr):
-        first_free = free[0]
-        begin = a if first_free <= a else first_free
-        if begin - a > lim[i]:
-            wait[i] = lim[i]
-            continue
-        heapq.heapreplace(free, begin + svc[i])
-        start[i] = begin
-        wait[i] = begin - a
-    return start, wait
-
-
-def _rates(calls_per_hour: float | Sequence[float], hours: float) -> list[float]:
-    n_hours = math.ceil(hours)
-    if isinstance(calls_per_hour, int | float | np.integer | np.floating):
-        return [_number("calls_per_hour", calls_per_hour)] * n_hours
-    rates = [_number(f"calls_per_hour[{i}]", r) for i, r in enumerate(calls_per_hour)]
-    if len(rates) != n_hours:
-        raise ModelError(
-            f"calls_per_hour must give one rate per hour simulated ({n_hours}); got {len(rates)}"
-        )
-    return rates
-
-
-def _share(name: str, value: Any) -> float:
-    v = _number(name, value, strict=False)
-    if v > 1:
-        raise ModelError(f"{name} must be a share between 0 and 1; got {v:g}")
-    return v
-
-
-# --------------------------------------------------------------------------- first contact
-
-CALL_CONTACT_TYPES = ("emergency_call", "non_emergency_call")
-
-
-def first_contact_opportunities(
-    events: pd.DataFrame,
-    flags: pd.DataFrame,
-    *,
-    contact_types: Sequence[str] = CALL_CONTACT_TYPES,
-) -> pd.DataFrame:
-    """Flags from the missed-opportunity rules that fell at a call to the police.
-
-    These are the moments a domestic abuse specialist in the control room would be present
-    for. ``flags`` is the output of :func:`toolkit.opportunities.run_rules` for ``events``;
-    the result keeps each flag with the event's summary, the action recorded and the call
-    grade, so a group can discuss what a specialist could have asked or changed.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> events = pd.DataFrame({"event_id": ["E1", "E2"],
-    ...     "contact_type": ["emergency_call", "police_attendance"],
-    ...     "summary": ["A 999 call.", "Officers attend."], "action": ["Graded.", "Advice."]})
-    >>> flags = pd.DataFrame({"event_id": ["E1", "E2"], "rule_id": ["r1", "r2"],
-    ...     "rule_name": ["Repeat call not linked", "No arrest"], "explanation": ["x", "y"]})
-    >>> first_contact_opportunities(events, flags)["event_id"].tolist()
-    ['E1']
-    >>> first_contact_opportunities(events.drop(columns="contact_type"), flags)
-    Traceback (most recent call last):
-    ...
-    toolkit.errors.ModelError: events have no column "contact_type" (columns: event_id, summary, action)
-    """  # noqa: E501
-    for name, frame, needed in (("events", events, ("event_id", "contact_type")),
-                                ("flags", flags, ("event_id", "rule_id"))):  # fmt: skip
-        for column in needed:
-            if column not in frame.columns:
-                raise ModelError(
-                    f'{name} have no column "{column}" '
-                    f"(columns: {', '.join(map(str, frame.columns))})"
-                )
-    keep = [c for c in ("event_id", "timestamp", "contact_type", "summary", "action",
-                        "call_grade", "case_id") if c in events.columns]  # fmt: skip
-    calls = events.loc[events["contact_type"].isin(list(contact_types)), keep]
-    cols = [c for c in ("event_id", "rule_id", "rule_name", "explanation", "case_id")
-            if c in flags.columns]  # fmt: skip
-    on = (
-        ["event_id", "case_id"]
-        if "case_id" in calls.columns and "case_id" in cols
-        else ["event_id"]
-    )
-    return calls.merge(flags[cols], on=on, how="inner").reset_index(drop=True)
-
-
-def first_contact_review(slugs: Sequence[str] | None = None) -> pd.DataFrame:
-    """Run the missed-opportunity rules over shipped cases; keep the flags at a police call.
-
-    Loads each case with :func:`toolkit.data.load_case` (all cases by default), runs
-    :func:`toolkit.opportunities.run_rules` and keeps the flags that fell at a 999 or 101
-    call, with a ``case_id`` column: the table for the control-room specialist discussion.
-    """
-    import pandas as pd
-
-    from toolkit.data import list_cases, load_case
-    from toolkit.opportunities import run_rules
-
-    frames = []
-    for slug in list(slugs) if slugs is not None else list_cases():
-        events = load_case(slug).events
-        found = first_contact_opportunities(events, run_rules(events))
-        frames.append(found.assign(case_id=slug))
-    if not frames:
-        raise ModelError("no cases given to review")
-    return pd.concat(frames, ignore_index=True)
-
-
-def _source_note(text: str, width: int = 110) -> str:
-    """Escape a source note for a plotly annotation and wrap it onto lines (plotly's <br>)."""
-    import textwrap
-
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or ""
-
-
-# --------------------------------------------------------------------------- figures
-
-
-def _caption(fig: go.Figure, text: str, source: str) -> None:
-    fig.update_layout(
-        meta={"description": text},
-        annotations=[
-            {
-                "text": _source_note(f"Source: {source}"),
-                "showarrow": False,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": -0.22,
-                "yanchor": "top",
-                "align": "left",
-                "xanchor": "left",
-                "font": {"size": 11},
-            }
-        ],
-        margin={"l": 60, "r": 20, "t": 60, "b": 120},
-    )
-
-
-def sweep_figure(
-    sweep: pd.DataFrame,
-    *,
-    current_staff: int | None = None,
-    service_level: float | None = None,
-    published: dict[str, float] | None = None,
-    source: str = "model: toolkit.calls (assumptions stated in the text)",
-) -> go.Figure:
-    """Share answered and share answered within the target, against staff.
-
-    Parameters
-    ----------
-    sweep : DataFrame
-        From :func:`staffing_sweep`.
-    current_staff : int, optional
-        Marks one staffing level with a vertical line.
-    service_level : float, optional
-        Draws the required share answered within the target as a horizontal line.
-    published : dict, optional
-        Published shares to draw as horizontal reference lines, e.g. ``{"Sept 2020": 0.49}``.
-    source : str
-        Shown under the figure.
-    """
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
-    target = sweep["target_seconds"].dropna()
-    seconds = float(target.iloc[0]) if not target.empty else math.nan
-    if math.isinf(seconds) or math.isnan(seconds):
-        label, visible = "answered within target (none set)", "legendonly"
-    else:
-        label, visible = f"answered within {_minutes(seconds)}", True
-    fig.add_scatter(x=sweep["staff"], y=sweep["answered"], name="answered at all",
-                    line={"color": _BLUE}, mode="lines+markers")  # fmt: skip
-    fig.add_scatter(x=sweep["staff"], y=sweep["answered_within_target"], name=label,
-                    line={"color": _ORANGE, "dash": "dash"}, mode="lines+markers",
-                    visible=visible)  # fmt: skip
-    shapes = []
-    if current_staff is not None:
-        shapes.append(_vline(current_staff))
-    if service_level is not None:
-        shapes.append(_hline(service_level, _GREEN))
-    for value in (published or {}).values():
-        shapes.append(_hline(value, _GREY))
-    fig.update_layout(
-        title={"text": "Share of calls answered, by number of staff"},
-        xaxis={"title": {"text": "staff taking calls"}},
-        yaxis={"title": {"text": "share of all calls"}, "tickformat": ".0%", "range": [0, 1.02]},
-        height=420,
-        shapes=shapes,
-        legend={"orientation": "h", "y": 1.08},
-        plot_bgcolor="white",
-    )
-    stable = sweep[sweep["stable"].fillna(False).astype(bool)]
-    text = "Share of calls answered, and answered within the target, for each staffing level."
-    if current_staff is not None and (stable["staff"] == current_staff).any():
-        row = stable[stable["staff"] == current_staff].iloc[0]
-        text += (
-            f" With {current_staff} staff, {row['answered']:.0%} are answered and "
-            f"{row['answered_within_target']:.0%} within the target."
-        )
-    if published:
-        text += " Grey lines: " + "; ".join(f"{k} {v:.0%}" for k, v in published.items()) + "."
-    _caption(fig, text, source)
-    return fig
-
-
-def _vline(x: float) -> dict[str, Any]:
-    return {"type": "line", "x0": x, "x1": x, "y0": 0, "y1": 1, "yref": "paper",
-            "line": {"color": _GREY, "dash": "dot"}}  # fmt: skip
-
-
-def _hline(y: float, colour: str) -> dict[str, Any]:
-    return {"type": "line", "x0": 0, "x1": 1, "xref": "paper", "y0": y, "y1": y,
-            "line": {"color": colour, "dash": "dot"}}  # fmt: skip
-
-
-def simulation_figure(
-    sim: Simulation,
-    *,
-    bin_minutes: float = 15.0,
-    target_seconds: float = 10.0,
-    source: str = "simulation: toolkit.calls.simulate_queue (assumptions stated in the text)",
-) -> go.Figure:
-    """Failed and abandoned attempts per bin, and the backlog, through an outage."""
-    import plotly.graph_objects as go
-
-    tl = sim.timeline(bin_minutes=bin_minutes, target_seconds=target_seconds)
-    mid = tl["bin_start_hours"] + bin_minutes / 120
-    fig = go.Figure()
-    fig.add_bar(x=mid, y=tl["failed"], name="failed to connect", marker_color=_ORANGE)
-    fig.add_bar(x=mid, y=tl["abandoned"], name="hung up while waiting", marker_color=_GREY)
-    fig.add_scatter(x=tl["bin_start_hours"] + bin_minutes / 60, y=tl["waiting_at_end"],
-                    name="callers waiting (backlog)", line={"color": _BLUE})  # fmt: skip
-    shapes = []
-    outage = sim.settings.get("outage")
-    if outage:
-        shapes.append({"type": "rect", "x0": outage[0], "x1": outage[1], "y0": 0, "y1": 1,
-                       "yref": "paper", "fillcolor": "rgba(213,94,0,0.08)",
-                       "line": {"width": 0}})  # fmt: skip
-    fig.update_layout(
-        title={"text": "Calls through an outage and its recovery (simulated)"},
-        xaxis={"title": {"text": "hours from the start"}},
-        yaxis={"title": {"text": f"calls per {bin_minutes:g} minutes / callers waiting"}},
-        barmode="stack",
-        height=420,
-        shapes=shapes,
-        legend={"orientation": "h", "y": 1.08},
-        plot_bgcolor="white",
-    )
-    s = sim.summary(target_seconds=target_seconds)
-    text = (
-        f"Simulated {s['attempts']} call attempts from {s['callers']} callers: {s['failed']} "
-        f"failed to connect and {s['callers_never_connected']} callers never got through. Of "
-        f"connected calls, {s['answered']:.0%} were answered and "
-        f"{s['answered_within_target']:.0%} within {target_seconds:g} seconds. The largest "
-        f"backlog was {int(tl['waiting_at_end'].max())} callers waiting."
-    )
-    _caption(fig, text, source)
-    return fig
-
-
-# --------------------------------------------------------------------------- widget
-
-
-def queue_explorer(
-    *,
-    calls_per_hour: float,
-    handle_seconds: float,
-    staff: int,
-    patience_seconds: float | None = None,
-    target_seconds: float = 20.0,
-    service_level: float | None = None,
-    max_staff: int | None = None,
-    published: dict[str, float] | None = None,
-    source: str = "model: toolkit.calls (assumptions stated in the text)",
-) -> Any:
-    """Sliders for staff, demand, handling time and patience that update the figure in place.
-
-    The callbacks only call :func:`staffing_sweep` and :func:`sweep_figure`; the figure is a
-    ``plotly.graph_objects.FigureWidget`` changed inside ``batch_update``.
-    """
-    import ipywidgets as widgets
-    import plotly.graph_objects as go
-
-    top = max_staff or max(2 * staff, 10)
-    style = {"description_width": "initial"}
-    sliders = {
-        "staff": widgets.IntSlider(value=staff, min=1, max=top, description="Staff",
-                                   continuous_update=False, style=style),
-        "calls": widgets.FloatSlider(value=calls_per_hour, min=1, max=max(4 * calls_per_hour, 10),
-                                     step=1, description="Calls per hour", readout_format=".0f",
-                                     continuous_update=False, style=style),
-        "handle": widgets.FloatSlider(value=handle_seconds / 60, min=0.5,
-                                      max=max(3 * handle_seconds / 60, 5), step=0.5,
-                                      description="Handling time (minutes)",
-                                      continuous_update=False, style=style),
-    }  # fmt: skip
-    if patience_seconds is not None:
-        sliders["patience"] = widgets.FloatSlider(
-            value=patience_seconds / 60, min=0.5, max=max(3 * patience_seconds / 60, 5),
-            step=0.5, description="Patience (minutes)", continuous_update=False, style=style,
-        )  # fmt: skip
-
-    def build() -> tuple[go.Figure, str]:
-        patience = sliders["patience"].value * 60 if "patience" in sliders else None
-        kwargs = {
-            "calls_per_hour": sliders["calls"].value,
-            "handle_seconds": sliders["handle"].value * 60,
-            "patience_seconds": patience,
-            "target_seconds": target_seconds,
-        }
-        sweep = staffing_sweep(staff=range(1, top + 1), **kwargs)
-        fig = sweep_figure(sweep, current_staff=sliders["staff"].value, published=published,
-                           service_level=service_level, source=source)  # fmt: skip
-        try:
-            text = queue_metrics(staff=sliders["staff"].value, **kwargs).describe()
-        except ModelError as exc:
-            text = str(exc)
-        return fig, text
-
-    first, text = build()
-    fig = go.FigureWidget(first)
-    caption = widgets.HTML(f"<p>{html.escape(text)}</p>")
-    description = widgets.HTML(f"<p><em>{html.escape(first.layout.meta['description'])}</em></p>")
-
-    def update(_: dict[str, Any]) -> None:
-        new, words = build()
-        with fig.batch_update():
-            for trace, fresh in zip(fig.data, new.data, strict=True):
-                trace.x, trace.y = fresh.x, fresh.y
-            fig.layout.shapes = new.layout.shapes
-            fig.layout.meta = new.layout.meta
-        caption.value = f"<p>{html.escape(words)}</p>"
-        description.value = f"<p><em>{html.escape(new.layout.meta['description'])}</em></p>"
-
-    for slider in sliders.values():
-        slider.observe(update, names="value")
-    box = widgets.VBox([*sliders.values(), caption, fig, description])
-    box.add_class("everycall-queue-explorer")
-    return box

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
+import subprocess
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,12 +57,12 @@ AXE_VERSION = "4.14.1"
 FAILING_IMPACTS = ("serious", "critical")
 
 # A needle shorter than this cannot be told apart from ordinary course prose.
-MIN_WORDS = 5
+MIN_WORDS = 6
 MIN_WORDS_WHOLE = 3
 MIN_CHARS = 12
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _MARKDOWN_LEAD = re.compile(r"^\s*(?:[-*+>#]+|\d+[.)])\s+")
 _JSON_UNICODE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _TAG = re.compile(r"<[^>]*>")
@@ -154,7 +156,18 @@ def leak_scan(document: str, secrets: Iterable[str] | list[Needle], *, file: str
 
 
 def pdf_text(path: Path) -> str:
-    """The text of every page of a PDF (pypdf: maintained, pure Python, already a dependency)."""
+    """The text of every page of a PDF.
+
+    poppler's ``pdftotext`` when it is installed (about 50 times faster on these files);
+    otherwise pypdf (maintained, pure Python, already a dependency).
+    """
+    tool = shutil.which("pdftotext")
+    if tool:
+        done = subprocess.run(
+            [tool, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=False
+        )
+        if done.returncode == 0:
+            return done.stdout.decode("utf-8", errors="replace")
     from pypdf import PdfReader
 
     reader = PdfReader(str(path))

@@ -55,7 +55,14 @@ def _cmd_answers_collect(args: argparse.Namespace) -> int:
 def _cmd_handouts(args: argparse.Namespace) -> int:
     from toolkit.handouts import build
 
-    result = build(args.notebooks or None, edition=args.edition, fmt=args.format, out=args.out)
+    result = build(
+        args.notebooks or None,
+        edition=args.edition,
+        fmt=args.format,
+        out=args.out,
+        jobs=args.jobs,
+        tabs=args.tabs,
+    )
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
@@ -112,8 +119,21 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("handouts", help="build student and trainer handouts")
     p.add_argument("notebooks", nargs="*", type=Path, help="notebooks (default: the whole course)")
     p.add_argument("--edition", choices=["student", "trainer", "both"], default="both")
-    p.add_argument("--format", choices=["html", "pdf", "both"], default="both")
+    p.add_argument(
+        "--format",
+        choices=["html", "pdf", "ipynb", "both", "all"],
+        default="both",
+        help="both = html and pdf; ipynb = live notebooks for a hub (student edition "
+        "without solutions); all = html, pdf and ipynb",
+    )
     p.add_argument("--out", type=Path, default=Path("build/handouts"))
+    p.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default 2)")
+    p.add_argument(
+        "--tabs",
+        type=int,
+        default=None,
+        help="Chromium pages checked and printed at once (default 2)",
+    )
     p.set_defaults(func=_cmd_handouts)
     return parser
 

@@ -61,6 +61,7 @@ __all__ = [
     "load_annotations",
     "load_calls",
     "load_case",
+    "load_dhr_implementation",
     "load_events",
     "load_hmic",
     "load_hmic_findings",
@@ -459,6 +460,30 @@ def load_recommendations() -> pd.DataFrame:
     return _resource("recommendations")
 
 
+def load_dhr_implementation() -> pd.DataFrame:
+    """What became of the national recommendations that domestic homicide reviews made.
+
+    Rows: 6. One count (``measure`` national_recommendations: 110 made in 2019 to 2021, most
+    addressed to the Home Office), then five shares (``measure`` share_by_status, in percent,
+    rounded, so they add up to 99): fully implemented 25, said to be already happening 25, could
+    not be traced 21, partly met 20, not met 8. Columns: measure, status (Categorical, in that
+    order), value (Float64), unit, qualifier, period, period_end (date), description, secondary
+    (bool), source_id, primary_source_id. Source: the Domestic Abuse Commissioner's *Learning
+    from loss* (July 2025, ``dac-2025-learning-from-loss``), as reported by The Guardian on 15
+    July 2025 (``guardian-2025-learning-from-loss``, a secondary source: every row is marked
+    ``secondary``). Pass the share rows to :func:`toolkit.recommendations.implementation_figure`.
+
+    Examples
+    --------
+    >>> status = load_dhr_implementation().query("measure == 'share_by_status'")
+    >>> status[["status", "value"]].values.tolist()[:2]
+    [['Fully implemented', 25.0], ['Said to be already happening', 25.0]]
+    >>> load_dhr_implementation().query("status == 'Implemented in full'").empty
+    True
+    """
+    return _resource("dhr_implementation")
+
+
 def load_hmic_reports() -> pd.DataFrame:
     """HMIC and HMICFRS inspections of the police response to domestic abuse, 2014 to 2021.
 
@@ -599,6 +624,7 @@ def load_marac_criteria() -> pd.DataFrame:
 LOADERS = {
     "sources": "load_sources()",
     "recommendations": "load_recommendations()",
+    "dhr_implementation": "load_dhr_implementation()",
     "hmic_reports": "load_hmic_reports()",
     "hmic_figures": "load_hmic()",
     "hmic_findings": "load_hmic_findings()",

@@ -257,7 +257,7 @@ def _sources_fallback(nb: Any) -> str | None:
             return None
         from toolkit._export_html import _markdown_html
 
-        return _markdown_html(sources_markdown(cited))
+        return _markdown_html(sources_markdown(cited, heading=None))  # the page adds its own
     except Exception:  # a broken sources table is reported by `everycall validate`
         return None
 
@@ -327,6 +327,56 @@ def _kernel_env(answers: Path) -> dict[str, str]:
     return env
 
 
+# Run in the kernel after the last cell: the current figure of every live plotly
+# FigureWidget. A FigureWidget filled after it was created (add_traces, batch_update) saves
+# no data in its widget state, so without this its static rendering would be empty.
+_FIGURES_PROBE = """
+def _everycall_live_figures():
+    import gc, sys
+    if "plotly.basewidget" not in sys.modules:
+        return "{}"
+    from plotly.basewidget import BaseFigureWidget
+    from plotly.io.json import to_json_plotly
+    found = {}
+    for obj in gc.get_objects():
+        if isinstance(obj, BaseFigureWidget):
+            try:
+                found[obj.model_id] = obj.to_plotly_json()
+            except Exception:
+                pass
+    return to_json_plotly(found)
+print(_everycall_live_figures())
+del _everycall_live_figures
+"""
+
+
+async def _live_figures(client: Any, nb: Any) -> dict[str, Any]:
+    import nbformat
+
+    probe = nbformat.v4.new_code_cell(_FIGURES_PROBE)
+    nb.cells.append(probe)  # nbclient writes the executed cell back into the notebook
+    try:
+        await client.async_execute_cell(probe, len(nb.cells) - 1, execution_count=None)
+        text = "".join(o.get("text", "") for o in probe.outputs if o.get("name") == "stdout")
+        found = json.loads(text or "{}")
+    except Exception:  # no figures is the safe answer: the handout shows a placeholder
+        return {}
+    finally:
+        nb.cells.pop()
+    return found if isinstance(found, dict) else {}
+
+
+def _fill_figure_widgets(nb: Any, figures: dict[str, Any]) -> None:
+    """Put each FigureWidget's final figure into its saved widget state."""
+    widgets = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json")
+    state = (widgets or {}).get("state") or {}
+    for model_id, figure in figures.items():
+        model = state.get(model_id, {}).get("state")
+        if isinstance(model, dict) and isinstance(figure, dict):
+            model["_widget_data"] = figure.get("data") or []
+            model["_widget_layout"] = figure.get("layout") or {}
+
+
 def _failing_cell(nb: Any) -> str:
     for index, cell in enumerate(nb.cells, start=1):
         for out in cell.get("outputs", []):
@@ -376,14 +426,24 @@ class _Builder:
             store_widget_state=True,
             record_timing=False,
         )
-        await client.async_execute(env=self.env)
+        async with client.async_setup_kernel(env=self.env):
+            reply = await client.async_wait_for_reply(client.kc.kernel_info())
+            if reply is not None and "language_info" in reply["content"]:
+                nb.metadata["language_info"] = reply["content"]["language_info"]
+            for index, cell in enumerate(nb.cells):
+                await client.async_execute_cell(
+                    cell, index, execution_count=client.code_cells_executed + 1
+                )
+            figures = await _live_figures(client, nb)
+            client.set_widgets_metadata()
+        _fill_figure_widgets(nb, figures)
 
     # -- one edition
 
     async def _handout(
         self, rep: NotebookReport, executed: Any, source: Any, edition: str, pins: list[Any]
     ) -> None:
-        from toolkit._export_html import has_sources_cell, plotly_js, render_html
+        from toolkit._export_html import has_sources_cell, render_html
         from toolkit.checks import axe_problems, leak_scan, offline_scan, pdf_text
         from toolkit.editions import make_edition
 
@@ -401,10 +461,12 @@ class _Builder:
         html_path = folder / f"{rep.name}.html"
         rel = f"{edition}/{rep.name}.html"
         _write(html_path, export.html.encode("utf-8"))
-        rep.problems += offline_scan(export.html, file=rel)
+        # plotly.js (inlined from the plotly package or the vendored bundle) is neither
+        # course text nor a tag that could load anything: the scans skip its body
+        ours = export.html.replace(export.plotly_js, "") if export.plotly_js else export.html
+        rep.problems += offline_scan(ours, file=rel)
         if edition == "student":
-            # plotly.js (4.8 MB, from the plotly package) holds no course text: skip it
-            leaks = leak_scan(export.html.replace(plotly_js(), ""), pins, file=rel)
+            leaks = leak_scan(ours, pins, file=rel)
             if leaks:
                 html_path.unlink()
                 rep.problems += leaks
@@ -430,6 +492,14 @@ class _Builder:
                     rel,
                     f"{page.figures - page.figures_drawn} of {page.figures} figures "
                     "did not draw in Chromium",
+                )
+            )
+        if page.figures_named < page.figures_drawn:
+            rep.problems.append(
+                Problem(
+                    rel,
+                    f"{page.figures_drawn - page.figures_named} figures have no text "
+                    'alternative (role="img" with an aria-label)',
                 )
             )
         if not keep_html:
@@ -524,14 +594,15 @@ class _Builder:
         if rep.error:
             print(f"      {rep.error}", flush=True)
         for problem in rep.problems:
-            if problem.level == "error":
-                print(f"      {problem}", flush=True)
+            print(f"      {problem}", flush=True)
 
     async def run(self, reports: list[NotebookReport]) -> None:
         from toolkit._export_pdf import BrowserSession
 
         slots = asyncio.Semaphore(self.jobs)
-        tasks = [self._one(r, slots) for r in reports]
+        # biggest notebooks first, so the last to finish is a small one
+        order = sorted(reports, key=lambda r: -r.source.stat().st_size)
+        tasks = [self._one(r, slots) for r in order]
         if {"html", "pdf"} & set(self.formats):
             try:
                 async with BrowserSession(tabs=self.tabs, epoch=self.epoch) as session:
@@ -601,9 +672,23 @@ def _zip(out: Path, names: Iterable[str], epoch: int | None) -> Path:
             info.external_attr = 0o644 << 16
             info.create_system = 3
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, (out / name).read_bytes(), compresslevel=9)
+            archive.writestr(info, (out / name).read_bytes(), compresslevel=1)
     os.replace(tmp, target)
     return target
+
+
+def _run_async(make: Callable[[], Any]) -> None:
+    """Run a coroutine to the end, also from inside a running event loop (Jupyter, a
+    Playwright sync session): then in a thread of its own with a fresh loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(make())
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(lambda: asyncio.run(make())).result()
 
 
 def build(
@@ -697,7 +782,7 @@ def build(
     shutil.rmtree(answers, ignore_errors=True)
     answers.mkdir(parents=True, exist_ok=True)
     try:
-        asyncio.run(builder.run(reports))
+        _run_async(lambda: builder.run(reports))
     finally:
         shutil.rmtree(answers, ignore_errors=True)
         shutil.rmtree(builder.work, ignore_errors=True)
@@ -708,7 +793,10 @@ def build(
     result.problems += [Problem("handouts", n, level="warning") for n in notes]
     result.zip = _zip(out, [f.file for f in files] + ["index.html", "manifest.json"], epoch)
     result.seconds = time.perf_counter() - started
-    if progress:
-        print(result.summary() if not result.ok else f"{result.summary()}\nPack: {result.zip}")
+    if progress:  # each notebook's problems were printed as it finished
+        print(result.summary().split("\n")[0])
+        for problem in result.problems:
+            print(problem)
+        print(f"Pack: {result.zip}" if result.ok else "Some handouts failed: see above.")
         sys.stdout.flush()
     return result

@@ -1,0 +1,182 @@
+"""The whole course pack against the path a course builder would otherwise script.
+
+Side by side, in one run, on the same notebooks and editions:
+
+* ours: ``toolkit.handouts.build()`` (every notebook executed once, both editions from that
+  execution, one Chromium, HTML + PDF + checks + pack);
+* stock: per notebook per edition, ``jupyter nbconvert --execute --to html`` and
+  ``jupyter nbconvert --execute --to webpdf``, with ``TagRemovePreprocessor`` options for the
+  student edition. Stock ``webpdf`` cannot find the system Chromium, so it is pointed at it
+  through the ``PLAYWRIGHT_BROWSERS_PATH`` workaround from the tech notes.
+
+Prints both times and the ratio (goal: ours at least 4 times faster), whether the stock PDFs
+are complete (their text reaches the notebook's last cell), how many plotly figures the
+stock HTML kept, and the largest HTML handout's size (goal: at most 1 MB above plotly.js).
+
+    .venv/bin/python benchmarks/handouts.py [--only-ours]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+STUDENT_TAGS = {
+    "remove_cell_tags": ["trainer", "trainer-only", "trainer_only", "instructor", "remove-cell"],
+    "remove_input_tags": ["remove-input"],
+    "remove_all_outputs_tags": ["remove-output"],
+}
+
+
+def _browsers_folder(work: Path) -> Path:
+    """The workaround: Playwright's expected headless-shell path, pointing at system Chromium."""
+    import playwright
+
+    from toolkit.browser import find_chromium
+
+    spec = Path(playwright.__file__).parent / "driver" / "package" / "browsers.json"
+    revision = next(
+        b["revision"]
+        for b in json.loads(spec.read_text())["browsers"]
+        if b["name"] == "chromium-headless-shell"
+    )
+    target = Path("/usr/lib/chromium/chromium")
+    if not target.exists():
+        target = find_chromium()
+    shell = work / "ms-playwright" / f"chromium_headless_shell-{revision}"
+    shell = shell / "chrome-headless-shell-linux64" / "chrome-headless-shell"
+    shell.parent.mkdir(parents=True, exist_ok=True)
+    if not shell.exists():
+        shell.symlink_to(target)
+    return work / "ms-playwright"
+
+
+def _last_words(nb_path: Path) -> str:
+    """Words from the notebook's last markdown cell: a complete PDF contains them."""
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    last = next(c for c in reversed(nb["cells"]) if c["cell_type"] == "markdown")
+    text = re.sub(r"[^A-Za-z ]+", " ", "".join(last["source"]))
+    return " ".join(text.split()[:3])
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    text = "\n".join(p.extract_text() or "" for p in PdfReader(path).pages)
+    return " ".join(re.sub(r"[^A-Za-z ]+", " ", unicodedata.normalize("NFKC", text)).split())
+
+
+def stock(notebooks: list[tuple[Path, tuple[str, ...]]], work: Path) -> dict:
+    env = dict(os.environ)
+    env.update(
+        PLAYWRIGHT_BROWSERS_PATH=str(_browsers_folder(work)),
+        EVERYCALL_LEARNER="handout",
+        EVERYCALL_ANSWERS=str(work / "answers"),
+    )
+    jupyter = str(Path(sys.executable).parent / "jupyter")
+    out = work / "stock"
+    complete = total_pdfs = figures = 0
+    failures: list[str] = []
+    start = time.perf_counter()
+    for path, editions in notebooks:
+        for edition in editions:
+            opts = []
+            if edition == "student":
+                opts.append("--TagRemovePreprocessor.enabled=True")
+                for trait, tags in STUDENT_TAGS.items():
+                    opts.append(f"--TagRemovePreprocessor.{trait}={json.dumps(tags)}")
+            for fmt in ("html", "webpdf"):
+                cmd = [
+                    jupyter, "nbconvert", "--execute", "--to", fmt, str(path),
+                    "--output-dir", str(out / edition), "--output", path.stem, *opts,
+                ]  # fmt: skip
+                done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+                if done.returncode != 0:
+                    failures.append(f"{edition}/{path.stem} {fmt}: {done.stderr.strip()[-300:]}")
+                    continue
+                if fmt == "webpdf":
+                    total_pdfs += 1
+                    if _last_words(path) in _pdf_text(out / edition / f"{path.stem}.pdf"):
+                        complete += 1
+                else:
+                    html = (out / edition / f"{path.stem}.html").read_text(encoding="utf-8")
+                    figures += html.count('class="plotly-graph-div"')
+    return {
+        "seconds": time.perf_counter() - start,
+        "pdfs": total_pdfs,
+        "complete": complete,
+        "figures": figures,
+        "failures": failures,
+    }
+
+
+def ours(work: Path) -> dict:
+    from toolkit.handouts import build
+
+    start = time.perf_counter()
+    result = build(None, out=work / "ours", progress=False)
+    seconds = time.perf_counter() - start
+    htmls = [f for f in result.files if f.format == "html"]
+    largest = max(htmls, key=lambda f: f.bytes)
+    figures = sum(
+        (work / "ours" / f.file).read_text().count('<figure class="ec-figure">') for f in htmls
+    )
+    return {
+        "seconds": seconds,
+        "ok": result.ok,
+        "summary": result.summary(),
+        "files": len(result.files),
+        "largest": largest,
+        "figures": figures,
+    }
+
+
+def main() -> None:
+    from toolkit._export_html import plotly_js
+    from toolkit.handouts import course_notebooks, plan_editions
+
+    only_ours = "--only-ours" in sys.argv
+    notebooks = [
+        (p, plan_editions("both", trainer_only=p.parent.name == "trainer"))
+        for p in course_notebooks()
+    ]
+    editions = sum(len(e) for _, e in notebooks)
+    print(f"{len(notebooks)} notebooks, {editions} notebook-editions, HTML and PDF each")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        mine = ours(work)
+        print(f"ours:  {mine['seconds']:6.1f} s  ok={mine['ok']}  files={mine['files']}")
+        if not mine["ok"]:
+            print(mine["summary"])
+        plotly_mb = len(plotly_js().encode()) / 1e6
+        big = mine["largest"]
+        print(
+            f"largest HTML handout: {big.file} {big.bytes / 1e6:.2f} MB "
+            f"(goal: at most plotly.js {plotly_mb:.2f} MB + 1 MB = {plotly_mb + 1:.2f} MB)"
+        )
+        if only_ours:
+            return
+        theirs = stock(notebooks, work)
+        print(f"stock: {theirs['seconds']:6.1f} s  (nbconvert --execute, html + webpdf)")
+        print(f"ratio: {theirs['seconds'] / mine['seconds']:.1f}x faster (goal: at least 4x)")
+        print(
+            f"stock PDFs complete (text reaches the last cell): "
+            f"{theirs['complete']} of {theirs['pdfs']}"
+        )
+        print(f"plotly figures kept in stock HTML: {theirs['figures']} (ours: {mine['figures']})")
+        for failure in theirs["failures"]:
+            print(f"stock failure: {failure}")
+
+
+if __name__ == "__main__":
+    main()
