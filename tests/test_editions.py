@@ -337,3 +337,28 @@ def test_course_notebook_editions(path: Path):
     assert leak_scan(nbformat.writes(student), secret_texts(nb, name=name), file=name) == []
     assert sources(trainer) == sources(nb)
     assert student.cells[0].source == nb.cells[0].source  # the opening cell is for everyone
+
+
+def test_handouts_drop_the_live_session_line_in_both_editions():
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from toolkit.editions import make_edition
+
+    cell = new_code_cell("import toolkit\n\ntoolkit.begin('01-demo')")
+    cell.outputs = [
+        new_output(
+            "display_data",
+            data={"text/plain": "Answers are saved to /tmp/everycall-handouts-0/handout"},
+            metadata={"everycall": {"status": True}},
+        ),
+        new_output("stream", name="stdout", text="kept\n"),
+    ]
+    nb = new_notebook(cells=[cell])
+    for edition in ("student", "trainer"):
+        handout = make_edition(nb, edition, view="handout")
+        text = nbformat.writes(handout)
+        assert "everycall-handouts-0" not in text, edition
+        assert "kept" in text, edition
+    live = make_edition(nb, "student", view="notebook")
+    assert "everycall-handouts-0" in nbformat.writes(live)  # the live view is not a handout

@@ -388,6 +388,18 @@ def has_sources_cell(nb: Any) -> bool:
 
 
 def _is_sources_cell(cell: Any) -> bool:
+    if cell.get("cell_type") == "code":
+        # The course's own convention: a final cell that renders the list from the data
+        # package with ``toolkit.data.sources_markdown([...])``.
+        if "sources_markdown(" in cell.get("source", ""):
+            return True
+        for out in cell.get("outputs", []):  # the source may be gone (remove-input)
+            text = (out.get("data") or {}).get("text/markdown", "")
+            text = "".join(text) if isinstance(text, list) else str(text)
+            first = text.lstrip().split("\n", 1)[0]
+            if first.startswith("#") and "source" in first.lower():
+                return True
+        return False
     if cell.get("cell_type") != "markdown":
         return False
     first = cell.get("source", "").lstrip().split("\n", 1)[0]
@@ -444,8 +456,8 @@ def render_html(
     """
     title, cover = split_cover(nb, name)
     state = _State(widgets=_widget_state(nb))
+    has_sources = bool(nb.cells) and _is_sources_cell(nb.cells[-1])  # before outputs become HTML
     _prepare(nb, state)
-    has_sources = bool(nb.cells) and _is_sources_cell(nb.cells[-1])
     if not has_sources and sources_html is None:
         state.warnings.append(f"{name}: no sources cell at the end of the notebook")
     resources = {

@@ -36,6 +36,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import random
 import re
 import secrets
@@ -88,6 +89,17 @@ MAX_FILE_BYTES = 2_000_000
 MAX_TEXT = 4000
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _shuffle_seed() -> int:
+    """A fresh random seed, so "Learner N" numbers carry no link to names or file order.
+
+    Handout builds (``EVERYCALL_HANDOUT=1``) use a fixed seed: the debrief handout shows only
+    the demo cohort, and a course pack must come out byte-identical from the same inputs.
+    """
+    if os.environ.get("EVERYCALL_HANDOUT") == "1":
+        return 0
+    return secrets.randbits(64)
 
 
 def csv_safe(text: str) -> str:
@@ -294,7 +306,7 @@ def gather(
     alias = {name: name for name in names}
     if anonymise:
         shuffled = list(names)
-        random.Random(secrets.randbits(64)).shuffle(shuffled)  # no link to names or files
+        random.Random(_shuffle_seed()).shuffle(shuffled)  # no link to names or files
         alias = {name: f"Learner {i + 1}" for i, name in enumerate(shuffled)}
     files = {shown: f"file {i + 1}" for i, (shown, _u, _d) in enumerate(kept.values())}
     for (learner, _nb), (shown, _u, data) in kept.items():
@@ -480,7 +492,7 @@ def anonymised(frame: pd.DataFrame) -> pd.DataFrame:
             + ", ".join(map(str, frame.columns))
         )
     names = list(dict.fromkeys(frame["learner"]))
-    random.Random(secrets.randbits(64)).shuffle(names)
+    random.Random(_shuffle_seed()).shuffle(names)
     alias = {name: f"Learner {i + 1}" for i, name in enumerate(names)}
     out = frame.assign(learner=frame["learner"].map(alias))
     if "file" in out.columns:

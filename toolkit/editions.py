@@ -25,6 +25,8 @@ exercise widget output                    printed question with space to answer
 (``{"everycall": {"exercise": id}}``)     (trainer: printed with answers and notes)
 output marked ``{"everycall":             removed (trainer mode was on in the kernel)
 {"trainer": true}}``
+output marked ``{"everycall":             removed from handouts, both editions (the live
+{"status": ...}}``                        learner's name prompt and answers folder)
 ========================================  ==============================================
 
 A cell whose source changed loses its outputs and execution count (they came from the
@@ -413,6 +415,12 @@ def _is_trainer_output(out: Any) -> bool:
     return isinstance(meta, dict) and bool(meta.get("trainer"))
 
 
+def _is_session_output(out: Any) -> bool:
+    """The ``toolkit.begin()`` status line or name prompt (``{"everycall": {"status": ...}}``)."""
+    meta = (out.get("metadata") or {}).get("everycall") or {}
+    return isinstance(meta, dict) and "status" in meta
+
+
 def _output_text(out: Any) -> str:
     data = out.get("data") or {}
     for mime in ("text/html", "text/markdown", "text/plain"):
@@ -567,6 +575,10 @@ def make_edition(
             _student_cell(cell, f"{name}, cell {index}", None)
             if cell.get("outputs"):
                 cell["outputs"] = [o for o in cell["outputs"] if not _is_trainer_output(o)]
+        if view == "handout" and cell.get("outputs"):
+            # The live learner's session line (name prompt, where answers are saved) means
+            # nothing on paper and would print a build machine's folder.
+            cell["outputs"] = [o for o in cell["outputs"] if not _is_session_output(o)]
         if view == "handout" and not _present(cell, tags):
             continue
         if cell.get("cell_type") == "code":
