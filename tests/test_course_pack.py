@@ -1,0 +1,130 @@
+"""The real course, built as `make handouts` builds it: every notebook, both editions, HTML
+and PDF, with the build's own leak, offline and accessibility checks, and then checked again
+here from the outside, the way a course builder handing it out would."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from toolkit.errors import BrowserNotFoundError
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted(
+    p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+)
+LEARNER_NOTEBOOKS = [p for p in NOTEBOOKS if p.parent.name != "trainer"]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from toolkit.browser import find_chromium
+    from toolkit.handouts import build
+
+    try:
+        find_chromium()
+    except BrowserNotFoundError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true needs a browser: {exc}")
+        pytest.skip(f"no browser: {exc}")
+    out = tmp_path_factory.mktemp("course") / "handouts"
+    result = build(None, out=out, progress=False)
+    assert result.ok, result.summary()
+    return out
+
+
+def _visible_text(document: str) -> str:
+    document = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", document)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", document)))
+
+
+def test_every_notebook_has_its_editions_in_both_formats(course: Path):
+    manifest = json.loads((course / "manifest.json").read_text(encoding="utf-8"))
+    listed = {f["file"] for f in manifest["files"]}
+    for nb in NOTEBOOKS:
+        editions = ("trainer",) if nb.parent.name == "trainer" else ("student", "trainer")
+        for edition in editions:
+            for fmt in ("html", "pdf"):
+                assert f"{edition}/{nb.stem}.{fmt}" in listed, (nb.name, edition, fmt)
+    for f in manifest["files"]:
+        assert hashlib.sha256((course / f["file"]).read_bytes()).hexdigest() == f["sha256"]
+    assert (course / "everycall-handouts.zip").stat().st_size > 0
+
+
+@pytest.mark.parametrize("nb", LEARNER_NOTEBOOKS, ids=[p.stem for p in LEARNER_NOTEBOOKS])
+def test_student_handout_holds_no_answer_feedback_or_trainer_note(course: Path, nb: Path):
+    import nbformat
+
+    from toolkit import exercises
+    from toolkit.editions import secret_texts
+
+    page = (course / "student" / f"{nb.stem}.html").read_text(encoding="utf-8")
+    text = _visible_text(page)
+    secrets = [s for s in exercises.secret_texts(nb.stem) if len(s) >= 12]
+    secrets += secret_texts(nbformat.read(nb, as_version=4), name=nb.name)
+    leaked = [s[:60] for s in secrets if re.sub(r"\s+", " ", s).strip() in text]
+    assert not leaked, f"{nb.name}: student handout contains {leaked}"
+    assert "widget-state+json" not in page
+    assert "Trainer edition" not in text
+
+
+@pytest.mark.parametrize("nb", LEARNER_NOTEBOOKS, ids=[p.stem for p in LEARNER_NOTEBOOKS])
+def test_handout_opens_with_content_note_support_and_ends_with_sources(course: Path, nb: Path):
+    text = _visible_text((course / "student" / f"{nb.stem}.html").read_text(encoding="utf-8"))
+    assert "Content note" in text[:6000] and "0808 2000 247" in text[:6000]
+    assert text.count("Sources") >= 1 and text.rstrip().rfind("Sources") > len(text) * 0.6
+
+
+def test_no_handout_asks_another_host_for_anything(course: Path):
+    pattern = re.compile(
+        r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I
+    )
+    for page in course.rglob("*.html"):
+        assert not pattern.search(page.read_text(encoding="utf-8")), page.name
+
+
+def test_every_figure_has_a_text_alternative(course: Path):
+    # Each plotly figure sits in a <figure> whose <figcaption> carries its description (the
+    # chart's SVG is pointed at it with aria-describedby once plotly.js draws it).
+    total = 0
+    for page in (course / "student").glob("*.html"):
+        document = page.read_text(encoding="utf-8")
+        total += len(re.findall(r'class="plotly-graph-div"', document))
+        figures = len(re.findall(r'class="plotly-graph-div"', document))
+        captions = re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", document, re.S)
+        described = [c for c in captions if len(_visible_text(c).strip()) >= 40]
+        assert len(described) >= figures, (
+            f"{page.name}: {figures} figures, {len(described)} captions"
+        )
+        assert '<html lang="en-GB"' in document
+    assert total >= 10, f"expected the course's figures in the student handouts, found {total}"
+
+
+def test_the_trainer_edition_is_marked_on_every_pdf_page(course: Path):
+    from pypdf import PdfReader
+
+    for pdf in (course / "trainer").glob("*.pdf"):
+        pages = PdfReader(pdf).pages
+        unmarked = [i + 1 for i, p in enumerate(pages) if "Trainer edition" not in p.extract_text()]
+        assert not unmarked, f"{pdf.name}: pages without the trainer mark: {unmarked}"
+
+
+def test_building_the_course_again_gives_the_same_html(course: Path, tmp_path: Path):
+    from toolkit.handouts import build
+
+    again = build(None, out=tmp_path / "again", fmt="html", progress=False)
+    assert again.ok, again.summary()
+    for first in course.rglob("*.html"):
+        rel = first.relative_to(course)
+        if rel.as_posix() == "index.html":
+            continue
+        second = tmp_path / "again" / rel
+        assert first.read_bytes() == second.read_bytes(), f"{rel} differs between two builds"
