@@ -584,6 +584,8 @@ DESIGNED_FOR = {
         ("E24", "third_party_concern_not_acted_on"),
         ("E13", "health_contact_not_explored"),
         ("E15", "follow_up_not_maintained"),
+        ("E25", "call_graded_too_low"),
+        ("E25", "repeat_calls_not_linked"),
         ("E27", "no_marac_referral"),
         ("E31", "information_not_shared"),
         ("E40", "information_not_shared"),
@@ -596,6 +598,7 @@ DESIGNED_FOR = {
         ("E32", "cancelled_appointment_accepted"),
         ("E12", "call_graded_too_low"),
         ("E35", "call_graded_too_low"),
+        ("E21", "repeat_calls_not_linked"),
         ("E12", "third_party_concern_not_acted_on"),
         ("E19", "third_party_concern_not_acted_on"),
         ("E16", "follow_up_not_maintained"),
@@ -662,3 +665,38 @@ def test_investigation_closed_without_arrest():
     assert fired("investigation-closed-without-arrest", [closed]) == ["E001"]
     arrest = {"timestamp": "2019-03-01 10:00", **ATTEND, "outcome": "arrest"}
     assert fired("investigation-closed-without-arrest", [arrest, closed]) == []
+
+
+# Rules that rest on a review published after the events they are applied to must say so: the
+# notebook tells learners that a flag from them is a question to weigh against what was expected
+# at the time, not a finding that a rule of the time was broken.
+LATER_REVIEW_RULES = (
+    "third-party-concern-not-acted-on",
+    "cancelled-appointment-accepted",
+    "callback-not-made",
+)
+
+
+def test_rules_resting_on_a_later_review_say_so():
+    from toolkit.data import load_sources
+
+    later = {r.id for r in registered_rules() if r.source_id == "dhr-northampton-2023"}
+    assert later == set(LATER_REVIEW_RULES)
+    published = load_sources().set_index("source_id").loc["dhr-northampton-2023", "date"]
+    assert published == "2023-07"
+    for rule_id in LATER_REVIEW_RULES:
+        r = get_rule(rule_id)
+        assert r.in_force_from is None  # still applied to earlier events, as a prompt
+        assert "Northampton" in r.description and "2023" in r.description, rule_id
+        assert "later review" in r.description or "later named" in r.description, rule_id
+
+
+def test_later_review_flags_on_earlier_events_say_what_to_weigh():
+    from toolkit.data import load_case
+
+    found = run_rules(load_case("health-and-housing").events)
+    for rule_id in ("third-party-concern-not-acted-on", "cancelled-appointment-accepted"):
+        texts = found.loc[found["rule_id"] == rule_id, "explanation"]
+        assert len(texts) > 0
+        assert texts.str.contains("A later review \\(Northampton, 2023\\)").all(), rule_id
+        assert texts.str.contains("at the time\\?").all(), rule_id

@@ -227,3 +227,22 @@ def test_works_unchanged_on_the_data_package_and_an_appended_review():
     assert team.table.set_index("rec_id").loc["other-r01", "agree"]
     assert -1 <= team.kappa <= 1 and len(team.table) == len(combined)
     assert "Police" in set(by_agency(coded)["agency"])
+
+
+def test_bodies_column_counts_one_housing_body_once():
+    # The Northampton review names its housing body two ways; the data's bodies column brings
+    # them together, and the verbatim names stay in addressed_to.
+    from toolkit import data
+
+    recs = data.load_recommendations()
+    verbatim = by_agency(recs)["agency"].value_counts()
+    bodies = by_agency(recs, column="bodies")["agency"].value_counts()
+    assert {"Northampton Partnership Housing", "Northampton Partnership Homes"} <= set(
+        verbatim.index
+    )
+    housing = sum(verbatim[f"Northampton Partnership {n}"] for n in ("Housing", "Homes"))
+    assert bodies["Northampton Partnership Homes (NPH)"] == housing
+    assert bodies["All agencies"] == 3
+    assert len(bodies) == len(verbatim) - 1
+    fig = agency_theme_figure(code(recs.assign(addressed_to=recs["bodies"])), source="x")
+    assert "Northampton Partnership Housing" not in fig.data[0].y

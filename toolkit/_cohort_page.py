@@ -200,7 +200,9 @@ def page_html(
         parts.append(f"<h2>Files skipped</h2><ul>{items}</ul>")
     parts.append(
         '<footer><p class="note">If this material affects you or someone you know: National '
-        "Domestic Abuse Helpline 0808 2000 247 (free, 24 hours); in an emergency call 999."
-        "</p></footer></main></body></html>"
+        "Domestic Abuse Helpline 0808 2000 247 (free, confidential, 24 hours). In an emergency "
+        "call 999; if you cannot speak, stay on the line and press 55 when prompted. Men's "
+        "Advice Line 0808 8010 327. Live Fear Free (Wales) 0808 80 10 800. Galop, for LGBT+ "
+        "people, 0800 999 5428.</p></footer></main></body></html>"
     )
     return "\n".join(parts)

@@ -22,7 +22,9 @@ module, in a notebook or their own module::
 and :func:`run_rules` includes it from then on.
 
 Decisions are judged against the policy in force at the time: a rule may name the date its
-policy took effect (``in_force_from``) and is not applied to events before it.
+policy took effect (``in_force_from``) and is not applied to events before it. A rule that tests
+a pattern only a later review named says so in its description, and its flags on earlier events
+are questions to weigh against what was expected then, not findings that a rule was broken.
 
 Glossary (the same words in every docstring): ``events`` is a case's events table (one row per
 contact; see ``toolkit.synthetic.EVENT_COLUMNS``), optionally with a ``case_id`` column when it

@@ -15,7 +15,11 @@ organisation when the rules ask whether an agency followed up or shared informat
 share one record system.
 
 The explanations are written for learners: they say what the record shows and what the policy
-of the time asked for, and they never judge the victim-survivor. A flag is a prompt to look
+of the time asked for, and they never judge the victim-survivor. Three rules (third-party
+concern, cancelled appointment, promised call back) test patterns that a later review named (the
+Northampton review, published July 2023) rather than a national rule of the time; their
+descriptions and explanations say so, and their flags on earlier events are questions to weigh
+against what was expected then. A flag is a prompt to look
 closer, not a finding. Two types in the vocabulary have no rule, because only a reader can see
 them in the words of a record: mental health or alcohol masking abuse, and coercive control not
 analysed.
@@ -406,7 +410,10 @@ def risk_downgraded(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataF
     name="Third-party concern not acted on",
     description=(
         "A family member, friend, neighbour or colleague raised a concern; the contact ended "
-        "with no action, and the same organisation made no further contact within the window."
+        "with no action, and the same organisation made no further contact within the window. "
+        "This tests a pattern that a later review named (Northampton, published July 2023); "
+        "there was no national rule on it before then, so weigh each flag against what the "
+        "agency's own procedures and the guidance of the time expected."
     ),
     source_id="dhr-northampton-2023",
     opportunity_type="third_party_concern_not_acted_on",
@@ -435,7 +442,9 @@ def third_party_concern(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.D
         hit,
         "Someone close to the victim-survivor raised a concern here. No action, referral or "
         f"further contact by this organisation is recorded within {window:g} days. People "
-        "around a victim-survivor often see what agencies do not.",
+        "around a victim-survivor often see what agencies do not. A later review (Northampton, "
+        "2023) asked agencies to act on such concerns; what did this agency's procedures expect "
+        "at the time?",
     )
 
 
@@ -444,7 +453,10 @@ def third_party_concern(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.D
     name="Cancelled appointment accepted without a check",
     description=(
         "An appointment was cancelled or missed by, or for, someone agencies already knew to "
-        "be at risk, and the agency made no further contact within the window."
+        "be at risk, and the agency made no further contact within the window. This tests a "
+        "pattern that a later review named (Northampton, published July 2023); there was no "
+        "national rule on it before then, so weigh each flag against what the agency's own "
+        "practice and the guidance of the time expected."
     ),
     source_id="dhr-northampton-2023",
     opportunity_type="cancelled_appointment_accepted",
@@ -467,9 +479,9 @@ def cancelled_appointment(events: pd.DataFrame, params: Mapping[str, Any]) -> pd
     by_partner = matches(_col(events, "initiated_by"), "perpetrator")
     base = (
         "This was cancelled{who} after agencies had recorded a risk to the victim-survivor, "
-        f"and this agency made no further contact within {window:g} days. Reviews ask that "
-        "cancellations by people known to be at risk are checked with them, not taken at face "
-        "value."
+        f"and this agency made no further contact within {window:g} days. A later review "
+        "(Northampton, 2023) asked that cancellations by people known to be at risk are checked "
+        "with them, not taken at face value; what did this agency's practice expect at the time?"
     )
     choices = np.array([base.format(who=""), base.format(who=" by the partner")], dtype=object)
     return flagged(events, hit, choices[by_partner.astype(np.int64)])
@@ -803,10 +815,11 @@ def release_without_protection(events: pd.DataFrame, params: Mapping[str, Any]) 
     name="Abuse reported, appointment booked instead of attendance",
     description=(
         "A call reporting abuse was given a scheduled appointment or resolved without sending "
-        "anyone. Call handling guidance says booking an appointment is usually inappropriate "
-        "for a domestic abuse call."
+        "anyone. A third-party reproduction of the College of Policing's call handler guidance "
+        "says booking an appointment instead of attending is usually inappropriate for a "
+        "domestic abuse call."
     ),
-    source_id="app-call-handler",
+    source_id="points2prove-call-handler",
     opportunity_type="call_graded_too_low",
     params={"call_types": CALLS, "grades": ["scheduled", "resolved_without_deployment"]},
     requires=("call_grade", "disclosure"),
@@ -821,8 +834,9 @@ def scheduled_response(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.Da
         events,
         hit,
         "Abuse was reported on this call and it was booked as an appointment (or closed "
-        "without sending anyone) rather than attended. The guidance asks call handlers to "
-        "check the history and to attend.",
+        "without sending anyone) rather than attended. Call handling guidance asks call "
+        "handlers to check the history, and says an appointment instead of attendance is "
+        "usually inappropriate.",
     )
 
 
@@ -905,7 +919,9 @@ def information_not_acted_on(events: pd.DataFrame, params: Mapping[str, Any]) ->
     "callback-not-made",
     name="Promised call back not made",
     description=(
-        "A contact ended with a call back promised or logged, and the call back never happened."
+        "A contact ended with a call back promised or logged, and the call back never happened. "
+        "The standard is the agency's own promise at the time; the Northampton review "
+        "(published July 2023) later named missed call backs as a gap."
     ),
     source_id="dhr-northampton-2023",
     opportunity_type="follow_up_not_maintained",
