@@ -73,8 +73,10 @@ def _parser() -> argparse.ArgumentParser:
             "Every Call: teaching notebooks on police responses to domestic abuse. "
             "Validate course data, scaffold cases, collect a cohort's answers, build handouts."
         ),
-        epilog="Support: National Domestic Abuse Helpline 0808 2000 247 (free, 24 hours); "
-        "999 in an emergency.",
+        epilog="Support: National Domestic Abuse Helpline 0808 2000 247 (free, 24 hours). "
+        "In an emergency call 999; if you cannot speak, stay on the line and press 55. "
+        "Men's Advice Line 0808 8010 327. Live Fear Free (Wales) 0808 80 10 800. "
+        "Galop (LGBT+) 0800 999 5428.",
     )
     parser.add_argument("--version", action="version", version=f"everycall {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -446,8 +446,10 @@ def load_recommendations() -> pd.DataFrame:
     Rows: 35 (the Northampton review, published July 2023; seed ``001_58cfa34b200ccabd.txt``).
     Columns: rec_id (unique), review_id, review, csp, published (Period[M]), year_of_death,
     series (whose numbering the row belongs to), number (the review's own number, which restarts
-    per series), text (quoted as data), addressed_to (tuple, as the review names them), sector
-    (tuple of broad sectors), source_id. Append other reviews' rows to the same CSV.
+    per series), text (quoted as data; staff initials redacted), addressed_to (tuple, as the
+    review names them), bodies (tuple, one name per organisation, so "Northampton Partnership
+    Housing" and "... Homes" count as one), sector (tuple of broad sectors), theme (the course
+    team's coding), source_id. Append other reviews' rows to the same CSV.
 
     Examples
     --------
