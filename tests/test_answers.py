@@ -195,8 +195,81 @@ def test_begin_binds_the_store_and_reports_where(capsys, _isolated_learner):
     out = capsys.readouterr().out
     assert (
         f"Answering as Test Learner. Answers are saved to {_isolated_learner}/test-learner/" in out
-        and "trainer mode off" in out
+        and "trainer mode: off (toolkit.trainer_mode(True) to turn on)." in out
     )
+
+
+class _FakeShell:
+    """Stands in for IPython inside a kernel: records the custom exception handler."""
+
+    def __init__(self) -> None:
+        self.custom: tuple = ()
+        self._last_traceback: list[str] | None = None
+
+    def set_custom_exc(self, exc_tuple, handler) -> None:
+        self.custom = (exc_tuple, handler)
+
+
+class _FakeHandle:
+    def __init__(self) -> None:
+        self.updates: list = []
+
+    def update(self, obj) -> None:
+        self.updates.append(obj)
+
+
+def _inside_a_kernel(monkeypatch) -> tuple[_FakeShell, list]:
+    from toolkit import _widgets
+
+    shell, shown = _FakeShell(), []
+
+    def display(obj, **kwargs):
+        shown.append((obj, kwargs))
+        return _FakeHandle() if kwargs.get("display_id") else None
+
+    monkeypatch.setattr("IPython.get_ipython", lambda: shell)
+    monkeypatch.setattr(_widgets, "display", display)
+    monkeypatch.setattr("IPython.display.display", display)
+    return shell, shown
+
+
+def test_status_line_keeps_up_with_trainer_mode(monkeypatch):
+    from toolkit import _widgets, exercises
+
+    monkeypatch.setattr(exercises, "_trainer", None)
+    _shell, shown = _inside_a_kernel(monkeypatch)
+    toolkit.begin("00-start-here")
+    status, kwargs = shown[0]
+    assert "trainer mode: off (toolkit.trainer_mode(True) to turn on)." in status.data
+    assert kwargs["metadata"] == {"everycall": {"status": True}}
+    handle = _widgets._status["handle"]
+    assert isinstance(handle, _FakeHandle)
+    toolkit.trainer_mode(True)
+    assert "trainer mode: ON" in handle.updates[-1].data  # the earlier line no longer says off
+    assert shown[-1][0]["text/plain"].startswith("Trainer mode on: ")
+    toolkit.trainer_mode(False)
+    assert "trainer mode: off" in handle.updates[-1].data
+
+
+def test_begin_shows_a_toolkit_error_as_one_short_message(monkeypatch):
+    from toolkit import _widgets
+    from toolkit.errors import DataError
+
+    shell, shown = _inside_a_kernel(monkeypatch)
+    toolkit.begin("00-start-here")
+    exc_tuple, handler = shell.custom
+    assert exc_tuple == (ToolkitError,) and handler is _widgets.show_toolkit_error
+    shown.clear()
+    error = DataError('data/cases/x: there is no such case; did you mean "y"?')
+    assert handler(shell, DataError, error, None) == []
+    ((bundle, kwargs),) = shown
+    assert bundle["text/plain"] == (
+        'Something needs fixing: data/cases/x: there is no such case; did you mean "y"?'
+    )
+    assert "Traceback" not in bundle["text/html"] and "&quot;y&quot;" in bundle["text/html"]
+    assert 'role="alert"' in bundle["text/html"]
+    assert kwargs["metadata"] == {"everycall": {"error": True}}
+    assert shell._last_traceback == [f"DataError: {error}"]
 
 
 def test_begin_rejects_a_path_as_notebook_name():

@@ -478,3 +478,36 @@ def test_first_contact_review_keeps_only_flags_at_police_calls():
     assert set(table["case_id"]) == {"unlinked-calls"}
     # E05: the whispered 999 call that was not linked to the earlier call to the address
     assert "repeat-calls-not-linked" in set(table.loc[table["event_id"] == "E05", "rule_id"])
+
+
+# --------------------------------------------------------------------------- published figures
+
+
+def test_published_999_figures_are_ready_to_read():
+    from toolkit.calls import published_figures
+
+    table = published_figures(["999_standard", "999_league_2022"])
+    text = table.to_string()
+    assert "NaN" not in text and "nan" not in text and "5200000" not in text
+    assert list(table.columns) == ["Area", "Description", "Value", "Period", "Source"]
+    by_area = table.groupby("Area")["Value"].apply(list).to_dict()
+    assert by_area["Humberside"] == ["2%"]
+    assert "about 5.2 million calls" in by_area["All forces"]
+    assert "16.1 seconds" in by_area["All forces"]
+    assert table["Source"].str.len().min() > 0  # every figure keeps its source
+
+
+def test_published_figures_show_measures_as_words_and_refuse_unknown_topics():
+    from toolkit.calls import published_figures
+    from toolkit.errors import DataError
+
+    outage = published_figures(
+        "bt_outage_2023", columns=["measure", "description", "value", "period", "source_id"]
+    )
+    values = dict(zip(outage["Measure"], outage["Value"], strict=True))
+    assert values["Fine"] == "£17.5 million"
+    assert values["Failed call attempts"] == "about 14,000 call attempts"
+    with pytest.raises(DataError, match='topic "met" is not in the table; did you mean "met_cms"'):
+        published_figures("met")
+    with pytest.raises(DataError, match='has no column "areas"'):
+        published_figures("met_cms", columns=["areas"])

@@ -34,25 +34,50 @@ def workspace(tmp_path) -> Path:
         "unknown-agency",
         "latin-1-encoding",
         "case-yaml-syntax-error",
+        "case-yaml-unclosed-quote",
         "guard-phone-number",
+        "guard-date-of-birth",
+        "guard-identifiers-in-case-summary",
     ):
         shutil.copytree(BAD / name, tmp_path / name)
     return tmp_path
 
 
 @pytest.mark.parametrize(
-    "name", ["timestamp-not-a-date", "unknown-agency", "latin-1-encoding", "case-yaml-syntax-error"]
+    ("name", "counts"),
+    [
+        ("timestamp-not-a-date", "1 error, 0 warnings"),
+        ("unknown-agency", "1 error, 0 warnings"),
+        ("latin-1-encoding", "1 error, 0 warnings"),
+        ("case-yaml-syntax-error", "1 error, 1 warning"),
+        ("case-yaml-unclosed-quote", "1 error, 1 warning"),
+        ("guard-phone-number", "1 error, 0 warnings"),
+        ("guard-identifiers-in-case-summary", "3 errors, 0 warnings"),
+    ],
 )
-def test_bad_case_exits_2_with_exact_messages_and_no_traceback(workspace, name):
+def test_bad_case_exits_2_with_exact_messages_and_no_traceback(workspace, name, counts):
     result = run("validate", name, cwd=workspace)
     expected = (workspace / name / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert result.stderr.splitlines() == [
-        *expected,
-        f"1 error, 0 warnings in {name}: nothing was changed.",
-    ]
+    assert result.stderr.splitlines() == [*expected, f"{counts} in {name}: nothing was changed."]
     assert result.stdout == ""
+
+
+def test_real_identifiers_in_a_summary_fail_and_say_how_to_proceed(workspace):
+    # An email address, a phone number and a postcode, and nothing else wrong: exit status 2.
+    result = run("validate", "guard-identifiers-in-case-summary", cwd=workspace)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()[:-1]
+    assert [line.split('looks like ')[1].split(" (")[0] for line in lines] == [
+        "an email address",
+        "a UK phone number",
+        "a postcode",
+    ]
+    assert all(
+        line.endswith("replace it with a pseudonym or remove it; cases must hold no real identifiers")
+        for line in lines
+    )
 
 
 def test_the_issue_example_message(workspace):
@@ -64,14 +89,15 @@ def test_the_issue_example_message(workspace):
 
 
 def test_warnings_alone_exit_0(workspace):
-    result = run("validate", "guard-phone-number", cwd=workspace)
+    result = run("validate", "guard-date-of-birth", cwd=workspace)
     assert result.returncode == 0
     assert result.stderr.splitlines() == [
-        'warning: guard-phone-number/events.csv, row 5, column "action": looks like a UK phone '
-        'number ("07700 900123"); case files must not hold real personal data'
+        'warning: guard-date-of-birth/events.csv, row 4, column "summary": looks like a date of '
+        'birth ("14/02/1988"); give an age instead or remove it; cases must hold no real '
+        "identifiers"
     ]
     assert result.stdout.strip() == (
-        "OK: guard-phone-number (3 files checked, 1 case; 0 errors, 1 warning)."
+        "OK: guard-date-of-birth (3 files checked, 1 case; 0 errors, 1 warning)."
     )
 
 
@@ -117,3 +143,27 @@ def test_new_case_with_a_bad_name_exits_2(tmp_path):
         "harbour-street"
     )
     assert "Traceback" not in result.stderr
+
+
+def test_a_mistyped_everycall_data_exits_2_naming_the_variable(tmp_path):
+    result = run("validate", cwd=tmp_path, env_data=tmp_path / "dta")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"everycall validate: EVERYCALL_DATA={tmp_path / 'dta'}: no such folder (expected a copy "
+        "of the course's data/ folder with your cases in its cases/ folder; unset "
+        "EVERYCALL_DATA to use the course data)"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_the_readme_commands_work_from_the_repository_root(tmp_path):
+    # data/README.md, "Adding a case", step 5: run from the root of a checkout.
+    root = tmp_path / "checkout"
+    shutil.copytree(data_dir(), root / "data", ignore=shutil.ignore_patterns("exercises"))
+    created = run("new-case", "harbour-street", cwd=root, env_data=root / "data")
+    assert created.returncode == 0, created.stderr
+    checked = run("validate", "data/cases/harbour-street", cwd=root, env_data=root / "data")
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith("OK: data/cases/harbour-street (3 files checked, 1 case;")
+    readme = (Path(__file__).parents[1] / "data" / "README.md").read_text(encoding="utf-8")
+    assert ".venv/bin/everycall validate data/cases/harbour-street" in readme

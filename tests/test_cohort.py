@@ -163,20 +163,50 @@ def test_oversized_file_is_skipped_unread(tmp_path):
     assert result.skipped == ["huge.json: is 2.0 MB, larger than any answer file (limit 2 MB)"]
 
 
-def test_empty_folder_writes_an_empty_summary_and_says_so(tmp_path):
-    result = cohort.collect(tmp_path, out=tmp_path / "s.csv")
-    assert "No answer files were found" in result.summary()
-    assert _cells(tmp_path / "s.csv") == [list(cohort.COLUMNS)]
+def test_empty_folder_is_an_error_and_nothing_is_written(tmp_path, capsys, monkeypatch):
+    empty = tmp_path / "handed-in"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not an answer file")
+    monkeypatch.chdir(tmp_path)
+    assert main(["answers", "collect", str(empty)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.strip() == (
+        f"everycall answers: {empty}: no answer files found: expected <learner>/<notebook>.json "
+        "files as the notebooks save them in ~/everycall-answers (for example "
+        "sam-patel/01-reading-a-case-timeline.json); nothing was written"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["handed-in"]  # no CSV, no HTML
+
+
+def test_folder_of_unreadable_files_is_an_error_listing_them(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["answers", "collect", str(ANSWERS / "corrupt")]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "none of the files found is a readable answer file" in err
+    assert "  skipped: empty.json: is empty" in err.splitlines()  # names are relative to DIR
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_cli_collects_and_lists_skipped_files(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "cohort"
+    shutil.copytree(ANSWERS / "good", folder / "good")
+    shutil.copytree(ANSWERS / "corrupt", folder / "corrupt")
     monkeypatch.chdir(tmp_path)
-    assert main(["answers", "collect", str(ANSWERS / "corrupt")]) == 0
+    assert main(["answers", "collect", str(folder)]) == 0
     out, err = capsys.readouterr()
-    assert "skipped: corrupt/empty.json: is empty" not in err  # names are relative to DIR
-    assert "skipped: empty.json: is empty" in err
+    assert "skipped: corrupt/empty.json: is empty" in err
     assert f"Summary: {tmp_path / 'cohort-summary.csv'}" in out
     assert (tmp_path / "cohort-summary.html").is_file()
+
+
+def test_debrief_charts_count_learners_in_whole_numbers():
+    frame = cohort.demo_summary(learners=3)
+    for ex_id, fig in cohort.figures(frame):
+        counted = fig.layout.xaxis if fig.layout.xaxis.title.text == "learners" else fig.layout.yaxis
+        assert counted.title.text == "learners", ex_id
+        assert counted.tickformat == "d" and counted.dtick == 1, ex_id
 
 
 def test_cli_missing_folder_is_one_clear_message(tmp_path, capsys):

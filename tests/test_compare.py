@@ -165,3 +165,26 @@ def test_the_comparison_works_on_a_new_case_a_course_builder_adds(tmp_path, monk
         (views["event_id"] == "B05") & (views["opportunity_type"] == "repeat_calls_not_linked")
     ]
     assert row[["reviewer", "rules", "you"]].values.tolist() == [[True, True, True]]
+
+
+def test_the_differences_table_names_opportunity_types_in_words(monkeypatch):
+    import IPython.display
+
+    from toolkit.compare import differences, show_comparison
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **_: shown.extend(objs))
+    case = load_case("unlinked-calls")
+    flags = [
+        {"event_id": e, "opportunity_type": "repeat_calls_not_linked", "reason": "calls again"}
+        for e in ("E05", "E07", "E09")
+    ]
+    show_comparison(case, flags, trainer=False)
+    tables = [o.data for o in shown if isinstance(o, pd.io.formats.style.Styler)]
+    diff = tables[-1]
+    assert list(diff.columns) == ["Event", "Opportunity type", "Who", "Note"]
+    assert "Repeat calls not linked" in set(diff["Opportunity type"])
+    assert not any("_" in t for t in diff["Opportunity type"])
+    # the table for code keeps the ids
+    views = three_views(case.events, case.annotations, run_rules(case.events), flags)
+    assert "repeat_calls_not_linked" in set(differences(views)["opportunity_type"])

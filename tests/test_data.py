@@ -582,6 +582,49 @@ def test_everycall_data_points_at_another_folder_and_edits_are_seen(data_copy):
     assert data.load_calls()["value"].iloc[0] == 12
 
 
+def test_a_mistyped_everycall_data_names_the_variable_and_the_folder(tmp_path, monkeypatch):
+    missing = tmp_path / "no-such-data"
+    monkeypatch.setenv("EVERYCALL_DATA", str(missing))
+    with pytest.raises(DataError) as caught:
+        data.list_cases()
+    assert str(caught.value) == (
+        f"EVERYCALL_DATA={missing}: no such folder (expected a copy of the course's data/ "
+        "folder with your cases in its cases/ folder; unset EVERYCALL_DATA to use the course "
+        "data)"
+    )
+    with pytest.raises(DataError, match=r"EVERYCALL_DATA=.*no-such-data: no such folder"):
+        data.load_case("unlinked-calls")
+
+
+def test_an_everycall_data_folder_with_only_cases_asks_for_a_full_copy(tmp_path, monkeypatch):
+    own = tmp_path / "mine"
+    shutil.copytree(data_dir() / "cases" / "unlinked-calls", own / "cases" / "harbour-street")
+    monkeypatch.setenv("EVERYCALL_DATA", str(own))
+    with pytest.raises(DataError) as caught:
+        data.load_case("harbour-street")
+    assert str(caught.value) == (
+        f"EVERYCALL_DATA={own}: has no datapackage.json, so it holds cases but not the rest of "
+        "the course data (vocabularies, sources, datasets): EVERYCALL_DATA must point at a full "
+        "copy of data/; copy the course's data/ folder and add your case to its cases/ folder"
+    )
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("EVERYCALL_DATA", str(empty))
+    with pytest.raises(DataError, match="has no datapackage.json, so it is not a data folder; copy"):
+        data.load_calls()
+
+
+def test_a_data_folder_without_cases_says_where_it_looked(data_copy):
+    shutil.rmtree(data_copy / "cases")
+    with pytest.raises(DataError) as caught:
+        data.load_case("unlinked-calls")
+    assert str(caught.value) == (
+        "data/cases/unlinked-calls: there are no cases in data/cases (the data folder set by "
+        f"EVERYCALL_DATA={data_copy}): expected one folder per case, each holding case.yaml, "
+        "events.csv and annotations.csv (everycall new-case SLUG makes one)"
+    )
+
+
 def test_a_broken_case_raises_a_clear_error(data_copy):
     events = data_copy / "cases" / "older-parent" / "events.csv"
     text = events.read_text(encoding="utf-8")
@@ -608,6 +651,73 @@ def test_a_broken_dataset_raises_a_clear_error(data_copy):
         r'"roughly" is not one of the allowed values',
     ):
         data.load_trends()
+
+
+# ---------------------------------------------------------------- tables learners see
+
+
+def test_the_999_table_of_notebook_04_is_ready_to_read():
+    calls = data.load_calls()
+    chosen = calls.query("topic in ['999_standard', '999_league_2022']")[
+        ["area", "description", "value", "unit", "qualifier", "period", "source_id"]
+    ]
+    table = data.for_display(chosen)
+    assert list(table.columns) == ["Area", "Description", "Value", "Period", "Source"]
+    assert "nan" not in table.to_string().lower()
+    assert "<NA>" not in table.to_string()
+    values = dict(zip(chosen["description"].fillna(""), table["Value"], strict=True))
+    assert values["999 calls in the six months of the first league tables."] == (
+        "about 5.2 million calls"
+    )
+    assert values["Average time to answer a 999 call."] == "16.1 seconds"
+    assert values["Only Avon and Somerset met the standard."] == "1 force"
+    assert table.loc[:, "Description"].tolist().count("") == 4
+    assert set(table.index) == {""}  # query row numbers are not shown
+    assert chosen["value"].dtype == "Float64"  # the data itself is untouched
+
+
+def test_figures_get_units_qualifiers_and_ranges():
+    table = data.for_display(
+        data.load_calls()[["measure", "value", "value_high", "unit", "qualifier"]]
+    )
+    shown = dict(zip(table["Measure"], table["Value"], strict=False))
+    assert shown["fine"] == "£17.5 million"
+    assert shown["calls_per_day"] == "200 to 250 calls per day"
+    assert shown["failed_call_attempts"] == "about 14,000 call attempts"
+    assert shown["annual_demand_growth"] == "about 5% per year"
+
+
+def test_timeline_tables_show_dates_as_learners_read_them(cases):
+    from toolkit import timeline
+
+    events = cases["unlinked-calls"].events
+    table = data.for_display(timeline.who_knew_what(events, "2018-03-31"))
+    assert table.iloc[0]["Last contact"] == "22 Mar 2018 02:10"
+    assert "+01:00" not in table.to_string() and "+00:00" not in table.to_string()
+    assert table.iloc[0]["Agency"] == "Police: calls"
+    gaps = data.for_display(timeline.gaps(events))
+    assert gaps.iloc[0]["Days since previous"] == ""  # the first contact has no gap
+    assert gaps.iloc[0]["Timestamp"] == "14 Oct 2017 23:12"
+
+
+def test_vocabulary_ids_become_names_unless_asked_not_to(cases):
+    notes = cases["unlinked-calls"].annotations[["event_id", "opportunity_type"]]
+    named = data.for_display(notes)
+    assert "no_risk_assessment" not in set(named["Opportunity type"])
+    assert "No risk assessment, or a poor one" in set(named["Opportunity type"])
+    assert "no_risk_assessment" in set(data.for_display(notes, labels=False)["Opportunity type"])
+
+
+def test_shares_and_model_seconds_are_formatted():
+    from toolkit import calls
+
+    grid = calls.scenario_grid(
+        calls_per_hour=[350], handle_seconds=[480], patience_seconds=[1200], staff=[24]
+    )
+    row = data.for_display(calls.reproduces(grid, answered=0.49, mean_wait_answered_minutes=13))
+    assert row.iloc[0]["Answered"] == "51%"
+    assert row.iloc[0]["Mean wait answered (seconds)"] == "788"
+    assert row.iloc[0]["Reproduces"] == "yes"
 
 
 def test_importing_the_data_module_does_not_import_pandas_or_frictionless():

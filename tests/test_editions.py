@@ -291,6 +291,48 @@ def test_trainer_mode_outputs_never_reach_the_student_edition():
     assert "Facilitator: ask who else knew" in nbformat.writes(trainer)
 
 
+NOTE_TEXT = "Ask the group what the call handler could see on screen before grading the call."
+
+
+def _note_notebook() -> nbformat.NotebookNode:
+    """A trainer note as ``toolkit.trainer_note("n1")`` leaves it after a handout build."""
+    note = new_output(
+        "display_data",
+        data={"text/html": f"<div><p>{NOTE_TEXT}</p></div>", "text/plain": NOTE_TEXT},
+        metadata={"everycall": {"trainer": True, "note": "n1"}},
+    )
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# Notes"),
+            new_markdown_cell("Learners read this."),
+            new_code_cell(
+                'toolkit.trainer_note("n1")',
+                metadata={"tags": ["trainer", "remove-input"]},
+                outputs=[note],
+            ),
+        ]
+    )
+
+
+def test_trainer_note_cells_are_kept_for_trainers_and_gone_from_every_student_byte():
+    source = _note_notebook()
+    student = make_edition(source, "student")
+    assert [c.source for c in student.cells] == ["# Notes", "Learners read this."]
+    assert NOTE_TEXT not in nbformat.writes(student)
+    trainer = make_edition(source, "trainer")
+    (cell,) = [c for c in trainer.cells if c.cell_type == "code"]
+    assert cell.source == ""  # remove-input: the call is not printed
+    assert cell.outputs[0].data["text/plain"] == NOTE_TEXT
+
+
+def test_secret_texts_include_a_trainer_note_once_executed():
+    # the note's text exists only in the executed notebook: the leak scan needs it from there
+    assert NOTE_TEXT in secret_texts(_note_notebook())
+    unexecuted = _note_notebook()
+    unexecuted.cells[2].outputs = []
+    assert NOTE_TEXT not in secret_texts(unexecuted)
+
+
 def test_student_live_notebook_drops_exercise_outputs_so_the_widget_runs_fresh():
     nb = make_edition(_executed(), "student", view="notebook")
     assert nb.cells[1].outputs == [] and nb.cells[2].outputs == []

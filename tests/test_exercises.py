@@ -257,6 +257,75 @@ def test_numeric_rejects_words(defs):
         mark(defs["90-dash-threshold"], "fourteen")
 
 
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("40%", 40.0),
+        ("40 %", 40.0),
+        (" 40 ", 40.0),
+        ("40 per cent", 40.0),
+        ("1,200", 1200.0),
+        ("12.5", 12.5),
+        ("\u221212", -12.0),  # the typographic minus sign a phone or word processor types
+    ],
+)
+def test_numeric_answers_accept_numbers_as_people_type_them(typed, value):
+    assert exercises.parse_number(typed) == value
+    ex = exercises.Exercise(id="t", type="numeric", prompt="p", notebook="n", answer=value)
+    assert mark(ex, typed).correct is True
+
+
+@pytest.mark.parametrize("typed", ["forty", "12,5", "1,20", "%", "4O", "--3", "1e3"])
+def test_text_that_is_not_a_number_is_not_guessed_at(typed):
+    assert exercises.parse_number(typed) is None
+    with pytest.raises(ToolkitError, match="expected a number, such as 12"):
+        mark(find("02-precision"), typed)
+
+
+def test_numeric_widget_takes_a_per_cent_answer_and_explains_words(store):
+    ex = find("02-precision")  # "in per cent": learners type 40%
+    w = ExerciseWidget(ex, store)
+    w._number.value = "40 %"
+    assert store.get(ex.id) == 40.0 and "Type a number" not in w.feedback.value
+    assert w.check().correct is True
+    w._number.value = "forty per cent"
+    assert "Type a number, such as 12." in w.feedback.value
+    assert w.check().answered is False and store.get(ex.id) == 40.0
+
+
+def test_model_answer_lead_in_does_not_double_up():
+    example = mark(find("01-one-piece"), "The school knew about Mia.")
+    (detail,) = example.details
+    assert detail.startswith("An example answer to compare with yours: the school knew that Mia")
+    assert "For example" not in detail
+    plain = mark(find("03-every-call"), "Every call is checked against the last.")
+    (detail,) = plain.details
+    assert detail == "A model answer to compare with yours: " + find("03-every-call").model_answer
+
+
+def test_trainer_mode_says_what_it_did_in_one_line(capsys):
+    toolkit.trainer_mode(True)
+    assert capsys.readouterr().out == (
+        "Trainer mode on: model answers, facilitator notes and reviewer annotations will show "
+        "in cells you run from now on. Do not project the screen.\n"
+    )
+    toolkit.trainer_mode(False)
+    out = capsys.readouterr().out
+    assert out.startswith("Trainer mode off: ") and out.count("\n") == 1
+    assert toolkit.is_trainer_mode() is False
+
+
+def test_trainer_mode_in_a_notebook_shows_its_line_as_a_status_output(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.get_ipython", lambda: object())
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append((obj, kw)))
+    toolkit.trainer_mode(True)
+    ((bundle, kwargs),) = shown
+    assert kwargs == {"raw": True, "metadata": {"everycall": {"status": True}}}
+    assert bundle["text/plain"] == exercises.TRAINER_ON_MESSAGE
+    assert 'role="status"' in bundle["text/html"]
+
+
 def test_free_text_is_not_marked_and_offers_the_model_answer(defs):
     ex = defs["90-calm-caller"]
     result = mark(ex, "I would ask about children and weapons.")

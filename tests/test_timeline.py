@@ -197,3 +197,19 @@ def test_who_knew_what_by_a_date(case):
     assert later.loc["police_response", "highest_risk"] == "standard"
     with pytest.raises(ToolkitError, match='date "soon" is not a date'):
         who_knew_what(case.events, "soon")
+
+
+def test_summaries_shown_to_learners_have_readable_dates_and_names():
+    from toolkit.data import for_display, load_case
+
+    events = load_case("unlinked-calls").events
+    table = for_display(contacts_per_agency(events).drop(columns=["agency"]))
+    assert table.iloc[0][["Name", "First", "Highest risk"]].tolist() == [
+        "Police: calls",
+        "14 Oct 2017 23:12",
+        "",
+    ]
+    assert "High risk" in set(table["Highest risk"])
+    assert not table.to_string().count("+0")  # no UTC offsets such as +01:00
+    raw = contacts_per_agency(events)
+    assert str(raw["first"].dt.tz) == "Europe/London"  # code still gets timestamps

@@ -205,6 +205,21 @@ def test_guard_leaves_support_numbers_and_ordinary_text_alone(text):
     assert _guard.scan(text, {"Alex", "Sam"}) == []
 
 
+@pytest.mark.parametrize(
+    ("kind", "level"),
+    [
+        ("email", "error"),
+        ("phone", "error"),
+        ("postcode", "error"),
+        ("nhs_number", "error"),
+        ("date_of_birth", "warning"),
+        ("name", "warning"),
+    ],
+)
+def test_real_identifiers_are_errors_and_fuzzy_finds_warnings(kind, level):
+    assert _guard.level(kind) == level
+
+
 def test_shipped_cases_raise_no_guard_warnings():
     for case in sorted((data_dir() / "cases").iterdir()):
         assert validate(case).warnings == [], case.name
@@ -221,6 +236,49 @@ def test_guard_names_need_case_yaml_terms(tmp_path, monkeypatch):
         encoding="utf-8",
     )
     assert validate(folder).warnings == []
+
+
+# ---------------------------------------------------------------- YAML mistakes in plain words
+
+
+@pytest.mark.parametrize(
+    ("text", "row", "words"),
+    [
+        ('title: "A case\nfictional: true\nnotice: "Fictional."\n', 1, "a quote opened on line 1"),
+        ("title: 'A case\nfictional: true\n", 1, "a quote opened on line 1 is not closed"),
+        ("title: A case\n\tfictional: true\n", 2, "holds a tab; indent with spaces only"),
+        ("title: Alex: a case\n", 1, 'has ": " inside a value; put the whole value in quotes'),
+        ("title: A case\nfictional\nnotice: x\n", 2, "has no colon after its key"),
+        ("period:\n  start: x\n end: y\n", 3, "is not indented like the lines around it"),
+    ],
+)
+def test_yaml_mistakes_are_named_at_the_line_where_they_start(tmp_path, monkeypatch, text, row, words):
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "broken"
+    shutil.copytree(BAD / "case-yaml-syntax-error", folder)
+    (folder / "case.yaml").write_text(text, encoding="utf-8")
+    (problem,) = validate(folder).errors
+    assert (problem.file, problem.row) == ("broken/case.yaml", row)
+    assert problem.message.startswith("is not valid YAML: ")
+    assert words in problem.message
+
+
+def test_an_unreadable_period_end_still_checks_the_start(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "end-broken"
+    shutil.copytree(BAD / "timestamp-outside-period", folder)
+    path = folder / "case.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('end: "2021-06-30"', 'end: "2021-06-31"'),
+        encoding="utf-8",
+    )
+    assert lines(validate(folder)) == [
+        'end-broken/case.yaml, row 8, column "period.end": "2021-06-31" is not a real date',
+        'end-broken/events.csv, row 1, column "timestamp": "2019-12-24 22:00" is before the case '
+        "period starts on 2020-01-01 (case.yaml)",
+        "warning: end-broken/events.csv: event times were checked against the start of the case "
+        "period only, because period.end in case.yaml is not a valid date",
+    ]
 
 
 # ---------------------------------------------------------------- new_case
@@ -240,6 +298,18 @@ def test_new_case_scaffold_validates_with_warnings_only(tmp_path, monkeypatch):
     messages = [p.message for p in report.warnings]
     assert "is still an example row from everycall new-case; replace it" in messages
     assert "has 2 events; a course case has 30 to 80" in messages
+    placeholders = [
+        p.column
+        for p in report.warnings
+        if p.message == "is still the placeholder from everycall new-case; replace it"
+    ]
+    assert placeholders == [
+        "title",
+        "summary",
+        "content_note",
+        "learning_objectives[1]",
+        "policy_context.notes",
+    ]
 
 
 def test_new_case_refuses_an_existing_folder(tmp_path):

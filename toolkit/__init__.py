@@ -15,7 +15,14 @@ from toolkit.errors import ToolkitError
 
 __version__ = "0.1.0"
 
-__all__ = ["ToolkitError", "__version__", "begin", "is_trainer_mode", "trainer_mode"]
+__all__ = [
+    "ToolkitError",
+    "__version__",
+    "begin",
+    "is_trainer_mode",
+    "trainer_mode",
+    "trainer_note",
+]
 
 
 def begin(notebook: str, *, learner: str | None = None) -> None:
@@ -23,12 +30,14 @@ def begin(notebook: str, *, learner: str | None = None) -> None:
 
     The first code cell of every notebook is ``toolkit.begin("<notebook file stem>")``. The
     learner's name is asked once on this computer (``learner=`` or ``EVERYCALL_LEARNER``
-    skips the question, as tests and handout builds do). Returns None.
+    skips the question, as tests and handout builds do). In a notebook it also shows any
+    ``ToolkitError`` from then on as one short message instead of a traceback. Returns None.
 
     Examples
     --------
     >>> begin("00-start-here", learner="Sam")  # outside a notebook it prints the status
-    Answering as Sam. Answers are saved to ...; trainer mode off.
+    Answering as Sam. Answers are saved to ...; trainer mode: off (toolkit.trainer_mode(True) \
+to turn on).
     >>> begin("00 start here!")
     Traceback (most recent call last):
     ...
@@ -40,9 +49,22 @@ def begin(notebook: str, *, learner: str | None = None) -> None:
 
 
 def trainer_mode(on: bool = True) -> None:
-    """Show (``True``) or hide (``False``) model answers and facilitator notes in exercises.
+    """Show (``True``) or hide (``False``) model answers, facilitator and trainer notes and the
+    reviewer's annotations, and say so in one line.
 
     Off by default; ``EVERYCALL_TRAINER=1`` turns it on for every kernel started with it.
+
+    Examples
+    --------
+    >>> trainer_mode(True)
+    Trainer mode on: model answers, facilitator notes and reviewer annotations will show in \
+cells you run from now on. Do not project the screen.
+    >>> trainer_mode(False)
+    Trainer mode off: ...
+    >>> trainer_mode("on")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: trainer_mode expects True or False, got 'on'
     """
     from toolkit.exercises import trainer_mode as _trainer_mode
 
@@ -54,6 +76,25 @@ def is_trainer_mode() -> bool:
     from toolkit.exercises import is_trainer_mode as _is_trainer_mode
 
     return _is_trainer_mode()
+
+
+def trainer_note(note_id: str) -> None:
+    """Show the trainer note ``note_id`` (from ``data/notes/``) in trainer mode; else nothing.
+
+    See :mod:`toolkit.notes`. The cell holding the call is tagged ``trainer`` and
+    ``remove-input``, so a handout shows only the note's box, and only in the trainer edition.
+
+    Examples
+    --------
+    >>> trainer_note("03-closing-reflection")  # trainer mode off: no output at all
+    >>> trainer_note("03-closing")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: no trainer note has the id "03-closing"; did you mean ...
+    """
+    from toolkit.notes import trainer_note as _trainer_note
+
+    _trainer_note(note_id)
 
 
 def __getattr__(name: str) -> ModuleType:

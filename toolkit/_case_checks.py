@@ -5,8 +5,10 @@ maintained JSON Schema validator) and its errors are reworded with YAML line num
 cross-file rules: event times inside the case period and real in UK local time; tools,
 contact types and outcomes used only once they existed (``available_from`` in the
 vocabularies; DARA only after the force adopted it); scores only with a scored tool; links,
-sharing and annotations pointing at things that exist; the course standards (warnings); and the
-personal-data guard (warnings).
+sharing and annotations pointing at things that exist; placeholders left from the scaffold and
+the course standards (warnings); and the personal-data guard (errors for real identifiers,
+warnings for possible names and dates of birth). A check that cannot run because case.yaml is
+broken says so, rather than passing in silence.
 
 Examples
 --------
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,6 +51,9 @@ class CaseMeta:
     pseudonyms: set[str] = field(default_factory=set)
     terms: set[str] = field(default_factory=set)
     lines: dict[str, int] = field(default_factory=dict)
+    period_note: str = ""
+    """Why the period cannot be used to check event times (empty when it can)."""
+    node: Any = None
 
 
 def parse_local(value: str) -> dt.datetime | None:
@@ -179,6 +185,84 @@ def _schema_problem(err: Any, node: Any, shown: str) -> list[Problem]:
     return [Problem(shown, message, line, where or None)]
 
 
+_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*:(?:\s|$)")
+
+
+def unclosed_quote(text: str) -> int | None:
+    """The line (from 1) where a quote opens that is never closed, or None.
+
+    PyYAML reads an unclosed quote on until the next quote mark, often several lines down, and
+    then reports the line where it gave up. A quoted text that swallows lines that look like
+    ``key: value`` lines is such a quote.
+
+    >>> unclosed_quote('title: "A case\\nfictional: true\\nnotice: "x"\\n')
+    1
+    >>> unclosed_quote('title: "A case"\\nfictional: true\\n') is None
+    True
+    """
+    import yaml
+
+    tokens = []
+    try:
+        for token in yaml.scan(text, Loader=_loader()):
+            tokens.append(token)
+    except yaml.YAMLError as exc:
+        context, mark = getattr(exc, "context", None) or "", getattr(exc, "context_mark", None)
+        if "quoted scalar" in context and mark is not None:
+            return mark.line + 1
+    for token in tokens:
+        if not isinstance(token, yaml.ScalarToken) or token.style not in ('"', "'"):
+            continue
+        if token.end_mark.line > token.start_mark.line:
+            inside = text[token.start_mark.index : token.end_mark.index].splitlines()[1:]
+            if any(_KEY_LINE.match(line) for line in inside):
+                return token.start_mark.line + 1
+    return None
+
+
+def yaml_problem(exc: Any, text: str, shown: str) -> Problem:
+    """One plain-words message for a YAML syntax error, at the line where the problem starts.
+
+    PyYAML gives two places: ``context_mark`` (where the construct it was reading began) and
+    ``problem_mark`` (where it gave up). Which one a course builder should look at depends on the
+    mistake, so the common mistakes are recognised and worded here; anything else falls back to
+    PyYAML's own words at the problem mark.
+    """
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    quote = unclosed_quote(text)
+    if quote is not None and (line is None or quote <= line):
+        return Problem(
+            shown,
+            f"is not valid YAML: a quote opened on line {quote} is not closed (end the text "
+            "with the same quote mark it starts with)",
+            quote,
+        )
+    if r"'\t'" in problem:
+        message = "this line holds a tab; indent with spaces only"
+    elif problem.startswith("mapping values are not allowed"):
+        message = (
+            'this line has ": " inside a value; put the whole value in quotes, '
+            'for example summary: "Alex: ..."'
+        )
+    elif problem.startswith("could not find expected ':'") and context_mark is not None:
+        line = context_mark.line + 1
+        message = (
+            "this line has no colon after its key (write key: value), or a text that runs on "
+            "to the next line is not in quotes"
+        )
+    elif problem.startswith("expected <block end>") and "block" in problem.split("found")[-1]:
+        message = (
+            "this line is not indented like the lines around it (keys at the same level must "
+            "start in the same column; indent with spaces)"
+        )
+    else:
+        message = problem
+    return Problem(shown, f"is not valid YAML: {message}", line)
+
+
 def check_case_yaml(path: Path, ctx: _Context, shown: str) -> tuple[CaseMeta | None, list[Problem]]:
     """Schema and meaning of case.yaml; returns what later checks need."""
     import yaml
@@ -193,9 +277,7 @@ def check_case_yaml(path: Path, ctx: _Context, shown: str) -> tuple[CaseMeta | N
         node = yaml.compose(text, Loader=loader)
         data = yaml.load(text, Loader=loader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [Problem(shown, f"is not valid YAML: {what}", mark.line + 1 if mark else None)]
+        return None, [yaml_problem(exc, text, shown)]
     if not isinstance(data, dict):
         return None, [
             Problem(
@@ -212,8 +294,9 @@ def check_case_yaml(path: Path, ctx: _Context, shown: str) -> tuple[CaseMeta | N
     )
     for err in errors:
         problems += _schema_problem(err, node, shown)
-    meta = CaseMeta(data)
+    meta = CaseMeta(data, node=node)
     period = data.get("period") if isinstance(data.get("period"), dict) else {}
+    unreadable = []
     for key in ("start", "end"):
         value = period.get(key)
         parsed = parse_date(value) if isinstance(value, str) else None
@@ -226,7 +309,13 @@ def check_case_yaml(path: Path, ctx: _Context, shown: str) -> tuple[CaseMeta | N
                     f"period.{key}",
                 )
             )
+        if parsed is None:
+            unreadable.append(f"period.{key}")
         setattr(meta, key, parsed)
+    if not isinstance(data.get("period"), dict):
+        meta.period_note = "case.yaml has no period"
+    elif unreadable:
+        meta.period_note = f"{' and '.join(unreadable)} in case.yaml is not a valid date"
     if meta.start and meta.end and meta.start > meta.end:
         problems.append(
             Problem(
@@ -237,6 +326,8 @@ def check_case_yaml(path: Path, ctx: _Context, shown: str) -> tuple[CaseMeta | N
             )
         )
         meta.start = meta.end = None
+        meta.period_note = "the period in case.yaml starts after it ends"
+    problems += placeholders(data, node, shown)
     policy = data.get("policy_context") if isinstance(data.get("policy_context"), dict) else {}
     adopted = policy.get("dara_adopted")
     meta.dara_adopted = parse_date(adopted) if isinstance(adopted, str) else None
@@ -284,6 +375,66 @@ def check_case_yaml(path: Path, ctx: _Context, shown: str) -> tuple[CaseMeta | N
     return meta, problems
 
 
+PLACEHOLDER_KEYS = (
+    ["title"],
+    ["summary"],
+    ["content_note"],
+    ["learning_objectives", 0],
+    ["policy_context", "notes"],
+)
+"""Keys of case.yaml whose scaffold text (from ``everycall new-case``) is a placeholder."""
+
+
+def _template_values() -> dict[str, str]:
+    import yaml
+
+    template = Path(__file__).parent / "_case_template" / "case.yaml"
+    data = yaml.load(template.read_text(encoding="utf-8"), Loader=_loader())  # noqa: S506
+    out = {}
+    for path in PLACEHOLDER_KEYS:
+        value = _get(data, path)
+        if isinstance(value, str):
+            out[keypath(path)] = " ".join(value.split())
+    return out
+
+
+def _get(data: Any, path: list[Any]) -> Any:
+    for part in path:
+        if isinstance(part, int) and isinstance(data, list) and part < len(data):
+            data = data[part]
+        elif isinstance(part, str) and isinstance(data, dict):
+            data = data.get(part)
+        else:
+            return None
+    return data
+
+
+def placeholders(data: dict[str, Any], node: Any, shown: str) -> list[Problem]:
+    """Warnings for case.yaml texts still as ``everycall new-case`` wrote them.
+
+    >>> placeholders({"title": "A short title for learners"}, None, "case.yaml")[0].message
+    'is still the placeholder from everycall new-case; replace it'
+    >>> placeholders({"title": "Every call on its own"}, None, "case.yaml")
+    []
+    """
+    template = _template_values()
+    out = []
+    for path in PLACEHOLDER_KEYS:
+        value = _get(data, path)
+        where = keypath(path)
+        if isinstance(value, str) and " ".join(value.split()) == template.get(where):
+            out.append(
+                Problem(
+                    shown,
+                    "is still the placeholder from everycall new-case; replace it",
+                    _line(node, path),
+                    where,
+                    "warning",
+                )
+            )
+    return out
+
+
 # ---------------------------------------------------------------- events and annotations
 
 
@@ -316,11 +467,10 @@ def check_events(
                     f'"{stamp}" does not exist in UK local time (the clocks went '
                     "forward that night)",
                 )
-            if meta and meta.start and meta.end and not meta.start <= when.date() <= meta.end:
-                err(
-                    "timestamp",
-                    f'"{stamp}" is outside the case period {meta.start} to {meta.end} (case.yaml)',
-                )
+            if meta:
+                outside = _outside_period(stamp, when.date(), meta)
+                if outside:
+                    err("timestamp", outside)
             for column, table in (
                 ("contact_type", "contact_types"),
                 ("outcome", "outcomes"),
@@ -389,7 +539,37 @@ def check_events(
             err("attended_minutes", 'is set but the outcome is "not_attended"')
         if row.get("summary", "").strip().upper().startswith("EXAMPLE"):
             err("summary", "is still an example row from everycall new-case; replace it", "warning")
+    if rows and meta is None:
+        problems.append(
+            Problem(
+                shown,
+                "was not checked against case.yaml (the case period, the date DARA was "
+                "adopted), because case.yaml could not be read",
+                level="warning",
+            )
+        )
+    elif rows and meta is not None and meta.period_note:
+        side = "start" if meta.start else "end" if meta.end else ""
+        checked = (
+            f"were checked against the {side} of the case period only"
+            if side
+            else "were not checked against the case period"
+        )
+        problems.append(
+            Problem(shown, f"event times {checked}, because {meta.period_note}", level="warning")
+        )
     return problems
+
+
+def _outside_period(stamp: str, day: dt.date, meta: CaseMeta) -> str | None:
+    """The message for an event outside the case period (either end, when only one is known)."""
+    if meta.start and meta.end and not meta.start <= day <= meta.end:
+        return f'"{stamp}" is outside the case period {meta.start} to {meta.end} (case.yaml)'
+    if meta.start and not meta.end and day < meta.start:
+        return f'"{stamp}" is before the case period starts on {meta.start} (case.yaml)'
+    if meta.end and not meta.start and day > meta.end:
+        return f'"{stamp}" is after the case period ends on {meta.end} (case.yaml)'
+    return None
 
 
 def same_id(value: str, ids: list[str]) -> str | None:
@@ -501,6 +681,18 @@ def standards(
     return out
 
 
+def _strings(data: Any, path: list[Any]) -> Iterator[tuple[list[Any], str]]:
+    """Every text in parsed YAML, with its key path."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, [*path, key])
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, [*path, i])
+
+
 def guard(
     meta: CaseMeta | None,
     events: list[dict[str, str]] | None,
@@ -508,10 +700,12 @@ def guard(
     ctx: _Context,
     shown: dict[str, str],
 ) -> list[Problem]:
-    """Personal-data warnings for every text in the case (see :mod:`toolkit._guard`).
+    """The personal-data guard over every text in the case (see :mod:`toolkit._guard`).
 
-    Names are only checked when case.yaml could be read, since its pseudonyms are the list of
-    names that are allowed."""
+    Real identifiers (email, phone, postcode, NHS number) are errors wherever they appear,
+    including every text in case.yaml; possible names and dates of birth are warnings. Names
+    are only checked when case.yaml could be read, since its pseudonyms are the list of names
+    that are allowed."""
     allowed = set(meta.pseudonyms | meta.terms) if meta else set()
     for table in ("agencies", "contact_types", "outcomes", "risk_tools", "opportunity_types"):
         for row in ctx.rows.get(table, []):
@@ -523,13 +717,16 @@ def guard(
         for kind, found in _guard.scan(text, allowed):
             if kind == "name" and (not names or meta is None):
                 continue
-            out.append(Problem(file, _guard.message(kind, found), row, column, "warning"))
+            out.append(
+                Problem(file, _guard.message(kind, found), row, column, _guard.level(kind))
+            )
 
     if meta:
-        for key in ("title", "summary", "notice", "content_note", "setting"):
-            value = meta.data.get(key)
-            if isinstance(value, str):
-                scan(value, shown["case.yaml"], meta.lines.get(key), key, key == "summary")
+        for path, value in _strings(meta.data, []):
+            if path[:1] == ["sources"]:
+                continue  # source ids, checked against sources.csv
+            line = _line(meta.node, path) if meta.node is not None else meta.lines.get(path[0])
+            scan(value, shown["case.yaml"], line, keypath(path), path == ["summary"])
     for name, rows in (("events.csv", events), ("annotations.csv", annotations)):
         for i, row in enumerate(rows or [], 1):
             for column, value in row.items():

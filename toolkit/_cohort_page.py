@@ -8,9 +8,11 @@ Every learner text on the page goes through ``html.escape``.
 from __future__ import annotations
 
 import html
+import math
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,6 +31,17 @@ def _label(ex: Exercise) -> str:
 def _safe_label(text: str) -> str:
     """Learner-supplied text reduced to a harmless chart label (plotly reads some HTML tags)."""
     return re.sub(r"[^A-Za-z0-9 _.:-]", "", text)[:40] or "?"
+
+
+def _whole_numbers(fig: go.Figure, axis: str, counts: Iterable[Any]) -> None:
+    """Count axes tick in whole learners: plotly would otherwise show 0.5 steps for small counts."""
+    top = max((int(c) for c in counts), default=0)
+    settings: dict[str, Any] = {"tickformat": "d", "rangemode": "tozero", "tick0": 0}
+    if top <= 10:
+        settings["dtick"] = 1
+    else:
+        settings["dtick"] = max(1, math.ceil(top / 8))
+    (fig.update_xaxes if axis == "x" else fig.update_yaxes)(**settings)
 
 
 def exercise_figure(frame: pd.DataFrame, exercise: Exercise) -> go.Figure | None:
@@ -59,12 +72,14 @@ def exercise_figure(frame: pd.DataFrame, exercise: Exercise) -> go.Figure | None
             go.Bar(x=counts, y=short, orientation="h", hovertext=labels, marker_color="#3f6f8f")
         )
         fig.update_yaxes(autorange="reversed")
-        fig.update_xaxes(title_text="learners", dtick=1)
+        fig.update_xaxes(title_text="learners")
+        _whole_numbers(fig, "x", counts)
     elif exercise.type == "numeric":
         import pandas as pd
 
         values = pd.to_numeric(rows["response"], errors="coerce").dropna()
         fig = go.Figure(go.Histogram(x=values, marker_color="#3f6f8f", name="answers"))
+        _whole_numbers(fig, "y", [len(values)])  # no bin can hold more than every answer
         if exercise.answer is not None:
             fig.add_vline(
                 x=exercise.answer, line_dash="dash", annotation_text=f"answer {exercise.answer:g}"
@@ -86,6 +101,7 @@ def exercise_figure(frame: pd.DataFrame, exercise: Exercise) -> go.Figure | None
         )
         fig.update_xaxes(title_text=f"items in the right place (of {n})", dtick=1)
         fig.update_yaxes(title_text="learners")
+        _whole_numbers(fig, "y", [placed.count(k) for k in range(n + 1)])
     fig.update_layout(
         title_text=title, height=320, margin=dict(l=20, r=20, t=60, b=40), template="simple_white"
     )
@@ -115,6 +131,7 @@ def flags_figure(frame: pd.DataFrame, key: str) -> go.Figure:
         yaxis_title="learners",
         xaxis_title="event",
     )
+    _whole_numbers(fig, "y", counts.values)
     return fig
 
 

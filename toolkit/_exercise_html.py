@@ -49,10 +49,11 @@ def feedback_html(exercise: Exercise, result: Result) -> str:
     )
 
 
-def trainer_html(ex: Exercise) -> str:
-    """What trainers see: the answer, every option's feedback, model answer and notes."""
+def _trainer_rows(ex: Exercise, *, options: bool) -> list[str]:
+    """The trainer's list items; ``options=False`` leaves out each option's verdict and
+    feedback (the printed form shows them beside the options already)."""
     rows: list[str] = []
-    if ex.type in ("single_choice", "multiple_choice"):
+    if ex.type in ("single_choice", "multiple_choice") and options:
         for o in ex.options:
             mark_ = "✓ correct" if o.correct else "✗ not right"
             fb = f": {markdown_html(o.feedback)}" if o.feedback else ""
@@ -74,9 +75,29 @@ def trainer_html(ex: Exercise) -> str:
         rows.append(f"<li>Facilitator note: {markdown_html(ex.facilitator)}</li>")
     if ex.source_id:
         rows.append(f"<li>Source: {html.escape(ex.source_id)}</li>")
+    return rows
+
+
+def trainer_html(ex: Exercise) -> str:
+    """What trainers see: the answer, every option's feedback, model answer and notes."""
+    rows = _trainer_rows(ex, options=True)
     return (
         '<div class="everycall-trainer-view" style="background:#fff8e1;padding:0.3em 0.8em">'
         f"<strong>Trainer view</strong><ul>{''.join(rows)}</ul></div>"
+    )
+
+
+def _printed_trainer_box(ex: Exercise) -> str:
+    """The printed trainer edition's box: everything not already beside the options, once.
+
+    Empty when there is nothing more to say (a confidence rating with no facilitator note).
+    """
+    rows = _trainer_rows(ex, options=False)
+    if not rows:
+        return ""
+    return (
+        '<div class="everycall-trainer-view ec-trainer-note" role="note" aria-label="Trainer '
+        f'notes"><p class="ec-trainer-label">Trainer notes</p><ul>{"".join(rows)}</ul></div>'
     )
 
 
@@ -109,6 +130,8 @@ def printed_html(ex: Exercise, edition: str) -> str:
     parts = [
         f'<section class="everycall-printed everycall-printed-{edition}" '
         f'data-exercise="{html.escape(ex.id)}" style="break-inside:avoid;margin:1em 0">',
+        # the question and its choices stay together on one page; notes may follow overleaf
+        '<div class="everycall-printed-question">',
         f'<div class="everycall-printed-prompt">{markdown_html(ex.prompt)}</div>',
         f"<p><em>{html.escape(label)}</em></p>",
     ]
@@ -120,12 +143,15 @@ def printed_html(ex: Exercise, edition: str) -> str:
             if trainer:
                 verdict = "✓ correct" if o.correct else "✗ not right"
                 fb = f" {markdown_html(o.feedback)}" if o.feedback else ""
-                extra = f'<div style="margin-left:1.6em;color:#5d4037">{verdict}.{fb}</div>'
+                extra = (
+                    f'<div style="margin-left:1.6em;color:#5d4037"><strong>{verdict}.</strong>'
+                    f"{fb}</div>"
+                )
             parts.append(
                 f'<li><span aria-hidden="true">{box[ex.type]}</span> {html.escape(o.text)}'
                 f"{extra}</li>"
             )
-        parts.append("</ul>")
+        parts.append("</ul></div>")
         parts.append("<p>Notes:</p>" + _LINE * 2)
     elif ex.type in ("ordering", "confidence"):
         shown = display_order(ex) if ex.type == "ordering" else list(ex.scale)
@@ -134,15 +160,15 @@ def printed_html(ex: Exercise, edition: str) -> str:
             f'<li><span aria-hidden="true">{box[ex.type]}</span> {html.escape(t)}</li>'
             for t in shown
         ]
-        parts.append("</ul>")
+        parts.append("</ul></div>")
         if ex.type == "ordering":
             parts.append("<p>Notes:</p>" + _LINE * 2)
     elif ex.type == "numeric":
         unit = f" {html.escape(ex.unit)}" if ex.unit else ""
-        parts.append(f"<p>Answer: ____________{unit}</p><p>Working:</p>" + _LINE * 3)
+        parts.append(f"<p>Answer: ____________{unit}</p></div><p>Working:</p>" + _LINE * 3)
     else:
-        parts.append(_LINE * 6)
+        parts.append("</div>" + _LINE * 6)
     if trainer:
-        parts.append(trainer_html(ex))
+        parts.append(_printed_trainer_box(ex))
     parts.append("</section>")
     return "\n".join(parts)

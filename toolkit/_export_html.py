@@ -296,6 +296,30 @@ def _markdown_html(source: str) -> str:
     return sanitize_html(markdown2html_mistune(source))
 
 
+_TABLE = re.compile(r"<table\b.*?</table>", re.IGNORECASE | re.DOTALL)
+_TEXT_NODE = re.compile(r">([^<]+)<")
+_BREAK_AFTER = re.compile(r"([_/])(?=[^\s])")
+
+
+def wrappable_tables(fragment: str) -> str:
+    """Let table cells break after ``_`` and ``/`` (``<wbr>``), so that identifiers such as
+    ``third_party_concern_not_acted_on`` and paths wrap at their joins, not mid-word, and a
+    wide table fits the printed column. Only text inside ``<table>`` changes.
+
+    Examples
+    --------
+    >>> wrappable_tables("<p>a_b</p><table><tr><td>no_marac_referral</td></tr></table>")
+    '<p>a_b</p><table><tr><td>no_<wbr>marac_<wbr>referral</td></tr></table>'
+    >>> wrappable_tables("<p>no table, no change: a_b</p>")
+    '<p>no table, no change: a_b</p>'
+    """
+
+    def text(match: re.Match[str]) -> str:
+        return ">" + _BREAK_AFTER.sub(r"\1<wbr>", match.group(1)) + "<"
+
+    return _TABLE.sub(lambda m: _TEXT_NODE.sub(text, m.group(0)), fragment)
+
+
 def output_html(output: dict[str, Any], state: _State) -> str | None:
     """HTML for one output whose renderer nbconvert lacks (plotly, widgets, markdown, html).
 
@@ -314,10 +338,10 @@ def output_html(output: dict[str, Any], state: _State) -> str | None:
         return render_widget(model_id, state.widgets, lambda out: output_to_html(out, state))
     if "text/html" in data:
         raw = data["text/html"]
-        return sanitize_html("".join(raw) if isinstance(raw, list) else raw)
+        return wrappable_tables(sanitize_html("".join(raw) if isinstance(raw, list) else raw))
     if "text/markdown" in data:
         raw = data["text/markdown"]
-        return _markdown_html("".join(raw) if isinstance(raw, list) else raw)
+        return wrappable_tables(_markdown_html("".join(raw) if isinstance(raw, list) else raw))
     return None
 
 
@@ -343,24 +367,53 @@ def output_to_html(output: dict[str, Any], state: _State) -> str:
     return ""
 
 
-def _prepare(nb: Any, state: _State) -> None:
-    """Rewrite outputs in place so nbconvert renders only safe, self-contained HTML."""
+def _is_trainer_note(output: dict[str, Any]) -> bool:
+    """An output only trainers see (``{"everycall": {"trainer": true}}``, e.g. from
+    ``toolkit.trainer_note``)."""
+    meta = (output.get("metadata") or {}).get("everycall") or {}
+    return isinstance(meta, dict) and bool(meta.get("trainer"))
+
+
+_NOTE_BOX = (
+    '<div class="ec-trainer-note ec-trainer-md" role="note" aria-label="Trainer note">'
+    '<p class="ec-trainer-label">Trainer note</p>{}</div>'
+)
+
+
+def _prepare(nb: Any, state: _State, edition: str) -> None:
+    """Rewrite outputs in place so nbconvert renders only safe, self-contained HTML.
+
+    Trainer notes (outputs marked ``everycall.trainer``) are never rendered in the student
+    edition (``toolkit.editions`` has removed them already; this is a second lock). In the
+    trainer edition a note in a trainer-tagged cell marks the cell (``ec_note``) so the
+    template boxes it as a trainer note (when its input is removed, as ``remove-input``
+    does); a note in any other cell gets a box of its own.
+    """
     for cell in nb.cells:
         if cell.get("cell_type") != "code":
             continue
+        tags = (cell.get("metadata") or {}).get("tags") or []
         outputs = []
         for out in cell.get("outputs", []):
+            note = _is_trainer_note(out)
+            if note and edition != "trainer":
+                continue
             if out.get("output_type") in ("display_data", "execute_result"):
                 data = out.get("data") or {}
                 printed = ((out.get("metadata") or {}).get("everycall") or {}).get("printed")
                 rendered = output_html(out, state)
                 if rendered is not None:
                     cls = "ec-exercise" if printed else "ec-output"
-                    out["data"] = {"text/html": f'<div class="{cls}">{rendered}</div>'}
+                    body = f'<div class="{cls}">{rendered}</div>'
+                    if note and "trainer" not in tags:
+                        body = _NOTE_BOX.format(body)
+                    out["data"] = {"text/html": body}
                 elif "application/javascript" in data and len(data) == 1:
                     continue
                 else:
                     out["data"] = {k: v for k, v in data.items() if k != "application/javascript"}
+            if note and "trainer" in tags and not cell.get("source", "").strip():
+                cell.setdefault("metadata", {})["ec_note"] = True
             outputs.append(out)
         cell["outputs"] = outputs
     nb.metadata.pop("widgets", None)
@@ -457,7 +510,7 @@ def render_html(
     title, cover = split_cover(nb, name)
     state = _State(widgets=_widget_state(nb))
     has_sources = bool(nb.cells) and _is_sources_cell(nb.cells[-1])  # before outputs become HTML
-    _prepare(nb, state)
+    _prepare(nb, state, edition)
     if not has_sources and sources_html is None:
         state.warnings.append(f"{name}: no sources cell at the end of the notebook")
     resources = {

@@ -1,14 +1,17 @@
-"""The personal-data guard: warn when a case file holds something that looks like a real identifier.
+"""The personal-data guard: find anything in a case file that looks like a real identifier.
 
 Cases are fictional composites written with pseudonyms. A course builder adapting a real
-chronology can paste a real detail by mistake, so ``everycall validate`` warns (it does not
-fail) on:
+chronology can paste a real detail by mistake, so ``everycall validate`` checks every text of a
+case. These are **errors** (exit status 2), because a real one must never ship:
 
 - email addresses;
 - UK phone numbers (landline or mobile, ``0...`` or ``+44...``), except the public support and
-  service numbers listed in :data:`SUPPORT_NUMBERS`;
+  service numbers listed in :data:`SUPPORT_NUMBERS` (999, 101, 55, the helplines);
 - full UK postcodes (``AB1 2CD``; upper case, as written on an address);
-- NHS numbers: ten digits whose last digit passes the modulus 11 check;
+- NHS numbers: ten digits whose last digit passes the modulus 11 check.
+
+These are **warnings**, because fiction uses them legitimately and the patterns are fuzzier:
+
 - dates of birth: a day-level date next to "DOB", "date of birth" or "born";
 - capitalised words inside a sentence that are not a declared pseudonym or a known term
   (possible real names), and any title such as "Mr" or "PC" followed by a name.
@@ -23,6 +26,8 @@ Examples
 (True, False)
 >>> scan("She told Bob about it.", {"Ann"})
 [('name', 'Bob')]
+>>> level("email"), level("name")
+('error', 'warning')
 >>> scan("", set())
 []
 """
@@ -154,6 +159,15 @@ def _names(text: str, allowed: set[str]) -> list[tuple[str, str]]:
     return out
 
 
+ERROR_KINDS = frozenset({"email", "phone", "postcode", "nhs_number"})
+"""Findings that fail validation: identifiers no fictional case needs."""
+
+
+def level(kind: str) -> str:
+    """``"error"`` for a real identifier (:data:`ERROR_KINDS`), ``"warning"`` otherwise."""
+    return "error" if kind in ERROR_KINDS else "warning"
+
+
 KIND_WORDS = {
     "email": "an email address",
     "phone": "a UK phone number",
@@ -165,13 +179,17 @@ KIND_WORDS = {
 
 
 def message(kind: str, text: str) -> str:
-    """The warning for one finding.
+    """The message for one finding: what it looks like and how to proceed.
 
     >>> message("postcode", "NN1 1AA")
-    'looks like a postcode ("NN1 1AA"); case files must not hold real personal data'
-    """
-    advice = "case files must not hold real personal data"
-    if kind == "name":
+    'looks like a postcode ("NN1 1AA"); replace it with a pseudonym or remove it; cases must hold no real identifiers'
+    >>> message("date_of_birth", "1/2/1980")
+    'looks like a date of birth ("1/2/1980"); give an age instead or remove it; cases must hold no real identifiers'
+    """  # noqa: E501
+    advice = "replace it with a pseudonym or remove it; cases must hold no real identifiers"
+    if kind == "date_of_birth":
+        advice = "give an age instead or remove it; cases must hold no real identifiers"
+    elif kind == "name":
         advice = (
             "add it to people in case.yaml if it is a pseudonym, or to terms if it is not a name"
         )

@@ -374,9 +374,12 @@ class ExerciseWidget(widgets.VBox):
 
 
 def refresh_trainer_views() -> None:
-    """Update every exercise on screen after trainer mode changed."""
+    """Update every exercise on screen, and the status line, after trainer mode changed."""
     for live in list(_live):
         live.refresh_trainer()
+    handle, store = _status.get("handle"), _status.get("store")
+    if handle is not None and store is not None:
+        handle.update(_status_html(store))
 
 
 # --------------------------------------------------------------------------------------------
@@ -401,12 +404,25 @@ def status_text(store: answers.AnswerStore) -> str:
     ...                         notebook="00-start-here", learner="Sam")
     >>> status_text(s).startswith("Answering as Sam. Answers are saved to ")
     True
+    >>> status_text(s).endswith("; trainer mode: off (toolkit.trainer_mode(True) to turn on).")
+    True
+    >>> status_text("Sam")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: status_text expects an AnswerStore (from toolkit.begin), got 'Sam'
     """
-    mode = "on" if is_trainer_mode() else "off"
+    if not isinstance(store, answers.AnswerStore):
+        raise ToolkitError(
+            f"status_text expects an AnswerStore (from toolkit.begin), got {store!r}"
+        )
+    if is_trainer_mode():
+        mode = "trainer mode: ON (model answers and trainer notes show; do not project)"
+    else:
+        mode = "trainer mode: off (toolkit.trainer_mode(True) to turn on)"
     where = _home(store.path.parent) + "/"
     if store.learner:
-        return f"Answering as {store.learner}. Answers are saved to {where}; trainer mode {mode}."
-    return f"Answers are saved to {where} until you give your name below; trainer mode {mode}."
+        return f"Answering as {store.learner}. Answers are saved to {where}; {mode}."
+    return f"Answers are saved to {where} until you give your name below; {mode}."
 
 
 def _status_html(store: answers.AnswerStore) -> HTML:
@@ -471,16 +487,71 @@ class NamePrompt(widgets.VBox):
         self.children = [self.message, self.change_button]
 
 
+# The status line begin() showed last, so that trainer_mode() can keep it true.
+_status: dict[str, Any] = {"handle": None, "store": None}
+
+
+def error_html(message: str) -> str:
+    """The short box a notebook shows for a ``ToolkitError`` instead of a traceback.
+
+    Examples
+    --------
+    >>> print(error_html('no such case "x"'))
+    <div class="everycall-error" role="alert" ...><strong>Something needs fixing:</strong> \
+no such case &quot;x&quot;</div>
+    >>> error_html(None)
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: error_html expects the error's message as text, got None
+    """
+    if not isinstance(message, str):
+        raise ToolkitError(f"error_html expects the error's message as text, got {message!r}")
+    return (
+        '<div class="everycall-error" role="alert" style="border-left:6px solid #b00020;'
+        "background:#fdecea;color:#1a1a1a;padding:0.4em 1em;margin:0.3em 0;"
+        'white-space:pre-wrap"><strong>Something needs fixing:</strong> '
+        f"{html.escape(message)}</div>"
+    )
+
+
+def show_toolkit_error(
+    shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None
+) -> list[str]:
+    """IPython custom exception handler: a ``ToolkitError`` as one short box, no traceback.
+
+    Registered by :func:`begin` with ``shell.set_custom_exc((ToolkitError,), ...)``. The cell
+    still fails (the kernel's reply says "error", so Run All stops there and nbclient raises),
+    but the learner sees one message saying what to fix.
+    """
+    message = str(value)
+    display(
+        {"text/plain": f"Something needs fixing: {message}", "text/html": error_html(message)},
+        raw=True,
+        metadata={"everycall": {"error": True}},
+    )
+    if hasattr(shell, "_last_traceback"):  # ipykernel puts this in the execute reply
+        shell._last_traceback = [f"{etype.__name__}: {message}"]
+    return []
+
+
 def begin(notebook: str, *, learner: str | None = None) -> None:
-    """Bind the answer store for ``notebook``, ask the learner's name once, show the status."""
-    store = answers.bind(notebook, learner)
+    """Bind the answer store for ``notebook``, ask the learner's name once, show the status.
+
+    In a notebook it also registers :func:`show_toolkit_error`, so any ``ToolkitError`` in a
+    later cell (a bad ``EVERYCALL_DATA``, an unknown case) shows as one short message.
+    """
     from IPython import get_ipython
 
-    if get_ipython() is None:  # a plain Python script: no widgets, just say where answers go
+    shell = get_ipython()
+    if shell is not None and hasattr(shell, "set_custom_exc"):
+        shell.set_custom_exc((ToolkitError,), show_toolkit_error)
+    store = answers.bind(notebook, learner)
+    if shell is None:  # a plain Python script: no widgets, just say where answers go
         for line in [status_text(store), *store.notices]:
             print(line)
         return None
     handle = display(_status_html(store), display_id=True, metadata={"everycall": {"status": True}})
+    _status.update(handle=handle, store=store)
     for notice in store.notices:
         display(
             HTML(f'<div role="alert" class="everycall-notice">{html.escape(notice)}</div>'),
@@ -497,6 +568,8 @@ def begin(notebook: str, *, learner: str | None = None) -> None:
                 live.restore()
         if handle is not None:
             handle.update(_status_html(new_store))
+            if _status.get("handle") is handle:
+                _status["store"] = new_store
 
     display(NamePrompt(saved, current=store.learner), metadata={"everycall": {"status": True}})
     return None

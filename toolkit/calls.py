@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from toolkit._calls_figures import (
         first_contact_opportunities,
         first_contact_review,
+        published_figures,
         queue_explorer,
         simulation_figure,
         sweep_figure,
@@ -72,6 +73,7 @@ __all__ = [
     "erlang_c",
     "first_contact_opportunities",
     "first_contact_review",
+    "published_figures",
     "queue_explorer",
     "queue_metrics",
     "reproduces",
@@ -93,6 +95,7 @@ _ELSEWHERE = {
     "simulate_queue": "toolkit._calls_sim",
     "first_contact_opportunities": "toolkit._calls_figures",
     "first_contact_review": "toolkit._calls_figures",
+    "published_figures": "toolkit._calls_figures",
     "queue_explorer": "toolkit._calls_figures",
     "simulation_figure": "toolkit._calls_figures",
     "sweep_figure": "toolkit._calls_figures",

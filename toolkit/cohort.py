@@ -29,6 +29,16 @@ Traceback (most recent call last):
 ...
 toolkit.errors.AnswerStoreError: /no/such/folder is not a folder: expected the folder that \
 holds learners' answer files (.json)
+
+A folder with no answer files is an error too, and nothing is written:
+
+>>> import tempfile
+>>> collect(tempfile.mkdtemp(prefix="empty-"))
+Traceback (most recent call last):
+...
+toolkit.errors.AnswerStoreError: /.../empty-...: no answer files found: expected \
+<learner>/<notebook>.json files as the notebooks save them in ~/everycall-answers (for example \
+sam-patel/01-reading-a-case-timeline.json); nothing was written
 """
 
 from __future__ import annotations
@@ -364,6 +374,8 @@ def collect(
         Exercise definitions to mark against (default: the course's ``data/exercises``).
     """
     result = gather(directory, anonymise=anonymise, exercises_dir=exercises_dir)
+    if not result.files_read:
+        raise AnswerStoreError(_nothing_found(result))
     csv_path = Path(out) if out is not None else Path.cwd() / DEFAULT_OUT
     if csv_path.suffix.lower() != ".csv":
         raise ToolkitError(f"--out {csv_path}: expected a file name ending in .csv")
@@ -376,6 +388,25 @@ def collect(
         raise AnswerStoreError(f"{csv_path}: could not be written ({exc.strerror})") from None
     result.csv_path, result.html_path = csv_path, html_path
     return result
+
+
+def _nothing_found(result: CollectResult) -> str:
+    """The message when a folder holds no readable answer file (nothing is written)."""
+    expected = (
+        "expected <learner>/<notebook>.json files as the notebooks save them in "
+        "~/everycall-answers (for example sam-patel/01-reading-a-case-timeline.json); "
+        "nothing was written"
+    )
+    if not result.skipped:
+        return f"{result.directory}: no answer files found: {expected}"
+    listed = "\n".join(f"  skipped: {why}" for why in result.skipped[:10])
+    more = len(result.skipped) - 10
+    if more > 0:
+        listed += f"\n  ... and {more} more"
+    return (
+        f"{result.directory}: none of the files found is a readable answer file: {expected}\n"
+        + listed
+    )
 
 
 def load_summary(path: Path | str) -> pd.DataFrame:

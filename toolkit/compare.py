@@ -349,7 +349,10 @@ def comparison_figure(
     """
     import plotly.graph_objects as go
 
+    from toolkit.opportunities import vocab_labels
+
     events = list(dict.fromkeys(views["event_id"]))
+    names = vocab_labels("opportunity_types", column="name")
     fig = go.Figure()
     texts = {"reviewer": "reviewer_explanation", "rules": "rule_explanation", "you": "your_reason"}
     for col, label, colour, symbol in _VIEWS:
@@ -369,7 +372,7 @@ def comparison_figure(
                     "line": {"width": 1, "color": "#222222"},
                 },
                 hovertext=[
-                    html.escape(f"{e} · {t.replace('_', ' ')}" + (f": {x}" if x else ""))[:400]
+                    html.escape(f"{e} · {names.get(t, t)}" + (f": {x}" if x else ""))[:400]
                     for e, t, x in zip(
                         part["event_id"], part["opportunity_type"], part[texts[col]], strict=True
                     )
@@ -513,7 +516,9 @@ def show_comparison(
     )
     diff = differences(views)
     if len(diff):
+        from toolkit.data import for_display
+
         display(
             Markdown("**Where you and the reviewer differ** (differences to discuss, not errors):")
         )
-        display(diff.style.hide(axis="index"))
+        display(for_display(diff).style.hide(axis="index"))  # type names, not ids

@@ -46,6 +46,8 @@ from toolkit._load import (
     _package,
     _resource,
     _vocab_ids,
+    display_frame,
+    no_cases_message,
 )
 from toolkit._paths import data_dir
 from toolkit.errors import DataError, Problem
@@ -57,6 +59,7 @@ __all__ = [
     "Case",
     "catalog",
     "cite",
+    "for_display",
     "list_cases",
     "load_annotations",
     "load_calls",
@@ -198,6 +201,8 @@ def load_case(slug: str) -> Case:
     folder = root / "cases" / slug
     if not (folder / "case.yaml").is_file():
         cases = list_cases()
+        if not cases:
+            raise DataError([Problem(_checks.display(folder), no_cases_message())])
         near = _checks.suggest(slug, cases)
         hint = f'; did you mean "{near}"?' if near else "."
         raise DataError(
@@ -689,3 +694,59 @@ def catalog() -> pd.DataFrame:
     )
     frame["rows"] = frame["rows"].astype("Int64")
     return frame
+
+
+# ---------------------------------------------------------------- tables for learners
+
+
+def for_display(frame: pd.DataFrame, *, labels: bool = True) -> pd.DataFrame:
+    """A copy of ``frame`` ready to show learners: every cell as text a reader expects.
+
+    The table a function returns keeps its ids, numbers and timestamps for code; pass it (or a
+    selection of it) through this function in the cell that shows it.
+
+    - Tidy figure tables (``value`` with ``unit``, and ``qualifier`` and ``value_high`` if
+      present) get one *Value* column with the unit: ``about 5.2 million calls``, ``71%``,
+      ``£17.5 million``, ``200 to 250 calls per day``.
+    - Numbers get thousands separators and the same decimals down a column; shares (such as
+      ``answered`` from :mod:`toolkit.calls`) become percentages.
+    - Timestamps read ``14 Oct 2017 21:40`` (no seconds, no UTC offset); dates ``14 Oct 2017``.
+    - Vocabulary ids (``agency``, ``contact_type``, ``opportunity_type``, ``risk_level``, ...)
+      become their names from ``data/vocab/`` when ``labels`` is true; lists are joined with
+      ``;``.
+    - Missing values are blank, never ``NaN`` or ``<NA>``; ``True``/``False`` read yes/no.
+    - Headings, and the ids in a ``measure`` column, are words: ``days_since_previous`` reads
+      *Days since previous*,
+      ``mean_wait_answered_seconds`` *Mean wait answered (seconds)*, ``source_id`` *Source*.
+    - A numbered index (0, 1, ... or the row numbers left by a query) is blanked; a labelled
+      index is kept.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table from the toolkit.
+    labels : bool
+        Show vocabulary names instead of ids (default True).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text cells only, for display (not for further calculation).
+
+    Examples
+    --------
+    >>> calls = load_calls().query("topic == '999_league_2022'")
+    >>> table = for_display(calls[["area", "description", "value", "unit", "period", "source_id"]])
+    >>> list(table.columns)
+    ['Area', 'Description', 'Value', 'Period', 'Source']
+    >>> table["Value"].tolist()[:2], table["Description"].tolist()[6]
+    (['71%', '16.1 seconds'], '')
+    >>> events = load_events("unlinked-calls")
+    >>> for_display(events[["event_id", "timestamp", "agency"]]).iloc[0].tolist()
+    ['E01', '14 Oct 2017 23:12', 'Police: calls']
+    >>> for_display([1, 2])
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: table: expected a pandas DataFrame to display, got list
+    """  # noqa: E501
+    return display_frame(frame, labels=labels)

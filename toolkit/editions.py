@@ -23,8 +23,9 @@ markers
 ``=== END MARK SCHEME ===``
 exercise widget output                    printed question with space to answer
 (``{"everycall": {"exercise": id}}``)     (trainer: printed with answers and notes)
-output marked ``{"everycall":             removed (trainer mode was on in the kernel)
-{"trainer": true}}``
+output marked ``{"everycall":             removed (a trainer note: ``trainer_note`` in a
+{"trainer": true}}``                      handout build, or trainer mode in the kernel;
+                                          the trainer handout shows it in a note box)
 output marked ``{"everycall":             removed from handouts, both editions (the live
 {"status": ...}}``                        learner's name prompt and answers folder)
 ========================================  ==============================================
@@ -427,7 +428,9 @@ def _output_text(out: Any) -> str:
         if mime in data:
             raw = data[mime]
             text = "".join(raw) if isinstance(raw, list) else str(raw)
-            return html.unescape(re.sub(r"<[^>]+>", " ", text)) if mime == "text/html" else text
+            if mime == "text/html":
+                return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+            return text
     return str(out.get("text", ""))
 
 
@@ -595,8 +598,9 @@ def secret_texts(nb: Any, *, name: str = "notebook") -> list[str]:
     """Every text the student edition of ``nb`` must not contain.
 
     Trainer-only cells (their source), solution regions and whole nbgrader solution cells,
-    hidden tests, mark schemes, and the text of outputs that trainer mode added
-    (``{"everycall": {"trainer": true}}``, removed from the student edition). The
+    hidden tests, mark schemes, and the text of trainer notes: outputs marked
+    ``{"everycall": {"trainer": true}}`` (by trainer mode, or by ``toolkit.trainer_note`` in a
+    handout build), in any cell, trainer-tagged or not; the student edition removes them. The
     handouts' leak scan searches student files for each.
 
     Examples
@@ -612,10 +616,12 @@ def secret_texts(nb: Any, *, name: str = "notebook") -> list[str]:
     """
     found: list[str] = []
     for index, cell in enumerate(nb.cells, start=1):
+        notes = [_output_text(o) for o in cell.get("outputs", []) if _is_trainer_output(o)]
         if is_trainer_only(cell):
             if cell.get("source", "").strip():
                 found.append(cell["source"])
+            found.extend(notes)  # a trainer note cell (toolkit.trainer_note) once executed
             continue
         _student_cell(copy.deepcopy(cell), f"{name}, cell {index}", found)
-        found.extend(_output_text(o) for o in cell.get("outputs", []) if _is_trainer_output(o))
+        found.extend(notes)
     return [s for s in found if s.strip()]

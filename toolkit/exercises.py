@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -101,17 +102,33 @@ EDITIONS = ("student", "trainer")
 _trainer: bool | None = None
 
 
-def trainer_mode(on: bool = True) -> None:
-    """Show (or hide) model answers and facilitator notes in this kernel's exercise widgets.
+TRAINER_ON_MESSAGE = (
+    "Trainer mode on: model answers, facilitator notes and reviewer annotations will show in "
+    "cells you run from now on. Do not project the screen."
+)
+TRAINER_OFF_MESSAGE = (
+    "Trainer mode off: model answers, facilitator notes and reviewer annotations are hidden in "
+    "cells you run from now on. Run a cell again to hide what it already shows."
+)
 
-    Overrides ``EVERYCALL_TRAINER`` for this kernel; exercise widgets already on screen are
-    updated at once.
+
+def trainer_mode(on: bool = True) -> None:
+    """Show (or hide) model answers, facilitator notes and trainer notes in this kernel.
+
+    Overrides ``EVERYCALL_TRAINER`` for this kernel and says what it did in one line (so a
+    status line shown earlier cannot mislead). Exercise widgets already on screen, and the
+    status line of ``toolkit.begin``, are updated at once; other cells show the change when
+    they run again.
 
     Examples
     --------
     >>> trainer_mode(True); is_trainer_mode()
+    Trainer mode on: model answers, facilitator notes and reviewer annotations will show in \
+cells you run from now on. Do not project the screen.
     True
     >>> trainer_mode(False); is_trainer_mode()
+    Trainer mode off: model answers, facilitator notes and reviewer annotations are hidden in \
+cells you run from now on. Run a cell again to hide what it already shows.
     False
     >>> trainer_mode("yes")
     Traceback (most recent call last):
@@ -127,6 +144,29 @@ def trainer_mode(on: bool = True) -> None:
     widgets_module = sys.modules.get("toolkit._widgets")
     if widgets_module is not None:
         widgets_module.refresh_trainer_views()
+    _announce(TRAINER_ON_MESSAGE if on else TRAINER_OFF_MESSAGE)
+
+
+def _announce(message: str) -> None:
+    """One status line: displayed in a notebook (handouts drop it), printed elsewhere."""
+    from IPython import get_ipython
+
+    if get_ipython() is None:
+        print(message)
+        return
+    import html
+
+    from IPython.display import display
+
+    display(
+        {
+            "text/plain": message,
+            "text/html": '<div class="everycall-status everycall-trainer-mode" role="status" '
+            f'style="font-size:0.9em;color:#37474f">{html.escape(message)}</div>',
+        },
+        raw=True,
+        metadata={"everycall": {"status": True}},
+    )
 
 
 def is_trainer_mode() -> bool:
@@ -235,13 +275,25 @@ def _pick(ex: Exercise, choices: Sequence[str], response: Any) -> str:
     raise _bad(ex, response, f"one of: {listed} (or its position from 0)")
 
 
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d*)?")
+_PER_CENT = re.compile(r"\s*(?:%|per\s*cent|percent)$", re.IGNORECASE)
+_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\ufe63": "-", "\uff0d": "-"})
+
+
 def parse_number(text: Any) -> float | None:
-    """A learner's typed number as a float (commas as thousands separators), or None.
+    """A learner's typed number as a float, or None when it is not a number.
+
+    Accepts white space around it, commas between groups of three digits ("1,200"), a decimal
+    point, a trailing per cent sign ("40%", "40 %", "40 per cent") and a typographic minus
+    ("−12"). A comma anywhere else ("12,5") is not read as a decimal point: it gives None
+    rather than a wrong number.
 
     Examples
     --------
-    >>> parse_number(" 1,200 "), parse_number("12.5"), parse_number("twelve")
-    (1200.0, 12.5, None)
+    >>> parse_number(" 1,200 "), parse_number("12.5"), parse_number("40 %"), parse_number("−3")
+    (1200.0, 12.5, 40.0, -3.0)
+    >>> parse_number("twelve"), parse_number("12,5"), parse_number("%")
+    (None, None, None)
     """
     if isinstance(text, bool):
         return None
@@ -249,11 +301,10 @@ def parse_number(text: Any) -> float | None:
         return float(text) if text == text and abs(text) != float("inf") else None
     if not isinstance(text, str):
         return None
-    try:
-        value = float(text.strip().replace(",", ""))
-    except ValueError:
+    clean = _PER_CENT.sub("", text.strip().translate(_MINUS)).strip()
+    if not _NUMBER.fullmatch(clean) or not any(c.isdigit() for c in clean):
         return None
-    return value if value == value and abs(value) != float("inf") else None
+    return float(clean.replace(",", ""))
 
 
 def normalise_response(ex: Exercise, response: Any) -> Any:
@@ -356,8 +407,9 @@ option' is not usable; expected one of: ...
         default = f"Not quite: {_num(value)}{unit} is too {side}."
         return Result(False, default, _fb(ex, side))
     if ex.type == "free_text":
-        details = (f"A model answer to compare with yours: {ex.model_answer}",)
-        return Result(None, "Saved.", details if ex.model_answer else ())
+        return Result(
+            None, "Saved.", (_model_answer_detail(ex.model_answer),) if ex.model_answer else ()
+        )
     if ex.type == "ordering":
         placed = sum(a == b for a, b in zip(value, ex.items, strict=True))
         if placed == len(ex.items):
@@ -365,6 +417,26 @@ option' is not usable; expected one of: ...
         headline = f"Not quite: {placed} of {len(ex.items)} are in the right place."
         return Result(False, headline, _fb(ex, "incorrect"))
     return Result(None, f"Saved: {value}. There is no right or wrong answer here.")
+
+
+_EXAMPLE_LEAD = re.compile(r"(?:for example|for instance|e\.g\.)\s*[:,]?\s*", re.IGNORECASE)
+
+
+def _model_answer_detail(model_answer: str) -> str:
+    """The line shown after a free-text answer is submitted, with one lead-in, not two.
+
+    Examples
+    --------
+    >>> _model_answer_detail("Ask about the children.")
+    'A model answer to compare with yours: Ask about the children.'
+    >>> _model_answer_detail("For example: the school knew.")
+    'An example answer to compare with yours: the school knew.'
+    """
+    text = model_answer.strip()
+    lead = _EXAMPLE_LEAD.match(text)
+    if lead and text[lead.end() :]:
+        return f"An example answer to compare with yours: {text[lead.end() :]}"
+    return f"A model answer to compare with yours: {text}"
 
 
 def _fb(ex: Exercise, key: str) -> tuple[str, ...]:
@@ -630,9 +702,14 @@ def confidence(
 
 
 def trainer_note(text: str) -> None:
-    """Show ``text`` (Markdown) only in trainer mode; shipped notebooks use cells tagged
-    ``trainer`` instead, which the student edition removes."""
-    if is_trainer_mode():
+    """Show ``text`` (Markdown) only while trainer material is on show (for drafting).
+
+    Shipped notebooks keep their notes as data instead: ``toolkit.trainer_note("<id>")`` with
+    the note in ``data/notes/<notebook>.yaml`` (see :mod:`toolkit.notes`).
+    """
+    from toolkit.notes import showing_trainer_material
+
+    if showing_trainer_material():
         from IPython.display import HTML, display
 
         body = markdown_html(text)

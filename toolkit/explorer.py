@@ -44,6 +44,7 @@ __all__ = [
     "TimelineExplorer",
     "add_flag",
     "case_header_html",
+    "date_range_html",
     "event_detail_html",
     "event_options",
     "explore",
@@ -55,6 +56,10 @@ __all__ = [
 ]
 
 _MAX_REASON = 1000
+#: The event list's first entry, chosen when no event is: a real value, so the list shows it
+#: (a ``None`` value leaves an ipywidgets Dropdown blank in the browser).
+NO_EVENT = ""
+NO_EVENT_LABEL = "(choose an event)"
 _VOCAB_OF = {
     "initiated_by": "initiated_by",
     "outcome": "outcomes",
@@ -230,8 +235,9 @@ def event_detail_html(events: pd.DataFrame, event_id: str | None, *, flags: Any 
             fields.append(f"<dt>{name}</dt><dd>{html.escape(value)}</dd>")
     mine = flags_frame(flags)
     mine = mine[mine["event_id"] == event_id]
+    kinds = vocab_labels("opportunity_types", column="name")
     notes = "".join(
-        f"<li>You flagged: {html.escape(t.replace('_', ' '))}. {html.escape(r)}</li>"
+        f"<li>You flagged: {html.escape(kinds.get(t, t))}. {html.escape(r)}</li>"
         for t, r in zip(mine["opportunity_type"], mine["reason"], strict=True)
     )
     a, c = str(row["agency"]), str(row["contact_type"])
@@ -420,7 +426,9 @@ class TimelineExplorer:
         self.store, self.trainer = store, bool(trainer)
         cases = list_cases()
         if not cases:
-            raise ToolkitError("there are no cases in the data folder (expected data/cases/<slug>)")
+            from toolkit._load import no_cases_message
+
+            raise ToolkitError(no_cases_message())
         slug = case or cases[0]
         self.case = load_case(slug)
         titles = []
@@ -431,13 +439,23 @@ class TimelineExplorer:
                 continue
         self.case_picker = w.Dropdown(options=titles, value=slug, description="Case")
         self.agency_filter = w.SelectMultiple(description="Agencies", rows=6)
+        # The slider's own readout is a fixed narrow box that cuts "Oct 2017 - Apr 2019" to
+        # "Oct 2017-A", so the chosen range is written out in full beside it instead.
         self.dates = w.SelectionRangeSlider(
             options=[("", 0), (" ", 1)],
             description="Dates",
             continuous_update=False,
+            readout=False,
             layout=w.Layout(width="95%"),
         )
-        self.event_picker = w.Dropdown(description="Event", layout=w.Layout(width="95%"))
+        self.dates_label = w.HTML(layout=w.Layout(margin="0 0 0 90px"))
+        self.dates_label.add_class("everycall-date-range")
+        self.event_picker = w.Dropdown(
+            options=[(NO_EVENT_LABEL, NO_EVENT)],
+            value=NO_EVENT,
+            description="Event",
+            layout=w.Layout(width="95%"),
+        )
         self.detail = w.HTML()
         types = load_vocab("opportunity_types")
         self.flag_type = w.Dropdown(
@@ -454,10 +472,16 @@ class TimelineExplorer:
             description="Reason",
             layout=w.Layout(width="95%", height="70px"),
         )
+        # width "auto": a button's default width (148 px) cuts longer descriptions short.
         self.flag_button = w.Button(
-            description="Flag this event", button_style="primary", icon="flag"
+            description="Flag this event",
+            button_style="primary",
+            icon="flag",
+            layout=w.Layout(width="auto"),
         )
-        self.unflag_button = w.Button(description="Remove my flags on this event")
+        self.unflag_button = w.Button(
+            description="Remove my flags on this event", layout=w.Layout(width="auto")
+        )
         self.status = w.HTML()
         self.flags_table = w.HTML()
         self.caption = w.HTML()
@@ -470,6 +494,7 @@ class TimelineExplorer:
         self._load(slug)
         self.agency_filter.observe(self._on_filter, names="value")
         self.dates.observe(self._on_filter, names="value")
+        self.dates.observe(self._on_dates, names="value")
         self.event_picker.observe(self._on_pick, names="value")
         self.case_picker.observe(lambda ch: self.show_case(ch["new"]), names="value")
         self.flag_button.on_click(lambda _: self.flag(self.flag_type.value, self.flag_reason.value))
@@ -486,7 +511,10 @@ class TimelineExplorer:
         parts = [
             self.case_picker,
             self.header,
-            w.HBox([self.agency_filter, w.VBox([self.dates])]),
+            w.HBox(
+                [self.agency_filter, w.VBox([self.dates, self.dates_label])],
+                layout=w.Layout(width="100%"),
+            ),
             self.figure,
             self.caption,
             self.event_picker,
@@ -558,21 +586,27 @@ class TimelineExplorer:
         self.figure.layout.meta = {"description": description}
         self.caption.value = f'<p class="everycall-description">{html.escape(description)}</p>'
         options = event_options(visible)
-        current = self.selected if self.selected in {v for _, v in options} else None
+        current = self.selected if self.selected in {v for _, v in options} else NO_EVENT
         self._loading = True
         try:
-            self.event_picker.options = [("(choose an event)", None), *options]
-            self.event_picker.value = current
+            # Options and value travel to the browser in one message, and the value is always
+            # one of the options: set apart, the browser can apply an index to the old options
+            # ("Error setting state: Cannot set properties of undefined (setting 'selected')").
+            with self.event_picker.hold_sync():
+                self.event_picker.options = [(NO_EVENT_LABEL, NO_EVENT), *options]
+                self.event_picker.value = current
         finally:
             self._loading = False
 
     def select_event(self, event_id: str | None) -> None:
         """Show an event's details (from the event list or a click on a marker)."""
+        event_id = event_id or None  # the list's "(choose an event)" entry is NO_EVENT
         self.selected = event_id
         self.detail.value = event_detail_html(self.case.events, event_id, flags=self.flags)
-        if event_id is not None and self.event_picker.value != event_id:
-            if event_id in {v for _, v in self.event_picker.options}:
-                self.event_picker.value = event_id
+        wanted = event_id if event_id is not None else NO_EVENT
+        if self.event_picker.value != wanted:
+            if wanted in {v for _, v in self.event_picker.options}:
+                self.event_picker.value = wanted
         with self.figure.batch_update():
             self._mark_selected(self.visible_events())
 
@@ -605,8 +639,12 @@ class TimelineExplorer:
             self.refresh()
 
     def _on_pick(self, change: Any) -> None:
-        if not self._loading and change["new"] != self.selected:
-            self.select_event(change["new"])
+        new = change["new"] or None
+        if not self._loading and new != self.selected:
+            self.select_event(new)
+
+    def _on_dates(self, change: Any) -> None:
+        self.dates_label.value = date_range_html(self.dates.label)
 
     def _on_click(self, trace: Any, points: Any, state: Any = None) -> None:
         if points.point_inds:
@@ -659,12 +697,16 @@ class TimelineExplorer:
             trace.on_click(self._on_click)
         self._loading = True
         try:
-            self.agency_filter.options = [(names.get(a, a), a) for a in self._lanes]
-            self.agency_filter.value = tuple(self._lanes)
-            self.dates.options = months if len(months) > 1 else months * 2
-            self.dates.index = (0, len(self.dates.options) - 1)
+            # Each control's options and value go to the browser together (see refresh).
+            with self.agency_filter.hold_sync():
+                self.agency_filter.options = [(names.get(a, a), a) for a in self._lanes]
+                self.agency_filter.value = tuple(self._lanes)
+            with self.dates.hold_sync():
+                self.dates.options = months if len(months) > 1 else months * 2
+                self.dates.index = (0, len(self.dates.options) - 1)
         finally:
             self._loading = False
+        self.dates_label.value = date_range_html(self.dates.label)
         self.flags_table.value = flags_html(self.flags)
         self.header.value = case_header_html(self.case)
         self.status.value = ""
@@ -688,6 +730,25 @@ class TimelineExplorer:
         marker.x = [row["timestamp"].dt.tz_localize(None).iloc[0]]
         a = str(row["agency"].iloc[0])
         marker.y = [names.get(a, a)]
+
+
+def date_range_html(labels: Sequence[str] | None) -> str:
+    """The chosen date range in words, shown under the Dates slider.
+
+    Examples
+    --------
+    >>> date_range_html(("Oct 2017", "Apr 2019"))
+    '<span>Showing Oct 2017 to Apr 2019</span>'
+    >>> date_range_html(("Oct 2017", "Oct 2017"))
+    '<span>Showing Oct 2017</span>'
+    >>> date_range_html(None)
+    ''
+    """
+    if not labels:
+        return ""
+    start, end = labels[0], labels[-1]
+    shown = html.escape(start if start == end else f"{start} to {end}")
+    return f"<span>Showing {shown}</span>"
 
 
 def _note(text: str) -> str:

@@ -212,6 +212,12 @@ def _course_secrets() -> tuple[list[str], list[str]]:
         notes.append("exercise definitions not scanned: toolkit.exercises is not available")
     else:
         secrets += secret_texts()
+    try:  # trainer notes shown with toolkit.trainer_note("id") (toolkit/notes.py), if present
+        from toolkit.notes import secret_texts as note_texts
+    except ImportError:
+        pass
+    else:
+        secrets += note_texts()
     import csv
 
     for path in sorted((data_dir() / "cases").glob("*/annotations.csv")):
@@ -327,6 +333,53 @@ def _kernel_env(answers: Path) -> dict[str, str]:
     return env
 
 
+# Run in the kernel (silently) before the first cell. A printed page has no scroll bar and
+# no "show more": pandas' tables show every column and each cell's full text (its default
+# cuts a cell at 50 characters with "..."), and up to 200 rows; the handout's CSS wraps them.
+_HANDOUT_SETUP = """
+try:
+    import pandas as _everycall_pd
+except ImportError:
+    pass
+else:
+    _everycall_pd.set_option("display.max_colwidth", None)
+    _everycall_pd.set_option("display.max_columns", None)
+    _everycall_pd.set_option("display.max_rows", 200)
+    _everycall_pd.set_option("display.min_rows", 200)
+    del _everycall_pd
+"""
+
+# A Unix socket's path is limited to about 104 bytes (macOS; 108 on Linux).
+_MAX_SOCKET_PATH = 90
+
+
+def _kernel_transport(folder: Path | None) -> tuple[dict[str, Any], list[str]]:
+    """Kernel-manager settings and kernel arguments for one notebook's kernel.
+
+    On POSIX the kernel talks over Unix sockets in ``folder`` (private to this user): no
+    TCP port is opened, so ipykernel has no reason to warn that TCP traffic is unencrypted.
+    The socket path must be absolute: jupyter_client's default (``kernel-ipc``) is relative,
+    and the kernel, started in the notebook's folder, would bind there while the client
+    looked in its own working folder, and wait 60 s for a kernel it could not reach.
+    Elsewhere (Windows, or a temporary folder with too long a path) the kernel stays on TCP
+    and only that warning is silenced (``log_level=ERROR``); a kernel's errors still reach
+    the build report as failed cells or a dead kernel.
+
+    Examples
+    --------
+    >>> config, args = _kernel_transport(Path("/tmp/ec-k1/0"))
+    >>> config["KernelManager"]["transport"], config["KernelManager"]["ip"], args
+    ('ipc', '/tmp/ec-k1/0/kernel', [])
+    >>> _kernel_transport(None)
+    ({}, ['--IPKernelApp.log_level=ERROR'])
+    """
+    if folder is not None and os.name == "posix":
+        ip = str(folder / "kernel")
+        if len(ip) + 6 <= _MAX_SOCKET_PATH:  # sockets are named <ip>-<n>
+            return {"KernelManager": {"transport": "ipc", "ip": ip}}, []
+    return {}, ["--IPKernelApp.log_level=ERROR"]
+
+
 # Run in the kernel after the last cell: the current figure of every live plotly
 # FigureWidget. A FigureWidget filled after it was created (add_traces, batch_update) saves
 # no data in its widget state, so without this its static rendering would be empty.
@@ -412,12 +465,26 @@ class _Builder:
         self.problems: list[Problem] = []
         self.work = out / ".work"
         self.env = _kernel_env(_answers_dir())
+        self.sockets: Path | None = None  # set by build(): a private folder for kernel sockets
+        self.kernels = 0
 
     # -- execution
 
-    async def _execute(self, nb: Any, path: Path) -> None:
-        from nbclient import NotebookClient
+    def _kernel_folder(self) -> Path | None:
+        """A new folder for one kernel's sockets (one each: two kernels starting at once
+        would otherwise pick the same socket names)."""
+        if self.sockets is None:
+            return None
+        self.kernels += 1
+        folder = self.sockets / str(self.kernels)
+        folder.mkdir(mode=0o700)
+        return folder
 
+    async def _execute(self, nb: Any, path: Path, rep: NotebookReport) -> None:
+        from nbclient import NotebookClient
+        from traitlets.config import Config
+
+        config, arguments = _kernel_transport(self._kernel_folder())
         client = NotebookClient(
             nb,
             kernel_name="python3",
@@ -425,11 +492,27 @@ class _Builder:
             resources={"metadata": {"path": str(path.parent.resolve())}},
             store_widget_state=True,
             record_timing=False,
+            config=Config(config),
+            extra_arguments=arguments,
         )
         async with client.async_setup_kernel(env=self.env):
             reply = await client.async_wait_for_reply(client.kc.kernel_info())
             if reply is not None and "language_info" in reply["content"]:
                 nb.metadata["language_info"] = reply["content"]["language_info"]
+            setup = await client.async_wait_for_reply(
+                client.kc.execute(_HANDOUT_SETUP, silent=True, store_history=False)
+            )
+            content = (setup or {}).get("content", {})
+            if content.get("status") != "ok":
+                why = f"{content.get('ename', 'no reply')}: {content.get('evalue', '')}".strip()
+                rep.problems.append(
+                    Problem(
+                        _display_name(path),
+                        f"pandas could not be set to print tables in full ({why}); long "
+                        'table cells may be cut short with "..."',
+                        level="warning",
+                    )
+                )
             for index, cell in enumerate(nb.cells):
                 await client.async_execute_cell(
                     cell, index, execution_count=client.code_cells_executed + 1
@@ -560,7 +643,7 @@ class _Builder:
                 async with slots:
                     t = time.perf_counter()
                     try:
-                        await self._execute(executed, rep.source)
+                        await self._execute(executed, rep.source, rep)
                     except CellExecutionError:
                         raise ExportError(f"{display}: {_failing_cell(executed)}") from None
                     except DeadKernelError as exc:
@@ -570,6 +653,8 @@ class _Builder:
                             f"{display}: a cell ran longer than {CELL_TIMEOUT} s"
                         ) from None
                     rep.execute_seconds = time.perf_counter() - t
+                # the executed notebook adds its trainer notes' text (toolkit.trainer_note)
+                pins = needles(secret_texts(executed, name=display) + self.course_secrets)
             for edition in rep.editions:
                 if {"html", "pdf"} & set(self.formats):
                     await self._handout(rep, executed, source, edition, pins)
@@ -781,11 +866,14 @@ def build(
     answers = _answers_dir()
     shutil.rmtree(answers, ignore_errors=True)
     answers.mkdir(parents=True, exist_ok=True)
+    # mkdtemp: readable by this user only, and its own for each build running at once
+    builder.sockets = Path(tempfile.mkdtemp(prefix="ec-k"))
     try:
         _run_async(lambda: builder.run(reports))
     finally:
         shutil.rmtree(answers, ignore_errors=True)
         shutil.rmtree(builder.work, ignore_errors=True)
+        shutil.rmtree(builder.sockets, ignore_errors=True)
     files = sorted((f for r in reports for f in r.files), key=lambda f: f.file)
     manifest = out / "manifest.json"
     _write(manifest, _manifest(files, epoch))

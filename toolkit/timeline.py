@@ -13,7 +13,11 @@ printed handouts.
   (trainer view), the rules' flags and a learner's own flags.
 - :func:`contacts_per_agency`, :func:`gaps`, :func:`escalation` and :func:`who_knew_what`:
   who was in contact and how often, the silences between contacts, how often incidents came
-  over time, and what each agency knew by a given date.
+  over time, and what each agency knew by a given date. They return ids, numbers and
+  timestamps for code; to show one to learners, pass it through
+  :func:`toolkit.data.for_display` (dates as ``14 Oct 2017 21:40``, agency and risk names,
+  blanks for missing values), for example
+  ``for_display(contacts_per_agency(case.events).drop(columns=["agency"]))``.
 
 Glossary: ``events`` is one case's events table; ``annotations`` the reviewer's table
 (event_id, opportunity_type, explanation, ...); ``flags`` a learner's flags (a list of

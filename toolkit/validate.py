@@ -10,8 +10,9 @@ file, row and column, with what was expected::
 Cells are checked against the Table Schemas in ``data/schemas/`` by frictionless (types,
 constraints, vocabularies as foreign keys); ``case.yaml`` against ``data/schemas/case.schema.json``
 by jsonschema. This module adds what a schema cannot say: dates inside the case period, tools
-used only once they existed, annotations pointing at real events, and the personal-data guard
-(warnings only).
+used only once they existed, annotations pointing at real events, scaffold placeholders left in,
+and the personal-data guard (an email address, UK phone number, postcode or NHS number is an
+error; a possible name or date of birth is a warning).
 
 Examples
 --------
