@@ -238,3 +238,11 @@ def test_load_summary_names_a_missing_column(tmp_path):
     bad.write_text("learner,score\nSam,3\n")
     with pytest.raises(ToolkitError, match='column "notebook" is missing; expected the columns'):
         cohort.load_summary(bad)
+
+
+def test_the_right_answer_keeps_its_tick_when_its_label_is_shortened():
+    frame = cohort.demo_summary(learners=3)
+    bars = dict(cohort.figures(frame))["00-stepping-away"].data[0]
+    ticked = [label for label in bars.y if label.endswith(" ✓")]
+    assert len(ticked) == 1 and ticked[0].startswith("Step away at any time")
+    assert all(len(label) <= 62 for label in bars.y)

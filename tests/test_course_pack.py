@@ -128,3 +128,48 @@ def test_building_the_course_again_gives_the_same_html(course: Path, tmp_path: P
             continue
         second = tmp_path / "again" / rel
         assert first.read_bytes() == second.read_bytes(), f"{rel} differs between two builds"
+
+
+def test_tables_show_every_cell_in_full(course: Path):
+    # pandas cuts a cell at 50 characters with "..." unless the build tells it not to
+    for page in course.rglob("*.html"):
+        document = page.read_text(encoding="utf-8")
+        cut = re.findall(r"<td>[^<]{20,}\.\.\.</td>", document)
+        assert cut == [], f"{page.name}: cells cut short: {cut[:2]}"
+
+
+def test_trainer_handout_prints_each_option_feedback_once(course: Path):
+    from toolkit.exercises import load_definitions
+
+    for nb in LEARNER_NOTEBOOKS:
+        text = _visible_text((course / "trainer" / f"{nb.stem}.html").read_text(encoding="utf-8"))
+        for ex in load_definitions().values():
+            if ex.notebook != nb.stem:
+                continue
+            for option in ex.options:
+                markup = set("*_[`<>&\\")
+                if (
+                    option.feedback
+                    and len(option.feedback) >= 40
+                    and not markup & set(option.feedback)
+                ):
+                    plain = " ".join(option.feedback.split())
+                    assert text.count(plain) == 1, (nb.stem, ex.id, plain[:50], text.count(plain))
+
+
+def test_trainer_notes_are_boxed_for_trainers_and_absent_for_students(course: Path):
+    notes = pytest.importorskip("toolkit.notes")
+    for nb in LEARNER_NOTEBOOKS:
+        texts = [t for t in notes.secret_texts() if len(t) >= 40]
+        student = _visible_text((course / "student" / f"{nb.stem}.html").read_text("utf-8"))
+        assert not [t[:50] for t in texts if t in student], nb.stem
+    shown = 0
+    for page in (course / "trainer").glob("*.html"):
+        document = page.read_text(encoding="utf-8")
+        for match in re.finditer(r'<div [^>]*class="everycall-trainer-note"', document):
+            opening = document.rfind("<aside", 0, match.start())
+            tag = document[opening : document.find(">", opening)]
+            assert opening != -1 and 'aria-label="Trainer note"' in tag, page.name
+            assert document.rfind("</aside>", 0, match.start()) < opening, page.name
+            shown += 1
+    assert shown >= 1, "no trainer note reached a trainer handout"

@@ -233,3 +233,61 @@ def test_a_course_builders_own_case_can_be_chosen(tmp_path: Path, monkeypatch, s
     assert ex.flag("no_risk_assessment", "DASH at the door with him in earshot")
     assert store.get("flags:my-own-case")[0]["event_id"] == "E02"
     assert store.get(flags_key(SLUG)) is None  # each case keeps its own flags
+
+
+# --------------------------------------------------------------------------------------------
+# What the browser is sent (glitches seen in JupyterLab)
+
+
+def _record(widget) -> list[set[str]]:
+    sent: list[set[str]] = []
+    widget.send_state = lambda key=None: sent.append(
+        {key} if isinstance(key, str) else set(key or ())
+    )
+    return sent
+
+
+def test_switching_case_sends_each_lists_options_and_choice_together(store):
+    ex = TimelineExplorer(SLUG, store=store, trainer=False)
+    sent = {name: _record(getattr(ex, name)) for name in ("agency_filter", "dates", "event_picker")}
+    other = next(v for _, v in ex.case_picker.options if v != SLUG)
+    ex.case_picker.value = other
+    for name, messages in sent.items():
+        with_options = [m for m in messages if "_options_labels" in m]
+        assert with_options, name
+        # A message with new options but no index lets the browser apply an old index to the
+        # new options: "Cannot set properties of undefined (setting 'selected')".
+        assert all("index" in m for m in with_options), (name, messages)
+    assert ex.event_picker.value in [v for _, v in ex.event_picker.options]
+    assert set(ex.agency_filter.value) <= {v for _, v in ex.agency_filter.options}
+
+
+def test_the_event_list_says_choose_an_event_until_one_is_chosen(store):
+    ex = TimelineExplorer(SLUG, store=store, trainer=False)
+    assert ex.event_picker.label == "(choose an event)"
+    ex.event_picker.value = "E20"
+    assert ex.selected == "E20"
+    ex.event_picker.value = ""  # back to "(choose an event)"
+    assert ex.selected is None
+    assert "Choose an event from the list" in ex.detail.value
+
+
+def test_the_chosen_dates_are_written_out_in_full(store):
+    ex = TimelineExplorer(SLUG, store=store, trainer=False)
+    assert ex.dates.readout is False
+    assert ex.dates_label.value == "<span>Showing Oct 2017 to Apr 2019</span>"
+    ex.dates.value = (ex.dates.options[0][1], ex.dates.options[2][1])
+    assert ex.dates_label.value == "<span>Showing Oct 2017 to Dec 2017</span>"
+
+
+def test_buttons_are_as_wide_as_their_words(store):
+    ex = TimelineExplorer(SLUG, store=store, trainer=False)
+    assert ex.unflag_button.layout.width == "auto"
+    assert ex.flag_button.layout.width == "auto"
+
+
+def test_flags_are_listed_by_type_name_in_the_event_detail(store):
+    ex = TimelineExplorer(SLUG, store=store, trainer=False)
+    ex.select_event("E05")
+    assert ex.flag("repeat_calls_not_linked", "Second call in seven weeks")
+    assert "You flagged: Repeat calls not linked." in ex.detail.value

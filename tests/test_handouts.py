@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 import zipfile
 from html.parser import HTMLParser
@@ -363,3 +364,318 @@ def test_trainer_folder_notebooks_get_the_trainer_edition_only():
     assert plan_editions("both", trainer_only=True) == ("trainer",)
     assert plan_editions("student", trainer_only=True) == ()
     assert plan_editions("both") == ("student", "trainer")
+
+
+# --- the course pack's index ----------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_index_support_matches_the_start_here_notebook(pack: Path):
+    import nbformat
+
+    opening = nbformat.read(ROOT / "notebooks" / "00-start-here.ipynb", as_version=4).cells[0]
+    support = next(line for line in opening.source.split("\n") if "**Support.**" in line)
+    numbers = re.findall(r"\*\*([0-9][0-9 ]*)\*\*", support)
+    assert {"0808 2000 247", "999", "55", "0808 80 10 800", "0800 999 5428"} <= set(numbers)
+    index = re.sub(r"<[^>]+>", "", read(pack, "index.html"))
+    for number in numbers:
+        assert number in index, number
+    for words in ("stay on the line", "Live Fear Free (Wales)", "Galop", "Men's Advice Line"):
+        assert words in index, words
+
+
+# --- printed exercises ------------------------------------------------------------------------
+
+
+def _choice_exercise():
+    from toolkit.exercises import Exercise, Option
+
+    return Exercise(
+        id="layout-choice",
+        type="single_choice",
+        notebook="layout",
+        prompt="Which meeting shares information on high-risk cases?",
+        options=(
+            Option("Marac", True, "Right: the multi-agency risk assessment conference."),
+            Option("A case conference", False, "Not this one: it is about one child's plan."),
+        ),
+        hint="Think about who sits round the table.",
+        facilitator="Ask who in the room has referred to a Marac.",
+        source_id="safelives-marac-criteria",
+    )
+
+
+def test_trainer_print_shows_each_option_feedback_once():
+    import html as html_lib
+
+    from toolkit._exercise_html import printed_html
+
+    ex = _choice_exercise()
+    trainer = html_lib.unescape(printed_html(ex, "trainer"))
+    for text in [o.feedback for o in ex.options] + [ex.hint, ex.facilitator]:
+        assert trainer.count(text) == 1, text
+    assert trainer.count("✓ correct") == 1 and trainer.count("✗ not right") == 1
+    assert "Trainer notes" in trainer
+    student = html_lib.unescape(printed_html(ex, "student"))
+    assert not any(o.feedback in student for o in ex.options) and "Trainer" not in student
+
+
+def test_trainer_print_has_no_empty_notes_box():
+    from toolkit._exercise_html import printed_html
+    from toolkit.exercises import Exercise
+
+    ex = Exercise(id="c", type="confidence", notebook="n", prompt="How sure are you?",
+                  scale=("Not at all", "Very"))  # fmt: skip
+    assert "Trainer notes" not in printed_html(ex, "trainer")
+
+
+# --- trainer notes in the rendered page ------------------------------------------------------
+
+NOTE = "Ask the group what the call handler could see on screen before grading the call."
+
+
+def _note_output(note_id: str = "n1"):
+    from nbformat.v4 import new_output
+
+    return new_output(
+        "display_data",
+        data={"text/html": f"<div><p>{NOTE}</p></div>", "text/plain": NOTE},
+        metadata={"everycall": {"trainer": True, "note": note_id}},
+    )
+
+
+def _note_boxes(page: str) -> list[str]:
+    """What each trainer-note box holds (up to the next box), in a rendered handout."""
+    starts = [
+        m.end()
+        for m in re.finditer(
+            r"<(?:aside|div) [^>]*>\s*<p class=\"ec-trainer-label\">Trainer note</p>", page
+        )
+        if 'aria-label="Trainer note"' in m.group(0) and "ec-trainer-note" in m.group(0)
+    ]
+    return [page[a : (starts + [len(page)])[i + 1]] for i, a in enumerate(starts)]
+
+
+def test_a_trainer_note_is_boxed_for_trainers_and_absent_for_students():
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    from toolkit._export_html import render_html
+    from toolkit.editions import make_edition
+
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Notes fixture"),
+            new_markdown_cell("Learners read this paragraph."),
+            new_code_cell(
+                'toolkit.trainer_note("n1")',
+                metadata={"tags": ["trainer", "remove-input"]},
+                outputs=[_note_output()],
+            ),
+            new_code_cell("untagged()", outputs=[_note_output("n2")]),  # a slip: still boxed
+        ]
+    )
+    trainer = render_html(make_edition(nb, "trainer"), edition="trainer", name="n").html
+    boxes = _note_boxes(trainer)
+    assert len(boxes) == 2 and all(NOTE in body for body in boxes)
+    assert "toolkit.trainer_note" not in trainer and "Trainer only" not in trainer
+    student = render_html(make_edition(nb, "student"), edition="student", name="n").html
+    assert NOTE not in student and "Learners read this paragraph." in student
+    # a second lock: a note that reached the student renderer is still not printed
+    student_raw = render_html(nb, edition="student", name="n").html
+    assert NOTE not in student_raw
+
+
+# --- print layout, built by the CLI as a trainer would -----------------------------------
+
+FILLER = (
+    "This paragraph only moves the next cell further down the page, so that some cells start "
+    "near the foot of a page, where a careless layout leaves the code alone and puts its "
+    "output overleaf. "
+)
+LONG_TEXT = (
+    "A call to the police within the window of an earlier call from the same household was "
+    "not linked to it by the call handler, which the reviewer noted in Zanzibar."
+)
+WIDE_ROW = {
+    "name": "Repeat call not linked",
+    "opportunity_type": "third_party_concern_not_acted_on",
+    "description": LONG_TEXT,
+    "source_id": "northants-dhr-005",
+    "in_force_from": "2009-03-01",
+    "parameters": "period_days=60, outcomes=[closed_evidential_difficulties; "
+    "closed_victim_does_not_support], police_agencies=[police_call_handling; police_response]",
+    "rule": "toolkit.opportunities.rules.repeat_calls_not_linked_within_window",
+    "reviewer_comment": "Linked calls show the pattern that single calls hide.",
+}
+
+
+def _layout_notebook() -> object:
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    cells = [
+        new_markdown_cell(
+            "# Layout fixture\n\n**Learning objectives:**\n- read a printed handout\n\n"
+            "> **Content note.** Fictional test material. **Support.** National Domestic Abuse "
+            "Helpline 0808 2000 247."
+        ),
+        new_code_cell("import os\n\nimport pandas as pd\nimport plotly.graph_objects as go"),
+        new_code_cell(
+            f"# cell 00: a wide table\npd.DataFrame([{WIDE_ROW!r}] * 3)",
+        ),
+        new_code_cell(
+            "from IPython.display import HTML, display\n"
+            'if os.environ.get("EVERYCALL_HANDOUT") == "1":\n'
+            f"    display(HTML({('<p>' + NOTE + '</p>')!r}),\n"
+            '            metadata={"everycall": {"trainer": True, "note": "layout-note"}})',
+            metadata={"tags": ["trainer", "remove-input"]},
+        ),
+    ]
+    for i in range(1, 16):
+        cells.append(new_markdown_cell(FILLER * (1 + (i * 7) % 5)))
+        kind = i % 3
+        if kind == 0:
+            code = (
+                f"# cell {i:02d}: a figure\n"
+                f"fig = go.Figure(go.Bar(x=['a', 'b', 'c'], y=[3, 1, {i}]))\n"
+                f"fig.update_layout(title='Figure title {i:02d}', height=380)\n"
+                "fig.show()"
+            )
+            cells.append(new_code_cell(code))
+        elif kind == 1:
+            rows = f"[{{'first': 'row {i:02d} first', 'text': {LONG_TEXT!r}}}] * 40"
+            cells.append(new_code_cell(f"# cell {i:02d}: a table\npd.DataFrame({rows})"))
+        else:
+            code = f"# cell {i:02d}: printed lines\nfor k in range(30):\n"
+            code += f"    print(f'output {i:02d} line {{k:02d}}')"
+            cells.append(new_code_cell(code))
+    cells.append(new_markdown_cell("## Sources\n\n- Made-up layout fixture, 2026."))
+    return new_notebook(
+        cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}}
+    )
+
+
+@pytest.fixture(scope="module")
+def layout(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The layout fixture built by ``everycall handouts`` in a child process: (pack, output)."""
+    import nbformat
+
+    _needs_chromium()
+    folder = tmp_path_factory.mktemp("layout")
+    nbformat.write(_layout_notebook(), folder / "layout-fixture.ipynb")
+    out = folder / "handouts"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "toolkit.cli",
+            "handouts",
+            str(folder / "layout-fixture.ipynb"),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    return out, output
+
+
+def _pdf_pages(pdf: Path, *args: str) -> list[str]:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(
+        ["pdftotext", *args, str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return text.split("\f")
+
+
+@pytest.mark.slow
+def test_the_build_prints_no_kernel_transport_warning(layout):
+    pack, output = layout
+    assert "ok  layout-fixture" in output
+    assert "IPKernelApp" not in output and "without encryption" not in output, output
+    leftovers = [p.name for p in pack.parent.iterdir() if p.name.startswith("kernel")]
+    assert leftovers == []  # no socket files beside the notebook
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edition", ["student", "trainer"])
+def test_each_code_cell_starts_its_output_on_the_same_page(layout, edition):
+    pack, _ = layout
+    pages = [" ".join(p.split()) for p in _pdf_pages(pack / edition / "layout-fixture.pdf")]
+    apart = []
+    for i in range(1, 16):
+        first = {0: f"Figure title {i:02d}", 1: f"row {i:02d} first", 2: f"output {i:02d} line 00"}
+        code = next(n for n, text in enumerate(pages) if f"# cell {i:02d}" in text)
+        if first[i % 3] not in pages[code]:
+            apart.append(f"cell {i:02d} on page {code + 1}")
+    assert apart == [], f"{edition}: input and output on different pages: {apart}"
+
+
+@pytest.mark.slow
+def test_wide_tables_fit_the_page_and_show_every_cell_in_full(layout):
+    pack, _ = layout
+    html = read(pack, "student/layout-fixture.html")
+    assert LONG_TEXT in html and "...</td>" not in html and "…" not in html
+    pdf = pack / "student" / "layout-fixture.pdf"
+    text = " ".join(" ".join(_pdf_pages(pdf)).split())
+    for word in ("Zanzibar.", "police_response]", "reviewer_comment", "hide.", "within_window"):
+        assert word in text, word
+    # every word on the page lies inside the A4 text column (15 mm margins): nothing clipped
+    boxes = "".join(_pdf_pages(pdf, "-bbox"))
+    right = [
+        float(x) for x in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', boxes)
+    ]
+    assert right and max(right) <= 595.3 - 15 / 25.4 * 72 + 1, max(right)
+
+
+@pytest.mark.slow
+def test_the_built_trainer_note_is_boxed_for_trainers_only(layout):
+    from toolkit.checks import pdf_text
+
+    pack, _ = layout
+    trainer = read(pack, "trainer/layout-fixture.html")
+    (box,) = _note_boxes(trainer)
+    assert NOTE in box and "EVERYCALL_HANDOUT" not in trainer  # the note, not its code
+    assert NOTE not in read(pack, "student/layout-fixture.html")
+    assert "call handler could see" not in pdf_text(pack / "student" / "layout-fixture.pdf")
+    assert "call handler could see" in pdf_text(pack / "trainer" / "layout-fixture.pdf")
+
+
+@pytest.mark.slow
+def test_leak_scan_covers_trainer_notes(tmp_path: Path, monkeypatch):
+    """A note's text reaching a student page fails the build: the text of the executed note,
+    and whatever ``toolkit.notes.secret_texts()`` lists (when that module exists)."""
+    import types
+
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    listed = "The facilitator should pause here and check how the room is feeling."
+    fake = types.ModuleType("toolkit.notes")
+    fake.secret_texts = lambda notebook=None: [listed]  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "toolkit.notes", fake)
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Leaky notes\n\nSupport: 0808 2000 247."),
+            new_markdown_cell(f"A slip in a learner cell: {NOTE} And: {listed}"),
+            new_code_cell(
+                "from IPython.display import HTML, display\n"
+                f"display(HTML({NOTE!r}), metadata={{'everycall': {{'trainer': True}}}})",
+                metadata={"tags": ["trainer", "remove-input"]},
+            ),
+            new_markdown_cell("## Sources\n\n- Made up, 2026."),
+        ]
+    )
+    path = tmp_path / "leaky-notes.ipynb"
+    nbformat.write(nb, path)
+    result = _build(tmp_path / "out", [path], fmt="html", extra_secrets=[])
+    assert not result.ok
+    messages = " ".join(str(p) for r in result.notebooks for p in r.problems)
+    assert "only the trainer edition may hold" in messages
+    assert "call handler could see on screen" in messages  # from the executed note
+    assert "facilitator should pause here" in messages  # from toolkit.notes
+    assert not (tmp_path / "out" / "student" / "leaky-notes.html").exists()

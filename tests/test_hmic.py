@@ -105,3 +105,14 @@ def test_findings_are_grouped_by_theme_with_sources():
     assert "- Coercive control not understood. [grazia-2014]" in text
     with pytest.raises(ModelError, match='no findings for report "hmic-2015"'):
         findings_markdown(findings, report_id="hmic-2015")
+
+
+def test_shipped_figures_read_with_pounds_and_an_estimate_in_words():
+    from toolkit.data import load_hmic
+
+    table = figures_table(load_hmic(), report_id="hmic-2014")
+    values = dict(zip(table["figure"], table["value"], strict=True))
+    assert values["Estimated cost of domestic abuse to society."] == (
+        "an estimated £15.7 billion per year"
+    )
+    assert "GBP" not in " ".join(table["value"])

@@ -54,20 +54,25 @@ def exercise_figure(frame: pd.DataFrame, exercise: Exercise) -> go.Figure | None
     rows = frame[frame["exercise_id"] == exercise.id]
     if rows.empty or exercise.type == "free_text":
         return None
-    title = f"{exercise.id}: {_label(exercise)}"
+    import textwrap
+
+    # Wrapped onto lines (plotly's <br>): one long line runs off the chart's right edge.
+    lines = textwrap.wrap(f"{exercise.id}: {_label(exercise)}", 75)
+    title = "<br>".join(html.escape(line, quote=False) for line in lines)
     if exercise.type in ("single_choice", "multiple_choice", "confidence"):
         labels = [o.text for o in exercise.options] or list(exercise.scale)
         sep = " | " if exercise.type == "multiple_choice" else None
         chosen = [v for r in rows["response"] for v in (r.split(sep) if sep else [r]) if v]
         counts = [sum(v == label for v in chosen) for label in labels]
         other = sum(v not in labels for v in chosen)
-        if exercise.type != "confidence":
-            labels = [
-                f"{t} ✓" if o.correct else t for t, o in zip(labels, exercise.options, strict=True)
-            ]
+        short = [t if len(t) <= 60 else t[:59] + "…" for t in labels]
+        if exercise.type != "confidence":  # the tick goes after shortening, so it always shows
+            marks = [" ✓" if o.correct else "" for o in exercise.options]
+            labels = [t + m for t, m in zip(labels, marks, strict=True)]
+            short = [t + m for t, m in zip(short, marks, strict=True)]
         if other:
             labels, counts = labels + ["(not an option)"], counts + [other]
-        short = [t if len(t) <= 60 else t[:59] + "…" for t in labels]
+            short = short + ["(not an option)"]
         fig = go.Figure(
             go.Bar(x=counts, y=short, orientation="h", hovertext=labels, marker_color="#3f6f8f")
         )
@@ -103,7 +108,10 @@ def exercise_figure(frame: pd.DataFrame, exercise: Exercise) -> go.Figure | None
         fig.update_yaxes(title_text="learners")
         _whole_numbers(fig, "y", [placed.count(k) for k in range(n + 1)])
     fig.update_layout(
-        title_text=title, height=320, margin=dict(l=20, r=20, t=60, b=40), template="simple_white"
+        title_text=title,
+        height=320 + 20 * (len(lines) - 1),
+        margin=dict(l=20, r=20, t=40 + 20 * len(lines), b=40),
+        template="simple_white",
     )
     return fig
 

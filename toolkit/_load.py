@@ -340,6 +340,8 @@ def figure_text(value: Any, unit: Any = "", qualifier: Any = "", high: Any = Non
         unit = f"{first[:-1]} {rest}".strip()  # 1 force, 1 call per day
     if unit.startswith("GBP"):
         text = f"£{amount}{unit[3:]}"
+    elif unit == "%":
+        text = f"{amount}%"
     elif unit == "percent" or unit.startswith("percent "):
         text = f"{amount}%{unit[7:]}"
     else:

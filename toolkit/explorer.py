@@ -512,7 +512,11 @@ class TimelineExplorer:
             self.case_picker,
             self.header,
             w.HBox(
-                [self.agency_filter, w.VBox([self.dates, self.dates_label])],
+                [
+                    self.agency_filter,
+                    # flex: the slider takes the room beside the list (else it is ~40 px wide)
+                    w.VBox([self.dates, self.dates_label], layout=w.Layout(flex="1 1 auto")),
+                ],
                 layout=w.Layout(width="100%"),
             ),
             self.figure,

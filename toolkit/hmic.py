@@ -235,17 +235,12 @@ def figures_table(figures: pd.DataFrame, *, report_id: str | None = None) -> pd.
         if rows.empty:
             known = ", ".join(dict.fromkeys(figures["report_id"]))
             raise ModelError(f'no figures for report "{report_id}"; reports: {known}')
-    qualifier_words = {"about": "about ", "over": "over ", "under": "under ",
-                       "almost": "almost ", "exact": "", "more than": "more than "}  # fmt: skip
+    from toolkit._load import figure_text  # the same wording as toolkit.data.for_display
 
     def value(row: pd.Series) -> str:
-        q = row.get("qualifier")
-        prefix = qualifier_words.get(q, f"{q} ") if isinstance(q, str) else ""
-        text = _value_text(row["value"], row.get("unit"))
-        high = row.get("value_high")
-        if high is not None and not pd.isna(high):
-            text = f"{_value_text(row['value'], None)} to {_value_text(high, row.get('unit'))}"
-        return prefix + text
+        return figure_text(
+            row["value"], row.get("unit"), row.get("qualifier"), row.get("value_high")
+        )
 
     secondary = rows.get("secondary", pd.Series(False, index=rows.index)).fillna(False)
     return pd.DataFrame(

@@ -143,7 +143,11 @@ def _note_files(path: Path) -> list[Path]:
 
 
 def _shown(path: Path) -> str:
-    for base in (data_dir().parent, _bundled_notes().parent.parent):
+    try:
+        bases = [data_dir().parent]
+    except ToolkitError:  # a bad EVERYCALL_DATA must not hide the problems of this file
+        bases = []
+    for base in [*bases, _bundled_notes().parent.parent]:
         try:
             return path.resolve().relative_to(base.resolve()).as_posix()
         except ValueError:
@@ -302,17 +306,33 @@ def _check_note(
     return problems, note
 
 
+_cache: dict[str, tuple[tuple[Any, ...], dict[str, Note], list[Problem]]] = {}
+
+
+def _signature(files: list[Path]) -> tuple[Any, ...]:
+    try:
+        return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    except OSError:
+        return ("unreadable", os.urandom(4))
+
+
 def _load(path: Path | None) -> tuple[dict[str, Note], list[Problem]]:
     folder = Path(path) if path is not None else _default_folder()
     if not folder.exists():
         return {}, [Problem(folder.as_posix(), "does not exist (expected a folder of .yaml files)")]
+    files = _note_files(folder)
+    key, sig = str(folder.resolve()), _signature(files)
+    cached = _cache.get(key)
+    if cached is not None and cached[0] == sig:  # unchanged since last read: no re-parsing
+        return dict(cached[1]), list(cached[2])
     seen: dict[str, Note] = {}
     problems: list[Problem] = []
-    for file in _note_files(folder):
+    for file in files:
         _notes, found = _check_file(file, seen)
         problems += found
     problems.sort(key=lambda p: (p.level != "error", p.file, p.row or 0))
-    return seen, problems
+    _cache[key] = (sig, seen, problems)
+    return dict(seen), list(problems)
 
 
 def validate_notes(path: Path | str | None = None) -> list[Problem]:
