@@ -69,13 +69,15 @@ def test_real_identifiers_in_a_summary_fail_and_say_how_to_proceed(workspace):
     result = run("validate", "guard-identifiers-in-case-summary", cwd=workspace)
     assert result.returncode == 2
     lines = result.stderr.splitlines()[:-1]
-    assert [line.split('looks like ')[1].split(" (")[0] for line in lines] == [
+    assert [line.split("looks like ")[1].split(" (")[0] for line in lines] == [
         "an email address",
         "a UK phone number",
         "a postcode",
     ]
     assert all(
-        line.endswith("replace it with a pseudonym or remove it; cases must hold no real identifiers")
+        line.endswith(
+            "replace it with a pseudonym or remove it; cases must hold no real identifiers"
+        )
         for line in lines
     )
 

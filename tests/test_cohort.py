@@ -204,7 +204,9 @@ def test_cli_collects_and_lists_skipped_files(tmp_path, capsys, monkeypatch):
 def test_debrief_charts_count_learners_in_whole_numbers():
     frame = cohort.demo_summary(learners=3)
     for ex_id, fig in cohort.figures(frame):
-        counted = fig.layout.xaxis if fig.layout.xaxis.title.text == "learners" else fig.layout.yaxis
+        counted = (
+            fig.layout.xaxis if fig.layout.xaxis.title.text == "learners" else fig.layout.yaxis
+        )
         assert counted.title.text == "learners", ex_id
         assert counted.tickformat == "d" and counted.dtick == 1, ex_id
 

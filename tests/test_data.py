@@ -610,7 +610,9 @@ def test_an_everycall_data_folder_with_only_cases_asks_for_a_full_copy(tmp_path,
     empty = tmp_path / "empty"
     empty.mkdir()
     monkeypatch.setenv("EVERYCALL_DATA", str(empty))
-    with pytest.raises(DataError, match="has no datapackage.json, so it is not a data folder; copy"):
+    with pytest.raises(
+        DataError, match="has no datapackage.json, so it is not a data folder; copy"
+    ):
         data.load_calls()
 
 
@@ -681,10 +683,10 @@ def test_figures_get_units_qualifiers_and_ranges():
         data.load_calls()[["measure", "value", "value_high", "unit", "qualifier"]]
     )
     shown = dict(zip(table["Measure"], table["Value"], strict=False))
-    assert shown["fine"] == "£17.5 million"
-    assert shown["calls_per_day"] == "200 to 250 calls per day"
-    assert shown["failed_call_attempts"] == "about 14,000 call attempts"
-    assert shown["annual_demand_growth"] == "about 5% per year"
+    assert shown["Fine"] == "£17.5 million"  # measure ids read as words
+    assert shown["Calls per day"] == "200 to 250 calls per day"
+    assert shown["Failed call attempts"] == "about 14,000 call attempts"
+    assert shown["Annual demand growth"] == "about 5% per year"
 
 
 def test_timeline_tables_show_dates_as_learners_read_them(cases):

@@ -250,9 +250,12 @@ def test_guard_names_need_case_yaml_terms(tmp_path, monkeypatch):
         ("title: Alex: a case\n", 1, 'has ": " inside a value; put the whole value in quotes'),
         ("title: A case\nfictional\nnotice: x\n", 2, "has no colon after its key"),
         ("period:\n  start: x\n end: y\n", 3, "is not indented like the lines around it"),
+        ("title: 'Alex's case'\nfictional: true\n", 1, "a quote mark inside the text ends it"),
     ],
 )
-def test_yaml_mistakes_are_named_at_the_line_where_they_start(tmp_path, monkeypatch, text, row, words):
+def test_yaml_mistakes_are_named_at_the_line_where_they_start(
+    tmp_path, monkeypatch, text, row, words
+):
     monkeypatch.chdir(tmp_path)
     folder = tmp_path / "broken"
     shutil.copytree(BAD / "case-yaml-syntax-error", folder)
@@ -335,3 +338,19 @@ def test_new_case_in_a_data_package_is_registered(data_copy, monkeypatch):
     assert report.errors == []
     assert not any("not listed in datapackage.json" in p.message for p in report.warnings)
     assert not list((data_copy / "cases").glob(".harbour-street-*"))  # no temporary left
+
+
+def test_dara_events_say_when_the_adoption_date_cannot_be_read():
+    import datetime as dt
+
+    from toolkit import _case_checks
+    from toolkit.validate import _Context
+
+    meta = _case_checks.CaseMeta({}, start=dt.date(2023, 1, 1), end=dt.date(2024, 12, 31))
+    meta.dara_given = True  # policy_context.dara_adopted: "2023-02-30"
+    row = {"event_id": "E01", "timestamp": "2023-05-01 10:00", "risk_tool": "dara"}
+    problems = _case_checks.check_events([row], meta, _Context(data_dir()), "events.csv")
+    assert [str(p) for p in problems] == [
+        'warning: events.csv: events using "dara" were not checked against the date the force '
+        "adopted it, because policy_context.dara_adopted in case.yaml is not a valid date"
+    ]

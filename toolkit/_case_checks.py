@@ -51,6 +51,7 @@ class CaseMeta:
     pseudonyms: set[str] = field(default_factory=set)
     terms: set[str] = field(default_factory=set)
     lines: dict[str, int] = field(default_factory=dict)
+    dara_given: bool = False
     period_note: str = ""
     """Why the period cannot be used to check event times (empty when it can)."""
     node: Any = None
@@ -62,6 +63,11 @@ def parse_local(value: str) -> dt.datetime | None:
         return dt.datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
     except ValueError:
         return None
+
+
+def _looks_dated(value: str) -> bool:
+    """``YYYY-MM-DD`` in form (the schema checks the form; this finds impossible days)."""
+    return re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -185,84 +191,6 @@ def _schema_problem(err: Any, node: Any, shown: str) -> list[Problem]:
     return [Problem(shown, message, line, where or None)]
 
 
-_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*:(?:\s|$)")
-
-
-def unclosed_quote(text: str) -> int | None:
-    """The line (from 1) where a quote opens that is never closed, or None.
-
-    PyYAML reads an unclosed quote on until the next quote mark, often several lines down, and
-    then reports the line where it gave up. A quoted text that swallows lines that look like
-    ``key: value`` lines is such a quote.
-
-    >>> unclosed_quote('title: "A case\\nfictional: true\\nnotice: "x"\\n')
-    1
-    >>> unclosed_quote('title: "A case"\\nfictional: true\\n') is None
-    True
-    """
-    import yaml
-
-    tokens = []
-    try:
-        for token in yaml.scan(text, Loader=_loader()):
-            tokens.append(token)
-    except yaml.YAMLError as exc:
-        context, mark = getattr(exc, "context", None) or "", getattr(exc, "context_mark", None)
-        if "quoted scalar" in context and mark is not None:
-            return mark.line + 1
-    for token in tokens:
-        if not isinstance(token, yaml.ScalarToken) or token.style not in ('"', "'"):
-            continue
-        if token.end_mark.line > token.start_mark.line:
-            inside = text[token.start_mark.index : token.end_mark.index].splitlines()[1:]
-            if any(_KEY_LINE.match(line) for line in inside):
-                return token.start_mark.line + 1
-    return None
-
-
-def yaml_problem(exc: Any, text: str, shown: str) -> Problem:
-    """One plain-words message for a YAML syntax error, at the line where the problem starts.
-
-    PyYAML gives two places: ``context_mark`` (where the construct it was reading began) and
-    ``problem_mark`` (where it gave up). Which one a course builder should look at depends on the
-    mistake, so the common mistakes are recognised and worded here; anything else falls back to
-    PyYAML's own words at the problem mark.
-    """
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    mark = getattr(exc, "problem_mark", None)
-    context_mark = getattr(exc, "context_mark", None)
-    line = mark.line + 1 if mark is not None else None
-    quote = unclosed_quote(text)
-    if quote is not None and (line is None or quote <= line):
-        return Problem(
-            shown,
-            f"is not valid YAML: a quote opened on line {quote} is not closed (end the text "
-            "with the same quote mark it starts with)",
-            quote,
-        )
-    if r"'\t'" in problem:
-        message = "this line holds a tab; indent with spaces only"
-    elif problem.startswith("mapping values are not allowed"):
-        message = (
-            'this line has ": " inside a value; put the whole value in quotes, '
-            'for example summary: "Alex: ..."'
-        )
-    elif problem.startswith("could not find expected ':'") and context_mark is not None:
-        line = context_mark.line + 1
-        message = (
-            "this line has no colon after its key (write key: value), or a text that runs on "
-            "to the next line is not in quotes"
-        )
-    elif problem.startswith("expected <block end>") and "block" in problem.split("found")[-1]:
-        message = (
-            "this line is not indented like the lines around it (keys at the same level must "
-            "start in the same column; indent with spaces)"
-        )
-    else:
-        message = problem
-    return Problem(shown, f"is not valid YAML: {message}", line)
-
-
 def check_case_yaml(path: Path, ctx: _Context, shown: str) -> tuple[CaseMeta | None, list[Problem]]:
     """Schema and meaning of case.yaml; returns what later checks need."""
     import yaml
@@ -277,7 +205,7 @@ def check_case_yaml(path: Path, ctx: _Context, shown: str) -> tuple[CaseMeta | N
         node = yaml.compose(text, Loader=loader)
         data = yaml.load(text, Loader=loader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
-        return None, [yaml_problem(exc, text, shown)]
+        return None, [_checks.yaml_problem(exc, text, shown)]
     if not isinstance(data, dict):
         return None, [
             Problem(
@@ -300,7 +228,7 @@ def check_case_yaml(path: Path, ctx: _Context, shown: str) -> tuple[CaseMeta | N
     for key in ("start", "end"):
         value = period.get(key)
         parsed = parse_date(value) if isinstance(value, str) else None
-        if isinstance(value, str) and parsed is None and len(value) == 10 and value[4] == "-":
+        if isinstance(value, str) and parsed is None and _looks_dated(value):
             problems.append(
                 Problem(
                     shown,
@@ -329,8 +257,20 @@ def check_case_yaml(path: Path, ctx: _Context, shown: str) -> tuple[CaseMeta | N
         meta.period_note = "the period in case.yaml starts after it ends"
     problems += placeholders(data, node, shown)
     policy = data.get("policy_context") if isinstance(data.get("policy_context"), dict) else {}
+    for key in ("dara_adopted", "rcrp_adopted"):
+        value = policy.get(key)
+        if isinstance(value, str) and parse_date(value) is None and _looks_dated(value):
+            problems.append(
+                Problem(
+                    shown,
+                    f'"{value}" is not a real date',
+                    _line(node, ["policy_context", key]),
+                    f"policy_context.{key}",
+                )
+            )
     adopted = policy.get("dara_adopted")
     meta.dara_adopted = parse_date(adopted) if isinstance(adopted, str) else None
+    meta.dara_given = adopted is not None
     launch = _available(ctx, "risk_tools", "dara")
     if meta.dara_adopted and launch and meta.dara_adopted < launch:
         problems.append(
@@ -453,6 +393,7 @@ def check_events(
     tools = ctx.lookups["risk_tools"].rows
     fields = {f["name"]: f for f in ctx.schema("events")["fields"]}
     score_max = int(fields["risk_score"].get("constraints", {}).get("maximum", 10**6))
+    dara_unchecked = False
     for i, row in enumerate(rows, 1):
 
         def err(column: str, message: str, level: str = "error", _i: int = i) -> None:
@@ -485,7 +426,9 @@ def check_events(
                         f"{when.date()}; see data/vocab/{table}.csv)",
                     )
             if row.get("risk_tool", "").strip() == "dara" and meta is not None:
-                if meta.dara_adopted is None:
+                if meta.dara_adopted is None and meta.dara_given:
+                    dara_unchecked = True
+                elif meta.dara_adopted is None:
                     err(
                         "risk_tool",
                         '"dara" is used but case.yaml does not say when the force '
@@ -557,6 +500,15 @@ def check_events(
         )
         problems.append(
             Problem(shown, f"event times {checked}, because {meta.period_note}", level="warning")
+        )
+    if dara_unchecked:
+        problems.append(
+            Problem(
+                shown,
+                'events using "dara" were not checked against the date the force adopted it, '
+                "because policy_context.dara_adopted in case.yaml is not a valid date",
+                level="warning",
+            )
         )
     return problems
 
@@ -717,9 +669,7 @@ def guard(
         for kind, found in _guard.scan(text, allowed):
             if kind == "name" and (not names or meta is None):
                 continue
-            out.append(
-                Problem(file, _guard.message(kind, found), row, column, _guard.level(kind))
-            )
+            out.append(Problem(file, _guard.message(kind, found), row, column, _guard.level(kind)))
 
     if meta:
         for path, value in _strings(meta.data, []):

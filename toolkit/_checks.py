@@ -9,6 +9,9 @@ frictionless is the maintained implementation of the Table Schema standard that 
 follows; it checks types, formats, constraints and foreign keys cell by cell, so none of that
 is hand-written here. It is imported inside functions to keep ``import toolkit`` fast.
 
+YAML syntax errors are reworded in plain words at the line where the mistake starts
+(:func:`yaml_problem`), for example an unclosed quote that PyYAML only notices lines later.
+
 Examples
 --------
 >>> suggest("polce_response", ["police_response", "gp"])
@@ -391,6 +394,96 @@ def frictionless_problems(
     report = target.validate(limit_errors=500)
     errors = [e for task in report.tasks for e in task.errors]
     return translate(errors, schema, shown, lookups)
+
+
+# ---------------------------------------------------------------- YAML syntax errors
+
+
+_KEY_LINE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*:(?:\s|$)")
+
+
+def unclosed_quote(text: str) -> int | None:
+    """The line (from 1) where a quote opens that is never closed, or None.
+
+    PyYAML reads an unclosed quote on until the next quote mark, often several lines down, and
+    then reports the line where it gave up. A quoted text that swallows lines that look like
+    ``key: value`` lines is such a quote.
+
+    >>> unclosed_quote('title: "A case\\nfictional: true\\nnotice: "x"\\n')
+    1
+    >>> unclosed_quote('title: "A case"\\nfictional: true\\n') is None
+    True
+    """
+    import yaml
+
+    tokens = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            tokens.append(token)
+    except yaml.YAMLError as exc:
+        context, mark = getattr(exc, "context", None) or "", getattr(exc, "context_mark", None)
+        if "quoted scalar" in context and mark is not None:
+            return mark.line + 1
+    for token in tokens:
+        if not isinstance(token, yaml.ScalarToken) or token.style not in ('"', "'"):
+            continue
+        if token.end_mark.line > token.start_mark.line:
+            inside = text[token.start_mark.index : token.end_mark.index].splitlines()[1:]
+            if any(_KEY_LINE.match(line) for line in inside):
+                return token.start_mark.line + 1
+    return None
+
+
+def yaml_problem(exc: Any, text: str, shown: str) -> Problem:
+    """One plain-words message for a YAML syntax error, at the line where the problem starts.
+
+    PyYAML gives two places: ``context_mark`` (where the construct it was reading began) and
+    ``problem_mark`` (where it gave up). Which one a course builder should look at depends on the
+    mistake, so the common mistakes are recognised and worded here; anything else falls back to
+    PyYAML's own words at the problem mark.
+    """
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    quote = unclosed_quote(text)
+    if quote is not None and (line is None or quote <= line):
+        return Problem(
+            shown,
+            f"is not valid YAML: a quote opened on line {quote} is not closed (end the text "
+            "with the same quote mark it starts with)",
+            quote,
+        )
+    if r"'\t'" in problem:
+        message = "this line holds a tab; indent with spaces only"
+    elif problem.startswith("mapping values are not allowed"):
+        message = (
+            'this line has ": " inside a value; put the whole value in quotes, '
+            'for example summary: "Alex: ..."'
+        )
+    elif problem.startswith("could not find expected ':'") and context_mark is not None:
+        line = context_mark.line + 1
+        message = (
+            "this line has no colon after its key (write key: value), or a text that runs on "
+            "to the next line is not in quotes"
+        )
+    elif (
+        problem.startswith("expected <block end>, but found '<scalar>'")
+        and mark is not None
+        and any(q in (text.splitlines() + [""])[mark.line][: mark.column] for q in "'\"")
+    ):
+        message = (
+            "a quote mark inside the text ends it early (put text that holds an apostrophe "
+            "in double quotes, and text that holds double quotes in single quotes)"
+        )
+    elif problem.startswith("expected <block end>") and "block" in problem.split("found")[-1]:
+        message = (
+            "this line is not indented like the lines around it (keys at the same level must "
+            "start in the same column; indent with spaces)"
+        )
+    else:
+        message = problem
+    return Problem(shown, f"is not valid YAML: {message}", line)
 
 
 def mtime_key(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:

@@ -365,7 +365,11 @@ def display_frame(frame: pd.DataFrame, *, labels: bool = True) -> pd.DataFrame:
 
     if not isinstance(frame, pd.DataFrame):
         raise DataError(
-            [Problem("table", f"expected a pandas DataFrame to display, got {type(frame).__name__}")]
+            [
+                Problem(
+                    "table", f"expected a pandas DataFrame to display, got {type(frame).__name__}"
+                )
+            ]
         )
     out: dict[str, list[str]] = {}
     columns = list(frame.columns)
@@ -443,6 +447,4 @@ def _column_text(name: str, series: pd.Series, *, labels: bool) -> list[str]:
 def _labels(vocab: str, column: str) -> dict[str, str]:
     root = data_dir()
     rows = _context(root).rows[vocab]
-    return {
-        r["id"]: (r.get(column) or r.get("name") or r["id"]) for r in rows if r.get("id")
-    }
+    return {r["id"]: (r.get(column) or r.get("name") or r["id"]) for r in rows if r.get("id")}
