@@ -38,3 +38,17 @@ def test_one_exercise_file_can_be_checked_alone(tmp_path: Path):
     out = subprocess.run([str(EVERYCALL), "validate", str(bad)], capture_output=True, text=True)
     assert out.returncode == 2
     assert "did you mean" in out.stderr
+
+
+def test_a_trainer_note_without_text_fails_the_package(tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    (data / "notes" / "09-x.yaml").write_text(
+        "notebook: 09-x\nnotes:\n  - id: 09-a\n    title: T\n", encoding="utf-8"
+    )
+    out = subprocess.run([str(EVERYCALL), "validate", str(data)], capture_output=True, text=True)
+    assert out.returncode == 2
+    assert (
+        f'{data}/notes/09-x.yaml, row 3: note 09-a: field "text" is missing '
+        "(expected the note itself, in Markdown)"
+    ) in out.stderr

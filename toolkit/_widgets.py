@@ -449,12 +449,14 @@ class NamePrompt(widgets.VBox):
             description="Save my name",
             button_style="primary",
             tooltip="Keep your answers under this name",
+            layout=widgets.Layout(width="auto"),  # fit the text, never "Save my n…"
         ).add_class("everycall-name-save")
         self.save_button.on_click(lambda _b: self.save())
         self.message = widgets.HTML("")
         self.change_button = widgets.Button(
             description=f"Not {current}? Change name" if current else "Change name",
             tooltip="Answer under a different name on this computer",
+            layout=widgets.Layout(width="auto"),
         ).add_class("everycall-name-change")
         self.change_button.on_click(lambda _b: self._ask())
         self.form = widgets.HBox([self.name, self.save_button])
@@ -534,6 +536,15 @@ def show_toolkit_error(
     return []
 
 
+def _readable_tables() -> None:
+    """Tables in the course are read, not scanned: show whole texts (descriptions, summaries,
+    explanations) rather than pandas' default 50 characters and an ellipsis."""
+    import pandas as pd
+
+    pd.set_option("display.max_colwidth", None)
+    pd.set_option("display.max_rows", 200)
+
+
 def begin(notebook: str, *, learner: str | None = None) -> None:
     """Bind the answer store for ``notebook``, ask the learner's name once, show the status.
 
@@ -545,6 +556,7 @@ def begin(notebook: str, *, learner: str | None = None) -> None:
     shell = get_ipython()
     if shell is not None and hasattr(shell, "set_custom_exc"):
         shell.set_custom_exc((ToolkitError,), show_toolkit_error)
+        _readable_tables()
     store = answers.bind(notebook, learner)
     if shell is None:  # a plain Python script: no widgets, just say where answers go
         for line in [status_text(store), *store.notices]:

@@ -59,6 +59,7 @@ __all__ = [
     "Case",
     "catalog",
     "cite",
+    "default_case",
     "for_display",
     "list_cases",
     "load_annotations",
@@ -163,6 +164,29 @@ def list_cases() -> list[str]:
     if not cases.is_dir():
         return []
     return sorted(p.name for p in cases.iterdir() if (p / "case.yaml").is_file())
+
+
+#: The course's first case: the one notebooks 01 and 02's exercises are written about.
+COURSE_CASE = "unlinked-calls"
+
+
+def default_case() -> str:
+    """The case notebooks open first: the course case when present, else the first listed.
+
+    A course builder pointing ``EVERYCALL_DATA`` at a copy of ``data/`` holding only their own
+    case gets that case.
+
+    Examples
+    --------
+    >>> default_case()
+    'unlinked-calls'
+    """
+    cases = list_cases()
+    if not cases:
+        from toolkit._load import no_cases_message
+
+        raise DataError(no_cases_message())
+    return COURSE_CASE if COURSE_CASE in cases else cases[0]
 
 
 def load_case(slug: str) -> Case:

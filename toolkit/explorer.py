@@ -391,7 +391,7 @@ class TimelineExplorer:
     Parameters
     ----------
     case : str, optional
-        A case slug from ``toolkit.data.list_cases()`` (default: the first).
+        A case slug from ``toolkit.data.list_cases()`` (default: ``toolkit.data.default_case()``).
     store : AnswerStore, optional
         Where flags are saved (default: ``toolkit.answers.current_store()``, bound by
         ``toolkit.begin``).
@@ -413,7 +413,7 @@ class TimelineExplorer:
         import ipywidgets as w
         import plotly.graph_objects as go
 
-        from toolkit.data import list_cases, load_case, load_vocab
+        from toolkit.data import default_case, list_cases, load_case, load_vocab
 
         if store is None:
             from toolkit.answers import current_store
@@ -425,11 +425,7 @@ class TimelineExplorer:
             trainer = is_trainer_mode()
         self.store, self.trainer = store, bool(trainer)
         cases = list_cases()
-        if not cases:
-            from toolkit._load import no_cases_message
-
-            raise ToolkitError(no_cases_message())
-        slug = case or cases[0]
+        slug = case or default_case()
         self.case = load_case(slug)
         titles = []
         for s in cases:

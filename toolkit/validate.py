@@ -117,6 +117,10 @@ def validate(path: Path | str | None = None) -> ValidationReport:
         from toolkit.exercises import validate_definitions
 
         report.add(validate_definitions(path))
+    elif path.is_file() and path.suffix in {".yaml", ".yml"} and path.parent.name == "notes":
+        from toolkit.notes import validate_notes
+
+        report.add(validate_notes(path))
     elif path.is_file() and path.name == "datapackage.json":
         _check_package(path.parent, report)
     elif path.is_file() and path.suffix == ".csv" and _package_of(path):
@@ -341,10 +345,14 @@ def _check_package(root: Path, report: ValidationReport, only: str | None = None
     if only:
         return
     if (root / "exercises").is_dir():
-        # Exercise definitions are data too: the same report, the same exit status.
+        # Exercise definitions and trainer notes are data too: the same report and exit status.
         from toolkit.exercises import validate_definitions
 
         report.add(validate_definitions(root / "exercises"))
+    if (root / "notes").is_dir():
+        from toolkit.notes import validate_notes
+
+        report.add(validate_notes(root / "notes"))
     cases_dir = root / "cases"
     for folder in sorted(cases_dir.iterdir() if cases_dir.is_dir() else []):
         if not folder.is_dir() or folder.name.startswith((".", "_")):
