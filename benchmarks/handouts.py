@@ -11,7 +11,8 @@ Side by side, in one run, on the same notebooks and editions:
 
 Prints both times and the ratio (goal: ours at least 4 times faster), whether the stock PDFs
 are complete (their text reaches the notebook's last cell), how many plotly figures the
-stock HTML kept, and the largest HTML handout's size (goal: at most 1 MB above plotly.js).
+stock HTML kept, the largest HTML handout's size (goal: at most 1 MB above plotly.js), and
+how many A4 pages our PDFs print per edition.
 
     .venv/bin/python benchmarks/handouts.py [--only-ours]
 """
@@ -131,6 +132,13 @@ def ours(work: Path) -> dict:
     figures = sum(
         (work / "ours" / f.file).read_text().count('<figure class="ec-figure">') for f in htmls
     )
+    from pypdf import PdfReader
+
+    pages: dict[str, int] = {}  # printed A4 pages per edition (the layout's figure)
+    for f in result.files:
+        if f.format == "pdf":
+            count = len(PdfReader(work / "ours" / f.file).pages)
+            pages[f.edition] = pages.get(f.edition, 0) + count
     return {
         "seconds": seconds,
         "ok": result.ok,
@@ -138,6 +146,7 @@ def ours(work: Path) -> dict:
         "files": len(result.files),
         "largest": largest,
         "figures": figures,
+        "pages": pages,
     }
 
 
@@ -156,6 +165,7 @@ def main() -> None:
         work = Path(tmp)
         mine = ours(work)
         print(f"ours:  {mine['seconds']:6.1f} s  ok={mine['ok']}  files={mine['files']}")
+        print("PDF pages: " + ", ".join(f"{e} {n}" for e, n in sorted(mine["pages"].items())))
         if not mine["ok"]:
             print(mine["summary"])
         plotly_mb = len(plotly_js().encode()) / 1e6

@@ -10,7 +10,11 @@ Private to ``toolkit.handouts``. What it does to the notebook before nbconvert s
   state is dropped, so nbconvert adds no widget-manager or require.js script;
 * HTML and Markdown outputs, and rendered Markdown cells, pass through one allow-list
   sanitizer (no scripts, no event handlers), so text from cases and answers cannot run;
-* JavaScript outputs are dropped (a handout runs no notebook code).
+* JavaScript outputs are dropped (a handout runs no notebook code);
+* tables in HTML and Markdown outputs may break after ``_`` and ``/`` (:func:`wrappable_tables`),
+  so a wide table wraps to the printed column (the CSS does the rest);
+* trainer notes (outputs marked ``everycall.trainer``, from ``toolkit.trainer_note``) are boxed
+  as trainer notes in the trainer edition and never rendered in the student edition.
 
 The page itself comes from the ``everycall`` nbconvert template in ``toolkit/templates/``:
 ``<html lang="en-GB">``, a skip link, a cover (title, edition, objectives, content note,
@@ -30,7 +34,7 @@ from typing import Any
 
 from toolkit._paths import templates_dir
 
-__all__ = ["HtmlExport", "figure_alt", "render_html", "sanitize_html"]
+__all__ = ["HtmlExport", "figure_alt", "render_html", "sanitize_html", "wrappable_tables"]
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -120,9 +124,19 @@ def sanitize_html(fragment: str) -> str:
 
 
 def _text(value: Any) -> str:
+    """Plain text of a plotly title: a ``<br>`` is a space, other tags go.
+
+    Examples
+    --------
+    >>> _text({"text": "Calls by hour,<br>first <b>week</b>"})
+    'Calls by hour, first week'
+    >>> _text(None)
+    ''
+    """
     if isinstance(value, dict):
         value = value.get("text", "")
-    return re.sub(r"<[^>]+>", "", str(value or "")).strip()
+    text = re.sub(r"<br\s*/?>", " ", str(value or ""), flags=re.IGNORECASE)
+    return " ".join(re.sub(r"<[^>]+>", "", text).split())
 
 
 def _span(values: Any) -> str | None:

@@ -1,12 +1,15 @@
 """Handouts and course packs: student and trainer editions as offline HTML, PDF and notebooks.
 
 ``everycall handouts`` and ``make handouts`` call :func:`build`. Each notebook is executed
-once (nbclient, trainer mode off, a throw-away answer folder, ``PYTHONHASHSEED=0``) and both
-editions come from that one execution through :func:`toolkit.editions.make_edition`. Then, per
-edition:
+once (nbclient, trainer mode off, a throw-away answer folder, ``PYTHONHASHSEED=0``, the kernel
+on Unix sockets in a private folder rather than TCP, pandas set to print table cells in full)
+and both editions come from that one execution through :func:`toolkit.editions.make_edition`.
+Then, per edition:
 
 * HTML: one self-contained page (``toolkit._export_html``), checked for external requests and,
-  for the student edition, for leaks; a leaking student file is deleted, never shipped;
+  for the student edition, for leaks (solutions, exercise answers, reviewer annotations, and
+  trainer notes: those the executed notebook shows and those ``toolkit.notes`` lists); a
+  leaking student file is deleted, never shipped;
 * PDF: printed by the system Chromium from that page, after axe-core has checked it
   (``toolkit._export_pdf``); the student PDF's text is leak-scanned too;
 * ``ipynb`` (on request): the live notebook for learners (for a JupyterHub or nbgitpuller),
