@@ -302,14 +302,98 @@ def test_name_is_asked_once_and_early_answers_follow_the_learner(monkeypatch, _i
     assert again.get("00-stepping-away") == "answered before giving a name"
 
 
-def test_unnamed_answers_merge_into_an_existing_file_without_overwriting(monkeypatch):
+def _answered_at(path: Path, key: str, when: str) -> None:
+    """Rewrite when ``key`` was last answered in the file at ``path`` (as if on another day)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["answers"][key]["first_answered"] = data["answers"][key]["last_answered"] = when
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_giving_a_name_keeps_the_newer_answer_and_sets_the_early_file_aside(monkeypatch):
     monkeypatch.delenv("EVERYCALL_LEARNER")
-    AnswerStore(default_path("n1", "Sam"), notebook="n1", learner="Sam").set("a", "old")
-    store = bind("n1")
-    store.set("a", "new")
+    named = AnswerStore(default_path("n1", "Sam"), notebook="n1", learner="Sam")
+    named.set("a", "old answer", attempt=True, correct=False)
+    _answered_at(named.path, "a", "2026-11-22T09:00:00+00:00")  # yesterday, under the name
+    store = bind("n1")  # today the name was not known yet
+    store.set("a", "NEW better answer", attempt=True, correct=True)
     store.set("b", "only here")
+    unnamed = store.path
     set_learner("Sam")
-    assert store.get("a") == "old" and store.get("b") == "only here"
+    now = current_store()
+    assert now.get("a") == "NEW better answer" and now.get("b") == "only here"
+    entry = now.entry("a")
+    assert entry["attempts"] == 2 and entry["correct"] is True  # both presses of Check count
+    assert entry["first_answered"] == "2026-11-22T09:00:00+00:00"
+    assert not unnamed.exists()
+    (aside,) = unnamed.parent.glob("n1.merged-*.json")  # kept, never deleted
+    assert json.loads(aside.read_text())["answers"]["a"]["value"] == "NEW better answer"
+
+
+def test_giving_a_name_keeps_a_named_answer_that_is_newer(monkeypatch):
+    monkeypatch.delenv("EVERYCALL_LEARNER")
+    store = bind("n1")
+    store.set("a", "early draft")
+    _answered_at(store.path, "a", "2026-11-20T09:00:00+00:00")
+    AnswerStore(default_path("n1", "Sam"), notebook="n1", learner="Sam").set("a", "final")
+    set_learner("Sam")
+    assert current_store().get("a") == "final"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="flock locks are POSIX")
+def test_the_move_to_the_named_file_holds_both_files_locks(monkeypatch):
+    import fcntl
+
+    monkeypatch.delenv("EVERYCALL_LEARNER")
+    store = bind("n1")
+    store.set("a", 1)
+    unnamed, target = store.path, default_path("n1", "Sam")
+    held: list[str] = []
+    write = answers.atomic_write_text
+
+    def probe(where: Path, text: str) -> None:
+        if where == target:  # while the merged file is written, can anyone else take a lock?
+            for p in (unnamed, target):
+                fd = os.open(p.parent / f".{p.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    held.append(p.parent.name)
+                finally:
+                    os.close(fd)
+        write(where, text)
+
+    monkeypatch.setattr(answers, "atomic_write_text", probe)
+    set_learner("Sam")
+    assert held == ["_unnamed", "sam"]
+
+
+def test_answers_saved_unnamed_after_the_move_join_the_file_when_the_notebook_reopens(
+    monkeypatch,
+):
+    monkeypatch.delenv("EVERYCALL_LEARNER")
+    kernel_1 = bind("01-x")
+    kernel_1.set("q1", "from kernel 1")
+    kernel_2 = AnswerStore(kernel_1.path, notebook="01-x")  # a second kernel, also unnamed
+    set_learner("Sam")  # given in kernel 1
+    kernel_2.set("q3", "saved in kernel 2 after the name was given")
+    assert kernel_2.path.parent.name == "_unnamed"
+    reopened = bind("01-x")
+    assert reopened.path == default_path("01-x", "Sam")
+    assert reopened.get("q1") == "from kernel 1"
+    assert reopened.get("q3") == "saved in kernel 2 after the name was given"
+    assert any("before you gave your name" in n for n in reopened.notices)
+    assert not default_path("01-x", None).exists()  # merged, then kept aside
+
+
+def test_answers_in_another_notebook_before_the_name_are_found_when_it_reopens(monkeypatch):
+    monkeypatch.delenv("EVERYCALL_LEARNER")
+    bind("01-reading-a-case-timeline").set("01-count-the-calls", 9, attempt=True, correct=True)
+    bind("00-start-here")
+    set_learner("Sam Patel")  # the name is given in notebook 00
+    reopened = bind("01-reading-a-case-timeline")  # the next day, notebook 01 again
+    assert reopened.path.parent.name == "sam-patel"
+    assert reopened.get("01-count-the-calls") == 9
+    assert reopened.entry("01-count-the-calls")["attempts"] == 1
 
 
 def test_second_learner_on_a_shared_laptop_gets_their_own_file(monkeypatch):
@@ -326,3 +410,121 @@ def test_answer_files_are_private_to_their_owner(path):
     AnswerStore(path, notebook="n1").set("q", 1)
     if os.name == "posix":
         assert path.stat().st_mode & 0o077 == 0
+
+
+# ---------------------------------------------------------------------------- saving can fail
+
+
+def _refuse_lock_files(monkeypatch) -> None:
+    import errno
+
+    real_open = os.open
+
+    def open_except_locks(where, flags, *args):
+        if str(where).endswith(".lock"):
+            raise OSError(errno.EROFS, "Read-only file system", str(where))
+        return real_open(where, flags, *args)
+
+    monkeypatch.setattr(answers.os, "open", open_except_locks)
+
+
+def test_a_lock_that_cannot_be_created_is_a_clear_error(path, monkeypatch):
+    store = AnswerStore(path, notebook="n1")
+    _refuse_lock_files(monkeypatch)
+    with pytest.raises(AnswerStoreError) as caught:
+        store.set("q", 1)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: your answer could not be saved (Read-only file system")
+    assert f"check that you can write to {path.parent}" in message
+    assert "EVERYCALL_ANSWERS" in message
+
+
+def test_giving_a_name_in_a_folder_that_cannot_be_written_is_a_clear_error(monkeypatch):
+    monkeypatch.delenv("EVERYCALL_LEARNER")
+    bind("n1").set("q", "early answer")
+    _refuse_lock_files(monkeypatch)
+    with pytest.raises(AnswerStoreError, match=r"could not be saved \(Read-only file system"):
+        set_learner("Sam")
+
+
+# ---------------------------------------------------------------------------- damaged files
+
+
+def test_a_good_file_saved_by_another_kernel_is_never_set_aside(path, monkeypatch):
+    path.parent.mkdir(parents=True)
+    path.write_text('["not", "an", "answer", "file"]')
+    check = answers.check_answer_data
+    calls: list[int] = []
+
+    def other_kernel_saves_first(data, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # kernel 1 has read the damaged bytes; kernel 2 runs now
+            AnswerStore(path, notebook="n1", learner="Sam").set("q2", "kernel 2's answer")
+        return check(data, **kwargs)
+
+    monkeypatch.setattr(answers, "check_answer_data", other_kernel_saves_first)
+    kernel_1 = AnswerStore(path, notebook="n1", learner="Sam")
+    assert kernel_1.get("q2") == "kernel 2's answer"
+    assert kernel_1.notices == []
+    (aside,) = path.parent.glob("*.corrupt-*.json")  # only the damaged file was set aside
+    assert aside.read_text() == '["not", "an", "answer", "file"]'
+    assert AnswerStore(path).get("q2") == "kernel 2's answer"
+
+
+# ---------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(
+    "number",
+    [b"1e400", b"-1e400", b"Infinity", b"NaN", b"1" + b"0" * 400],
+    ids=["overflowing-float", "overflowing-negative", "infinity", "nan", "400-digit-int"],
+)
+def test_numbers_that_are_not_finite_make_a_file_unreadable(number):
+    text = (
+        b'{"format": "everycall-answers", "schema_version": 1, "notebook": "n1", '
+        b'"answers": {"q": {"value": [1, {"deep": ' + number + b"}]}}}"
+    )
+    problem = answers.check_answer_data(json.loads(text))
+    assert problem == (
+        'answer "q": the value holds a number that is not finite or too large '
+        "(expected ordinary numbers, up to about 1.8e308)"
+    )
+
+
+def test_a_number_too_large_for_the_file_is_refused(path):
+    store = AnswerStore(path, notebook="n1")
+    with pytest.raises(AnswerStoreError, match='"q" cannot be saved: .* too large'):
+        store.set("q", 10**400)
+    assert not path.exists()
+
+
+# ---------------------------------------------------------------------------- similar names
+
+
+def test_names_that_make_the_same_folder_name_get_separate_folders(monkeypatch):
+    monkeypatch.delenv("EVERYCALL_LEARNER")
+    bind("n1")
+    set_learner("王伟").set("q", "Wang Wei's answer")
+    bind("n1")
+    second = set_learner("汪巍")
+    assert second.path.parent.name == "wang-wei-2"
+    assert second.get("q") is None  # nobody else's answers
+    (notice,) = [n for n in second.notices if "wang-wei-2" in n]
+    assert "your answers are kept in" in notice
+    second.set("q", "the second learner's answer")
+    assert AnswerStore(default_path("n1", "王伟")).get("q") == "Wang Wei's answer"
+    assert bind("n1").path.parent.name == "wang-wei-2"  # remembered for the next session
+    assert set_learner("王伟").get("q") == "Wang Wei's answer"
+
+
+def test_punctuation_and_case_in_names(monkeypatch):
+    monkeypatch.delenv("EVERYCALL_LEARNER")
+    folders = []
+    for name in ("Jo Smith", "Jo-Smith", "Jo_Smith", "jo  smith"):
+        bind("n1")
+        store = set_learner(name)
+        store.set("q", name)
+        folders.append(store.path.parent.name)
+    # The same letters in another case are the same learner typing their name again.
+    assert folders == ["jo-smith", "jo-smith-2", "jo-smith-3", "jo-smith"]
+    assert AnswerStore(default_path("n1", "Jo Smith")).get("q") == "jo  smith"

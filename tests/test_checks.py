@@ -31,8 +31,27 @@ SECRET = "The call handler should have asked whether there had been earlier inci
         # one sentence of a longer secret is enough
         "<li>Whether there had been earlier incidents matters. Nothing else.</li>"
         "<p>The call handler should have asked whether there had been earlier incidents</p>",
+        # split mid-word by invisible characters a browser does not show
+        "<p>The call hand&shy;ler should have asked whe\u200bther there had been ear&#173;lier "
+        "incidents.</p>",
+        "<p>The call hand<wbr>ler should have asked whether there had been earlier "
+        "incid\u2060ents.</p>",
+        # a tab inside JSON (a notebook file, widget state)
+        json.dumps({"text": SECRET.replace(" had ", "\thad ")}),
+        json.dumps({"text": SECRET.replace("call handler", "call\thandler")}, ensure_ascii=True),
     ],
-    ids=["plain", "markup", "json", "unicode-escape", "attribute", "sentence"],
+    ids=[
+        "plain",
+        "markup",
+        "json",
+        "unicode-escape",
+        "attribute",
+        "sentence",
+        "soft-hyphen-zero-width",
+        "wbr-word-joiner",
+        "json-tab",
+        "json-tab-ascii",
+    ],
 )
 def test_leak_scan_finds_a_planted_leak(document):
     problems = leak_scan(document, [SECRET], file="student/01.html")
@@ -100,6 +119,38 @@ def test_normalise_folds_case_accents_and_punctuation():
             "iframe src",
         ),
         ('<script src="require.js"></script>', "require.js", "script src"),
+        # CSS that fetches without a plain url(...)
+        (
+            '<style>p{background-image:image-set("https://x.org/set.png" 1x)}</style>',
+            "https://x.org/set.png",
+            "CSS style",
+        ),
+        (
+            r"<style>p{background:\75 rl(https://x.org/escaped.png)}</style>",
+            "https://x.org/escaped.png",
+            "CSS style",
+        ),
+        (
+            r"<style>p{background:u\RL('https://x.org/upper.png')}</style>",
+            "https://x.org/upper.png",
+            "CSS style",
+        ),
+        ('<style>@import "https://x.org/i.css";</style>', "https://x.org/i.css", "CSS style"),
+        (
+            "<style>@import/**/'https://x.org/c.css';</style>",
+            "https://x.org/c.css",
+            "CSS style",
+        ),
+        (
+            '<p style="cursor: \\75 rl(https://x.org/cur.png), auto">x</p>',
+            "https://x.org/cur.png",
+            "CSS p style",
+        ),
+        (
+            '<img srcset="data:image/png;base64,AAAA 1x, https://x.org/2x.png 2x" alt="">',
+            "https://x.org/2x.png",
+            "img srcset",
+        ),
     ],
 )
 def test_offline_scan_finds_a_planted_external_resource(html, url, where):
@@ -113,6 +164,10 @@ def test_offline_scan_allows_links_embedded_data_and_anchors():
     page = (
         '<a href="https://www.gov.uk/">source</a><a href="#top">top</a>'
         '<img src="data:image/png;base64,AAAA" alt="x"><script>var u = "https://x.org";</script>'
+        # a data: address has a comma in it: srcset must not be cut there
+        '<img srcset="data:image/png;base64,AAAA 1x, data:image/png;base64,BBBB 2x" alt="">'
+        "<style>p{background:image-set(url(data:image/png;base64,CC) 1x);content:'https://'}"
+        "</style>"
     )
     assert offline_scan(page, file="a.html") == []
 

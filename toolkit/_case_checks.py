@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 
 LONDON = ZoneInfo("Europe/London")
 STANDARDS = {"events": (30, 80), "agencies": 6, "opportunity_types": 5, "years": (1, 5)}
-"""What a course case needs (issue 3). A case short of these gets warnings, not errors."""
+"""What a course case needs (issue 3). A case short of these gets warnings, not errors (except
+a case with no events at all, which is an error)."""
 NAME_FIELDS = {"summary", "action", "explanation"}
 
 
@@ -96,11 +97,62 @@ def keypath(path: list[Any]) -> str:
 
 
 def _loader() -> type:
+    """A PyYAML SafeLoader for case files (use an instance: it records what it noticed).
+
+    It keeps dates as text, so the schema sees what the author wrote; reads every key as the
+    text written (``5:`` is the key ``"5"``); records keys given twice in one mapping
+    (``duplicates``: mapping node, key, line, first line), which plain YAML silently lets the
+    last one win; and keeps a number too long for Python to read as its text
+    (``long_numbers``), rather than failing.
+    """
     import yaml
+    from yaml.constructor import ConstructorError
 
     class Loader(yaml.SafeLoader):
-        """SafeLoader that keeps dates as text, so the schema sees what the author wrote."""
+        def __init__(self, stream: Any) -> None:
+            super().__init__(stream)
+            self.duplicates: list[tuple[Any, str, int, int]] = []
+            self.long_numbers: list[Any] = []
 
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+            if not isinstance(node, yaml.MappingNode):
+                raise ConstructorError(
+                    None, None, f"expected a mapping node, but found {node.id}", node.start_mark
+                )
+            own = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
+            self.flatten_mapping(node)
+            mapping: dict[Any, Any] = {}
+            first: dict[Any, int] = {}
+            for key_node, value_node in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if not isinstance(key, str) and isinstance(key_node, yaml.ScalarNode):
+                    key = key_node.value
+                try:
+                    hash(key)
+                except TypeError:
+                    raise ConstructorError(
+                        "while constructing a mapping",
+                        node.start_mark,
+                        "found unhashable key",
+                        key_node.start_mark,
+                    ) from None
+                line = key_node.start_mark.line + 1
+                if id(key_node) in own:
+                    if key in first:
+                        self.duplicates.append((node, key, line, first[key]))
+                    else:
+                        first[key] = line
+                mapping[key] = self.construct_object(value_node, deep=deep)
+            return mapping
+
+        def construct_yaml_int(self, node: Any) -> Any:
+            try:
+                return super().construct_yaml_int(node)
+            except ValueError:  # more digits than Python reads (sys.get_int_max_str_digits)
+                self.long_numbers.append(node)
+                return node.value
+
+    Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)
     Loader.yaml_implicit_resolvers = {
         key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -110,16 +162,23 @@ def _loader() -> type:
 
 def _line(node: Any, path: list[Any]) -> int | None:
     """The 1-based line of ``path`` inside a composed YAML node tree."""
+    import yaml
+
     line = node.start_mark.line + 1 if node is not None else None
     for part in path:
         if node is None:
             break
-        if isinstance(part, int) and isinstance(node.value, list) and part < len(node.value):
+        if isinstance(node, yaml.SequenceNode):
+            if not isinstance(part, int) or not 0 <= part < len(node.value):
+                break
             node = node.value[part]
             line = node.start_mark.line + 1
-        elif isinstance(node.value, list):
-            pairs = [v for v in node.value if isinstance(v, tuple)]
-            match = [(k, v) for k, v in pairs if getattr(k, "value", None) == part]
+        elif isinstance(node, yaml.MappingNode):
+            match = [
+                (k, v)
+                for k, v in node.value
+                if isinstance(k, yaml.ScalarNode) and k.value == str(part)
+            ]
             if not match:
                 break
             line = match[0][0].start_mark.line + 1
@@ -127,6 +186,54 @@ def _line(node: Any, path: list[Any]) -> int | None:
         else:
             break
     return line
+
+
+def _path_of(root: Any, target: Any) -> list[Any]:
+    """The key path of ``target`` (a node) inside the node tree ``root``; [] when not found."""
+    import yaml
+
+    stack: list[tuple[Any, list[Any]]] = [(root, [])]
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return path
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                key = k.value if isinstance(k, yaml.ScalarNode) else "?"
+                if k is target:
+                    return [*path, key]
+                stack.append((v, [*path, key]))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((v, [*path, i]) for i, v in enumerate(node.value))
+    return []
+
+
+def _loader_problems(loader: Any, root: Any, shown: str) -> list[Problem]:
+    """Keys given twice and numbers too long to read, as the loader noticed them."""
+    problems = []
+    for mapping, key, line, first in loader.duplicates:
+        problems.append(
+            Problem(
+                shown,
+                f"is given twice (first on row {first}); the second would silently replace "
+                "the first",
+                line,
+                keypath([*_path_of(root, mapping), key]),
+            )
+        )
+    for node in loader.long_numbers:
+        digits = sum(c.isdigit() for c in node.value)
+        where = keypath(_path_of(root, node)) or None
+        problems.append(
+            Problem(
+                shown,
+                f"is a number {digits} digits long, too long to read; put it in quotes if it "
+                "is text",
+                node.start_mark.line + 1,
+                where,
+            )
+        )
+    return problems
 
 
 TYPE_WORDS = {
@@ -200,12 +307,19 @@ def check_case_yaml(path: Path, ctx: _Context, shown: str) -> tuple[CaseMeta | N
     if read.problem:
         return None, [read.problem]
     text = read.text or ""
-    loader = _loader()
     try:
-        node = yaml.compose(text, Loader=loader)
-        data = yaml.load(text, Loader=loader)  # noqa: S506 (a SafeLoader subclass)
+        schema = ctx.case_schema()
+    except _checks.BadFile as exc:
+        return None, [exc.problem]
+    loader = _loader()(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         return None, [_checks.yaml_problem(exc, text, shown)]
+    finally:
+        loader.dispose()
+    loaded = _loader_problems(loader, node, shown)
     if not isinstance(data, dict):
         return None, [
             Problem(
@@ -214,8 +328,7 @@ def check_case_yaml(path: Path, ctx: _Context, shown: str) -> tuple[CaseMeta | N
                 "that everycall new-case writes)",
             )
         ]
-    schema = _checks.load_json(ctx.root / "schemas" / "case.schema.json")
-    problems: list[Problem] = []
+    problems: list[Problem] = loaded
     errors = sorted(
         Draft202012Validator(schema).iter_errors(data),
         key=lambda e: [str(p) for p in e.absolute_path],
@@ -587,10 +700,18 @@ def standards(
     annotations: list[dict[str, str]] | None,
     shown: dict[str, str],
 ) -> list[Problem]:
-    """Warnings when a case is short of what a course case needs."""
-    out = []
+    """Warnings when a case is short of what a course case needs; an error when it has no
+    events at all (the notebooks have nothing to show)."""
+    out: list[Problem] = []
     low, high = STANDARDS["events"]
-    if events is not None and not low <= len(events) <= high:
+    if events is not None and not events:
+        out.append(
+            Problem(
+                shown["events.csv"],
+                f"has no events; a case needs at least one (a course case has {low} to {high})",
+            )
+        )
+    elif events is not None and not low <= len(events) <= high:
         out.append(
             Problem(
                 shown["events.csv"],
@@ -599,7 +720,7 @@ def standards(
             )
         )
     agencies = {e.get("agency", "") for e in events or [] if e.get("agency")}
-    if events is not None and len(agencies) < STANDARDS["agencies"]:
+    if events and len(agencies) < STANDARDS["agencies"]:
         out.append(
             Problem(
                 shown["events.csv"],

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import csv
 import difflib
+import errno
 import io
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +86,12 @@ def display(path: Path) -> str:
     path = Path(path)
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (RuntimeError, OSError):  # a link that loops: name it without following it
+        absolute = Path(os.path.abspath(path))
+        try:
+            return absolute.relative_to(Path(os.path.abspath(Path.cwd()))).as_posix()
+        except ValueError:
+            return path.as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -124,20 +132,61 @@ class TextFile:
     problem: Problem | None
 
 
-def read_text(path: Path, shown: str | None = None) -> TextFile:
-    """Read ``path`` as UTF-8 (a BOM is tolerated), refusing big files and other encodings."""
+def file_problem(path: Path, shown: str | None = None) -> Problem | None:
+    """Why ``path`` is not a file that can be read, or None when it is one.
+
+    A folder, a link that loops or leads nowhere, and a device or pipe each get their own
+    words, so a course builder is never told "is missing" about something they can see.
+
+    >>> file_problem(Path("no-such-file.csv")).message
+    'is missing'
+    >>> file_problem(Path("toolkit"), "toolkit").message
+    'is a folder, expected a file'
+    >>> file_problem(Path("pyproject.toml")) is None
+    True
+    """
     shown = shown or display(path)
     try:
-        size = path.stat().st_size
+        mode = os.stat(path).st_mode
     except FileNotFoundError:
-        return TextFile(path, None, Problem(shown, "is missing"))
-    if size > MAX_BYTES:
-        return TextFile(
-            path,
-            None,
-            Problem(shown, f"is {size / 1024 / 1024:.1f} MB; the limit is 5 MB per file"),
-        )
-    raw = path.read_bytes()
+        if os.path.islink(path):
+            return Problem(
+                shown,
+                f"is a link to {os.readlink(path)}, which does not exist (expected a file)",
+            )
+        return Problem(shown, "is missing")
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Problem(shown, "is a link that loops back on itself, expected a file")
+        return Problem(shown, f"cannot be read ({exc.strerror or exc})")
+    if stat.S_ISDIR(mode):
+        return Problem(shown, "is a folder, expected a file")
+    if not stat.S_ISREG(mode):
+        return Problem(shown, "is not an ordinary file (a device or a pipe?), expected a file")
+    return None
+
+
+def read_text(path: Path, shown: str | None = None) -> TextFile:
+    """Read ``path`` as UTF-8 (a BOM is tolerated), refusing big files and other encodings.
+
+    Anything that stops the file being read (missing, a folder, a link that loops, no
+    permission) comes back as the :class:`TextFile`'s problem, never as an exception.
+    """
+    shown = shown or display(path)
+    problem = file_problem(path, shown)
+    if problem:
+        return TextFile(path, None, problem)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return TextFile(
+                path,
+                None,
+                Problem(shown, f"is {size / 1024 / 1024:.1f} MB; the limit is 5 MB per file"),
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        return TextFile(path, None, Problem(shown, f"cannot be read ({exc.strerror or exc})"))
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return TextFile(
             path,
@@ -164,9 +213,114 @@ def read_text(path: Path, shown: str | None = None) -> TextFile:
 
 
 def load_json(path: Path) -> dict[str, Any]:
-    """A JSON file from ``data/`` (schemas, the package descriptor)."""
+    """A JSON file from ``data/`` (schemas, the package descriptor), read without checks."""
     with open(path, encoding="utf-8-sig") as handle:
         return json.load(handle)
+
+
+class BadFile(Exception):
+    """A shared file (a schema) cannot be used; ``problem`` says why, naming the file."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _json_object(path: Path, shown: str, what: str) -> dict[str, Any]:
+    read = read_text(path, shown)
+    if read.problem:
+        raise BadFile(read.problem)
+    try:
+        data = json.loads(read.text or "")
+    except json.JSONDecodeError as exc:
+        raise BadFile(Problem(shown, f"is not valid JSON: {exc.msg}", exc.lineno)) from None
+    if not isinstance(data, dict):
+        kind = {list: "a list", str: "a text", int: "a number", float: "a number"}.get(
+            type(data), "empty" if data is None else type(data).__name__
+        )
+        raise BadFile(Problem(shown, f"is {kind}, not {what}"))
+    return data
+
+
+def load_table_schema(path: Path, shown: str | None = None) -> dict[str, Any]:
+    """A Table Schema from ``data/schemas/``, checked before any CSV is read with it.
+
+    frictionless checks the descriptor against the Table Schema standard; the shape of each
+    foreign key is checked first, because the validator follows them to other files.
+
+    Raises
+    ------
+    BadFile
+        The schema is unreadable, not JSON, or not a Table Schema (file and key named).
+
+    Examples
+    --------
+    >>> load_table_schema(Path("data/schemas/events.schema.json"))["primaryKey"]
+    'event_id'
+    >>> load_table_schema(Path("pyproject.toml"))
+    Traceback (most recent call last):
+    ...
+    toolkit._checks.BadFile: pyproject.toml, row 1: is not valid JSON: Expecting value
+    """
+    shown = shown or display(path)
+    what = 'a Table Schema (expected a JSON object with a "fields" list)'
+    schema = _json_object(path, shown, what)
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not all(
+        isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
+    ):
+        raise BadFile(
+            Problem(
+                shown,
+                'needs a "fields" list, each field with a "name" (a Table Schema)',
+                column="fields",
+            )
+        )
+    keys = schema.get("foreignKeys", [])
+    if not isinstance(keys, list):
+        raise BadFile(Problem(shown, "should be a list", column="foreignKeys"))
+    shape = '(expected "fields" and "reference": {"resource": ..., "fields": ...})'
+    for i, fk in enumerate(keys, 1):
+        where = f"foreignKeys[{i}]"
+        if not isinstance(fk, dict):
+            raise BadFile(Problem(shown, f"should be a set of keys {shape}", column=where))
+        ref = fk.get("reference")
+        if "fields" not in fk or not isinstance(ref, dict):
+            raise BadFile(Problem(shown, f'has no "reference" {shape}', column=where))
+        if not isinstance(ref.get("resource"), str) or "fields" not in ref:
+            raise BadFile(
+                Problem(shown, f'"reference" needs "resource" and "fields" {shape}', column=where)
+            )
+    from frictionless import Schema
+
+    report = Schema.validate_descriptor(schema)
+    if not report.valid:
+        note = report.errors[0].note or report.errors[0].message
+        raise BadFile(Problem(shown, f"is not a valid Table Schema: {note}"))
+    return schema
+
+
+def load_json_schema(path: Path, shown: str | None = None) -> dict[str, Any]:
+    """A JSON Schema (``case.schema.json``), checked by jsonschema before it is used.
+
+    Raises
+    ------
+    BadFile
+        The schema is unreadable, not JSON, or not a valid JSON Schema.
+    """
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    shown = shown or display(path)
+    schema = _json_object(path, shown, "a JSON Schema (expected a JSON object)")
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or None
+        raise BadFile(
+            Problem(shown, f"is not a valid JSON Schema: {exc.message}", column=where)
+        ) from None
+    return schema
 
 
 def rows_of(text: str) -> list[dict[str, str]]:

@@ -171,6 +171,7 @@ def page_html(
     learners: int,
     files_read: int,
     skipped: list[str],
+    notes: list[str] | None = None,
 ) -> str:
     """The debrief page: a table per exercise, charts, free text and skipped files; offline.
 
@@ -190,6 +191,7 @@ def page_html(
         f"file(s), collected {html.escape(when)}. Learners' answers are shown as they wrote "
         "them. They are for this workshop's debrief only: please do not share them further."
         "</p>",
+        *(f'<p class="note">{html.escape(note)}</p>' for note in notes or ()),
         "<h2>Summary</h2>",
         _table_html(table) if len(frame) else "<p>No answers were found.</p>",
     ]

@@ -21,8 +21,10 @@ import csv
 import difflib
 import hashlib
 import json
+import math
 import random
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,6 +118,55 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+def plain_number(value: float) -> str:
+    """A number as a person would write it: every digit kept, no exponent for ordinary sizes.
+
+    Used where a number is shown back or written out (a restored answer box, the cohort CSV),
+    so 1234567 stays 1234567 rather than ``1.23457e+06``.
+
+    Examples
+    --------
+    >>> plain_number(1234567.0), plain_number(-5), plain_number(0.1234567), plain_number(1e-05)
+    ('1234567', '-5', '0.1234567', '0.00001')
+    >>> plain_number("12")
+    Traceback (most recent call last):
+    ...
+    TypeError: plain_number expects a number, got str
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"plain_number expects a number, got {type(value).__name__}")
+    if isinstance(value, int):
+        return str(value)
+    if not math.isfinite(value):
+        return str(value)
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    if 1e-6 <= abs(value) < 1e16:
+        from decimal import Decimal
+
+        # Decimal of the shortest repr keeps exactly the digits Python would print, without
+        # the exponent repr uses below 1e-4.
+        return format(Decimal(repr(value)), "f")
+    return repr(value)
+
+
+def _not_finite(value: Any) -> str | None:
+    """How to show ``value`` in a message if it is a number that is not usable, else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, int):
+        return (
+            f"a number with {len(str(abs(value)))} digits"
+            if abs(value) > sys.float_info.max
+            else None
+        )
+    if math.isnan(value):
+        return ".nan"
+    if math.isinf(value):
+        return ".inf" if value > 0 else "-.inf"
+    return None
+
+
 def display_order(ex: Exercise) -> list[str]:
     """The items of an ordering question in the order first shown: shuffled, but the same
     every time (seeded by the exercise id) and never already correct."""
@@ -150,12 +201,23 @@ def _loader() -> type:
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _construct(loader, key_node)
             if key in mapping:
                 loader.duplicates.append((str(key), key_node.start_mark.line + 1))
-            mapping[key] = loader.construct_object(value_node, deep=True)
+            mapping[key] = _construct(loader, value_node)
             mapping.key_lines[str(key)] = key_node.start_mark.line + 1
         return mapping
+
+    def _construct(loader: Any, node: Any) -> Any:
+        try:
+            return loader.construct_object(node, deep=True)
+        except ValueError as exc:  # a 5000-digit number, a date such as 2019-02-31
+            what = (
+                f"a number has more than {sys.get_int_max_str_digits()} digits"
+                if "integer string conversion" in str(exc)
+                else f"a value cannot be read ({exc})"
+            )
+            raise yaml.constructor.ConstructorError(None, None, what, node.start_mark) from None
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     return Loader
@@ -376,6 +438,17 @@ def _check_exercise(raw: dict[str, Any], shown: str) -> list[Problem]:
             )
     if kind == "free_text" and not raw.get("model_answer"):
         add("has no model_answer to show after the learner submits", None, "warning")
+    if kind == "numeric":
+        for name, example, effect in (("answer", 12, "wrong"), ("tolerance", 2, "right")):
+            shown_value = _not_finite(raw.get(name))
+            if shown_value is not None:
+                add(
+                    f"{name} is {shown_value}, expected an ordinary number such as {example} "
+                    f"(every response would be marked {effect})",
+                    name,
+                )
+        if any(p.level == "error" for p in problems):
+            return problems
     if kind == "numeric" and "tolerance" not in raw and not float(raw["answer"]).is_integer():
         add(
             "has a fractional answer and no tolerance: only the exact value counts",

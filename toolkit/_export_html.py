@@ -14,7 +14,10 @@ Private to ``toolkit.handouts``. What it does to the notebook before nbconvert s
 * tables in HTML and Markdown outputs may break after ``_`` and ``/`` (:func:`wrappable_tables`),
   so a wide table wraps to the printed column (the CSS does the rest);
 * trainer notes (outputs marked ``everycall.trainer``, from ``toolkit.trainer_note``) are boxed
-  as trainer notes in the trainer edition and never rendered in the student edition.
+  as trainer notes in the trainer edition and never rendered in the student edition, whether
+  in a cell's outputs or captured inside an Output widget;
+* ``<style>`` elements and ``style`` attributes in outputs lose anything that would fetch a
+  resource (``url()``, ``image-set()``, ``@import``, also when spelt with CSS escapes).
 
 The page itself comes from the ``everycall`` nbconvert template in ``toolkit/templates/``:
 ``<html lang="en-GB">``, a skip link, a cover (title, edition, objectives, content note,
@@ -33,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit._paths import templates_dir
+from toolkit.checks import css_references
 
 __all__ = ["HtmlExport", "figure_alt", "render_html", "sanitize_html", "wrappable_tables"]
 
@@ -90,7 +94,29 @@ def _cleaner() -> Any:
     import bleach
     from bleach.css_sanitizer import ALLOWED_CSS_PROPERTIES, CSSSanitizer
 
-    css = CSSSanitizer(
+    class OfflineCSS(CSSSanitizer):
+        """bleach's property allow-list, minus any declaration that would fetch something
+        (``cursor: url(https://...)`` passes bleach: it does not check values)."""
+
+        def sanitize_css(self, style: str) -> str:
+            clean = super().sanitize_css(style)
+            if not css_references(clean, external=True):
+                return clean
+            # tinycss2: the CSS parser bleach itself uses, so declarations split as it splits
+            import tinycss2
+
+            kept = [
+                d
+                for d in tinycss2.parse_declaration_list(clean, skip_whitespace=True)
+                if d.type == "declaration"
+                and not css_references(tinycss2.serialize(d.value), external=True)
+            ]
+            return " ".join(
+                f"{d.name}: {tinycss2.serialize(d.value).strip()}{' !important' * d.important};"
+                for d in kept
+            )
+
+    css = OfflineCSS(
         allowed_css_properties=ALLOWED_CSS_PROPERTIES
         | {"text-align", "vertical-align", "white-space", "border", "padding", "margin"}
     )
@@ -105,10 +131,20 @@ def _cleaner() -> Any:
 
 
 _IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE)
+_STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style>", re.IGNORECASE | re.DOTALL)
+
+
+def _offline_style(match: re.Match[str]) -> str:
+    """A ``<style>`` element, or nothing if its CSS would fetch anything from elsewhere."""
+    return "" if css_references(html.unescape(match.group(1)), external=True) else match.group(0)
 
 
 def sanitize_html(fragment: str) -> str:
     """Strip anything that could run or load from an HTML fragment.
+
+    A ``<style>`` element whose CSS would fetch anything (``url()``, ``image-set()``,
+    ``@import``, however escaped) is dropped whole; in a ``style`` attribute only the
+    declaration that would fetch is dropped.
 
     Examples
     --------
@@ -116,8 +152,12 @@ def sanitize_html(fragment: str) -> str:
     '<p>Hialert(1)</p>'
     >>> sanitize_html('<p><img src="https://example.org/a.png" alt="a"></p>')
     '<p></p>'
+    >>> sanitize_html(r'<style>p { background: \\75 rl(https://x.org/a.png) }</style><p>Hi</p>')
+    '<p>Hi</p>'
+    >>> sanitize_html('<p style="color: red; cursor: url(https://x.org/c.cur), auto">Hi</p>')
+    '<p style="color: red;">Hi</p>'
     """
-    return _IMG_WITHOUT_SRC.sub("", _cleaner().clean(fragment))
+    return _STYLE_ELEMENT.sub(_offline_style, _IMG_WITHOUT_SRC.sub("", _cleaner().clean(fragment)))
 
 
 # --- figures -----------------------------------------------------------------------------
@@ -299,6 +339,7 @@ class _State:
     """Per-document counters and the notebook's widget state."""
 
     widgets: dict[str, Any] = field(default_factory=dict)
+    edition: str = "student"
     figures: int = 0
     trace_types: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
@@ -360,7 +401,21 @@ def output_html(output: dict[str, Any], state: _State) -> str | None:
 
 
 def output_to_html(output: dict[str, Any], state: _State) -> str:
-    """Any output as HTML, for outputs nested inside widgets (Output widget)."""
+    """Any output as HTML, for outputs nested inside widgets (Output widget).
+
+    A trainer note captured by an Output widget is boxed in the trainer edition and never
+    rendered in any other (``toolkit.editions`` has removed it already: a second lock); a
+    live exercise widget that was not turned into its printed form is left out of the
+    student edition for the same reason.
+    """
+    everycall = (output.get("metadata") or {}).get("everycall") or {}
+    if _is_trainer_note(output):
+        if state.edition != "trainer":
+            return ""
+        return _NOTE_BOX.format(output_to_html(_unmarked(output), state))
+    if state.edition != "trainer" and isinstance(everycall, dict):
+        if everycall.get("exercise") and not everycall.get("printed"):
+            return ""
     kind = output.get("output_type")
     if kind == "stream":
         return f'<pre class="ec-stream">{html.escape(output.get("text", ""))}</pre>'
@@ -379,6 +434,12 @@ def output_to_html(output: dict[str, Any], state: _State) -> str:
         raw = data["text/plain"]
         return f"<pre>{html.escape(''.join(raw) if isinstance(raw, list) else raw)}</pre>"
     return ""
+
+
+def _unmarked(output: dict[str, Any]) -> dict[str, Any]:
+    meta = dict(output.get("metadata") or {})
+    meta.pop("everycall", None)
+    return dict(output, metadata=meta)
 
 
 def _is_trainer_note(output: dict[str, Any]) -> bool:
@@ -522,7 +583,7 @@ def render_html(
     notebook has no sources cell of its own.
     """
     title, cover = split_cover(nb, name)
-    state = _State(widgets=_widget_state(nb))
+    state = _State(widgets=_widget_state(nb), edition=edition)
     has_sources = bool(nb.cells) and _is_sources_cell(nb.cells[-1])  # before outputs become HTML
     _prepare(nb, state, edition)
     if not has_sources and sources_html is None:

@@ -67,7 +67,14 @@ def _package(root: Path) -> dict[str, dict[str, Any]]:
             raise DataError(
                 [Problem(_checks.display(path), f"is not valid JSON: {exc.msg}", exc.lineno)]
             ) from None
-        return {r["name"]: r for r in descriptor.get("resources", []) if isinstance(r, dict)}
+        resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+        if not isinstance(resources, list):
+            raise DataError([Problem(_checks.display(path), 'has no "resources" list')])
+        return {
+            r["name"]: r
+            for r in resources
+            if isinstance(r, dict) and all(isinstance(r.get(k), str) for k in ("name", "path", "schema"))
+        }
 
     return _cached("package", [path], build)
 
@@ -203,8 +210,13 @@ def _resource(name: str) -> pd.DataFrame:
     def build() -> pd.DataFrame:
         from toolkit.validate import _check_csv
 
-        schema = _checks.load_json(schema_path)
-        problems, _ = _check_csv(path, schema, _context(root), path.name)
+        ctx = _context(root)
+        _errors(ctx.problems)
+        try:
+            schema = ctx.schema_at(schema_path)
+        except _checks.BadFile as exc:
+            raise DataError([exc.problem]) from None
+        problems, _ = _check_csv(path, schema, ctx, path.name)
         _errors(problems)
         return _frame(path, schema, root)
 

@@ -22,10 +22,10 @@ import ipywidgets as widgets
 from IPython.display import HTML, display
 
 from toolkit import answers
-from toolkit._exercise_data import Exercise, Result, display_order
+from toolkit._exercise_data import Exercise, Result, display_order, plain_number
 from toolkit._exercise_html import feedback_html, markdown_html, render_text, trainer_html
 from toolkit.errors import AnswerStoreError, ToolkitError
-from toolkit.exercises import is_trainer_mode, mark, normalise_response, parse_number
+from toolkit.exercises import is_trainer_mode, mark, normalise_response, number_problem
 
 _live: weakref.WeakSet[ExerciseWidget] = weakref.WeakSet()
 _WIDE = {"description_width": "initial"}
@@ -227,7 +227,7 @@ class ExerciseWidget(widgets.VBox):
                 for box in self._boxes:
                     box.value = bool(value) and box.description in value
             elif kind == "numeric":
-                self._number.value = "" if value is None else f"{value:g}"
+                self._number.value = "" if value is None else plain_number(value)
             elif kind == "free_text":
                 self._text.value = value or ""
             elif kind == "ordering":
@@ -267,7 +267,8 @@ class ExerciseWidget(widgets.VBox):
     def _save(self, value: Any, **kwargs: Any) -> bool:
         try:
             self.store.set(self.exercise.id, value, **kwargs)
-        except AnswerStoreError as exc:
+        except (AnswerStoreError, OSError) as exc:  # OSError too: a callback must never fail
+            # silently (ipywidgets sends a callback's exception to the log, not the learner)
             self.save_error.value = (
                 '<div role="alert" style="color:#b00020"><strong>Not saved.</strong> '
                 f"{html.escape(str(exc))}</div>"
@@ -285,9 +286,10 @@ class ExerciseWidget(widgets.VBox):
             self.check()
             return
         raw = self.response
-        if self.exercise.type == "numeric" and str(raw).strip() and parse_number(raw) is None:
+        problem = number_problem(raw) if self.exercise.type == "numeric" else None
+        if problem:
             self.feedback.value = feedback_html(
-                self.exercise, Result(None, "Type a number, such as 12.", answered=False)
+                self.exercise, Result(None, problem, answered=False)
             )
             return
         value = normalise_response(self.exercise, raw)
@@ -302,8 +304,9 @@ class ExerciseWidget(widgets.VBox):
     def check(self) -> Result:
         """Mark the current response, save it as an attempt and show the feedback."""
         raw = self.response
-        if self.exercise.type == "numeric" and str(raw).strip() and parse_number(raw) is None:
-            result = Result(None, "Type a number, such as 12.", answered=False)
+        problem = number_problem(raw) if self.exercise.type == "numeric" else None
+        if problem:
+            result = Result(None, problem, answered=False)
         else:
             result = mark(self.exercise, raw)
         if result.answered:
@@ -475,16 +478,20 @@ class NamePrompt(widgets.VBox):
     def save(self, name: str | None = None) -> None:
         """Save ``name`` (or what was typed) as this learner's name."""
         typed = self.name.value if name is None else name
+        before = answers._session.get("store")
+        seen = len(before.notices) if before is not None else 0
         try:
             store = answers.set_learner(typed)
-        except ToolkitError as exc:
+        except (ToolkitError, OSError) as exc:  # OSError too: never fail silently in a click
             self.message.value = f'<span role="alert">{html.escape(str(exc))}</span>'
             return
         self._on_saved(store)
         self.change_button.description = f"Not {store.learner}? Change name"
+        notices = store.notices[seen:] if store is before else store.notices
+        said = "".join(f' <span role="alert">{html.escape(n)}</span>' for n in notices)
         self.message.value = (
             f"<span>Thank you, {html.escape(store.learner or '')}. Your answers are kept "
-            "under your name.</span>"
+            f"under your name.</span>{said}"
         )
         self.children = [self.message, self.change_button]
 

@@ -4,9 +4,10 @@
   solution, model answer, feedback text, trainer note and reviewer annotation. Texts are
   compared after folding case, accents and punctuation away, sentence by sentence, so markup,
   code highlighting, line wrapping and JSON escaping cannot hide a leak.
-* :func:`offline_scan` lists every ``src``/``href`` of scripts, styles, images, frames and
-  media, and every CSS ``url()``/``@import``, that is not embedded (``data:``) or in-page
-  (``#``): a handout must open on a machine with no network.
+* :func:`offline_scan` lists every ``src``/``href``/``srcset`` of scripts, styles, images,
+  frames and media, and every address in CSS (``<style>`` elements and ``style`` attributes:
+  ``url()``, ``image-set()``, ``@import``, with CSS escapes decoded first), that is not
+  embedded (``data:``) or in-page (``#``): a handout must open on a machine with no network.
 * :func:`axe_problems` turns axe-core results (run in Chromium by the handouts build, from the
   copy vendored in ``toolkit/vendor/axe-core``) into problems: any serious or critical
   finding fails the build.
@@ -31,9 +32,11 @@ import html
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -45,11 +48,14 @@ __all__ = [
     "Needle",
     "axe_problems",
     "axe_script",
+    "css_references",
+    "decode_css",
     "leak_scan",
     "needles",
     "normalise",
     "offline_scan",
     "pdf_text",
+    "srcset_urls",
 ]
 
 AXE_VERSION = "4.14.1"
@@ -64,23 +70,69 @@ MIN_CHARS = 12
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _MARKDOWN_LEAD = re.compile(r"^\s*(?:[-*+>#]+|\d+[.)])\s+")
-_JSON_UNICODE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_JSON_ESCAPE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|(["\\/bfnrt]))')
+_JSON_CHARS = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _TAG = re.compile(r"<[^>]*>")
+_WBR = re.compile(r"<wbr\s*/?>", re.IGNORECASE)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@cache
+def _invisible() -> re.Pattern[str]:
+    """Format characters (Unicode category Cf: soft hyphen, zero-width space and joiners,
+    word joiner, byte-order mark, ...): a browser shows nothing for them, so they can split
+    a word on the page without changing what a reader sees."""
+    ranges: list[list[int]] = []
+    for code in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(code)) == "Cf":
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    # a class of ranges: about 15 times faster to scan than one of single characters
+    return re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]")
 
 
 def normalise(text: str) -> str:
     """Fold text to lower-case words separated by single spaces.
 
+    Invisible format characters (soft hyphen, zero-width space, ...) are dropped first, so a
+    word they split is still one word.
+
     Examples
     --------
     >>> normalise("It’s **vital**: call 999 — now!")
     'it s vital call 999 now'
+    >>> normalise("assess\u00adment at the sce\u200bne")
+    'assessment at the scene'
     >>> normalise("")
     ''
     """
-    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKD", _invisible().sub("", text))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     return _NON_WORD.sub(" ", text).strip()
+
+
+def _json_unescape(text: str) -> str:
+    """Decode JSON string escapes (``\\t``, ``\\n``, ``\\u00e9``, ...) wherever they appear.
+
+    Examples
+    --------
+    >>> _json_unescape(r"a\\tb \\u00e9 \\ud83d\\ude00 \\\\n") == "a\\tb é 😀 \\\\n"
+    True
+    """
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(1):
+            return chr(int(match.group(1), 16))
+        char = match.group(2)
+        return _JSON_CHARS.get(char, char)
+
+    decoded = _JSON_ESCAPE.sub(one, text)
+    if _SURROGATE.search(decoded) is None:
+        return decoded
+    # a pair of \\u escapes for one emoji decodes to two surrogates: join them
+    return decoded.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 @dataclass(frozen=True)
@@ -118,9 +170,7 @@ def needles(secrets: Iterable[str]) -> list[Needle]:
 
 def _haystacks(document: str) -> list[str]:
     """Normalised views of a document: its visible text, and every byte (attributes, JSON)."""
-    decoded = _JSON_UNICODE.sub(lambda m: chr(int(m.group(1), 16)), document)
-    decoded = decoded.replace("\\n", "\n").replace('\\"', '"').replace("\\/", "/")
-    decoded = html.unescape(decoded)
+    decoded = html.unescape(_WBR.sub("", _json_unescape(document)))
     visible = _TAG.sub(" ", decoded)
     return [f" {normalise(visible)} ", f" {normalise(decoded)} "]
 
@@ -177,8 +227,8 @@ def pdf_text(path: Path) -> str:
 # --- offline ---------------------------------------------------------------------------
 
 _RESOURCE_ATTRS = {
-    "script": ("src",),
-    "link": ("href",),
+    "script": ("src", "href", "xlink:href"),
+    "link": ("href", "imagesrcset"),
     "img": ("src", "srcset"),
     "source": ("src", "srcset"),
     "iframe": ("src",),
@@ -191,13 +241,128 @@ _RESOURCE_ATTRS = {
     "input": ("src",),
     "image": ("href", "xlink:href"),
     "use": ("href", "xlink:href"),
+    "feimage": ("href", "xlink:href"),
 }
-_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.IGNORECASE)
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
+_CSS_ESCAPE = re.compile(
+    r"\\(?:([0-9a-fA-F]{1,6})(?:\r\n|[ \t\n\r\f])?|(\r\n|[\n\r\f])|(.))", re.DOTALL
+)
+_CSS_STRING = r"""(?:"([^"]*)"|'([^']*)')"""
+# url(x) and src(x); @import "x"; strings inside image-set(), image() and cross-fade()
+_CSS_FETCH = re.compile(
+    rf"""\b(?:url|src)\(\s*(?:{_CSS_STRING}|([^)\s]*))|@import\s*{_CSS_STRING}"""
+    r"""|\b(?:image-set|image|cross-fade)\(""",
+    re.IGNORECASE,
+)
+_CSS_STRINGS = re.compile(_CSS_STRING)
+
+
+def decode_css(css: str) -> str:
+    """CSS with comments removed and escapes decoded, as the browser's tokenizer reads it.
+
+    ``\\75 rl(`` is ``url(`` to a browser: a scan must see it that way.
+
+    Examples
+    --------
+    >>> decode_css(r"p { background: \\75 rl(https://x.org/a.png) /* note */ }")
+    'p { background: url(https://x.org/a.png)  }'
+    >>> decode_css(r"a\\110000 b") == "a\\ufffdb"  # out of range: the replacement character
+    True
+    """
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(1):
+            code = int(match.group(1), 16)
+            valid = 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
+            return chr(code) if valid else "\ufffd"
+        return match.group(3) or ""  # an escaped newline continues a string
+
+    return _CSS_ESCAPE.sub(one, _CSS_COMMENT.sub("", css))
+
+
+def _close(css: str, start: int) -> int:
+    """Index of the parenthesis closing the one open at ``start - 1`` (or the end)."""
+    depth = 1
+    for i in range(start, len(css)):
+        depth += {"(": 1, ")": -1}.get(css[i], 0)
+        if depth == 0:
+            return i
+    return len(css)
+
+
+def css_references(css: str, *, external: bool = False) -> list[str]:
+    """Every address a piece of CSS asks the browser to fetch, escapes decoded.
+
+    ``url()`` and ``src()`` (quoted or bare), ``@import "..."``, and the bare strings that
+    ``image-set()``, ``image()`` and ``cross-fade()`` also take as addresses. With
+    ``external=True``, only those that are not embedded (``data:``) or in-page (``#``).
+
+    Examples
+    --------
+    >>> css_references('@import "https://a.org/x.css"; p { background: '
+    ...                'image-set("https://a.org/1.png" 1x, url(b.png) 2x) }')
+    ['https://a.org/x.css', 'https://a.org/1.png', 'b.png']
+    >>> css_references(r"p { background: \\75 rl(//cdn.example/a.png) }")
+    ['//cdn.example/a.png']
+    >>> css_references("p { color: red; content: 'https://not.fetched/' }")
+    []
+    >>> css_references("p { background: url(data:image/png;base64,AA) }", external=True)
+    []
+    """
+    text = decode_css(css)
+    found: list[str] = []
+    for match in _CSS_FETCH.finditer(text):
+        groups = [g for g in match.groups() if g is not None]
+        if groups:
+            found.append(groups[0].strip())
+            continue
+        body = text[match.end() : _close(text, match.end())]  # image-set(...) and friends
+        for string in _CSS_STRINGS.finditer(body):
+            found.append((string.group(1) or string.group(2) or "").strip())
+    out: list[str] = []
+    for url in found:
+        if url not in out and not (external and _is_local(url)):
+            out.append(url)
+    return out
 
 
 def _is_local(url: str) -> bool:
     url = url.strip()
     return url == "" or url.startswith(("data:", "#", "about:blank", "blob:"))
+
+
+def srcset_urls(value: str) -> list[str]:
+    """The image addresses in a ``srcset`` (the HTML standard's parsing rules, so a ``data:``
+    address with commas in it stays whole).
+
+    Examples
+    --------
+    >>> srcset_urls("data:image/png;base64,AAAA 1x, https://x.org/b.png 2x")
+    ['data:image/png;base64,AAAA', 'https://x.org/b.png']
+    >>> srcset_urls("a.png, b.png 2x")
+    ['a.png', 'b.png']
+    >>> srcset_urls(" , ")
+    []
+    """
+    urls: list[str] = []
+    pos, end = 0, len(value)
+    while pos < end:
+        while pos < end and (value[pos].isspace() or value[pos] == ","):
+            pos += 1
+        start = pos
+        while pos < end and not value[pos].isspace():
+            pos += 1
+        url = value[start:pos]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:  # descriptors run to the next comma outside parentheses
+            depth = 0
+            while pos < end and not (value[pos] == "," and depth == 0):
+                depth += {"(": 1, ")": -1}.get(value[pos], 0)
+                pos += 1
+        if url:
+            urls.append(url)
+    return urls
 
 
 class _ResourceParser(HTMLParser):
@@ -211,9 +376,8 @@ class _ResourceParser(HTMLParser):
         for name, value in attrs:
             if value is None:
                 continue
-            if name in names:
-                urls = [u.split()[0] for u in value.split(",") if u.strip()]
-                urls = urls if name == "srcset" else [value]
+            if name in names or name == "background":  # <td background=...> loads too
+                urls = srcset_urls(value) if name in ("srcset", "imagesrcset") else [value]
                 self.found.extend((u, f"{tag} {name}") for u in urls if not _is_local(u))
             elif name == "style":
                 self._css(value, f"{tag} style")
@@ -228,10 +392,7 @@ class _ResourceParser(HTMLParser):
             self._css(data, "style")
 
     def _css(self, css: str, where: str) -> None:
-        for match in _CSS_URL.finditer(css):
-            url = match.group(1) or match.group(2)
-            if not _is_local(url):
-                self.found.append((url, f"CSS {where}"))
+        self.found.extend((url, f"CSS {where}") for url in css_references(css, external=True))
 
 
 def offline_scan(document: str, *, file: str) -> list[Problem]:

@@ -7,21 +7,29 @@ hub), skips and reports anything that is not a readable answer file, and writes:
 - ``cohort-summary.csv`` (or ``--out``): one row per learner per answer, safe to open in
   Excel: a cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (also
   after leading spaces), or with a quote, gets a leading ``'`` (OWASP CSV injection), so no
-  learner's text runs as a formula. :func:`load_summary` undoes exactly that.
+  learner's text runs as a formula; a plain number such as ``-5`` or ``12.5`` cannot run and
+  is left as it is. Numbers keep every digit (1234567, not 1.23457e+06). :func:`load_summary`
+  undoes exactly that escaping.
 - ``cohort-summary.html`` beside it: per exercise, the distribution of choices and how many
   were right, numeric answers, free-text responses, with plotly charts (plotly.js inline once;
   no CDN, works offline). Every learner-written text is HTML-escaped.
 
 Correctness is worked out again from the current exercise definitions (so every learner is
 judged by the same key); learner names are kept for the trainer, or replaced by "Learner 1..n"
-with ``anonymise=True``.
+with ``anonymise=True`` (file paths, which hold learners' folder names, become "file 1..n"
+everywhere, skipped files included, numbered in a random order).
+
+A learner is known by their display name and the folder their files were handed in under:
+two learners both called Sam in ``laptop-1/sam/`` and ``laptop-2/sam/`` are kept apart as
+"Sam (laptop-1)" and "Sam (laptop-2)". Two files for the same learner and notebook (a second
+download, a copy) keep the one saved later, compared as times, not as text.
 
 Examples
 --------
 >>> csv_safe("=HYPERLINK(\\"http://x\\")")
 '\\'=HYPERLINK("http://x")'
->>> csv_safe("  -2+3"), csv_safe("Plain text"), csv_safe("'quoted")
-("'  -2+3", 'Plain text', "''quoted")
+>>> csv_safe("  -2+3"), csv_safe("Plain text"), csv_safe("'quoted"), csv_safe("-5")
+("'  -2+3", 'Plain text', "''quoted", '-5')
 >>> csv_unescape(csv_safe("@SUM(A1)"))
 '@SUM(A1)'
 >>> collect("/no/such/folder")
@@ -51,11 +59,20 @@ import random
 import re
 import secrets
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import datetime
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from toolkit._cohort_page import exercise_figure, flags_figure, page_html
-from toolkit.answers import PROFILE_FORMAT, AnswerStore, atomic_write_text, check_answer_data
+from toolkit._exercise_data import plain_number
+from toolkit.answers import (
+    PROFILE_FORMAT,
+    AnswerStore,
+    _when,
+    atomic_write_text,
+    check_answer_data,
+    learner_slug,
+)
 from toolkit.errors import AnswerStoreError, ToolkitError
 
 if TYPE_CHECKING:
@@ -99,6 +116,7 @@ MAX_FILE_BYTES = 2_000_000
 MAX_TEXT = 4000
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")  # cannot be a formula: no escaping needed
 
 
 def _shuffle_seed() -> int:
@@ -114,6 +132,8 @@ def _shuffle_seed() -> int:
 
 def csv_safe(text: str) -> str:
     """``text`` made safe for a spreadsheet cell (OWASP CSV injection), reversibly."""
+    if _PLAIN_NUMBER.fullmatch(text):
+        return text
     if text.startswith(("\t", "\r", "'")) or text.lstrip().startswith(_DANGEROUS):
         return "'" + text
     return text
@@ -139,7 +159,8 @@ class CollectResult:
     """What :func:`collect` read and wrote.
 
     ``rows`` are the CSV's rows as dicts (unescaped); ``skipped`` holds one line per bad or
-    foreign file: its name and why.
+    foreign file: its name (or "file N" when anonymised) and why; ``notes`` holds anything
+    else the trainer should know, such as two learners of the same name kept apart.
     """
 
     directory: Path
@@ -149,6 +170,8 @@ class CollectResult:
     learners: list[str] = field(default_factory=list)
     csv_path: Path | None = None
     html_path: Path | None = None
+    notes: list[str] = field(default_factory=list)
+    anonymised: bool = False
 
     def summary(self) -> str:
         """A few lines for the terminal: what was read, skipped and written."""
@@ -158,7 +181,13 @@ class CollectResult:
             f"{len(self.learners)} learner(s), {len(exercises)} exercise(s), "
             f"{len(self.rows)} answer(s).",
         ]
-        if self.skipped:
+        lines += self.notes
+        if self.skipped and self.anonymised:
+            lines.append(
+                f"Skipped {len(self.skipped)} file(s) (listed above as file N: run without "
+                "--anonymise to see which)."
+            )
+        elif self.skipped:
             lines.append(f"Skipped {len(self.skipped)} file(s) (listed above).")
         if not self.files_read:
             lines.append("No answer files were found: check the folder.")
@@ -169,37 +198,39 @@ class CollectResult:
         return "\n".join(lines)
 
 
-def _read_file(path: Path, shown: str) -> tuple[dict[str, Any] | None, str | None]:
+def _read_file(path: Path) -> tuple[dict[str, Any] | None, str | None]:
     """The parsed answer file, or why it was skipped (None, None for a profile file)."""
     if path.is_symlink():
-        return None, f"{shown}: is a symbolic link; copy the file itself into the folder"
+        return None, "is a symbolic link; copy the file itself into the folder"
     if ".corrupt-" in path.name:
-        return None, f"{shown}: was set aside earlier because it could not be read"
+        return None, "was set aside earlier because it could not be read"
+    if ".merged-" in path.name:
+        return None, "was kept aside after its answers were added to the learner's own file"
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             return None, (
-                f"{shown}: is {size / 1e6:.1f} MB, larger than any answer file "
+                f"is {size / 1e6:.1f} MB, larger than any answer file "
                 f"(limit {MAX_FILE_BYTES / 1e6:.0f} MB)"
             )
         raw = path.read_bytes()
     except OSError as exc:
-        return None, f"{shown}: cannot be read ({exc.strerror})"
+        return None, f"cannot be read ({exc.strerror})"
     if not raw.strip():
-        return None, f"{shown}: is empty"
+        return None, "is empty"
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        return None, f"{shown}: is not UTF-8 text (not an answer file)"
+        return None, "is not UTF-8 text (not an answer file)"
     except json.JSONDecodeError as exc:
-        return None, f"{shown}: is not valid JSON (line {exc.lineno}, column {exc.colno})"
+        return None, f"is not valid JSON (line {exc.lineno}, column {exc.colno})"
     except (ValueError, RecursionError):
-        return None, f"{shown}: is not valid JSON (too deeply nested or too large a number)"
+        return None, "is not valid JSON (too deeply nested or too large a number)"
     if isinstance(data, dict) and data.get("format") == PROFILE_FORMAT:
         return None, None
-    problem = check_answer_data(data)
+    problem = check_answer_data(data)  # also refuses numbers that are not finite (1e400)
     if problem:
-        return None, f"{shown}: {problem}"
+        return None, problem
     return data, None
 
 
@@ -216,8 +247,13 @@ def _response_text(ex: Exercise | None, value: Any) -> str:
         return " | ".join(str(v) for v in value)
     if ex is not None and ex.type == "ordering" and isinstance(value, list):
         return " > ".join(str(v) for v in value)
-    if ex is not None and ex.type == "numeric" and isinstance(value, int | float):
-        return f"{value:g}"
+    if (
+        ex is not None
+        and ex.type == "numeric"
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+    ):
+        return plain_number(value)  # every digit: 1234567, not 1.23457e+06
     return _clean(value) if value is not None else ""
 
 
@@ -270,6 +306,26 @@ def _rows_for(
     return rows
 
 
+def _group(parent: PurePosixPath, name: str) -> str:
+    """The folder above a learner's own folder: what tells two learners of one name apart.
+
+    ``laptop-1/sam/x.json`` by Sam gives ``laptop-1``; ``sam/x.json`` and ``x.json`` give "".
+    """
+    parts = parent.parts
+    if parts and name:
+        slug = learner_slug(name)
+        if parts[-1] == slug or re.fullmatch(re.escape(slug) + r"-\d+", parts[-1]):
+            parts = parts[:-1]
+    return "/".join(parts)
+
+
+@dataclass
+class _Kept:
+    shown: str
+    when: datetime | None
+    data: dict[str, Any]
+
+
 def gather(
     directory: Path | str, *, anonymise: bool = False, exercises_dir: Path | str | None = None
 ) -> CollectResult:
@@ -281,60 +337,100 @@ def gather(
             "files (.json)"
         )
     definitions = _definitions(Path(exercises_dir) if exercises_dir else None)
-    result = CollectResult(directory=folder)
-    kept: dict[tuple[str, str], tuple[str, str, dict[str, Any]]] = {}
+    result = CollectResult(directory=folder, anonymised=anonymise)
+    met: list[str] = []  # every file that says something, for "file N"
+    # What to report, in the order met; rendered once names and file numbers are known.
+    events: list[tuple[str, ...]] = []
+    kept: dict[tuple[str, str, str], _Kept] = {}  # (group, name, notebook) -> the file kept
     for path in sorted(folder.rglob("*.json")):
-        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts):
             continue  # lock and temporary files, checkpoints
-        shown = path.relative_to(folder).as_posix()
+        shown = relative.as_posix()
         if not path.is_file() and not path.is_symlink():
             continue
-        data, why = _read_file(path, shown)
+        data, why = _read_file(path)
         if why:
-            result.skipped.append(_clean(why, 400))
+            met.append(shown)
+            events.append(("skipped", shown, why))
         if data is None:
             continue
-        learner = _clean(" ".join((data.get("learner") or "").split()), 100)
-        learner = learner or f"(no name: {shown})"
-        key = (learner, data["notebook"])
-        if key in kept:
-            other_shown, other_updated, _ = kept[key]
-            newer = str(data.get("updated") or "") > other_updated
-            dropped = other_shown if newer else shown
-            result.skipped.append(
-                _clean(
-                    f"{dropped}: a second file for {learner}, {data['notebook']}; kept the newer "
-                    f"one ({shown if newer else other_shown})",
-                    400,
-                )
-            )
-            if not newer:
-                continue
-        kept[key] = (shown, str(data.get("updated") or ""), data)
-    order = {ex_id: i for i, ex_id in enumerate(definitions)}
-    names = sorted({k[0] for k in kept})
-    alias = {name: name for name in names}
+        met.append(shown)
+        name = _clean(" ".join((data.get("learner") or "").split()), 100)
+        group = _group(PurePosixPath(relative.parent.as_posix()), name)
+        key = (group, name or f"(no name: {shown})", data["notebook"])
+        new = _Kept(shown, _when(data.get("updated")), data)
+        old = kept.get(key)
+        if old is None:
+            kept[key] = new
+            continue
+        winner, loser, newer = old, new, ""  # no way to tell: keep the first one read
+        if old.when is not None and new.when is not None and old.when != new.when:
+            newer = "newer"
+            if new.when > old.when:
+                winner, loser = new, old
+        events.append(("second", loser.shown, winner.shown, *key, newer))
+        kept[key] = winner
+
+    rng = random.Random(_shuffle_seed())  # numbers carry no link to names or file order
+    people = sorted({(group, name) for group, name, _nb in kept})
+    shared = {name for _g, name in people if sum(n == name for _g2, n in people) > 1}
+    label = {
+        (group, name): f"{name} ({group or 'top folder'})" if name in shared else name
+        for group, name in people
+    }
+    file_label = {shown: shown for shown in met}
     if anonymise:
-        shuffled = list(names)
-        random.Random(_shuffle_seed()).shuffle(shuffled)  # no link to names or files
-        alias = {name: f"Learner {i + 1}" for i, name in enumerate(shuffled)}
-    files = {shown: f"file {i + 1}" for i, (shown, _u, _d) in enumerate(kept.values())}
-    for (learner, _nb), (shown, _u, data) in kept.items():
-        rows = _rows_for(data, shown, alias[learner], definitions)
+        order = list(people)
+        rng.shuffle(order)
+        label = {person: f"Learner {i + 1}" for i, person in enumerate(order)}
+        read = [k.shown for k in kept.values()]  # files read first: "file 1".."file n"
+        rng.shuffle(read)
+        others = [shown for shown in met if shown not in set(read)]
+        rng.shuffle(others)
+        file_label = {shown: f"file {i + 1}" for i, shown in enumerate(read + others)}
+    for event in events:
+        if event[0] == "skipped":
+            message = f"{file_label[event[1]]}: {event[2]}"
+        else:
+            _kind, dropped, winner, group, name, notebook, newer = event
+            outcome = (
+                f"kept the newer one ({file_label[winner]})"
+                if newer
+                else f"the files do not show which is newer, so the first one read was kept "
+                f"({file_label[winner]})"
+            )
+            message = (
+                f"{file_label[dropped]}: a second file for {label[(group, name)]}, {notebook}; "
+                + outcome
+            )
+        result.skipped.append(_clean(message, 400))
+    for name in sorted(shared):
+        count = sum(n == name for _g, n in people)
         if anonymise:
-            for row in rows:
-                row["file"] = files[shown]
+            result.notes.append(
+                f"{count} learners with the same name, in different folders, are counted apart."
+            )
+        else:
+            shown_as = ", ".join(label[p] for p in people if p[1] == name)
+            result.notes.append(
+                f"{count} learners named {name}, in different folders, are shown apart: {shown_as}."
+            )
+
+    order_of = {ex_id: i for i, ex_id in enumerate(definitions)}
+    for (group, name, _nb), chosen in kept.items():
+        rows = _rows_for(chosen.data, file_label[chosen.shown], label[(group, name)], definitions)
         result.rows += rows
     result.rows.sort(
         key=lambda r: (
             r["notebook"],
-            order.get(r["exercise_id"], 10**6),
+            order_of.get(r["exercise_id"], 10**6),
             r["exercise_id"],
             r["learner"],
         )
     )
     result.files_read = len(kept)
-    result.learners = sorted({alias[k[0]] for k in kept})
+    result.learners = sorted(set(label.values()))
     return result
 
 
@@ -499,6 +595,7 @@ def debrief_html(result: CollectResult, *, exercises_dir: Path | str | None = No
         learners=len(result.learners),
         files_read=result.files_read,
         skipped=result.skipped,
+        notes=result.notes,
     )
 
 

@@ -254,7 +254,7 @@ def load_case(slug: str) -> Case:
 
         _errors(check_case_folder(folder, _context(root), guard=False))
         meta = yaml.load((folder / "case.yaml").read_text(encoding="utf-8-sig"), Loader=_loader())  # noqa: S506 (a SafeLoader subclass)
-        events = _frame(folder / "events.csv", _checks.load_json(files[4]), root)
+        events = _frame(folder / "events.csv", _checks.load_json(files[4]), root)  # checked above
         events["disclosure"] = events["disclosure"].fillna(False).astype(bool)
         events["risk_tool"] = events["risk_tool"].fillna("none")
         events = events.sort_values("timestamp", kind="stable").reset_index(drop=True)

@@ -28,6 +28,11 @@ output marked ``{"everycall":             removed (a trainer note: ``trainer_not
                                           the trainer handout shows it in a note box)
 output marked ``{"everycall":             removed from handouts, both editions (the live
 {"status": ...}}``                        learner's name prompt and answers folder)
+the same outputs captured inside an       the same rules, applied to the widget state
+``ipywidgets.Output`` (``with out: ...``)
+an inline exercise (``toolkit.exercises.  no student edition: ``ExportError`` naming the
+single_choice(...)`` and friends, under   cell (its answers are in the source; define it in
+any import alias)                         ``data/exercises/<notebook>.yaml`` instead)
 ========================================  ==============================================
 
 A cell whose source changed loses its outputs and execution count (they came from the
@@ -63,10 +68,14 @@ toolkit.errors.ExportError: edition "teacher" is not known; expected one of: stu
 
 from __future__ import annotations
 
+import ast
 import copy
 import html
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import PurePath
 from typing import Any, Literal
 
 from toolkit.errors import ExportError
@@ -77,9 +86,11 @@ __all__ = [
     "TEXT_STUB",
     "TRAINER_TAGS",
     "ExerciseRenderer",
+    "InlineExercise",
     "canonical_tag",
     "cell_tags",
     "exercise_ids",
+    "inline_exercises",
     "is_trainer_only",
     "make_edition",
     "prune_widget_state",
@@ -367,6 +378,185 @@ def _output_exercise(out: Any) -> str | None:
     return ex if isinstance(ex, str) and ex else None
 
 
+# --- inline exercises ----------------------------------------------------------------------
+
+#: The ``toolkit.exercises`` functions that define an exercise in a cell, answer and all.
+INLINE_KINDS = (
+    "single_choice",
+    "multiple_choice",
+    "numeric",
+    "free_text",
+    "ordering",
+    "confidence",
+)
+_ID_KEYWORD = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
+
+
+@dataclass(frozen=True)
+class InlineExercise:
+    """An exercise defined in a cell (``toolkit.exercises.single_choice(...)`` and friends).
+
+    Its answers and feedback sit in the cell's source and its definition lives only in the
+    running kernel, so it can go into neither a student edition nor a printed handout.
+    ``cell`` counts every cell from 1; ``exercise_id`` is None when the id is not a literal.
+    """
+
+    cell: int
+    call: str
+    exercise_id: str | None
+    trainer_only: bool
+
+    def message(self, name: str, *, edition: str = "student") -> str:
+        """What the course builder reads: where, why, and what to do instead."""
+        stem = PurePath(name).stem
+        why = (
+            "keeps its answer in the cell, so it cannot go into a student edition"
+            if edition == "student"
+            else "is defined only in the running notebook, so a handout cannot print it"
+        )
+        return (
+            f"{name}, cell {self.cell}: an inline exercise ({self.call}(...)) {why}; move it "
+            f"to data/exercises/{stem}.yaml and show it with "
+            f'toolkit.exercises.show("{self.exercise_id or "<id>"}")'
+        )
+
+
+@lru_cache(maxsize=512)
+def _python_source(source: str) -> ast.Module | None:
+    """A cell's source as Python (IPython magics turned into calls), or None if it is not."""
+    try:
+        # IPython's own transformer: the one way to read %magic and !shell lines correctly
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        source = TransformerManager().transform_cell(source)
+    except ImportError:
+        source = "\n".join("" if line.lstrip()[:1] in "%!" else line for line in source.split("\n"))
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _is_code(cell: Any) -> bool:
+    return cell.get("cell_type") == "code" and bool(cell.get("source", "").strip())
+
+
+class _InlineFinder:
+    """Finds inline exercise calls, knowing how the notebook imported ``toolkit.exercises``."""
+
+    def __init__(self, nb: Any) -> None:
+        self.packages = {"toolkit"}  # names bound to the toolkit package
+        self.modules = {"exercises"}  # names bound to toolkit.exercises
+        self.functions: dict[str, str] = {}  # local name -> exercise function
+        for cell in nb.cells:  # an import in any cell counts: cells run in any order
+            tree = _python_source(cell.get("source", "")) if _is_code(cell) else None
+            for node in ast.walk(tree) if tree is not None else ():
+                if isinstance(node, ast.Import):
+                    for alias in node.names:
+                        if alias.name == "toolkit.exercises" and alias.asname:
+                            self.modules.add(alias.asname)
+                        elif alias.name.split(".")[0] == "toolkit":
+                            self.packages.add(alias.asname or "toolkit")
+                elif isinstance(node, ast.ImportFrom) and node.module == "toolkit":
+                    for alias in node.names:
+                        if alias.name == "exercises":
+                            self.modules.add(alias.asname or "exercises")
+                elif isinstance(node, ast.ImportFrom) and node.module == "toolkit.exercises":
+                    for alias in node.names:
+                        if alias.name == "*":
+                            self.functions.update({k: k for k in INLINE_KINDS})
+                        elif alias.name in INLINE_KINDS:
+                            self.functions[alias.asname or alias.name] = alias.name
+
+    def cell(self, cell: Any, index: int) -> list[InlineExercise]:
+        """The inline exercises one cell defines (``index`` counts cells from 1)."""
+        if not _is_code(cell):
+            return []
+        calls = self.calls(cell.get("source", ""))
+        return [InlineExercise(index, call, ex, is_trainer_only(cell)) for call, ex in calls]
+
+    def _kind(self, func: ast.expr) -> str | None:
+        if isinstance(func, ast.Name):
+            return self.functions.get(func.id)
+        if not isinstance(func, ast.Attribute) or func.attr not in INLINE_KINDS:
+            return None
+        owner = func.value
+        if isinstance(owner, ast.Name) and owner.id in self.modules:
+            return func.attr
+        if (
+            isinstance(owner, ast.Attribute)
+            and owner.attr == "exercises"
+            and isinstance(owner.value, ast.Name)
+            and owner.value.id in self.packages
+        ):
+            return func.attr
+        return None
+
+    def calls(self, source: str) -> list[tuple[str, str | None]]:
+        """(function, exercise id or None) for each inline exercise call in ``source``."""
+        tree = _python_source(source)
+        if tree is None:
+            return self._guess(source)
+        found = []
+        for node in ast.walk(tree):
+            kind = self._kind(node.func) if isinstance(node, ast.Call) else None
+            if kind is not None:
+                ids = [
+                    k.value.value
+                    for k in node.keywords  # type: ignore[attr-defined]
+                    if k.arg == "id" and isinstance(k.value, ast.Constant)
+                ]
+                ident = ids[0] if ids and isinstance(ids[0], str) else None
+                found.append((node.lineno, node.col_offset, kind, ident))  # type: ignore[attr-defined]
+        return [(kind, ident) for _, _, kind, ident in sorted(found)]
+
+    def _guess(self, source: str) -> list[tuple[str, str | None]]:
+        """For a cell that is not valid Python: any call that looks like an inline exercise."""
+        owners = "|".join(re.escape(m) for m in sorted(self.modules | {"exercises"}))
+        names = "|".join(re.escape(f) for f in sorted(self.functions))
+        kinds = "|".join(INLINE_KINDS)
+        pattern = rf"\b(?:{owners})\s*\.\s*({kinds})\s*\("
+        if names:
+            pattern += rf"|(?<![.\w])({names})\s*\("
+        found = []
+        for match in re.finditer(pattern, source):
+            call = match.group(1) or self.functions[match.group(2)]
+            ident = _ID_KEYWORD.search(source, match.end())
+            found.append((call, ident.group(1) if ident else None))
+        return found
+
+
+def inline_exercises(nb: Any) -> list[InlineExercise]:
+    """Every inline exercise a notebook defines, in cell order.
+
+    An inline exercise is a call to ``single_choice``, ``multiple_choice``, ``numeric``,
+    ``free_text``, ``ordering`` or ``confidence`` from ``toolkit.exercises``, however the
+    notebook imported it (``toolkit.exercises.numeric``, ``from toolkit import exercises as
+    ex``, ``from toolkit.exercises import numeric as n``, ...). A cell that is not valid
+    Python is searched as text.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells = [nbformat.v4.new_code_cell("from toolkit import exercises as ex"),
+    ...             nbformat.v4.new_code_cell('ex.numeric(id="q9", prompt="How many?", answer=3)')]
+    >>> found = inline_exercises(nb)
+    >>> found
+    [InlineExercise(cell=2, call='numeric', exercise_id='q9', trainer_only=False)]
+    >>> print(found[0].message("notebooks/01-demo.ipynb"))  # doctest: +NORMALIZE_WHITESPACE
+    notebooks/01-demo.ipynb, cell 2: an inline exercise (numeric(...)) keeps its answer in the
+    cell, so it cannot go into a student edition; move it to data/exercises/01-demo.yaml and
+    show it with toolkit.exercises.show("q9")
+    >>> inline_exercises(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("numeric(2)")]))
+    []
+    """
+    finder = _InlineFinder(nb)
+    return [
+        found for index, cell in enumerate(nb.cells, start=1) for found in finder.cell(cell, index)
+    ]
+
+
 def _default_renderer(exercise_id: str, edition: str) -> str:
     try:
         from toolkit.exercises import render_printed
@@ -408,6 +598,50 @@ def _swap_exercises(cell: Any, edition: str, view: str, render: ExerciseRenderer
             new.append(out)
         # student notebook: dropped; the live widget appears when the learner runs the cell
     cell["outputs"] = new
+
+
+def _captured(nb: Any) -> list[dict[str, Any]]:
+    """The state of each widget model that holds captured outputs (``ipywidgets.Output``)."""
+    widgets = (nb.get("metadata", {}).get("widgets") or {}).get(_WIDGET_STATE) or {}
+    found = []
+    for model in (widgets.get("state") or {}).values():
+        state = model.get("state") if isinstance(model, dict) else None
+        if isinstance(state, dict) and isinstance(state.get("outputs"), list):
+            found.append(state)
+    return found
+
+
+def _captured_outputs(nb: Any, edition: str, view: str, render: ExerciseRenderer | None) -> None:
+    """Apply the output rules to outputs captured inside Output widgets (in place).
+
+    ``with out: toolkit.trainer_note(...)`` keeps the note in the widget state, not in the
+    cell: the student edition drops it there too; an exercise shown inside an Output widget
+    is printed in a handout (and dropped from a student notebook) as in a cell.
+    """
+    for state in _captured(nb):
+        new: list[Any] = []
+        for out in state["outputs"]:
+            if not isinstance(out, dict):
+                continue
+            if edition == "student" and _is_trainer_output(out):
+                continue
+            if view == "handout" and _is_session_output(out):
+                continue
+            ex = _output_exercise(out)
+            printed = ((out.get("metadata") or {}).get("everycall") or {}).get("printed")
+            if ex is None or printed:
+                new.append(out)
+            elif view == "handout":
+                new.append(_printed_exercise(ex, edition, render or _default_renderer))
+            elif edition == "trainer":
+                new.append(out)
+        if edition == "student":
+            for out in new:
+                meta = out.get("metadata")
+                if isinstance(meta, dict):
+                    for key in [k for k in meta if k not in _STUDENT_OUTPUT_METADATA]:
+                        del meta[key]
+        state["outputs"] = new
 
 
 def _is_trainer_output(out: Any) -> bool:
@@ -541,8 +775,9 @@ def make_edition(
     Raises
     ------
     ExportError
-        For an unknown edition or view, or a solution/hidden-test/mark-scheme marker without
-        its partner (named by notebook, cell and line).
+        For an unknown edition or view, a solution/hidden-test/mark-scheme marker without
+        its partner (named by notebook, cell and line), or, for the student edition, an
+        inline exercise in a learner cell (see :func:`inline_exercises`).
 
     Examples
     --------
@@ -565,6 +800,8 @@ def make_edition(
         raise ExportError(f'view "{view}" is not known; expected one of: handout, notebook')
     out = copy.deepcopy(nb)
     kept: list[Any] = []
+    inline: list[str] = []
+    finder = _InlineFinder(out) if edition == "student" else None
     for index, cell in enumerate(out.cells, start=1):
         tags = cell_tags(cell)
         if is_trainer_only(cell):
@@ -572,10 +809,11 @@ def make_edition(
         meta = cell.setdefault("metadata", {})
         if "tags" in meta or tags:
             meta["tags"] = sorted(tags)
-        if edition == "student":
+        if finder is not None:
             if is_trainer_only(cell):
                 continue
             _student_cell(cell, f"{name}, cell {index}", None)
+            inline += [found.message(name) for found in finder.cell(cell, index)]
             if cell.get("outputs"):
                 cell["outputs"] = [o for o in cell["outputs"] if not _is_trainer_output(o)]
         if view == "handout" and cell.get("outputs"):
@@ -587,7 +825,10 @@ def make_edition(
         if cell.get("cell_type") == "code":
             _swap_exercises(cell, edition, view, exercise_renderer)
         kept.append(cell)
+    if inline:  # the answers are in the source: no student copy can be made from it
+        raise ExportError("\n".join(inline))
     out.cells = kept
+    _captured_outputs(out, edition, view, exercise_renderer)
     if edition == "student":
         _student_metadata(out)
     prune_widget_state(out)
@@ -600,8 +841,9 @@ def secret_texts(nb: Any, *, name: str = "notebook") -> list[str]:
     Trainer-only cells (their source), solution regions and whole nbgrader solution cells,
     hidden tests, mark schemes, and the text of trainer notes: outputs marked
     ``{"everycall": {"trainer": true}}`` (by trainer mode, or by ``toolkit.trainer_note`` in a
-    handout build), in any cell, trainer-tagged or not; the student edition removes them. The
-    handouts' leak scan searches student files for each.
+    handout build), in any cell, trainer-tagged or not, and inside any Output widget's saved
+    state; the student edition removes them. The handouts' leak scan searches student files
+    for each.
 
     Examples
     --------
@@ -615,6 +857,12 @@ def secret_texts(nb: Any, *, name: str = "notebook") -> list[str]:
     []
     """
     found: list[str] = []
+    for state in _captured(nb):  # notes shown inside an Output widget live in its state
+        found += [
+            _output_text(o)
+            for o in state["outputs"]
+            if isinstance(o, dict) and _is_trainer_output(o)
+        ]
     for index, cell in enumerate(nb.cells, start=1):
         notes = [_output_text(o) for o in cell.get("outputs", []) if _is_trainer_output(o)]
         if is_trainer_only(cell):

@@ -43,6 +43,7 @@ toolkit.errors.ToolkitError: no exercise has the id "00-stepping-awya"; did you 
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -81,6 +82,7 @@ __all__ = [
     "markdown_html",
     "multiple_choice",
     "normalise_response",
+    "number_problem",
     "numeric",
     "parse_number",
     "ordering",
@@ -286,25 +288,68 @@ def parse_number(text: Any) -> float | None:
     Accepts white space around it, commas between groups of three digits ("1,200"), a decimal
     point, a trailing per cent sign ("40%", "40 %", "40 per cent") and a typographic minus
     ("−12"). A comma anywhere else ("12,5") is not read as a decimal point: it gives None
-    rather than a wrong number.
+    rather than a wrong number. A number too large for a float (over 308 digits) is None too:
+    :func:`number_problem` says which message fits.
 
     Examples
     --------
     >>> parse_number(" 1,200 "), parse_number("12.5"), parse_number("40 %"), parse_number("−3")
     (1200.0, 12.5, 40.0, -3.0)
-    >>> parse_number("twelve"), parse_number("12,5"), parse_number("%")
-    (None, None, None)
+    >>> parse_number("twelve"), parse_number("12,5"), parse_number("%"), parse_number("9" * 400)
+    (None, None, None, None)
     """
     if isinstance(text, bool):
         return None
     if isinstance(text, int | float):
-        return float(text) if text == text and abs(text) != float("inf") else None
+        try:
+            value = float(text)
+        except OverflowError:  # an int beyond 1.8e308
+            return None
+        return value if math.isfinite(value) else None
     if not isinstance(text, str):
         return None
+    clean = _number_text(text)
+    if clean is None:
+        return None
+    value = float(clean)
+    return value if math.isfinite(value) else None
+
+
+def _number_text(text: str) -> str | None:
+    """``text`` reduced to digits, sign and point if it is written as a number, else None."""
     clean = _PER_CENT.sub("", text.strip().translate(_MINUS)).strip()
     if not _NUMBER.fullmatch(clean) or not any(c.isdigit() for c in clean):
         return None
-    return float(clean.replace(",", ""))
+    return clean.replace(",", "")
+
+
+TOO_LARGE = "That number is too large to check."
+NOT_A_NUMBER = "Type a number, such as 12."
+
+
+def number_problem(text: Any) -> str | None:
+    """What to tell a learner about a typed number, or None when it can be checked (or is blank).
+
+    Examples
+    --------
+    >>> number_problem("1,200"), number_problem("  ")
+    (None, None)
+    >>> number_problem("twelve")
+    'Type a number, such as 12.'
+    >>> number_problem("9" * 400)
+    'That number is too large to check.'
+    """
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return None
+    if parse_number(text) is not None:
+        return None
+    if isinstance(text, int) and not isinstance(text, bool):
+        return TOO_LARGE
+    if isinstance(text, float) and math.isinf(text):
+        return TOO_LARGE
+    if isinstance(text, str) and _number_text(text) is not None:
+        return TOO_LARGE
+    return NOT_A_NUMBER
 
 
 def normalise_response(ex: Exercise, response: Any) -> Any:
@@ -327,6 +372,20 @@ def normalise_response(ex: Exercise, response: Any) -> Any:
     if ex.type == "numeric":
         value = parse_number(response)
         if value is None:
+            if number_problem(response) == TOO_LARGE:
+                if isinstance(response, int):  # str() of a 5000-digit int raises ValueError
+                    shown = (
+                        f"a whole number of about {round(response.bit_length() * 0.30103)} digits"
+                    )
+                else:
+                    text = str(response).strip()
+                    shown = repr(
+                        text if len(text) <= 40 else f"{text[:20]}... ({len(text)} characters)"
+                    )
+                raise ToolkitError(
+                    f"exercise {ex.id} ({ex.type}): response {shown} is too large to check; "
+                    "expected a number up to about 1.8e308"
+                )
             raise _bad(ex, response, "a number, such as 12")
         return value
     if ex.type == "free_text":

@@ -47,7 +47,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from toolkit._paths import data_dir, notebooks_dir, repo_root, templates_dir
@@ -230,6 +230,27 @@ def _course_secrets() -> tuple[list[str], list[str]]:
     return secrets, notes
 
 
+def _inline_problems(
+    nb: Any, display: str, editions: Sequence[str], formats: Sequence[str]
+) -> list[str]:
+    """Why a notebook with inline exercises cannot be built, one line per exercise.
+
+    An inline exercise (``toolkit.exercises.single_choice(...)`` in a cell) carries its
+    answers in the cell's source, and its definition exists only in the kernel that ran it:
+    a student edition would ship the answers, and a printed handout cannot render it.
+    """
+    from toolkit.editions import inline_exercises
+
+    printed = bool({"html", "pdf"} & set(formats))
+    found = []
+    for ex in inline_exercises(nb):
+        if "student" in editions and not ex.trainer_only:
+            found.append(ex.message(display))
+        elif printed:
+            found.append(ex.message(display, edition="trainer"))
+    return found
+
+
 # --- objectives and sources for the course map ------------------------------------------
 
 _OBJECTIVES = re.compile(r"objectives?|leave able to|you will learn", re.IGNORECASE)
@@ -293,19 +314,76 @@ def _record(out: Path, path: Path, notebook: str, edition: str, fmt: str) -> Han
     )
 
 
+_OURS = re.compile(r"everycall(?: |$)")
+_KEEP_CLEAR = "choose an empty folder for --out, or remove the manifest if its files may go"
+
+
+def _previous_files(manifest: Path) -> list[str]:
+    """The files an earlier everycall pack listed in ``manifest``, each checked to lie inside
+    the pack folder; ``ExportError`` (before anything is removed) for a manifest another tool
+    wrote, one that cannot be read, or an entry outside the folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "manifest.json").write_text(
+    ...     '{"generator": "everycall 0.1.0", "files": [{"file": "student/a.html"}]}')
+    >>> _previous_files(folder / "manifest.json")
+    ['student/a.html']
+    >>> _ = (folder / "manifest.json").write_text('{"generator": "mkdocs", "files": []}')
+    >>> _previous_files(folder / "manifest.json")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ExportError: .../manifest.json: this folder holds a manifest that everycall \
+did not write (expected "generator": "everycall ..."); choose an empty folder for --out, ...
+    """
+    try:
+        body = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ExportError(
+            f"{manifest}: cannot be read as an everycall manifest ({exc}); {_KEEP_CLEAR}"
+        ) from None
+    generator = body.get("generator") if isinstance(body, dict) else None
+    if not isinstance(generator, str) or not _OURS.match(generator):
+        raise ExportError(
+            f"{manifest}: this folder holds a manifest that everycall did not write "
+            f'(expected "generator": "everycall ..."); {_KEEP_CLEAR}'
+        )
+    entries = body.get("files")
+    listed: list[str] = []
+    for number, entry in enumerate(entries if isinstance(entries, list) else [], start=1):
+        rel = entry.get("file") if isinstance(entry, dict) else None
+        path = PurePosixPath(rel) if isinstance(rel, str) else None
+        if (
+            path is None
+            or not rel.strip()
+            or path.is_absolute()
+            or PureWindowsPath(rel).drive
+            or ".." in path.parts
+            or "\\" in rel
+        ):
+            shown = rel if isinstance(rel, str) else json.dumps(entry)[:80]
+            raise ExportError(
+                f'{manifest}, file {number}: "{shown}" is not inside the pack folder (expected a '
+                'path such as "student/01-reading-a-case-timeline.html"); nothing was removed'
+            )
+        listed.append(rel)
+    return listed
+
+
 def _clear_previous(out: Path) -> None:
-    """Remove the files a previous pack listed, so the pack holds exactly this build."""
+    """Remove the files a previous everycall pack listed, so the pack holds exactly this
+    build; a manifest another tool wrote, or one naming a file outside ``out``, stops the
+    build before anything is removed or written (see :func:`_previous_files`)."""
     manifest = out / "manifest.json"
     if not manifest.is_file():
         return
-    try:
-        listed = [f["file"] for f in json.loads(manifest.read_text(encoding="utf-8"))["files"]]
-    except (ValueError, KeyError, TypeError):
-        return
+    listed = _previous_files(manifest)
     base = out.resolve()
     for rel in [*listed, "index.html", "manifest.json", ZIP_NAME]:
         target = (out / rel).resolve()
-        if target.is_relative_to(base) and target.is_file():
+        if target.is_relative_to(base) and target.is_file():  # a symlink may point away
             target.unlink()
 
 
@@ -639,6 +717,9 @@ class _Builder:
             title = re.search(r"^#\s+(.+)$", first, re.MULTILINE)
             rep.title = title.group(1).strip() if title else rep.name
             rep.objectives = _objectives(first)
+            inline = _inline_problems(source, display, rep.editions, self.formats)
+            if inline:  # before running anything: the build could only fail or leak
+                raise ExportError("\n".join(inline))
             pins = needles(secret_texts(source, name=display) + self.course_secrets)
             executed = source
             if {"html", "pdf"} & set(self.formats):
@@ -802,8 +883,9 @@ def build(
     fmt : {"both", "html", "pdf", "ipynb", "all"}, keyword-only
         ``both`` is HTML and PDF; ``all`` adds the student/trainer ``.ipynb`` for a hub.
     out : path, keyword-only
-        The pack folder (default ``build/handouts``). Files a previous pack listed in its
-        ``manifest.json`` are removed first, so the pack holds exactly this build.
+        The pack folder (default ``build/handouts``). Files a previous everycall pack listed
+        in its ``manifest.json`` are removed first, so the pack holds exactly this build; a
+        folder whose ``manifest.json`` another tool wrote is refused, untouched.
     jobs : int, keyword-only
         Notebooks executed at once (default 2: one kernel per core on a 2-core machine).
     tabs : int, keyword-only
@@ -824,7 +906,8 @@ def build(
     ------
     ExportError
         Bad arguments (unknown edition or format, a missing notebook, a bad
-        ``SOURCE_DATE_EPOCH``), before anything is written.
+        ``SOURCE_DATE_EPOCH``, an ``out`` folder holding another tool's manifest or a
+        manifest naming files outside it), before anything is written.
 
     Examples
     --------

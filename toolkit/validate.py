@@ -56,6 +56,7 @@ class ValidationReport:
     warnings: list[Problem] = field(default_factory=list)
     files: int = 0
     cases: int = 0
+    _seen: set[Problem] = field(default_factory=set, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -72,7 +73,11 @@ class ValidationReport:
         return f"OK: {self.path} ({self.files} files checked{cases}; {counts})."
 
     def add(self, problems: Iterable[Problem]) -> None:
+        """Add problems, each once (a broken shared file is met by every case that uses it)."""
         for p in problems:
+            if p in self._seen:
+                continue
+            self._seen.add(p)
             (self.warnings if p.level == "warning" else self.errors).append(p)
 
 
@@ -102,11 +107,12 @@ def validate(path: Path | str | None = None) -> ValidationReport:
     path = Path(path) if path is not None else data_dir()
     report = ValidationReport(_checks.display(path))
     if not path.exists():
-        report.add([Problem(report.path, "does not exist")])
+        problem = _checks.file_problem(path, report.path) if path.is_symlink() else None
+        report.add([problem or Problem(report.path, "does not exist")])
         return report
     if path.is_dir() and (path / "datapackage.json").is_file():
         _check_package(path, report)
-    elif path.is_dir() and any((path / name).exists() for name in CASE_FILES):
+    elif path.is_dir() and any(os.path.lexists(path / name) for name in CASE_FILES):
         _check_case(path, _Context.for_case(path), report)
     elif path.is_dir() and any((p / "case.yaml").is_file() for p in path.iterdir() if p.is_dir()):
         for folder in sorted(p for p in path.iterdir() if (p / "case.yaml").is_file()):
@@ -149,16 +155,24 @@ def _package_of(path: Path) -> Path | None:
 
 
 class _Context:
-    """The schemas, vocabularies and sources a check resolves against (one data folder)."""
+    """The schemas, vocabularies and sources a check resolves against (one data folder).
+
+    ``problems`` lists the vocabularies and sources that could not be read: every check
+    depends on them, so validation reports those alone rather than a flood of unknown values.
+    """
 
     def __init__(self, root: Path):
         self.root = root
         self.schemas: dict[str, dict[str, Any]] = {}
         self.rows: dict[str, list[dict[str, str]]] = {}
         self.lookups: dict[str, _checks.Lookup] = {}
+        self.problems: list[Problem] = []
         for name in (*_checks.VOCABULARIES, "sources"):
             csv_path = root / ("sources.csv" if name == "sources" else f"vocab/{name}.csv")
-            text = _checks.read_text(csv_path).text
+            read = _checks.read_text(csv_path)
+            if read.problem:
+                self.problems.append(read.problem)
+            text = read.text
             self.rows[name] = _checks.rows_of(text) if text else []
             key = "source_id" if name == "sources" else "id"
             where = "sources.csv" if name == "sources" else f"vocab/{name}.csv"
@@ -167,9 +181,30 @@ class _Context:
             )
 
     def schema(self, name: str) -> dict[str, Any]:
-        if name not in self.schemas:
-            self.schemas[name] = _checks.load_json(self.root / "schemas" / f"{name}.schema.json")
-        return self.schemas[name]
+        """The Table Schema ``schemas/<name>.schema.json``; raises ``_checks.BadFile``."""
+        return self.schema_at(self.root / "schemas" / f"{name}.schema.json")
+
+    def schema_at(self, path: Path) -> dict[str, Any]:
+        """A Table Schema by path, checked once; raises ``_checks.BadFile`` when unusable."""
+        key = str(path)
+        if key not in self.schemas:
+            self.schemas[key] = _checks.load_table_schema(path)
+        return self.schemas[key]
+
+    def case_schema(self) -> dict[str, Any]:
+        """``schemas/case.schema.json`` (a JSON Schema); raises ``_checks.BadFile``."""
+        key = "case.schema.json"
+        if key not in self.schemas:
+            self.schemas[key] = _checks.load_json_schema(self.root / "schemas" / key)
+        return self.schemas[key]
+
+    def unchecked(self, shown: str) -> Problem:
+        """The warning that ``shown`` was not checked because the shared files are broken."""
+        return Problem(
+            shown,
+            "was not checked, because the vocabularies or sources above could not be read",
+            level="warning",
+        )
 
     def references(self, schema: dict[str, Any]) -> dict[str, tuple[Path, dict[str, Any]]]:
         """Tables that ``schema``'s foreign keys point at: vocabularies, sources, or other
@@ -183,7 +218,7 @@ class _Context:
             elif name in self.package():
                 res = self.package()[name]
                 path = self.root / res["path"]
-                refs[name] = (path, _checks.load_json(self.root / res["schema"]))
+                refs[name] = (path, self.schema_at(self.root / res["schema"]))
                 if name not in self.lookups:
                     text = _checks.read_text(path).text
                     key = fk["reference"]["fields"]
@@ -199,9 +234,11 @@ class _Context:
             self._package: dict[str, dict[str, Any]] = {}
             path = self.root / "datapackage.json"
             try:
-                resources = _checks.load_json(path).get("resources", [])
+                descriptor = _checks.load_json(path)
             except (OSError, ValueError):
-                resources = []
+                descriptor = {}
+            resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+            resources = resources if isinstance(resources, list) else []
             self._package = {
                 r["name"]: r
                 for r in resources
@@ -229,9 +266,11 @@ def _check_csv(
     problems = _checks.check_header(read.text, schema, shown, what)
     if any(p.message.startswith(("is empty", "uses ;")) for p in problems):
         return problems, None
-    problems += _checks.frictionless_problems(
-        path, schema, ctx.references(schema), ctx.lookups, shown
-    )
+    try:
+        references = ctx.references(schema)
+    except _checks.BadFile as exc:  # a vocabulary's or resource's schema is broken
+        return [exc.problem], None
+    problems += _checks.frictionless_problems(path, schema, references, ctx.lookups, shown)
     return problems, _checks.rows_of(read.text)
 
 
@@ -252,44 +291,51 @@ def check_case_folder(
     from toolkit import _case_checks
 
     ctx = ctx or _Context.for_case(folder)
+    if ctx.problems:
+        return [*ctx.problems, ctx.unchecked(_checks.display(folder))]
     shown = {n: _checks.display(folder / n) for n in CASE_FILES}
     problems: list[Problem] = []
+    readable = {}
     for name in CASE_FILES:
-        if not (folder / name).is_file():
-            problems.append(
-                Problem(
-                    shown[name],
-                    "is missing (a case folder needs case.yaml, events.csv and annotations.csv)",
-                )
+        problem = _checks.file_problem(folder / name, shown[name])
+        if problem is not None and problem.message == "is missing":
+            problem = Problem(
+                shown[name],
+                "is missing (a case folder needs case.yaml, events.csv and annotations.csv)",
             )
+        if problem is not None:
+            problems.append(problem)
+        readable[name] = problem is None
     meta = None
-    if (folder / "case.yaml").is_file():
+    if readable["case.yaml"]:
         meta, found = _case_checks.check_case_yaml(folder / "case.yaml", ctx, shown["case.yaml"])
         problems += found
     events = annotations = None
-    if (folder / "events.csv").is_file():
-        found, events = _check_csv(
-            folder / "events.csv", ctx.schema("events"), ctx, "events.csv", shown["events.csv"]
-        )
+    for name in ("events.csv", "annotations.csv"):
+        if not readable[name]:
+            continue
+        try:
+            schema = ctx.schema(name.removesuffix(".csv"))
+        except _checks.BadFile as exc:
+            problems.append(exc.problem)
+            continue
+        found, rows = _check_csv(folder / name, schema, ctx, name, shown[name])
         problems += found
-        if events is not None:
-            problems += _case_checks.check_events(events, meta, ctx, shown["events.csv"])
-    if (folder / "annotations.csv").is_file():
-        found, annotations = _check_csv(
-            folder / "annotations.csv",
-            ctx.schema("annotations"),
-            ctx,
-            "annotations.csv",
-            shown["annotations.csv"],
-        )
-        problems += found
-        if annotations is not None:
-            problems += _case_checks.check_annotations(annotations, events, shown)
+        if name == "events.csv":
+            events = rows
+            if events is not None:
+                problems += _case_checks.check_events(events, meta, ctx, shown[name])
+        else:
+            annotations = rows
+    if annotations is not None:
+        # With no events at all, "has no events" says it once; each annotation would repeat it.
+        problems += _case_checks.check_annotations(annotations, events or None, shown)
     problems += _case_checks.standards(meta, events, annotations, shown)
     if guard:
         problems += _case_checks.guard(meta, events, annotations, ctx, shown)
     order = {s: i for i, s in enumerate(shown.values())}
-    return sorted(problems, key=lambda p: (p.level == "warning", order.get(p.file, 9), p.row or 0))
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (p.level == "warning", order.get(p.file, 9), p.row or 0))
 
 
 # ---------------------------------------------------------------- package
@@ -312,6 +358,9 @@ def _check_package(root: Path, report: ValidationReport, only: str | None = None
         return
     report.files += 1
     ctx = _Context(root)
+    if ctx.problems:
+        report.add([*ctx.problems, ctx.unchecked(_checks.display(root))])
+        return
     listed_cases: set[str] = set()
     for i, res in enumerate(resources, 1):
         if not isinstance(res, dict) or not all(
@@ -377,18 +426,18 @@ def _check_resource(
 ) -> None:
     path = root / res["path"]
     schema_path = root / res["schema"]
-    if not path.is_file():
-        report.add([Problem(shown, f'resource "{res["name"]}": {res["path"]} does not exist')])
-        return
-    if not schema_path.is_file():
-        report.add(
-            [Problem(shown, f'resource "{res["name"]}": schema {res["schema"]} does not exist')]
-        )
-        return
+    for file, what in ((path, res["path"]), (schema_path, f"schema {res['schema']}")):
+        problem = _checks.file_problem(file)
+        if problem is not None and problem.message == "is missing":
+            report.add([Problem(shown, f'resource "{res["name"]}": {what} does not exist')])
+            return
+        if problem is not None:
+            report.add([problem])
+            return
     try:
-        schema = _checks.load_json(schema_path)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        report.add([Problem(_checks.display(schema_path), f"is not valid JSON: {exc}")])
+        schema = ctx.schema_at(schema_path)
+    except _checks.BadFile as exc:
+        report.add([exc.problem])
         return
     problems, _ = _check_csv(path, schema, ctx, Path(res["path"]).name)
     report.add(problems)
@@ -487,8 +536,10 @@ def _register(cases_root: Path, slug: str) -> None:
         return
     try:
         descriptor = _checks.load_json(descriptor_path)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (OSError, ValueError):
         return  # validate will report the broken descriptor
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources", []), list):
+        return
     names = {r.get("name") for r in descriptor.get("resources", []) if isinstance(r, dict)}
     for part in ("events", "annotations"):
         if f"{slug}-{part}" in names:

@@ -9,7 +9,9 @@ fixture is a change here first.
   metadata a reviewer left behind.
 * ``handout-fixture.ipynb``: a plotly figure wider than the page, widgets (slider, HTML,
   Output), a DataFrame, an exercise output, a trainer cell, ``remove_input`` and
-  ``hide-input`` cells, and a case summary carrying ``<script>`` and ``onerror`` payloads.
+  ``hide-input`` cells, a case summary carrying ``<script>`` and ``onerror`` payloads, and an
+  Output widget that captured a trainer note (``toolkit.exercises.trainer_note``) and an
+  exercise widget whose state holds its feedback.
 * ``failing.ipynb``: a cell that raises, for the "one notebook fails, the rest build" test.
 """
 
@@ -216,6 +218,21 @@ def main() -> None:
             "**Trainer note.** Facilitator prompt: pause here and ask who else could have shared "
             "information before the meeting.",
             metadata={"tags": ["trainer"]},
+        ),
+        code(
+            "import toolkit.exercises\n\n"
+            "captured = widgets.Output()\n"
+            "with captured:\n"
+            "    toolkit.exercises.trainer_note(\n"
+            '        "Captured trainer note: tell the room the answer is the second 999 call."\n'
+            "    )\n"
+            "    display(\n"
+            '        widgets.VBox([widgets.HTML(value="A question shown inside an Output widget"),\n'
+            "                      widgets.HTML(value=FEEDBACK)]),\n"
+            '        metadata={"everycall": {"exercise": "fixture-q1"}},\n'
+            "    )\n"
+            "display(captured)",
+            metadata={"tags": ["remove-input"]},
         ),
         md("## Sources\n\n- Fixture source, *A made-up reference for tests*, 2026."),
     ]
