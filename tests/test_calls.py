@@ -384,6 +384,11 @@ def test_daily_profile_needs_one_rate_per_hour():
         ({"retry_share": 1.5}, "retry_share must be a share between 0 and 1; got 1.5"),
         ({"outage": (3, 30)}, "outage must be (start, end) in hours with 0 <= start < end <= 10"),
         ({"hours": 0}, "hours must be a finite number greater than 0; got 0"),
+        ({"outage": ("2am", "4am")}, "outage must be (start, end) in hours"),
+        ({"seed": -1}, "seed must be a whole number, 0 or more; got -1"),
+        ({"seed": 1.5}, "seed must be a whole number, 0 or more; got 1.5"),
+        ({"max_attempts": 0}, "max_attempts must be a whole number, at least 1; got 0"),
+        ({"staff": 10**9}, "staff must be at most 20,000 handlers; got 1,000,000,000"),
     ],
 )
 def test_simulation_bad_inputs(kwargs, message):
@@ -511,3 +516,17 @@ def test_published_figures_show_measures_as_words_and_refuse_unknown_topics():
         published_figures("met")
     with pytest.raises(DataError, match='has no column "areas"'):
         published_figures("met_cms", columns=["areas"])
+
+
+def test_a_spell_with_no_calls_gives_an_empty_record_not_a_crash():
+    sim = simulate_queue(calls_per_hour=0.01, handle_seconds=60, staff=2, hours=0.1, seed=0)
+    assert sim.calls.empty
+    summary = sim.summary()
+    assert summary["attempts"] == 0 and summary["answered"] == 0.0
+
+
+def test_a_sweep_refuses_more_levels_than_anyone_could_read():
+    with pytest.raises(ModelError, match="more than 2,000 staffing levels"):
+        staffing_sweep(calls_per_hour=10, handle_seconds=60, staff=range(1, 10**8))
+    with pytest.raises(ModelError, match="staff must be a whole number of handlers"):
+        staffing_sweep(calls_per_hour=10, handle_seconds=60, staff=[float("nan")])

@@ -27,6 +27,17 @@ def run(*args: str, cwd: Path, env_data: Path | None = None) -> subprocess.Compl
     )
 
 
+# Inputs that once gave a traceback and exit status 1 (a code review's fuzzing).
+UNREADABLE = (
+    "events-file-is-a-link-loop",
+    "events-file-is-a-folder",
+    "events-file-has-no-rows",
+    "case-yaml-key-is-a-number",
+    "case-yaml-number-too-long",
+    "case-yaml-key-given-twice",
+)
+
+
 @pytest.fixture
 def workspace(tmp_path) -> Path:
     for name in (
@@ -38,8 +49,9 @@ def workspace(tmp_path) -> Path:
         "guard-phone-number",
         "guard-date-of-birth",
         "guard-identifiers-in-case-summary",
+        *UNREADABLE,
     ):
-        shutil.copytree(BAD / name, tmp_path / name)
+        shutil.copytree(BAD / name, tmp_path / name, symlinks=True)
     return tmp_path
 
 
@@ -53,6 +65,7 @@ def workspace(tmp_path) -> Path:
         ("case-yaml-unclosed-quote", "1 error, 1 warning"),
         ("guard-phone-number", "1 error, 0 warnings"),
         ("guard-identifiers-in-case-summary", "3 errors, 0 warnings"),
+        *((name, "1 error, 0 warnings") for name in UNREADABLE),
     ],
 )
 def test_bad_case_exits_2_with_exact_messages_and_no_traceback(workspace, name, counts):
@@ -169,3 +182,24 @@ def test_the_readme_commands_work_from_the_repository_root(tmp_path):
     assert checked.stdout.startswith("OK: data/cases/harbour-street (3 files checked, 1 case;")
     readme = (Path(__file__).parents[1] / "data" / "README.md").read_text(encoding="utf-8")
     assert ".venv/bin/everycall validate data/cases/harbour-street" in readme
+
+
+@pytest.mark.parametrize(
+    "name", ["pkg-sources-is-a-folder", "pkg-schema-not-json", "pkg-schema-not-an-object"]
+)
+def test_broken_shared_files_exit_2_with_one_message_and_no_traceback(tmp_path, name):
+    shutil.copytree(data_dir(), tmp_path / "data", ignore=shutil.ignore_patterns("exercises"))
+    overlay = BAD / name / "overlay"
+    for path in overlay.rglob("*"):
+        there = tmp_path / "data" / path.relative_to(overlay)
+        if path.is_dir() and there.is_file():
+            there.unlink()  # a folder in the overlay stands where a file should be
+    shutil.copytree(overlay, tmp_path / "data", dirs_exist_ok=True)
+    expected = (BAD / name / "expected.txt").read_text(encoding="utf-8").splitlines()
+    result = run("validate", "data", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    errors = sum(not line.startswith("warning: ") for line in expected)
+    warnings = len(expected) - errors
+    counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    assert result.stderr.splitlines() == [*expected, f"{counts} in data: nothing was changed."]

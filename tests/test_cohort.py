@@ -353,9 +353,8 @@ def test_the_newer_file_is_found_by_time_not_by_text(tmp_path):
 def test_a_second_file_saved_at_the_same_time_is_not_called_newer(tmp_path):
     same = "2026-11-21T09:00:00+00:00"
     _answer_file(tmp_path / "ben", "Ben", {"90-confidence": "Very"}, updated=same)
-    (tmp_path / "ben-again.json").write_text(
-        (tmp_path / "ben" / "90-demo-all-types.json").read_text()
-    )
+    _answer_file(tmp_path / "again", "Ben", {"90-confidence": "Fairly"}, updated=same)
+    (tmp_path / "again" / "90-demo-all-types.json").rename(tmp_path / "ben-again.json")
     result = cohort.gather(tmp_path, exercises_dir=DEFS)
     (message,) = result.skipped
     assert "kept the newer one" not in message
@@ -363,6 +362,17 @@ def test_a_second_file_saved_at_the_same_time_is_not_called_newer(tmp_path):
         "ben-again.json: a second file for Ben, 90-demo-all-types; the files do not show which "
         "is newer, so the first one read was kept (ben/90-demo-all-types.json)"
     )
+
+
+def test_a_file_copied_unchanged_into_another_folder_is_read_once(tmp_path):
+    _answer_file(tmp_path / "sam-patel", "Sam Patel", {"90-confidence": "Very"})
+    shutil.copytree(tmp_path / "sam-patel", tmp_path / "copy" / "sam-patel")
+    result = cohort.gather(tmp_path, exercises_dir=DEFS)
+    assert result.learners == ["Sam Patel"] and len(result.rows) == 1
+    assert result.skipped == [
+        "sam-patel/90-demo-all-types.json: the same answers as "
+        "copy/sam-patel/90-demo-all-types.json; read once"
+    ]
 
 
 def test_files_set_aside_after_merging_are_not_read_as_answers(tmp_path):

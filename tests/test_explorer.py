@@ -164,6 +164,26 @@ def test_flagging_saves_to_the_answer_store_and_draws_the_flag(store):
     assert list(_trace(ex, "Your flag").customdata) == []
 
 
+def test_a_flag_that_cannot_be_saved_is_reported_and_the_reason_kept(store, monkeypatch):
+    from toolkit.errors import AnswerStoreError
+
+    ex = TimelineExplorer(SLUG, store=store, trainer=False)
+    ex.event_picker.value = "E12"
+    ex.flag_reason.value = "Stalking booked as an appointment"
+
+    def full_disk(*args, **kwargs):
+        raise AnswerStoreError(f"{store.path}: could not save: no space left on device")
+
+    monkeypatch.setattr(store, "set", full_disk)
+    ex.flag_type.value = "call_graded_too_low"
+    ex.flag_button.click()
+    assert "no space left on device" in ex.status.value
+    assert ex.flag_reason.value == "Stalking booked as an appointment"  # not thrown away
+    assert "Saved your flag" not in ex.status.value
+    ex.unflag_button.click()
+    assert "no space left on device" in ex.status.value and "Removed" not in ex.status.value
+
+
 def test_an_empty_reason_is_not_saved_and_the_learner_is_told_why(store):
     ex = TimelineExplorer(SLUG, store=store, trainer=False)
     ex.event_picker.value = "E12"
@@ -291,3 +311,45 @@ def test_flags_are_listed_by_type_name_in_the_event_detail(store):
     ex.select_event("E05")
     assert ex.flag("repeat_calls_not_linked", "Second call in seven weeks")
     assert "You flagged: Repeat calls not linked." in ex.detail.value
+
+
+# --------------------------------------------------------------------------------------------
+# A table with no events, or with a missing time
+
+
+def test_no_events_give_no_months_and_no_event_choices(events):
+    from toolkit.explorer import event_options
+
+    assert month_options(events.iloc[0:0]) == []
+    assert event_options(events.iloc[0:0]) == []
+
+
+@pytest.mark.parametrize("name", ["event_options", "month_options"])
+def test_a_missing_time_in_the_event_list_is_named(events, name):
+    import toolkit.explorer
+
+    broken = events.copy()
+    broken.loc[3, "timestamp"] = None
+    with pytest.raises(
+        ToolkitError, match=r'^events, row 4, column "timestamp": the time is missing$'
+    ):
+        getattr(toolkit.explorer, name)(broken)
+
+
+def test_the_explorer_shows_a_case_with_no_events_without_failing(store, monkeypatch):
+    import dataclasses
+
+    import toolkit.data
+
+    real = toolkit.data.load_case
+
+    def no_events(slug):
+        case = real(slug)
+        return dataclasses.replace(case, events=case.events.iloc[0:0])
+
+    monkeypatch.setattr(toolkit.data, "load_case", no_events)
+    ex = TimelineExplorer(SLUG, store=store, trainer=False)
+    assert _shown(ex) == []
+    assert "no events to show" in ex.caption.value
+    assert ex.event_picker.options == (("(choose an event)", ""),)
+    assert ex.dates_label.value == "<span>Showing no events</span>"

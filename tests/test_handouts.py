@@ -270,10 +270,11 @@ def test_pdf_has_cover_content_and_sources_pages_and_draws_the_figure(pack: Path
     pdf = pack / "student" / "handout-fixture.pdf"
     # NFKC: Chromium's PDFs use ligatures ("ﬁ") that pypdf returns as one character
     pages = [unicodedata.normalize("NFKC", p.extract_text()) for p in PdfReader(pdf).pages]
-    assert len(pages) == 4  # cover; figure; table and question; sources
+    # cover; figure; table and question; the question captured in an Output widget; sources
+    assert len(pages) == 5
     assert "Handout fixture" in pages[0] and "Content note" in pages[0]
     assert "Calls by hour" not in pages[0]  # the cover has a page to itself
-    assert pages[-1].split("\n")[1] == "Sources"  # after the "Page 4 of 4" margin box
+    assert pages[-1].split("\n")[1] == "Sources"  # after the "Page 5 of 5" margin box
     assert "Sources" not in pages[-2]
     figure_page = next(i for i, text in enumerate(pages, start=1) if "Figure 1." in text)
     assert "23:00" in pages[figure_page - 1]  # the last bar's label: the figure is not clipped

@@ -700,3 +700,12 @@ def test_later_review_flags_on_earlier_events_say_what_to_weigh():
         assert len(texts) > 0
         assert texts.str.contains("A later review \\(Northampton, 2023\\)").all(), rule_id
         assert texts.str.contains("at the time\\?").all(), rule_id
+
+
+def test_no_events_means_no_flags_and_every_column():
+    from toolkit.data import load_case
+
+    empty = load_case("unlinked-calls").events.iloc[0:0]
+    out = run_rules(empty)
+    assert out.empty
+    assert list(out.columns) == list(run_rules(load_case("unlinked-calls").events).columns)

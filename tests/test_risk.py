@@ -131,3 +131,12 @@ def test_threshold_explorer_updates_in_place():
     judgement.value = False
     assert list(fig.data[0].y) != before_y
     assert box.children[-2] is fig
+
+
+def test_idva_figures_take_numpy_numbers_and_refuse_a_need_of_zero():
+    import numpy as np
+
+    table = idva_caseload(cases_per_year=np.int64(600), idvas=np.int64(5), caseload=[np.int64(60)])
+    assert table["idvas_needed"].tolist() == [10.0]
+    with pytest.raises(ModelError, match="needed must be a number greater than 0; got 0"):
+        idva_figure(in_post=5, needed=0, source="a test")

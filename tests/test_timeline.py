@@ -213,3 +213,37 @@ def test_summaries_shown_to_learners_have_readable_dates_and_names():
     assert not table.to_string().count("+0")  # no UTC offsets such as +01:00
     raw = contacts_per_agency(events)
     assert str(raw["first"].dt.tz) == "Europe/London"  # code still gets timestamps
+
+
+# --------------------------------------------------------------------------------------------
+# A table with no events, or with a missing time, from code that builds its own frame
+
+
+def test_an_empty_events_table_gives_empty_summaries_and_figures_that_say_so(case):
+    empty = case.events.iloc[0:0]
+    table = escalation(empty)
+    assert table.empty
+    assert list(table.columns) == [
+        "period",
+        "contacts",
+        "police_calls",
+        "disclosures",
+        "highest_risk",
+    ]
+    assert describe_escalation(empty, freq="YS") == "Contacts and police calls per year: no events."
+    bars = escalation_figure(empty)
+    assert [a.text for a in bars.layout.annotations] == ["No events to show"]
+    lanes = swimlane(empty, title="Empty")
+    assert [a.text for a in lanes.layout.annotations] == ["No events to show"]
+    assert lanes.layout.meta["description"] == "Timeline of contacts: Empty: no events to show."
+    assert contacts_per_agency(empty).empty and gaps(empty).empty
+
+
+@pytest.mark.parametrize("function", [swimlane, describe_swimlane, escalation, gaps])
+def test_a_missing_time_is_named_by_row_and_column(case, function):
+    events = case.events.copy()
+    events.loc[3, "timestamp"] = None
+    with pytest.raises(
+        ToolkitError, match=r'^events, row 4, column "timestamp": the time is missing$'
+    ):
+        function(events)

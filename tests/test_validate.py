@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -71,10 +72,19 @@ def test_bad_case_folder_gives_exact_messages(name, monkeypatch):
     assert snapshot(BAD / name) == before  # validation never writes
 
 
+def apply_overlay(overlay: Path, target: Path) -> None:
+    """Write ``overlay`` over ``target``; a folder in the overlay replaces a file of its name."""
+    for path in sorted(overlay.rglob("*")):
+        there = target / path.relative_to(overlay)
+        if path.is_dir() and there.is_file():
+            there.unlink()
+    shutil.copytree(overlay, target, dirs_exist_ok=True)
+
+
 @pytest.mark.parametrize("name", OVERLAY_ENTRIES)
 def test_bad_package_file_gives_exact_messages(name, data_copy):
     overlay = BAD / name / "overlay"
-    shutil.copytree(overlay, data_copy, dirs_exist_ok=True)
+    apply_overlay(overlay, data_copy)
     changed = [p.relative_to(overlay) for p in overlay.rglob("*") if p.is_file()]
     # One changed dataset: validating that file alone must say the same (and is quicker).
     single = len(changed) == 1 and changed[0].suffix == ".csv" and changed[0].parts[0] != "cases"
@@ -150,6 +160,77 @@ def test_unknown_kind_of_file_is_refused(tmp_path, monkeypatch):
     ]
 
 
+# ---------------------------------------------------------------- files that cannot be read
+
+
+def test_a_link_that_loops_given_by_name_is_named(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "loop.csv").symlink_to("loop.csv")
+    assert lines(validate(Path("loop.csv"))) == [
+        "loop.csv: is a link that loops back on itself, expected a file"
+    ]
+
+
+def test_a_pipe_where_a_case_file_should_be_is_refused_without_reading_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "piped"
+    shutil.copytree(BAD / "events-file-is-a-folder", folder)
+    shutil.rmtree(folder / "events.csv")
+    os.mkfifo(folder / "events.csv")  # reading it would wait for a writer for ever
+    assert lines(validate(folder)) == [
+        "piped/events.csv: is not an ordinary file (a device or a pipe?), expected a file"
+    ]
+
+
+def test_a_missing_vocabulary_is_one_message_not_one_per_cell(data_copy):
+    (data_copy / "vocab" / "agencies.csv").unlink()
+    assert lines(validate(data_copy / "cases" / "unlinked-calls")) == [
+        "data/vocab/agencies.csv: is missing",
+        "warning: data/cases/unlinked-calls: nothing else was checked, because every check "
+        "depends on the vocabularies and sources",
+    ]
+
+
+def test_a_schema_field_of_an_unknown_type_is_named(data_copy):
+    path = data_copy / "schemas" / "events.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    next(f for f in schema["fields"] if f["name"] == "agency")["type"] = "colour"
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    assert lines(validate(data_copy)) == [
+        'data/schemas/events.schema.json: is not a valid Table Schema: field type "colour" is '
+        "not supported"
+    ]
+
+
+def test_a_key_given_twice_inside_a_list_is_named_by_its_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "twice"
+    shutil.copytree(BAD / "events-file-has-no-rows", folder)
+    shutil.copy(BAD / "case-yaml-key-given-twice" / "events.csv", folder / "events.csv")
+    path = folder / "case.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    pseudonym: Sam\n", "    pseudonym: Sam\n    role: friend\n")
+    path.write_text(text, encoding="utf-8")
+    assert lines(validate(folder)) == [
+        'twice/case.yaml, row 14, column "people[2].role": is given twice (first on row 12); '
+        "the second would silently replace the first"
+    ]
+
+
+def test_a_case_with_no_events_cannot_be_loaded(data_copy, monkeypatch):
+    from toolkit.data import load_case
+
+    monkeypatch.setenv("EVERYCALL_DATA", str(data_copy))
+    events = data_copy / "cases" / "unlinked-calls" / "events.csv"
+    events.write_text(events.read_text(encoding="utf-8").split("\n")[0] + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_case("unlinked-calls")
+    assert str(caught.value) == (
+        "data/cases/unlinked-calls/events.csv: has no events; a case needs at least one "
+        "(a course case has 30 to 80)"
+    )
+
+
 def test_a_single_case_file_validates_its_case(monkeypatch):
     monkeypatch.chdir(BAD)
     report = validate(Path("duplicate-event-id") / "annotations.csv")
@@ -175,6 +256,12 @@ def test_folder_of_cases_validates_each(tmp_path, monkeypatch):
         ("call 07700 900123", "phone"),
         ("ring +44 7700 900123 tonight", "phone"),
         ("her landline, 0115 496 0000", "phone"),
+        ("call her on +44 (0)20 7946 0123 tonight", "phone"),
+        ("ring (020) 7946 0123", "phone"),
+        ("from abroad, 0044 20 7946 0123", "phone"),
+        ("call 07700\u00a0900123 (a no-break space)", "phone"),
+        ("call 020.7946.0123", "phone"),
+        ("call 020\u20137946\u20130123 (en dashes)", "phone"),
         ("she lives at 12 Road, SW1A 1AA", "postcode"),
         ("NHS number 943 476 5919", "nhs_number"),
         ("NHS number 9434765919", "nhs_number"),
@@ -195,6 +282,7 @@ def test_guard_catches_each_kind(text, kind):
         "National Domestic Abuse Helpline 0808 2000 247 (free, 24 hours).",
         "Men's Advice Line 0808 8010 327.",
         "She called 999, then 101; if you cannot speak, press 55.",
+        "From abroad the helpline is +44 808 2000 247; seen on 14.10.2017 at 0930.",
         "The Met's victims' helpline, 0208 284 5100, also written 020 8284 5100.",
         "NHS number 943 476 5918 fails the check digit.",
         "Alex went to the GP on Monday 3 March with Sam.",
@@ -354,3 +442,8 @@ def test_dara_events_say_when_the_adoption_date_cannot_be_read():
         'warning: events.csv: events using "dara" were not checked against the date the force '
         "adopted it, because policy_context.dara_adopted in case.yaml is not a valid date"
     ]
+
+
+def test_guard_reports_a_phone_number_as_it_was_written():
+    (found,) = _guard.scan("call 07700\u00a0900123 now", set())
+    assert found == ("phone", "07700\u00a0900123")

@@ -450,7 +450,7 @@ def queue_explorer(
     _number("handle_seconds", handle_seconds)
     _staff(staff)
     _patience(patience_seconds)
-    if max_staff is not None and _staff(max_staff) < staff:
+    if max_staff is not None and _staff(max_staff, "max_staff") < staff:
         raise ModelError(f"max_staff must be at least staff ({staff}); got {max_staff}")
     top = max_staff or max(2 * staff, 10)
     style = {"description_width": "initial"}

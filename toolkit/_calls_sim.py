@@ -210,12 +210,28 @@ def simulate_queue(
     share = _share("outage_failure_share", outage_failure_share)
     retry = _share("retry_share", retry_share)
     retry_mean = _number("retry_mean_seconds", retry_mean_seconds)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ModelError(f"seed must be a whole number, 0 or more; got {seed!r}")
+    if (
+        isinstance(max_attempts, bool)
+        or not isinstance(max_attempts, int | np.integer)
+        or max_attempts < 1
+    ):
+        raise ModelError(f"max_attempts must be a whole number, at least 1; got {max_attempts!r}")
     if outage is not None:
-        ok = len(outage) == 2 and 0 <= outage[0] < outage[1] <= duration_h
+        ok = (
+            isinstance(outage, tuple | list)
+            and len(outage) == 2
+            and all(
+                isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool)
+                for x in outage
+            )
+            and 0 <= outage[0] < outage[1] <= duration_h
+        )
         if not ok:
             raise ModelError(
                 "outage must be (start, end) in hours with 0 <= start < end <= "
-                f"{duration_h:g}; got {tuple(outage)}"
+                f"{duration_h:g}; got {outage!r}"
             )
     rng = np.random.default_rng(seed)
     horizon = duration_h * 3600
@@ -243,6 +259,9 @@ def simulate_queue(
         keep = next_t < horizon
         gen_t, gen_c, gen_a = next_t[keep], gen_c[again][keep], gen_a[again][keep] + 1
 
+    if not all_t:  # no call arrived at all (a short, quiet spell): an empty record
+        all_t, all_c, all_a = [times], [callers], [attempts]
+        all_failed = [np.zeros(0, dtype=bool)]
     t_all = np.concatenate(all_t)
     order = np.argsort(t_all, kind="stable")
     t_all = t_all[order]

@@ -255,7 +255,7 @@ def load_table_schema(path: Path, shown: str | None = None) -> dict[str, Any]:
 
     Examples
     --------
-    >>> load_table_schema(Path("data/schemas/events.schema.json"))["primaryKey"]
+    >>> load_table_schema(Path("data/schemas/events.schema.json"))["fields"][0]["name"]
     'event_id'
     >>> load_table_schema(Path("pyproject.toml"))
     Traceback (most recent call last):

@@ -49,7 +49,17 @@ SUPPORT_NUMBERS = {
 """Public numbers that may appear in course material (normalised to digits)."""
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-PHONE = re.compile(r"(?<![\d+])(?:\+44\s?(?:\(0\)\s?)?|0)\d(?:[ \-]?\d){8,9}(?!\d)")
+# UK numbers as people write them: 020 7946 0123, (020) 7946 0123, 020-7946-0123,
+# 020.7946.0123, +44 20 7946 0123, +44 (0)20 7946 0123, 0044 20 7946 0123 (spaces of any
+# kind: scan() turns no-break and thin spaces, and Unicode dashes, into plain ones first).
+PHONE = re.compile(
+    r"(?<![\d+])(?:(?:\+|00)44[ \-.]?(?:\(0\)[ \-.]?)?|\(?0)\d(?:\)?[ \-.]?\d){8,9}(?!\d)"
+)
+# One for one (so positions in the text stay the same): Unicode spaces and dashes -> ASCII.
+_PLAIN = str.maketrans(
+    {c: " " for c in "\u00a0\u2002\u2003\u2007\u2009\u200a\u202f\u205f\u3000"}
+    | {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"}
+)
 POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][ABD-HJLNP-UW-Z]{2})\b")
 TEN_DIGITS = re.compile(r"(?<![\d+])\d{3}[ \-]?\d{3}[ \-]?\d{4}(?!\d)")
 _MONTHS = (
@@ -104,9 +114,12 @@ def is_nhs_number(text: str) -> bool:
 
 
 def _phone_digits(match: str) -> str:
-    digits = re.sub(r"\D", "", match)
-    if digits.startswith("44"):
+    """The number as dialled from within the UK: ``+44 (0)20 ...`` -> ``020...``."""
+    digits = re.sub(r"\D", "", match.replace("(0)", ""))
+    if match.startswith("+44"):
         digits = "0" + digits[2:]
+    elif match.startswith("0044"):
+        digits = "0" + digits[4:]
     return digits
 
 
@@ -121,10 +134,10 @@ def scan(text: str, allowed: Iterable[str]) -> list[tuple[str, str]]:
     for m in EMAIL.finditer(text):
         found.append(("email", m.group(0)))
     phones = set()
-    for m in PHONE.finditer(text):
+    for m in PHONE.finditer(text.translate(_PLAIN)):
         digits = _phone_digits(m.group(0))
         if digits not in SUPPORT_NUMBERS and len(digits) in (10, 11):
-            found.append(("phone", m.group(0)))
+            found.append(("phone", text[m.start() : m.end()]))  # as written
             phones.add(m.span())
     for m in POSTCODE.finditer(text):
         found.append(("postcode", m.group(0)))

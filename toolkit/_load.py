@@ -73,7 +73,8 @@ def _package(root: Path) -> dict[str, dict[str, Any]]:
         return {
             r["name"]: r
             for r in resources
-            if isinstance(r, dict) and all(isinstance(r.get(k), str) for k in ("name", "path", "schema"))
+            if isinstance(r, dict)
+            and all(isinstance(r.get(k), str) for k in ("name", "path", "schema"))
         }
 
     return _cached("package", [path], build)

@@ -166,7 +166,9 @@ def render_widget(model_id: str, models: dict[str, Any], render_output: OutputRe
     """Static HTML for the widget ``model_id`` and everything inside it.
 
     ``models`` is ``metadata.widgets[...]["state"]``; ``render_output`` turns a captured
-    output (from an Output widget) into HTML.
+    output (from an Output widget) into HTML, and decides what may show: the handout
+    renderer returns ``""`` for a trainer note (``everycall.trainer``) or a live exercise in
+    the student edition, so that nothing captured in a widget escapes the edition's rules.
     """
     body = _render(model_id, models, render_output, 0)
     if not body:

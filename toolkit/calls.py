@@ -130,10 +130,19 @@ def _number(name: str, value: Any, *, minimum: float = 0.0, strict: bool = True)
     return value
 
 
-def _staff(value: Any) -> int:
+# The largest staffing any function accepts: more handlers than any control room in England
+# and Wales has, and small enough that a sweep or a simulation stays quick and in memory.
+MAX_STAFF = 20_000
+# The most staffing levels one sweep computes (a plot of more would not be read).
+MAX_SWEEP_LEVELS = 2_000
+
+
+def _staff(value: Any, name: str = "staff") -> int:
     ok = isinstance(value, int | np.integer | float) and not isinstance(value, bool)
-    if not ok or not float(value).is_integer() or value < 1:
-        raise ModelError(f"staff must be a whole number of handlers, at least 1; got {value!r}")
+    if not ok or not math.isfinite(value) or not float(value).is_integer() or value < 1:
+        raise ModelError(f"{name} must be a whole number of handlers, at least 1; got {value!r}")
+    if value > MAX_STAFF:
+        raise ModelError(f"{name} must be at most {MAX_STAFF:,} handlers; got {int(value):,}")
     return int(value)
 
 
@@ -489,7 +498,17 @@ def staffing_sweep(
     patience = _patience(patience_seconds)
     t = _target(target_seconds)
     a = lam * h
-    levels = list(range(1, math.ceil(2 * a) + 11)) if staff is None else [_staff(s) for s in staff]
+    if staff is None:
+        levels = list(range(1, min(math.ceil(2 * a) + 11, MAX_STAFF) + 1))
+    else:
+        levels = []
+        for s in staff:
+            levels.append(_staff(s))
+            if len(levels) > MAX_SWEEP_LEVELS:
+                raise ModelError(
+                    f"staff lists more than {MAX_SWEEP_LEVELS:,} staffing levels; "
+                    "sweep a narrower range, or step through it (range(1, 5000, 10))"
+                )
     if not levels:
         raise ModelError("staff must list at least one staffing level")
     blocking = _erlang_b_upto(max(levels), a)
@@ -523,7 +542,7 @@ def staff_for_service_level(
     service_level: float,
     target_seconds: float,
     patience_seconds: float | None = None,
-    max_staff: int = 20_000,
+    max_staff: int = MAX_STAFF,
 ) -> int:
     """The fewest handlers for ``service_level`` of all calls answered within the target.
 
@@ -562,7 +581,7 @@ def staff_for_service_level(
     h = _number("handle_seconds", handle_seconds)
     patience = _patience(patience_seconds)
     t = _target(target_seconds)
-    top = _staff(max_staff)
+    top = _staff(max_staff, "max_staff")
 
     def meets(n: int) -> bool:
         if patience is None:

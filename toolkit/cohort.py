@@ -22,7 +22,8 @@ everywhere, skipped files included, numbered in a random order).
 A learner is known by their display name and the folder their files were handed in under:
 two learners both called Sam in ``laptop-1/sam/`` and ``laptop-2/sam/`` are kept apart as
 "Sam (laptop-1)" and "Sam (laptop-2)". Two files for the same learner and notebook (a second
-download, a copy) keep the one saved later, compared as times, not as text.
+download) keep the one saved later, compared as times, not as text; a file copied unchanged
+into a second folder is read once.
 
 Examples
 --------
@@ -342,6 +343,7 @@ def gather(
     # What to report, in the order met; rendered once names and file numbers are known.
     events: list[tuple[str, ...]] = []
     kept: dict[tuple[str, str, str], _Kept] = {}  # (group, name, notebook) -> the file kept
+    contents: dict[tuple[str, str, str], str] = {}  # an identical copy is read once
     for path in sorted(folder.rglob("*.json")):
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts):
@@ -357,6 +359,11 @@ def gather(
             continue
         met.append(shown)
         name = _clean(" ".join((data.get("learner") or "").split()), 100)
+        content = (name, data["notebook"], json.dumps(data["answers"], sort_keys=True))
+        if name and content in contents:  # the same file copied into two folders
+            events.append(("copy", shown, contents[content]))
+            continue
+        contents[content] = shown
         group = _group(PurePosixPath(relative.parent.as_posix()), name)
         key = (group, name or f"(no name: {shown})", data["notebook"])
         new = _Kept(shown, _when(data.get("updated")), data)
@@ -386,12 +393,17 @@ def gather(
         label = {person: f"Learner {i + 1}" for i, person in enumerate(order)}
         read = [k.shown for k in kept.values()]  # files read first: "file 1".."file n"
         rng.shuffle(read)
-        others = [shown for shown in met if shown not in set(read)]
+        taken = set(read)
+        others = [shown for shown in met if shown not in taken]  # then the skipped ones
         rng.shuffle(others)
         file_label = {shown: f"file {i + 1}" for i, shown in enumerate(read + others)}
     for event in events:
         if event[0] == "skipped":
             message = f"{file_label[event[1]]}: {event[2]}"
+        elif event[0] == "copy":
+            message = (
+                f"{file_label[event[1]]}: the same answers as {file_label[event[2]]}; read once"
+            )
         else:
             _kind, dropped, winner, group, name, notebook, newer = event
             outcome = (

@@ -157,15 +157,34 @@ def month_options(events: pd.DataFrame) -> list[tuple[str, Any]]:
     """
     import pandas as pd
 
+    from toolkit.timeline import _check_times
+
+    _check_times(events)
+    if events.empty:
+        return []
     ts = events["timestamp"].dt.tz_localize(None)
     months = pd.period_range(ts.min().to_period("M"), ts.max().to_period("M"), freq="M")
     return [(f"{m.strftime('%b %Y')}", m.start_time.date()) for m in months]
 
 
 def event_options(events: pd.DataFrame) -> list[tuple[str, str]]:
-    """(label, event_id) for the event list: id, date, agency and contact type, in time order."""
-    from toolkit.opportunities import vocab_labels
+    """(label, event_id) for the event list: id, date, agency and contact type, in time order.
 
+    Examples
+    --------
+    >>> from toolkit.data import load_case
+    >>> event_options(load_case("unlinked-calls").events)[0]
+    ('E01 · 14 Oct 2017 · Police: calls: Emergency call (999)', 'E01')
+    >>> event_options(load_case("unlinked-calls").events.drop(columns=["agency"]))
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: events: column "agency" is missing (expected event_id, \
+timestamp, agency, contact_type); the table contains these columns: event_id, timestamp, ...
+    """
+    from toolkit.opportunities import vocab_labels
+    from toolkit.timeline import _check
+
+    _check(events)
     agencies = vocab_labels("agencies")
     types = vocab_labels("contact_types", column="name")
     out = []
@@ -617,10 +636,10 @@ class TimelineExplorer:
             return False
         try:
             flags = add_flag(self.flags, self.case.events, self.selected, opportunity_type, reason)
+            self.store.set(flags_key(self.case.slug), flags)  # a full disk says so, here
         except ToolkitError as exc:
             self.status.value = _note(str(exc))
             return False
-        self.store.set(flags_key(self.case.slug), flags)
         self.flag_reason.value = ""
         self.status.value = _note(f"Saved your flag on {self.selected}.")
         self._after_flags()
@@ -630,7 +649,11 @@ class TimelineExplorer:
         """Remove the learner's flags on the chosen event."""
         if self.selected is None:
             return
-        self.store.set(flags_key(self.case.slug), remove_flag(self.flags, self.selected))
+        try:
+            self.store.set(flags_key(self.case.slug), remove_flag(self.flags, self.selected))
+        except ToolkitError as exc:
+            self.status.value = _note(str(exc))
+            return
         self.status.value = _note(f"Removed your flags on {self.selected}.")
         self._after_flags()
 
@@ -702,8 +725,11 @@ class TimelineExplorer:
                 self.agency_filter.options = [(names.get(a, a), a) for a in self._lanes]
                 self.agency_filter.value = tuple(self._lanes)
             with self.dates.hold_sync():
-                self.dates.options = months if len(months) > 1 else months * 2
+                # A range needs two ends: one month is both; a case with no events has none.
+                ends = months or [("no events", None)]
+                self.dates.options = ends if len(ends) > 1 else ends * 2
                 self.dates.index = (0, len(self.dates.options) - 1)
+                self.dates.disabled = not months
         finally:
             self._loading = False
         self.dates_label.value = date_range_html(self.dates.label)

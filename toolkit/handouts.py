@@ -15,6 +15,10 @@ Then, per edition:
 * ``ipynb`` (on request): the live notebook for learners (for a JupyterHub or nbgitpuller),
   made from the unexecuted source with ``view="notebook"``.
 
+A notebook that defines an exercise inline (``toolkit.exercises.single_choice(...)`` in a
+cell) fails before it runs, with a message naming the cell: its answers are in the source,
+and its definition exists only in the kernel (exercises belong in ``data/exercises/``).
+
 The pack (``build/handouts/``): ``student/`` and ``trainer/`` folders, ``index.html`` (the
 course map), ``manifest.json`` (file, edition, format, SHA-256) and ``everycall-handouts.zip``.
 The same inputs give the same bytes: no clock time appears anywhere unless

@@ -396,7 +396,7 @@ timestamp and the other event columns); the table contains these columns: event_
     else:
         frame["_case"] = np.int64(0)
     sec = ts.array.as_unit("s").asi8
-    frame["_t"] = sec - sec.min()
+    frame["_t"] = sec - (sec.min() if len(sec) else 0)
     frame["_key"] = frame["_case"].to_numpy() * _CASE_STRIDE + frame["_t"].to_numpy()
     frame = frame.sort_values("_key", kind="stable").reset_index(drop=True)
     return frame
@@ -729,6 +729,8 @@ def run_rules(
         if missing:
             skipped[r.id] = "needs column " + ", ".join(f'"{c}"' for c in missing)
             continue
+        if prepared.empty:
+            continue  # no events, nothing to flag (and no rule has to cope with empty arrays)
         params = {**r.params, **{k: v for k, v in param_overrides.items() if k in r.params}}
         out = r.evaluate(prepared, params)
         if not isinstance(out, pd.DataFrame) or not {"event_id", "explanation"} <= set(out):

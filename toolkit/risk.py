@@ -378,10 +378,16 @@ def idva_caseload(
     staff = _positive("idvas", idvas, allow_zero=True)
     rows = []
     for c in caseload:
-        if isinstance(c, bool) or not isinstance(c, int | float) or not c > 0:
+        if (
+            isinstance(c, bool)
+            or not isinstance(c, int | float | np.integer | np.floating)
+            or not math.isfinite(c)
+            or not c > 0
+        ):
             raise ModelError(
                 f"caseload must be a positive number of cases per Idva per year; got {c!r}"
             )
+        c = float(c)
         needed = math.ceil(cases / c)
         supported = min(cases, staff * c)
         rows.append({
@@ -416,9 +422,20 @@ def idva_figure(
     areas_below_quarter: int | None = None,
     areas_total: int | None = None,
 ) -> go.Figure:
-    """Idvas in post against the number needed, with the force areas furthest short."""
+    """Idvas in post against the number needed, with the force areas furthest short.
+
+    Examples
+    --------
+    >>> idva_figure(in_post=1, needed=0, source="x")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ModelError: needed must be a number greater than 0; got 0
+    """
     import plotly.graph_objects as go
 
+    in_post = _positive("in_post", in_post, allow_zero=True)
+    if _positive("needed", needed, allow_zero=True) == 0:
+        raise ModelError(f"needed must be a number greater than 0; got {needed!r}")
     fig = go.Figure(
         go.Bar(x=["in post", "needed"], y=[in_post, needed], marker_color=[_BLUE, _GREY],
                text=[f"{in_post:,.0f}", f"{needed:,.0f}"], textposition="outside")

@@ -101,11 +101,23 @@ def _check(events: pd.DataFrame, source: str = "events") -> None:
                 f'{source}: column "{col}" is missing (expected {", ".join(_REQUIRED)}); the '
                 "table contains these columns: " + ", ".join(map(str, events.columns))
             )
+    _check_times(events, source)
+
+
+def _check_times(events: pd.DataFrame, source: str = "events") -> None:
+    """Timestamps that are time-zone aware and present (the message names the first gap)."""
+    import numpy as np
+    import pandas as pd
+
     if not isinstance(events["timestamp"].dtype, pd.DatetimeTZDtype):
         raise ToolkitError(
             f'{source}: column "timestamp" holds {events["timestamp"].dtype} values (expected '
             "time-zone-aware datetimes, as toolkit.data.load_case gives)"
         )
+    missing = events["timestamp"].isna().to_numpy()
+    if missing.any():
+        row = int(np.flatnonzero(missing)[0]) + 1
+        raise ToolkitError(f'{source}, row {row}, column "timestamp": the time is missing')
 
 
 def _cell(value: Any) -> str:
@@ -490,6 +502,7 @@ def swimlane(
             "title": {"text": "Risk"},
         },
         xaxis={"title": {"text": "Date"}, "type": "date", "anchor": "y2"},
+        annotations=_nothing_to_show() if ev.empty else None,
         meta={
             "description": describe_swimlane(
                 ev,
@@ -535,7 +548,7 @@ def describe_swimlane(
     names = _labels("agencies")
     heading = f"{TITLE_PREFIX}: {title}" if title else TITLE_PREFIX
     if ev.empty:
-        return f"{heading}: no contacts to show."
+        return f"{heading}: no events to show."
     counts = ev["agency"].value_counts()
     per = ", ".join(f"{names.get(a, a)} {int(counts[a])}" for a in lanes if a in counts)
     text = (
@@ -562,6 +575,21 @@ def describe_swimlane(
             noun = "event" if len(ids) == 1 else "events"
             text += f" {label_} {len(ids)} {noun}: {', '.join(ids)}."
     return text
+
+
+def _nothing_to_show() -> list[dict[str, Any]]:
+    """The note a figure of no events carries, so an empty plot is not mistaken for a fault."""
+    return [
+        {
+            "text": "No events to show",
+            "showarrow": False,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.5,
+            "y": 0.5,
+            "font": {"size": 16},
+        }
+    ]
 
 
 def _day(ts: Any) -> str:
@@ -682,6 +710,15 @@ got 'fortnight'
             f"freq must be one of MS, QS, YS (months, quarters, years); got {freq!r}"
         )
     ev = _norm(events)
+    columns = ["period", "contacts", "police_calls", "disclosures", "highest_risk"]
+    if ev.empty:
+        return pd.DataFrame(
+            {
+                "period": pd.Series(dtype="datetime64[ns]"),
+                **{c: pd.Series(dtype=int) for c in columns[1:4]},
+                "highest_risk": pd.Series(dtype=object),
+            }
+        )
     ev["period"] = ev["timestamp"].dt.tz_localize(None).dt.to_period(freq[0]).dt.start_time
     ev["call"] = ev["contact_type"].isin(["emergency_call", "non_emergency_call"])
     ev["rank"] = (
@@ -734,6 +771,7 @@ def escalation_figure(
         template="plotly_white",
         xaxis={"title": {"text": unit.capitalize()}},
         yaxis={"title": {"text": "Number"}},
+        annotations=_nothing_to_show() if table.empty else None,
         meta={"description": describe_escalation(events, title=title, freq=freq)},
     )
     return fig
@@ -764,6 +802,8 @@ def describe_escalation(events: pd.DataFrame, *, title: str | None = None, freq:
         )
         parts.append(f"{when}: {row.contacts} contacts, {row.police_calls} police calls")
     heading = f"Contacts and police calls per {unit}" + (f": {title}" if title else "")
+    if not parts:
+        return f"{heading}: no events."
     return f"{heading}. " + "; ".join(parts) + "."
 
 

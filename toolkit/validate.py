@@ -202,7 +202,7 @@ class _Context:
         """The warning that ``shown`` was not checked because the shared files are broken."""
         return Problem(
             shown,
-            "was not checked, because the vocabularies or sources above could not be read",
+            "nothing else was checked, because every check depends on the vocabularies and sources",
             level="warning",
         )
 

@@ -226,9 +226,9 @@ def main() -> None:
             "    toolkit.exercises.trainer_note(\n"
             '        "Captured trainer note: tell the room the answer is the second 999 call."\n'
             "    )\n"
+            '    asked = widgets.HTML(value="A question shown inside an Output widget")\n'
             "    display(\n"
-            '        widgets.VBox([widgets.HTML(value="A question shown inside an Output widget"),\n'
-            "                      widgets.HTML(value=FEEDBACK)]),\n"
+            "        widgets.VBox([asked, widgets.HTML(value=FEEDBACK)]),\n"
             '        metadata={"everycall": {"exercise": "fixture-q1"}},\n'
             "    )\n"
             "display(captured)",
