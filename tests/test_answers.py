@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import toolkit
-from toolkit import answers
+from toolkit import _answers_data, _answers_io, answers
 from toolkit.answers import AnswerStore, bind, current_store, default_path, set_learner
 from toolkit.errors import AnswerStoreError, ToolkitError
 
@@ -159,7 +159,7 @@ def test_save_failure_is_a_clear_error(path, monkeypatch):
         raise OSError(errno.EROFS, "Read-only file system")
 
     store = AnswerStore(path, notebook="n1")
-    monkeypatch.setattr(answers.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(_answers_io.tempfile, "mkstemp", refuse)
     with pytest.raises(
         AnswerStoreError,
         match="your answer could not be saved "
@@ -425,7 +425,7 @@ def _refuse_lock_files(monkeypatch) -> None:
             raise OSError(errno.EROFS, "Read-only file system", str(where))
         return real_open(where, flags, *args)
 
-    monkeypatch.setattr(answers.os, "open", open_except_locks)
+    monkeypatch.setattr(_answers_io.os, "open", open_except_locks)
 
 
 def test_a_lock_that_cannot_be_created_is_a_clear_error(path, monkeypatch):
@@ -453,7 +453,7 @@ def test_giving_a_name_in_a_folder_that_cannot_be_written_is_a_clear_error(monke
 def test_a_good_file_saved_by_another_kernel_is_never_set_aside(path, monkeypatch):
     path.parent.mkdir(parents=True)
     path.write_text('["not", "an", "answer", "file"]')
-    check = answers.check_answer_data
+    check = _answers_data.check_answer_data
     calls: list[int] = []
 
     def other_kernel_saves_first(data, **kwargs):
@@ -462,7 +462,8 @@ def test_a_good_file_saved_by_another_kernel_is_never_set_aside(path, monkeypatc
             AnswerStore(path, notebook="n1", learner="Sam").set("q2", "kernel 2's answer")
         return check(data, **kwargs)
 
-    monkeypatch.setattr(answers, "check_answer_data", other_kernel_saves_first)
+    # Patched where the store looks it up (it reads files through toolkit._answers_data).
+    monkeypatch.setattr(_answers_data, "check_answer_data", other_kernel_saves_first)
     kernel_1 = AnswerStore(path, notebook="n1", learner="Sam")
     assert kernel_1.get("q2") == "kernel 2's answer"
     assert kernel_1.notices == []

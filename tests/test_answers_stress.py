@@ -59,11 +59,16 @@ DRIVER = textwrap.dedent(
             os.close(read_fd)
             child(path, committed, write_fd)
         os.close(write_fd)
-        time.sleep(rng.uniform(0, 0.02))  # start-up plus about ten saves
+        chunks = []
+        if round_ % 100 >= 10:
+            # Most rounds: wait for the first save to be reported, so the kill lands among
+            # saves however slowly a busy machine starts the child. The first ten rounds of
+            # each file are killed blind, to catch the very first save too.
+            chunks.append(os.read(read_fd, 65536))
+        time.sleep(rng.uniform(0, 0.02))  # about ten more saves
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         figures["kills"] += 1
-        chunks = []
         while chunk := os.read(read_fd, 65536):
             chunks.append(chunk)
         os.close(read_fd)
@@ -128,5 +133,6 @@ def test_sigkill_mid_save_never_leaves_a_torn_or_empty_file(tmp_path):
     )
     assert figures["bad_files"] == []
     assert figures["kills"] >= KILLS
-    assert figures["saves_reported"] > KILLS  # the children really were saving when killed
+    # the children really were saving when killed: at least one save in every waited round
+    assert figures["saves_reported"] >= KILLS * 9 // 10
     assert figures["temp_files_after_reopen"] == 0

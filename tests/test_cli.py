@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import toolkit
 from toolkit.cli import main
 
@@ -56,3 +58,27 @@ def test_toolkit_error_becomes_one_message_and_status_2(monkeypatch, capsys):
     assert main(["validate", "somewhere"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == "everycall validate: data/cases/x/case.yaml: 'title' is missing"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("00", "00-start-here.ipynb"),
+        ("00-start-here", "00-start-here.ipynb"),
+        ("00-start-here.ipynb", "00-start-here.ipynb"),
+        ("cohort-debrief", "trainer/cohort-debrief.ipynb"),
+        ("trainer/cohort-debrief", "trainer/cohort-debrief.ipynb"),
+    ],
+)
+def test_handouts_take_a_notebook_by_the_name_the_build_reports(name, expected):
+    from toolkit.cli import _course_notebook
+
+    found = _course_notebook(Path(name))
+    assert found.as_posix().endswith(f"notebooks/{expected}")
+
+
+def test_an_unknown_notebook_name_lists_the_names_the_course_has(capsys):
+    assert main(["handouts", "zz-no-such"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("everycall handouts: zz-no-such: no such notebook; the course has: ")
+    assert "00-start-here, 01-reading-a-case-timeline" in err and "trainer/cohort-debrief" in err

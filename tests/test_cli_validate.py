@@ -73,7 +73,7 @@ def test_bad_case_exits_2_with_exact_messages_and_no_traceback(workspace, name, 
     expected = (workspace / name / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert result.stderr.splitlines() == [*expected, f"{counts} in {name}: nothing was changed."]
+    assert result.stderr.splitlines() == [*expected, f"{counts} in {name}."]
     assert result.stdout == ""
 
 
@@ -128,7 +128,7 @@ def test_missing_path_exits_2(tmp_path):
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "nowhere: does not exist",
-        "1 error, 0 warnings in nowhere: nothing was changed.",
+        "1 error, 0 warnings in nowhere.",
     ]
     assert "Traceback" not in result.stderr
 
@@ -147,6 +147,16 @@ def test_new_case_then_validate(tmp_path):
     checked = run("validate", "cases/harbour-street", cwd=tmp_path)
     assert checked.returncode == 0
     assert "is still an example row from everycall new-case" in checked.stderr
+
+
+def test_a_misspelt_case_folder_suggests_the_one_that_exists(tmp_path):
+    run("new-case", "harbour-street", "--root", "cases", cwd=tmp_path)
+    result = run("validate", "cases/harbour-stret", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "cases/harbour-stret: does not exist; did you mean cases/harbour-street?",
+        "1 error, 0 warnings in cases/harbour-stret.",
+    ]
 
 
 def test_new_case_with_a_bad_name_exits_2(tmp_path):
@@ -202,4 +212,4 @@ def test_broken_shared_files_exit_2_with_one_message_and_no_traceback(tmp_path, 
     errors = sum(not line.startswith("warning: ") for line in expected)
     warnings = len(expected) - errors
     counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-    assert result.stderr.splitlines() == [*expected, f"{counts} in data: nothing was changed."]
+    assert result.stderr.splitlines() == [*expected, f"{counts} in data."]

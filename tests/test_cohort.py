@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shutil
 from html.parser import HTMLParser
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import cohort
+from toolkit import _cohort_numeric, cohort
 from toolkit.cli import main
 from toolkit.errors import ToolkitError
 
@@ -73,7 +74,7 @@ class _Tags(HTMLParser):
 def test_bad_and_foreign_files_are_reported_and_skipped(collected):
     assert collected.skipped == EXPECTED_SKIPPED
     assert collected.files_read == 6  # 3 good, 3 hostile; profile.json and notes.txt ignored
-    assert "Skipped 8 file(s)" in collected.summary()
+    assert "Skipped 8 files" in collected.summary()
 
 
 def test_good_answers_are_summarised_and_marked_again(collected):
@@ -196,11 +197,26 @@ def test_cli_collects_and_lists_skipped_files(tmp_path, capsys, monkeypatch):
     shutil.copytree(ANSWERS / "good", folder / "good")
     shutil.copytree(ANSWERS / "corrupt", folder / "corrupt")
     monkeypatch.chdir(tmp_path)
-    assert main(["answers", "collect", str(folder)]) == 0
+    # the summary is written, and the exit status says a learner's work is missing from it
+    assert main(["answers", "collect", str(folder)]) == 2
     out, err = capsys.readouterr()
     assert "skipped: corrupt/empty.json: is empty" in err
+    unread = len(list((ANSWERS / "corrupt").rglob("*.json")))
+    assert err.splitlines()[-1].startswith(
+        f"everycall answers: {unread} files could not be read in full (skipped above"
+    )
+    assert "Ask those learners to send the file again" in err.splitlines()[-1]
     assert f"Summary: {tmp_path / 'cohort-summary.csv'}" in out
     assert (tmp_path / "cohort-summary.html").is_file()
+
+
+def test_a_second_copy_of_a_file_is_not_a_failure(tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "cohort"
+    shutil.copytree(ANSWERS / "good", folder / "laptop-1")
+    shutil.copytree(ANSWERS / "good", folder / "laptop-2")
+    monkeypatch.chdir(tmp_path)
+    assert main(["answers", "collect", str(folder)]) == 0
+    assert "read once" in capsys.readouterr().err
 
 
 def test_debrief_charts_count_learners_in_whole_numbers():
@@ -303,13 +319,13 @@ def test_a_number_too_large_is_skipped_and_the_rest_collected(tmp_path, capsys, 
         + ', "attempts": 1}}}'
     )
     monkeypatch.chdir(tmp_path)
-    assert main(["answers", "collect", str(folder)]) == 0
+    assert main(["answers", "collect", str(folder)]) == 2  # written, but one answer is missing
     out, err = capsys.readouterr()
     assert (
         'skipped: crafted/90-demo-all-types.json: answer "90-dash-threshold": the value holds a '
         "number that is not finite or too large" in err
     )
-    assert "Traceback" not in err and "3 learner(s)" in out
+    assert "Traceback" not in err and "3 learners" in out
 
 
 # ---------------------------------------------------------------------------- who is who
@@ -414,7 +430,7 @@ def test_anonymise_hides_names_in_skipped_files_too(tmp_path, capsys, monkeypatc
     (folder / "amira-khan").mkdir()
     (folder / "amira-khan" / "01-reading-a-case-timeline.json").write_text("{ torn")
     monkeypatch.chdir(tmp_path)
-    assert main(["answers", "collect", str(folder), "--anonymise"]) == 0
+    assert main(["answers", "collect", str(folder), "--anonymise"]) == 2  # the torn file
     out, err = capsys.readouterr()
     parser = _Tags()
     parser.feed((tmp_path / "cohort-summary.html").read_text(encoding="utf-8"))
@@ -436,3 +452,135 @@ def test_anonymised_file_numbers_do_not_follow_the_alphabet(tmp_path, monkeypatc
     by_folder = [r["file"] for r in sorted(result.rows, key=lambda r: r["response"])]
     assert sorted(by_folder) == sorted(f"file {i}" for i in range(1, 7))
     assert by_folder != [f"file {i}" for i in range(1, 7)]  # "file 1" is not Amira's
+
+
+# ---------------------------------------------------------------------------- numeric charts
+
+
+def _numeric_cohort(folder: Path, answers: dict[str, float]) -> Path:
+    for name, value in answers.items():
+        _answer_file(folder / name.lower(), name, {"90-dash-threshold": value})
+    return folder
+
+
+def _numeric_chart(tmp_path: Path, answers: dict[str, float]):
+    folder = _numeric_cohort(tmp_path / "in", answers)
+    result = cohort.collect(folder, out=tmp_path / "x.csv", exercises_dir=DEFS)
+    frame = cohort.load_summary(result.csv_path)
+    return dict(cohort.figures(frame, exercises_dir=DEFS))["90-dash-threshold"]
+
+
+def test_whole_number_answers_get_one_bar_per_value(tmp_path):
+    fig = _numeric_chart(tmp_path, {"Sam": 12, "Alex": 14, "Jo": 14})
+    (bars,) = fig.data
+    assert bars.type == "bar"
+    assert list(bars.x) == [12, 14] and list(bars.y) == [1, 2]  # not one block from 11.5 to 14.5
+    assert 0.5 <= bars.width < 1  # one unit wide, with a gap between neighbours
+    assert fig.layout.xaxis.dtick == 1 and fig.layout.xaxis.tickformat == ",.0f"  # every value
+    assert list(bars.hovertext) == ["12 answers: 1 learner", "14 answers: 2 learners"]
+
+
+def test_the_correct_answer_is_a_visible_labelled_line(tmp_path):
+    fig = _numeric_chart(tmp_path, {"Sam": 12, "Alex": 14})
+    lines = [s for s in fig.layout.shapes if s.type == "line" and s.line.color != "white"]
+    assert [(s.x0, s.x1) for s in lines] == [(14, 14)]
+    # simple_white draws shapes with no line at 0.3 opacity: the line must say otherwise
+    assert lines[0].line.width >= 2 and lines[0].opacity == 1
+    assert [a.text for a in fig.layout.annotations] == ["correct answer: 14 answers"]
+
+
+def test_answers_spread_wide_are_counted_in_round_bins(tmp_path):
+    answers = {"Sam": 14, "Alex": 14, "Jo": 140, "Kim": 1.5, "Lee": 13.25}
+    fig = _numeric_chart(tmp_path, answers)
+    (bars,) = fig.data
+    assert sum(bars.y) == len(answers)  # every answer counted once
+    width = bars.width / 0.92
+    assert width == 10  # 1, 2 or 5 times a power of ten, about 20 bins across the answers
+    assert "10 to under 20 answers: 3 learners" in list(bars.hovertext)
+    assert len(bars.x) <= 21
+
+
+def test_non_integer_answers_with_many_places_get_sensible_bins():
+    bins = _cohort_numeric.numeric_bins([0.1234567, 0.2, 0.25, 0.9], 0.25)
+    assert not bins.per_value and bins.width == 0.05 and sum(bins.counts) == 4
+    assert bins.labels[0] == "0.10 to under 0.15: 1 learner"
+    assert len(set(bins.centres)) == len(bins.centres)
+
+
+def test_debrief_figure_says_in_words_how_many_gave_the_correct_answer(tmp_path):
+    folder = _numeric_cohort(tmp_path / "in", {"Sam": 12, "Alex": 14, "Jo": "fourteen"})
+    result = cohort.collect(folder, out=tmp_path / "x.csv", exercises_dir=DEFS)
+    parser = _Tags()
+    parser.feed(result.html_path.read_text(encoding="utf-8"))
+    assert (
+        "3 learners answered. 1 of 3 gave the correct answer, 14 answers. Answers given: "
+        "12 answers: 1 learner; 14 answers: 1 learner. 1 answer(s) were not numbers and are "
+        "not in the chart."
+    ) in parser.text
+    captions = [dict(attrs)["id"] for tag, attrs in parser.tags if tag == "figcaption"]
+    assert captions == ["chart-1-caption"]
+    assert "setAttribute('aria-describedby', 'chart-1-caption')" in "".join(parser.scripts)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_numeric_chart_in_chromium_shows_bars_line_and_description(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from toolkit.browser import find_chromium
+    from toolkit.errors import BrowserNotFoundError
+
+    try:
+        find_chromium()
+    except BrowserNotFoundError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true needs a browser: {exc}")
+        pytest.skip(f"no browser: {exc}")
+    folder = _numeric_cohort(tmp_path / "in", {"Sam": 12, "Alex": 14})
+    result = cohort.collect(folder, out=tmp_path / "x.csv", exercises_dir=DEFS)
+    # In a thread of its own: the browser tests' sync Playwright fixtures keep an event loop
+    # running in the main thread, and the sync API refuses to start inside one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_check_numeric_chart, result.html_path).result()
+
+
+def _check_numeric_chart(page_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from toolkit.browser import launch
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 900})
+            page.goto(page_path.as_uri(), wait_until="load")
+            page.wait_for_selector("#chart-1 .main-svg")
+            svg = page.locator("#chart-1 .main-svg").first
+            assert svg.get_attribute("role") == "img"
+            described = page.locator("#" + svg.get_attribute("aria-describedby"))
+            assert "1 of 2 gave the correct answer, 14 answers" in described.inner_text()
+            assert page.locator("#chart-1 .bars .point").count() == 2
+            ticks = page.locator("#chart-1 .xtick text").evaluate_all(
+                "ts => ts.map(t => t.textContent)"
+            )
+            assert {"12", "13", "14"} <= set(ticks)
+            strokes = page.locator("#chart-1 .shapelayer path").evaluate_all(
+                "ps => ps.map(p => getComputedStyle(p)).map(s => [s.stroke, s.strokeWidth,"
+                " s.opacity])"
+            )
+            drawn = [s for s in strokes if s[0] not in ("rgb(255, 255, 255)", "none")]
+            assert len(drawn) == 1 and float(drawn[0][1].rstrip("px")) >= 2
+            assert float(drawn[0][2]) == 1  # not the template's faint 0.3
+            label = page.locator("#chart-1 .annotation-text").first
+            assert label.text_content() == "correct answer: 14 answers" and label.is_visible()
+        finally:
+            browser.close()
+
+
+def test_every_debrief_chart_carries_its_text_description():
+    frame = cohort.demo_summary(learners=3)
+    charts = cohort.figures(frame)
+    assert charts
+    for ex_id, fig in charts:
+        description = fig.layout.meta["description"]
+        assert description.startswith("3 learners"), (ex_id, description)

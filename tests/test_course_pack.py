@@ -173,3 +173,10 @@ def test_trainer_notes_are_boxed_for_trainers_and_absent_for_students(course: Pa
             assert document.rfind("</aside>", 0, match.start()) < opening, page.name
             shown += 1
     assert shown >= 1, "no trainer note reached a trainer handout"
+
+
+def test_the_index_of_the_whole_course_says_so_and_marks_trainer_only_notebooks(course: Path):
+    index = (course / "index.html").read_text(encoding="utf-8")
+    assert "Handouts for every notebook in the course" in index
+    assert "Not built this time" not in index
+    assert index.count(">Trainer only") == 1  # the cohort debrief has no student edition

@@ -556,7 +556,7 @@ def _refuse_lock_files(monkeypatch) -> None:
             raise OSError(errno.EROFS, "Read-only file system", str(where))
         return real_open(where, flags, *args)
 
-    monkeypatch.setattr(answers.os, "open", open_except_locks)
+    monkeypatch.setattr("toolkit._answers_io.os.open", open_except_locks)
 
 
 @pytest.mark.parametrize("kind", ["confidence", "numeric", "free_text"])

@@ -255,6 +255,27 @@ def test_a_course_builders_own_case_can_be_chosen(tmp_path: Path, monkeypatch, s
     assert store.get(flags_key(SLUG)) is None  # each case keeps its own flags
 
 
+def test_a_case_with_errors_is_named_under_the_list_not_dropped_silently(
+    tmp_path: Path, monkeypatch, store
+):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    own = data / "cases" / "harbour-street"
+    shutil.copytree(data / "cases" / SLUG, own)
+    events = (own / "events.csv").read_text(encoding="utf-8")
+    (own / "events.csv").write_text(events.replace(",gp,", ",gpp,", 1), encoding="utf-8")
+    monkeypatch.setenv("EVERYCALL_DATA", str(data))
+    ex = TimelineExplorer(SLUG, store=store, trainer=False)
+    assert "harbour-street" not in [v for _, v in ex.case_picker.options]
+    assert "Not in the list: harbour-street, which has errors" in ex.case_note.value
+    assert "everycall validate" in ex.case_note.value
+    assert ex.case_note in ex.widget.children
+    clean = TimelineExplorer(SLUG, store=store, trainer=False)
+    monkeypatch.delenv("EVERYCALL_DATA")
+    assert TimelineExplorer(SLUG, store=store, trainer=False).case_note.value == ""
+    assert clean.case_note.value  # the copy with the broken case still says so
+
+
 # --------------------------------------------------------------------------------------------
 # What the browser is sent (glitches seen in JupyterLab)
 

@@ -110,6 +110,8 @@ def test_index_links_every_handout_and_signposts_support(pack: Path):
         assert f'href="{f["file"]}"' in index
     assert "Handout fixture" in index and "read a figure of calls by hour" in index
     assert "0808 2000 247" in index
+    # two fixture notebooks, not the course: the page does not claim the whole course
+    assert "Handouts for the notebooks listed below (not the whole course)" in index
 
 
 @pytest.mark.slow
@@ -881,3 +883,30 @@ def test_leak_scan_covers_trainer_notes(tmp_path: Path, monkeypatch):
     assert "call handler could see on screen" in messages  # from the executed note
     assert "facilitator should pause here" in messages  # from toolkit.notes
     assert not (tmp_path / "out" / "student" / "leaky-notes.html").exists()
+
+
+def test_a_live_only_caption_is_not_printed_twice_under_its_figure():
+    from toolkit._widgets_static import LIVE_ONLY, render_widget
+
+    def html_model(value: str, classes: list[str]) -> dict:
+        return {"model_name": "HTMLModel", "state": {"value": value, "_dom_classes": classes}}
+
+    models = {
+        "box": {
+            "model_name": "VBoxModel",
+            "state": {"children": ["IPY_MODEL_shown", "IPY_MODEL_caption"]},
+        },
+        "shown": html_model("<p>Staff: 14</p>", []),
+        "caption": html_model("<p>A grid of 30 markers. Source: HMIC, 2014.</p>", [LIVE_ONLY]),
+    }
+    out = render_widget("box", models, lambda output: "")
+    assert "Staff: 14" in out and "A grid of 30 markers" not in out
+
+
+def test_the_widgets_that_repeat_their_figures_description_are_marked_live_only():
+    from toolkit._widgets_static import LIVE_ONLY
+    from toolkit.intro import calls_explorer
+
+    box = calls_explorer(15)
+    (caption,) = [c for c in box.children if LIVE_ONLY in c._dom_classes]
+    assert caption.value.startswith("A grid of 30 markers")

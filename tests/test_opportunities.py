@@ -709,3 +709,82 @@ def test_no_events_means_no_flags_and_every_column():
     out = run_rules(empty)
     assert out.empty
     assert list(out.columns) == list(run_rules(load_case("unlinked-calls").events).columns)
+
+
+# ---------------------------------------------------------------------------- tables for learners
+
+
+def test_rules_table_for_learners_has_plain_headings_no_index_and_settings_in_words():
+    table = rules_table(readable=True)
+    assert list(table.columns) == [
+        "Rule",
+        "Opportunity type",
+        "What it looks for",
+        "Rests on",
+        "In force from",
+        "Settings",
+    ]
+    assert set(table.index) == {""}  # no 0, 1, 2 ... beside the rules
+    rows = table.set_index("Rule")
+    repeat = rows.loc[get_rule("repeat-calls-not-linked").name]
+    assert repeat["Settings"] == (
+        "window: 365 days; call types: emergency call (999), non-emergency call (101)"
+    )
+    assert repeat["Opportunity type"] == "Repeat calls not linked"
+    assert repeat["Rests on"] == (
+        "IOPC investigation into West Midlands Police contact with Raneem Oudeh. "
+        "Independent Office for Police Conduct, 2022"
+    )
+    marac = rows.loc[get_rule("high-risk-no-marac").name]
+    assert marac["In force from"] == "1 Mar 2009" and repeat["In force from"] == ""
+    cells = " ".join(table.to_numpy().ravel().tolist())
+    for code in ("_", "window_days=", "[", "nan", "None"):
+        assert code not in cells, code  # no ids, code or missing-value markers on show
+
+
+def test_parameters_of_a_trainers_rule_read_in_words_too():
+    from toolkit.opportunities import describe_parameters
+
+    assert describe_parameters(
+        {"look_back_days": 1, "flags": ["some_thing", "gp"], "strict": True, "ratio": 0.5}
+    ) == ("look back: 1 day; flags: some thing, gp; strict: yes; ratio: 0.5")
+    assert describe_parameters({"agencies": ["gp", "hospital"], "min_level": "high"}) == (
+        "agencies: GP practice, hospital and emergency department; lowest risk level: high risk"
+    )
+    with pytest.raises(ToolkitError, match="expected a mapping of parameter names to values"):
+        describe_parameters(["window_days"])
+
+
+def test_the_raw_rules_table_keeps_ids_for_code():
+    table = rules_table([get_rule("high-risk-no-marac")])
+    assert table.loc[0, "parameters"] == "threshold=14, window_days=7"
+    assert table.loc[0, "in_force_from"] == "2009-03-01"
+    with pytest.raises(ToolkitError, match="expected Rule objects"):
+        rules_table(["high-risk-no-marac"])
+
+
+def test_notebook_02_shows_learners_readable_tables_not_raw_frames():
+    import ast
+    import json
+
+    nb = json.loads((ROOT / "notebooks" / "02-missed-opportunities.ipynb").read_text("utf-8"))
+    raw = {"run_rules", "load_vocab", "rules_table", "agreement", "three_views"}
+    shown = []
+    for i, cell in enumerate(nb["cells"]):
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if cell["cell_type"] != "code" or tags & {"trainer", "trainer-only", "instructor"}:
+            continue
+        last = ast.parse("".join(cell["source"])).body[-1]
+        if not isinstance(last, ast.Expr):
+            continue
+        value = last.value
+        if isinstance(value, ast.Subscript):  # frame[[...]]: pandas' index and snake_case
+            shown.append(i)
+        elif isinstance(value, ast.Call) and ast.unparse(value.func).split(".")[-1] in raw:
+            readable = any(
+                k.arg == "readable" and getattr(k.value, "value", False) is True
+                for k in value.keywords
+            )
+            if not readable:
+                shown.append(i)
+    assert shown == [], f"cells {shown} show a raw DataFrame; pass it through for_display"

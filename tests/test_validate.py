@@ -98,11 +98,12 @@ def test_every_bad_entry_fails_or_warns():
         assert expected(name), name
 
 
-def test_errors_make_the_summary_say_nothing_changed(monkeypatch):
+def test_errors_make_the_summary_count_them_without_claiming_a_rollback(monkeypatch):
+    # Validation never writes, so "nothing was changed" would suggest it might have.
     monkeypatch.chdir(BAD)
     report = validate(Path("timestamp-not-a-date"))
     assert not report.ok
-    assert report.summary() == "1 error, 0 warnings in timestamp-not-a-date: nothing was changed."
+    assert report.summary() == "1 error, 0 warnings in timestamp-not-a-date."
 
 
 def test_validation_of_the_package_writes_nothing(data_copy):
@@ -143,7 +144,7 @@ def test_all_problems_are_reported_in_one_run(monkeypatch, tmp_path):
     messages = [p.message for p in validate(folder).errors]
     assert len(messages) == 2
     assert messages[0].startswith('"Polce response" is not a known agency')
-    assert messages[1] == '"2020-02-31 10:02" is not a date (expected YYYY-MM-DD HH:MM)'
+    assert messages[1] == '"2020-02-31 10:02": there is no 31 February 2020'
 
 
 def test_missing_path_is_one_clear_error():
@@ -157,6 +158,117 @@ def test_unknown_kind_of_file_is_refused(tmp_path, monkeypatch):
     assert lines(validate(Path("notes.txt"))) == [
         "notes.txt: is not a data folder (no datapackage.json), a case folder (no case.yaml) "
         "or a file of either"
+    ]
+
+
+def test_a_misspelt_path_suggests_the_folder_that_exists(monkeypatch):
+    monkeypatch.chdir(BAD)
+    assert lines(validate(Path("timestamp-not-a-dat"))) == [
+        "timestamp-not-a-dat: does not exist; did you mean timestamp-not-a-date?"
+    ]
+
+
+def test_a_single_definition_file_counts_as_one_file_checked():
+    path = sorted((data_dir() / "exercises").glob("*.yaml"))[0]
+    report = validate(path)
+    assert report.ok
+    assert "(1 file checked; 0 errors, 0 warnings)" in report.summary()
+
+
+# ---------------------------------------------------------------- rows out of line and dates
+
+
+def test_a_row_out_of_line_is_reported_once_and_other_rows_are_still_checked(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "two-rows"
+    shutil.copytree(BAD / "row-with-unquoted-comma", folder)
+    events = folder / "events.csv"
+    text = events.read_text(encoding="utf-8")
+    text = text.replace(
+        "E07,2020-04-05 10:06,police_call_handling,", "E07,2020-04-05 10:06,Polce response,"
+    )
+    events.write_text(text, encoding="utf-8")
+    known = (BAD / "unknown-agency" / "expected.txt").read_text(encoding="utf-8")
+    assert lines(validate(folder)) == [
+        "two-rows/events.csv, row 3: has 20 cells but the header has 19 (extra value "
+        '"everycall-course-team"); text containing a comma must be in double quotes',
+        'two-rows/events.csv, row 7, column "agency": "Polce response" is not a known agency; '
+        'did you mean "police_response"? Known agencies: '
+        + known.split("Known agencies: ")[1].strip(),
+    ]
+
+
+def test_rows_after_a_blank_row_keep_their_numbers(tmp_path, monkeypatch):
+    # Checks across rows (here linked_to) count a blank row too, as the cell checks do.
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "after-blank"
+    shutil.copytree(BAD / "blank-row", folder)
+    events = folder / "events.csv"
+    rows = events.read_text(encoding="utf-8").split("\n")
+    rows[11] = ""  # a truly empty line, not a row of commas
+    rows[21] = rows[21].replace(",no_further_action,,,", ",no_further_action,,E99,")
+    events.write_text("\n".join(rows), encoding="utf-8")
+    assert lines(validate(folder)) == [
+        "after-blank/events.csv, row 11: is blank (delete the empty row)",
+        'after-blank/events.csv, row 21, column "linked_to": "E99" is not an event_id in this file',
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "fmt", "message"),
+    [
+        ("2020-02-31 09:15", "%Y-%m-%d %H:%M", '"2020-02-31 09:15": there is no 31 February 2020'),
+        ("2021-02-29", "default", '"2021-02-29": there is no 29 February 2021'),
+        (
+            "2020-13-01 10:00",
+            "%Y-%m-%d %H:%M",
+            '"2020-13-01 10:00": there is no month 13 (months go from 01 to 12; expected '
+            "YYYY-MM-DD HH:MM)",
+        ),
+        (
+            "2020-05-05 24:00",
+            "%Y-%m-%d %H:%M",
+            '"2020-05-05 24:00": there is no time 24:00 (hours go from 00 to 23 and minutes '
+            "from 00 to 59; midnight is 00:00 of the next day)",
+        ),
+        (
+            "2020-05-05 10:00 ",
+            "%Y-%m-%d %H:%M",
+            '"2020-05-05 10:00 " has a space before or after it; remove the space (expected '
+            "YYYY-MM-DD HH:MM)",
+        ),
+        ("31/02/2019", "%Y-%m-%d %H:%M", None),
+        ("2020-05-05 10:00", "default", None),
+    ],
+)
+def test_dates_close_to_the_form_say_what_is_wrong(cell, fmt, message):
+    from toolkit._checks import date_message
+
+    assert date_message(cell, fmt) == message
+
+
+# ---------------------------------------------------------------- case folders gone or renamed
+
+
+def test_a_removed_case_names_its_resources_and_what_to_do(data_copy):
+    shutil.rmtree(data_copy / "cases" / "unlinked-calls")
+    assert lines(validate(data_copy)) == [
+        'data/datapackage.json: resources "unlinked-calls-events" and '
+        '"unlinked-calls-annotations" point at cases/unlinked-calls/, which does not exist; if '
+        "you removed the case, remove those resources from datapackage.json; to start the case "
+        "again, run everycall new-case unlinked-calls"
+    ]
+
+
+def test_a_renamed_case_says_how_to_rename_its_resources(data_copy):
+    (data_copy / "cases" / "unlinked-calls").rename(data_copy / "cases" / "harbour-street")
+    # One message, on datapackage.json; no second warning that harbour-street is not listed.
+    assert lines(validate(data_copy)) == [
+        'data/datapackage.json: resources "unlinked-calls-events" and '
+        '"unlinked-calls-annotations" point at cases/unlinked-calls/, which does not exist; if '
+        "you renamed the case to harbour-street, change unlinked-calls to harbour-street in the "
+        "names and paths of those resources; if you removed it, remove those resources from "
+        "datapackage.json"
     ]
 
 
@@ -212,7 +324,7 @@ def test_a_key_given_twice_inside_a_list_is_named_by_its_path(tmp_path, monkeypa
     text = text.replace("    pseudonym: Sam\n", "    pseudonym: Sam\n    role: friend\n")
     path.write_text(text, encoding="utf-8")
     assert lines(validate(folder)) == [
-        'twice/case.yaml, row 14, column "people[2].role": is given twice (first on row 12); '
+        'twice/case.yaml, line 14, column "people[2].role": is given twice (first on line 12); '
         "the second would silently replace the first"
     ]
 
@@ -364,7 +476,7 @@ def test_an_unreadable_period_end_still_checks_the_start(tmp_path, monkeypatch):
         encoding="utf-8",
     )
     assert lines(validate(folder)) == [
-        'end-broken/case.yaml, row 8, column "period.end": "2021-06-31" is not a real date',
+        'end-broken/case.yaml, line 8, column "period.end": "2021-06-31" is not a real date',
         'end-broken/events.csv, row 1, column "timestamp": "2019-12-24 22:00" is before the case '
         "period starts on 2020-01-01 (case.yaml)",
         "warning: end-broken/events.csv: event times were checked against the start of the case "
@@ -389,6 +501,7 @@ def test_new_case_scaffold_validates_with_warnings_only(tmp_path, monkeypatch):
     messages = [p.message for p in report.warnings]
     assert "is still an example row from everycall new-case; replace it" in messages
     assert "has 2 events; a course case has 30 to 80" in messages
+    assert "uses 1 opportunity type; a course case uses at least 5" in messages
     placeholders = [
         p.column
         for p in report.warnings
@@ -426,6 +539,27 @@ def test_new_case_in_a_data_package_is_registered(data_copy, monkeypatch):
     assert report.errors == []
     assert not any("not listed in datapackage.json" in p.message for p in report.warnings)
     assert not list((data_copy / "cases").glob(".harbour-street-*"))  # no temporary left
+
+
+def test_new_case_that_cannot_update_the_package_leaves_nothing_behind(data_copy, monkeypatch):
+    monkeypatch.setenv("EVERYCALL_DATA", str(data_copy))
+    descriptor = (data_copy / "datapackage.json").read_bytes()
+    (data_copy / "datapackage.json.tmp").mkdir()  # where the new descriptor would be written
+    with pytest.raises(DataError) as caught:
+        new_case("harbour-street")
+    assert str(caught.value) == (
+        "data/datapackage.json: could not be written (Is a directory); nothing was changed"
+    )
+    assert not (data_copy / "cases" / "harbour-street").exists()
+    assert (data_copy / "datapackage.json").read_bytes() == descriptor
+
+
+def test_new_case_refuses_a_file_where_the_cases_folder_should_be(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cases").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        new_case("harbour-street", root="cases")
+    assert str(caught.value) == "cases: is a file; expected the folder that holds case folders"
 
 
 def test_dara_events_say_when_the_adoption_date_cannot_be_read():

@@ -25,7 +25,8 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from toolkit.calls import _minutes, _number, _patience, _staff, queue_metrics, staffing_sweep
+from toolkit._calls_sweeps import staffing_sweep
+from toolkit.calls import _minutes, _number, _patience, _staff, queue_metrics
 from toolkit.errors import ModelError
 
 if TYPE_CHECKING:
@@ -505,6 +506,7 @@ def queue_explorer(
 
     for slider in sliders.values():
         slider.observe(update, names="value")
+    description.add_class("everycall-live-only")  # a handout prints it as the figure's caption
     box = widgets.VBox([*sliders.values(), caption, fig, description])
     box.add_class("everycall-queue-explorer")
     return box

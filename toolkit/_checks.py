@@ -1,16 +1,22 @@
 """Low-level checks shared by :mod:`toolkit.validate` and :mod:`toolkit.data`.
 
-Reading a file safely (size limit, UTF-8 with an optional BOM), checking a CSV header against
-its Table Schema, running frictionless over the rows and turning each frictionless error into
-one :class:`~toolkit.errors.Problem` a course builder can act on, with "did you mean" for
-vocabulary values.
+Reading a file safely (size limit, UTF-8 with an optional BOM), loading the schemas a CSV or
+``case.yaml`` is checked against, the vocabularies' lookups with "did you mean" for unknown
+values, and YAML syntax errors in plain words. Each problem is one
+:class:`~toolkit.errors.Problem` a course builder can act on.
 
-frictionless is the maintained implementation of the Table Schema standard that ``data/``
-follows; it checks types, formats, constraints and foreign keys cell by cell, so none of that
-is hand-written here. It is imported inside functions to keep ``import toolkit`` fast.
+Two parts live in their own modules and are re-exported here, so every check is imported from
+this one place:
+
+- :mod:`toolkit._checks_csv`: the rows, header and cells of one CSV (row shapes, the header,
+  frictionless's cell errors reworded);
+- :mod:`toolkit._checks_values`: words for values in messages (``plural``, ``suggest``,
+  ``quoted_list``, ``date_message``).
 
 YAML syntax errors are reworded in plain words at the line where the mistake starts
 (:func:`yaml_problem`), for example an unclosed quote that PyYAML only notices lines later.
+Problems in YAML and JSON files are :class:`LineProblem` objects, shown with "line 12" where
+CSV problems say "row 12" (the twelfth row under the header).
 
 Examples
 --------
@@ -22,19 +28,27 @@ True
 
 from __future__ import annotations
 
-import csv
-import difflib
 import errno
-import io
 import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from toolkit._checks_csv import TYPE_WORDS as TYPE_WORDS
+from toolkit._checks_csv import check_header as check_header
+from toolkit._checks_csv import frictionless_problems as frictionless_problems
+from toolkit._checks_csv import records as records
+from toolkit._checks_csv import row_shapes as row_shapes
+from toolkit._checks_csv import rows_of as rows_of
+from toolkit._checks_csv import translate as translate
+from toolkit._checks_values import FORMAT_HINTS as FORMAT_HINTS
+from toolkit._checks_values import date_message as date_message
+from toolkit._checks_values import plural as plural
+from toolkit._checks_values import quoted_list, suggest
 from toolkit.errors import Problem
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -65,16 +79,30 @@ NOUNS = {
     "hmic_reports": ("report id", "report ids"),
 }
 
-TYPE_WORDS = {
-    "datetime": "a date and time",
-    "date": "a date",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-    "year": "a year",
-    "yearmonth": "a year and month",
-}
-FORMAT_HINTS = {"%Y-%m-%d %H:%M": "YYYY-MM-DD HH:MM", "default": "YYYY-MM-DD"}
+
+@dataclass(frozen=True)
+class LineProblem(Problem):
+    """A problem in a YAML or JSON file: ``row`` is a line number, shown as "line 12".
+
+    >>> str(LineProblem("case.yaml", "is not a real date", 8, "period.end"))
+    'case.yaml, line 8, column "period.end": is not a real date'
+    >>> str(LineProblem("case.yaml", "is missing (a required key)", None, "title"))
+    'case.yaml, column "title": is missing (a required key)'
+    """
+
+    def __str__(self) -> str:
+        where = f"{self.file}, line {self.row}" if self.row is not None else self.file
+        return str(Problem(where, self.message, None, self.column, self.level))
+
+
+def at_lines(problems: Iterable[Problem]) -> list[Problem]:
+    """``problems`` (found in a YAML or JSON file) as :class:`LineProblem` objects."""
+    return [
+        p
+        if isinstance(p, LineProblem)
+        else LineProblem(p.file, p.message, p.row, p.column, p.level)
+        for p in problems
+    ]
 
 
 def display(path: Path) -> str:
@@ -94,33 +122,6 @@ def display(path: Path) -> str:
             return path.as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def suggest(
-    value: str, choices: Iterable[str], aliases: dict[str, str] | None = None
-) -> str | None:
-    """The closest valid choice to ``value`` (difflib: the standard library's fuzzy matcher)."""
-    choices = list(choices)
-    key = value.strip().lower().replace(" ", "_").replace("-", "_")
-    if key in choices:
-        return key
-    if aliases and key in aliases:
-        return aliases[key]
-    pool = {c.lower(): c for c in choices}
-    if aliases:
-        pool.update({k: v for k, v in aliases.items()})
-    match = difflib.get_close_matches(key, list(pool), n=1, cutoff=0.6)
-    if match:
-        return pool[match[0]]
-    containing = {v for k, v in pool.items() if len(key) >= 4 and key in k}
-    return containing.pop() if len(containing) == 1 else None
-
-
-def quoted_list(values: Sequence[str], limit: int = 20, where: str | None = None) -> str:
-    """``a, b, c`` or, for long lists, a pointer to the file that holds them."""
-    if len(values) > limit and where:
-        return f"see {where}"
-    return ", ".join(values)
 
 
 @dataclass
@@ -233,7 +234,7 @@ def _json_object(path: Path, shown: str, what: str) -> dict[str, Any]:
     try:
         data = json.loads(read.text or "")
     except json.JSONDecodeError as exc:
-        raise BadFile(Problem(shown, f"is not valid JSON: {exc.msg}", exc.lineno)) from None
+        raise BadFile(LineProblem(shown, f"is not valid JSON: {exc.msg}", exc.lineno)) from None
     if not isinstance(data, dict):
         kind = {list: "a list", str: "a text", int: "a number", float: "a number"}.get(
             type(data), "empty" if data is None else type(data).__name__
@@ -260,7 +261,7 @@ def load_table_schema(path: Path, shown: str | None = None) -> dict[str, Any]:
     >>> load_table_schema(Path("pyproject.toml"))
     Traceback (most recent call last):
     ...
-    toolkit._checks.BadFile: pyproject.toml, row 1: is not valid JSON: Expecting value
+    toolkit._checks.BadFile: pyproject.toml, line 1: is not valid JSON: Expecting value
     """
     shown = shown or display(path)
     what = 'a Table Schema (expected a JSON object with a "fields" list)'
@@ -323,51 +324,6 @@ def load_json_schema(path: Path, shown: str | None = None) -> dict[str, Any]:
     return schema
 
 
-def rows_of(text: str) -> list[dict[str, str]]:
-    """CSV text as a list of dicts (header row as keys), for cross-file checks."""
-    reader = csv.DictReader(io.StringIO(text))
-    return [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
-
-
-def check_header(text: str, schema: dict[str, Any], shown: str, what: str) -> list[Problem]:
-    """Required columns present, no unknown or repeated columns, commas as separators."""
-    first = next(csv.reader(io.StringIO(text)), None)
-    fields = [f["name"] for f in schema["fields"]]
-    required = [f["name"] for f in schema["fields"] if f.get("constraints", {}).get("required")]
-    if not first or not any(cell.strip() for cell in first):
-        return [Problem(shown, f"is empty (expected a header row: {', '.join(required)})")]
-    header = [cell.strip() for cell in first]
-    if len(header) == 1 and ";" in header[0]:
-        return [
-            Problem(
-                shown,
-                "uses ; between columns; save it with commas (in Excel: Save As, CSV UTF-8)",
-            )
-        ]
-    problems = []
-    seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            problems.append(Problem(shown, "appears more than once in the header", column=name))
-        seen.add(name)
-        if name and name not in fields:
-            near = suggest(name, fields)
-            hint = f'; did you mean "{near}"?' if near else "."
-            problems.append(
-                Problem(
-                    shown,
-                    f"is not a column of {what}{hint} Columns: {', '.join(fields)}",
-                    column=name,
-                )
-            )
-    for name in required:
-        if name not in seen:
-            problems.append(
-                Problem(shown, f"is missing (a required column of {what})", column=name)
-            )
-    return problems
-
-
 class Lookup:
     """Valid ids of one referenced table, with aliases (names, short names) for suggestions."""
 
@@ -389,165 +345,6 @@ class Lookup:
         hint = f'; did you mean "{near}"?' if near else "."
         known = quoted_list(self.ids, where=self.where)
         return f'"{value}" is not a known {singular}{hint} Known {plural}: {known}'
-
-
-def _cell_message(error: Any, field: dict[str, Any]) -> str:
-    cell = str(error.cell)
-    note = error.note or ""
-    if error.type == "type-error":
-        word = TYPE_WORDS.get(field.get("type", ""), field.get("type", "a value"))
-        hint = (
-            FORMAT_HINTS.get(field.get("format", "default"))
-            if field.get("type")
-            in (
-                "date",
-                "datetime",
-            )
-            else None
-        )
-        if field.get("type") == "datetime":
-            word = "a date"
-        if field.get("type") == "boolean":
-            hint = "true, false, yes or no"
-        return f'"{cell}" is not {word}' + (f" (expected {hint})" if hint else "")
-    cons = field.get("constraints", {})
-    found = re.search(r'constraint "(\w+)"', note)
-    rule = found.group(1) if found else ""
-    if rule == "required":
-        return "is empty (a value is required)"
-    if rule == "maximum":
-        return f'"{cell}" is more than the maximum {cons.get("maximum")}'
-    if rule == "minimum":
-        return f'"{cell}" is less than the minimum {cons.get("minimum")}'
-    if rule == "maxLength":
-        return f"is {len(cell)} characters long; the limit is {cons.get('maxLength')}"
-    if rule == "minLength":
-        return f"is too short ({len(cell)} characters; at least {cons.get('minLength')} expected)"
-    if rule == "enum":
-        allowed = [str(v) for v in cons.get("enum", [])]
-        near = suggest(cell, allowed)
-        hint = f'; did you mean "{near}"?' if near else "."
-        return f'"{cell}" is not one of the allowed values{hint} Allowed: {", ".join(allowed)}'
-    if rule == "pattern":
-        return f'"{cell}" does not have the expected form ({field.get("description", "")})'
-    return f'"{cell}": {note}'
-
-
-def translate(
-    errors: Iterable[Any],
-    schema: dict[str, Any],
-    shown: str,
-    lookups: dict[str, Lookup],
-) -> list[Problem]:
-    """frictionless errors as Problems: one per problem, rows counted from 1 under the header."""
-    fields = {f["name"]: f for f in schema["fields"]}
-    problems: list[Problem] = []
-    short_rows: set[int] = set()
-    errors = list(errors)
-    # A short row gives one "missing cell" error per absent cell and a "required" error for
-    # each absent required cell: report the short row once, not each cell.
-    absent = {(e.row_number, e.field_name) for e in errors if e.type == "missing-cell"}
-    errors = [
-        e
-        for e in errors
-        if not (e.type == "constraint-error" and (e.row_number, e.field_name) in absent)
-    ]
-    # A repeated key breaks both the field's unique constraint and the primary key: say it once.
-    repeated = {e.row_number for e in errors if e.type == "unique-error"}
-    errors = [e for e in errors if not (e.type == "primary-key" and e.row_number in repeated)]
-    for error in errors:
-        row = getattr(error, "row_number", None)
-        row = row - 1 if row else None
-        kind = error.type
-        name = getattr(error, "field_name", None)
-        if kind in ("type-error", "constraint-error"):
-            problems.append(Problem(shown, _cell_message(error, fields[name]), row, name))
-        elif kind == "unique-error":
-            earlier = re.search(r"position (\d+)", error.note or "")
-            also = f" (also in row {int(earlier.group(1)) - 1})" if earlier else ""
-            problems.append(
-                Problem(
-                    shown,
-                    f'"{error.cell}" is used more than once{also}; each value must be unique',
-                    row,
-                    name,
-                )
-            )
-        elif kind == "foreign-key":
-            for fname, value in zip(error.field_names, error.field_cells, strict=False):
-                lookup = lookups.get(error.reference_name)
-                message = lookup.unknown(str(value)) if lookup else f'"{value}" is not known'
-                problems.append(Problem(shown, message, row, fname))
-        elif kind == "blank-row":
-            problems.append(Problem(shown, "is blank (delete the empty row)", row))
-        elif kind == "extra-cell":
-            problems.append(
-                Problem(shown, f'has more cells than the header (extra value "{error.cell}")', row)
-            )
-        elif kind == "missing-cell":
-            if row not in short_rows:
-                short_rows.add(row or 0)
-                problems.append(
-                    Problem(
-                        shown,
-                        f"has fewer cells than the header ({len(error.cells)} of "
-                        f"{len(fields)} expected columns; a comma may be missing)",
-                        row,
-                    )
-                )
-        elif kind in ("primary-key", "duplicate-row"):
-            problems.append(
-                Problem(shown, "repeats an earlier row's key; keys must be unique", row)
-            )
-        elif kind in (
-            "missing-label",
-            "extra-label",
-            "incorrect-label",
-            "duplicate-label",
-            "blank-label",
-        ):
-            continue  # the header is checked before frictionless runs (check_header)
-        else:
-            problems.append(Problem(shown, error.message, row, name or None))
-    return problems
-
-
-def frictionless_problems(
-    path: Path,
-    schema: dict[str, Any],
-    references: dict[str, tuple[Path, dict[str, Any]]],
-    lookups: dict[str, Lookup],
-    shown: str,
-) -> list[Problem]:
-    """Validate one CSV against its schema, foreign keys resolved against ``references``.
-
-    ``references`` maps a resource name (``agencies``, ``sources``) to its CSV and schema.
-    """
-    from frictionless import Dialect, Package, Resource, Schema, formats
-
-    dialect = Dialect(header_rows=[1], controls=[formats.CsvControl(delimiter=",")])
-    resources = [
-        Resource(
-            path=ref.name,
-            basepath=str(ref.parent),
-            name=name,
-            schema=Schema.from_descriptor(ref_schema),
-            encoding="utf-8-sig",
-        )
-        for name, (ref, ref_schema) in references.items()
-    ]
-    target = Resource(
-        path=path.name,
-        basepath=str(path.parent),
-        name="target",
-        schema=Schema.from_descriptor(schema),
-        dialect=dialect,
-        encoding="utf-8-sig",
-    )
-    Package(resources=[*resources, target])
-    report = target.validate(limit_errors=500)
-    errors = [e for task in report.tasks for e in task.errors]
-    return translate(errors, schema, shown, lookups)
 
 
 # ---------------------------------------------------------------- YAML syntax errors
@@ -602,7 +399,7 @@ def yaml_problem(exc: Any, text: str, shown: str) -> Problem:
     line = mark.line + 1 if mark is not None else None
     quote = unclosed_quote(text)
     if quote is not None and (line is None or quote <= line):
-        return Problem(
+        return LineProblem(
             shown,
             f"is not valid YAML: a quote opened on line {quote} is not closed (end the text "
             "with the same quote mark it starts with)",
@@ -637,7 +434,7 @@ def yaml_problem(exc: Any, text: str, shown: str) -> Problem:
         )
     else:
         message = problem
-    return Problem(shown, f"is not valid YAML: {message}", line)
+    return LineProblem(shown, f"is not valid YAML: {message}", line)
 
 
 def mtime_key(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:

@@ -65,7 +65,11 @@ def _package(root: Path) -> dict[str, dict[str, Any]]:
             descriptor = json.loads(read.text or "")
         except json.JSONDecodeError as exc:
             raise DataError(
-                [Problem(_checks.display(path), f"is not valid JSON: {exc.msg}", exc.lineno)]
+                [
+                    _checks.LineProblem(
+                        _checks.display(path), f"is not valid JSON: {exc.msg}", exc.lineno
+                    )
+                ]
             ) from None
         resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
         if not isinstance(resources, list):

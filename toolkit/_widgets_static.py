@@ -84,6 +84,11 @@ def _choice_list(state: dict[str, Any], kind: str) -> str:
     return f'<div class="ec-w ec-w-{kind}">{_label(state)}{listing}</div>'
 
 
+# A widget with this class is for the live notebook only: the text alternative a widget shows
+# under its figure, which a handout already prints as the figure's caption ("Figure 1. ...").
+LIVE_ONLY = "everycall-live-only"
+
+
 def _render(
     model_id: str, models: dict[str, Any], render_output: OutputRenderer, depth: int
 ) -> str:
@@ -98,6 +103,8 @@ def _render(
         kids = [_ref_id(c) for c in state.get(key) or []]
         return [_render(k, models, render_output, depth + 1) for k in kids if k]
 
+    if LIVE_ONLY in (state.get("_dom_classes") or ()):
+        return ""  # on screen it repeats the figure's description, which the handout captions
     if str(state.get("_anywidget_id", "")).endswith("FigureWidget"):
         figure = {"data": state.get("_widget_data") or [], "layout": state.get("_widget_layout")}
         return render_output(

@@ -68,18 +68,34 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import math
 import os
-import re
-import sys
-import tempfile
-import threading
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+# Crash-safe file handling and the answer file's format live in two private modules; their
+# names are imported here so that toolkit.answers stays the one place to import them from.
+from toolkit._answers_data import (
+    _MAX_KEY,
+    _NOTEBOOK_RE,
+    FORMAT,
+    SCHEMA_VERSION,
+    _holds_every_key,
+    _json_value,
+    _parse,
+    _record,
+    _when,  # noqa: F401  (toolkit._cohort_gather imports it from here)
+    check_answer_data,
+    merge_entry,
+)
+from toolkit._answers_io import (
+    _file_stamp,
+    _locked,
+    _move_aside,
+    _read_bytes,
+    _remove_stale_temps,
+    atomic_write_text,
+)
 from toolkit.errors import AnswerStoreError, ToolkitError
 
 __all__ = [
@@ -99,31 +115,15 @@ __all__ = [
     "set_learner",
 ]
 
-FORMAT = "everycall-answers"
 PROFILE_FORMAT = "everycall-profile"
-SCHEMA_VERSION = 1
 UNNAMED = "_unnamed"
 
 _log = logging.getLogger(__name__)
-_NOTEBOOK_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
-_MAX_KEY = 200
 _MAX_SAME_SLUG = 50  # folders tried for one slug (wang-wei, wang-wei-2, ...)
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _now() -> str:
     return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
-
-
-def _when(text: Any) -> datetime | None:
-    """An ISO 8601 time from a file as an aware datetime (naive ones read as UTC), or None."""
-    if not isinstance(text, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 # --------------------------------------------------------------------------------------------
@@ -270,269 +270,6 @@ as "Sam" or "Sam Patel")
 
 
 # --------------------------------------------------------------------------------------------
-# Atomic writing
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers only ever see the old or the whole new file.
-
-    A temporary file in the same folder is written, flushed and fsynced, then renamed over
-    ``path`` with ``os.replace`` (atomic on POSIX and Windows), then the folder is fsynced so
-    the rename itself survives a power cut.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
-    )
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # Windows cannot open a folder; its rename is already durable enough
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _remove_stale_temps(path: Path) -> None:
-    """Delete temporary files left by writers that died mid-save (their pid is gone)."""
-    if os.name != "posix":  # os.kill(pid, 0) would end the process on Windows: go by age
-        for tmp in path.parent.glob(f".{path.name}.*.tmp"):
-            with contextlib.suppress(OSError):
-                if time.time() - tmp.stat().st_mtime > 86400:
-                    tmp.unlink()
-        return
-    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
-        try:
-            pid = int(tmp.name[len(path.name) + 2 :].split(".", 1)[0])
-        except ValueError:
-            continue
-        if pid == os.getpid():
-            continue
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-        except (PermissionError, OSError):
-            continue
-
-
-def _cannot_save(path: Path, exc: OSError, what: str = "your answer") -> AnswerStoreError:
-    return AnswerStoreError(
-        f"{path}: {what} could not be saved ({exc.strerror or exc}); check that you can write "
-        f"to {path.parent} and that there is space on the disk, then try again (a trainer can "
-        "set EVERYCALL_ANSWERS to a folder learners can write to)"
-    )
-
-
-_held = threading.local()  # lock files this thread holds: taking one again must not wait
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock for ``path`` (POSIX ``flock``; a no-op where it is missing).
-
-    Re-entrant within one thread (a save that finds a damaged file sets it aside under the
-    same lock). Any ``OSError`` in taking the lock becomes an ``AnswerStoreError``.
-    """
-    try:
-        import fcntl
-    except ImportError:  # Windows: one kernel per notebook is the norm; no lock
-        yield
-        return
-    lock = path.parent / f".{path.name}.lock"
-    held: set[str] = getattr(_held, "paths", None) or set()
-    _held.paths = held
-    if str(lock) in held:
-        yield
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as exc:
-        raise _cannot_save(path, exc) from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-    except OSError as exc:
-        os.close(fd)
-        raise _cannot_save(path, exc) from None
-    held.add(str(lock))
-    try:
-        yield
-    finally:
-        held.discard(str(lock))
-        os.close(fd)  # closing releases the lock; so does the death of the process
-
-
-# --------------------------------------------------------------------------------------------
-# Checking a file's content
-
-
-def _describe(value: Any) -> str:
-    return type(value).__name__
-
-
-def _all_finite(value: Any) -> bool:
-    """True when every number inside ``value`` is finite and fits a float (no 1e400, NaN).
-
-    Walks without recursion: a parsed file may nest close to Python's recursion limit.
-    """
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, bool) or item is None or isinstance(item, str):
-            continue
-        if isinstance(item, float):
-            if not math.isfinite(item):
-                return False
-        elif isinstance(item, int):
-            if abs(item) > sys.float_info.max:
-                return False
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return True
-
-
-def check_answer_data(data: Any, *, notebook: str | None = None) -> str | None:
-    """Return why ``data`` (a parsed JSON document) is not an answer file, or None if it is.
-
-    Examples
-    --------
-    >>> check_answer_data({"format": "everycall-answers", "schema_version": 1,
-    ...                    "notebook": "00-start-here", "learner": "Sam", "answers": {}})
-    >>> check_answer_data(["not", "a", "mapping"])
-    'expected a JSON object with "format": "everycall-answers", got a list'
-    """
-    if not isinstance(data, dict):
-        return f'expected a JSON object with "format": "{FORMAT}", got a {_describe(data)}'
-    if "format" not in data:
-        return f'it has no "format": "{FORMAT}" (not an answer file)'
-    if data.get("format") != FORMAT:
-        return f'"format" is {data.get("format")!r}, expected "{FORMAT}" (not an answer file)'
-    version = data.get("schema_version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        return f'"schema_version" is {version!r}, expected a whole number such as 1'
-    if version > SCHEMA_VERSION:
-        return (
-            f"it was written by a newer Every Call (schema version {version}; this toolkit "
-            f"reads up to {SCHEMA_VERSION}): update the toolkit"
-        )
-    nb = data.get("notebook")
-    if not isinstance(nb, str) or not _NOTEBOOK_RE.match(nb):
-        return f'"notebook" is {nb!r}, expected a notebook name such as "00-start-here"'
-    if notebook is not None and nb != notebook:
-        return f'it holds answers for notebook "{nb}", expected "{notebook}"'
-    learner = data.get("learner")
-    if learner is not None and not isinstance(learner, str):
-        return f'"learner" is a {_describe(learner)}, expected text'
-    answers = data.get("answers")
-    if not isinstance(answers, dict):
-        return f'"answers" is a {_describe(answers)}, expected a JSON object keyed by exercise id'
-    for key, entry in answers.items():
-        if not key or len(key) > _MAX_KEY:
-            return f"answer key {key[:40]!r} is empty or longer than {_MAX_KEY} characters"
-        if not isinstance(entry, dict) or "value" not in entry:
-            return f'answer "{key}" is not an object with a "value"'
-        attempts = entry.get("attempts", 0)
-        if not isinstance(attempts, int) or isinstance(attempts, bool) or attempts < 0:
-            return f'answer "{key}": "attempts" is {attempts!r}, expected a whole number >= 0'
-        if entry.get("correct") is not None and not isinstance(entry.get("correct"), bool):
-            return f'answer "{key}": "correct" is {entry.get("correct")!r}, expected true/false'
-        for stamp in ("first_answered", "last_answered"):
-            if entry.get(stamp) is not None and not isinstance(entry.get(stamp), str):
-                return f'answer "{key}": "{stamp}" is {entry.get(stamp)!r}, expected a time'
-        if not _all_finite(entry["value"]):
-            return (
-                f'answer "{key}": the value holds a number that is not finite or too large '
-                "(expected ordinary numbers, up to about 1.8e308)"
-            )
-    return None
-
-
-def _json_value(value: Any, key: str, path: Path) -> Any:
-    try:
-        clean = json.loads(json.dumps(value, allow_nan=False))
-    except (TypeError, ValueError, RecursionError):
-        raise AnswerStoreError(
-            f'{path}: the answer for "{key}" cannot be saved: expected a JSON-compatible value '
-            f"(text, number, true/false, null, list or mapping), got {_describe(value)}"
-        ) from None
-    if not _all_finite(clean):
-        raise AnswerStoreError(
-            f'{path}: the answer for "{key}" cannot be saved: it holds a number too large to '
-            "keep (expected ordinary numbers, up to about 1.8e308)"
-        )
-    return clean
-
-
-def merge_entry(kept: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
-    """One answer from two files for the same question: the one answered last wins.
-
-    Presses of Check are added up and the earliest first answer is kept; two identical
-    records (a merge repeated after a crash) count once. On a tie the incoming one wins.
-
-    Examples
-    --------
-    >>> old = {"value": "A", "attempts": 1, "first_answered": "2026-11-22T09:00:00+00:00",
-    ...        "last_answered": "2026-11-22T09:00:00+00:00"}
-    >>> new = {"value": "B", "attempts": 2, "first_answered": "2026-11-23T10:00:00+01:00",
-    ...        "last_answered": "2026-11-23T10:00:00+01:00"}
-    >>> merged = merge_entry(old, new)
-    >>> merged["value"], merged["attempts"], merged["first_answered"]
-    ('B', 3, '2026-11-22T09:00:00+00:00')
-    >>> merge_entry(old, "B")
-    Traceback (most recent call last):
-    ...
-    toolkit.errors.AnswerStoreError: cannot merge answers: expected two answer records \
-(mappings with a "value"), got dict and str
-    """
-    if not (isinstance(kept, dict) and isinstance(incoming, dict)):
-        raise AnswerStoreError(
-            'cannot merge answers: expected two answer records (mappings with a "value"), '
-            f"got {_describe(kept)} and {_describe(incoming)}"
-        )
-    if kept == incoming:
-        return dict(kept)
-    newer = (_when(incoming.get("last_answered")) or _EPOCH) >= (
-        _when(kept.get("last_answered")) or _EPOCH
-    )
-    merged = dict(incoming if newer else kept)
-    merged["attempts"] = int(kept.get("attempts", 0) or 0) + int(incoming.get("attempts", 0) or 0)
-    firsts = [e.get("first_answered") for e in (kept, incoming) if _when(e.get("first_answered"))]
-    if firsts:
-        merged["first_answered"] = min(firsts, key=lambda t: _when(t) or _EPOCH)
-    return merged
-
-
-def _holds_every_key(path: Path, answers: dict[str, Any]) -> bool:
-    try:
-        saved = json.loads(path.read_text(encoding="utf-8")).get("answers", {})
-    except (OSError, ValueError, AttributeError):
-        return False
-    return isinstance(saved, dict) and all(key in saved for key in answers)
-
-
-# --------------------------------------------------------------------------------------------
 # The store
 
 
@@ -590,58 +327,15 @@ class AnswerStore:
             "answers": {},
         }
 
-    def _file_stamp(self) -> tuple[int, int, int] | None:
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise AnswerStoreError(f"{self.path}: cannot be read ({exc.strerror})") from None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-    def _read(self) -> bytes | None:
-        """The file's bytes, or None when there is no file yet."""
-        try:
-            return self.path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except IsADirectoryError:
-            raise AnswerStoreError(
-                f"{self.path} is a folder, expected an answer file (.json)"
-            ) from None
-        except OSError as exc:
-            raise AnswerStoreError(
-                f"{self.path}: cannot be read ({exc.strerror}); check the file's permissions"
-            ) from None
-
-    def _parse(self, raw: bytes, notebook: str | None) -> tuple[Any, str | None]:
-        """The parsed file and why it is not a usable answer file (None when it is)."""
-        if not raw.strip():
-            return None, "it is empty"
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            return None, "it is not UTF-8 text"
-        except json.JSONDecodeError as exc:
-            return None, f"it is not valid JSON (line {exc.lineno}, column {exc.colno})"
-        except (ValueError, RecursionError):
-            return None, "it is not valid JSON (too deeply nested or too large a number)"
-        problem = check_answer_data(data, notebook=notebook)
-        if problem and isinstance(data, dict) and data.get("format") == FORMAT:
-            version = data.get("schema_version")
-            if isinstance(version, int) and version > SCHEMA_VERSION:
-                # Valid answers we cannot read: keep the file exactly where it is.
-                raise AnswerStoreError(f"{self.path}: {problem}")
-        return data, problem
-
     def _load(self, notebook: str | None) -> dict[str, Any]:
         _remove_stale_temps(self.path)
-        stamp = self._file_stamp()  # before reading: a save in between makes the next get reload
-        raw = self._read()
+        # The stamp is taken before reading: a save in between makes the next get reload.
+        stamp = _file_stamp(self.path)
+        raw = _read_bytes(self.path)
         if raw is None:
             self._stamp = None
             return self._fresh(notebook)
-        data, problem = self._parse(raw, notebook)
+        data, problem = _parse(raw, notebook, self.path)
         if problem:
             return self._quarantine(notebook)
         self._stamp = stamp
@@ -654,16 +348,16 @@ class AnswerStore:
         again under the lock (every save holds it) and keep what is there if it is good.
         """
         with _locked(self.path):
-            stamp = self._file_stamp()
-            raw = self._read()
+            stamp = _file_stamp(self.path)
+            raw = _read_bytes(self.path)
             if raw is None:
                 self._stamp = None
                 return self._fresh(notebook)
-            data, problem = self._parse(raw, notebook)
+            data, problem = _parse(raw, notebook, self.path)
             if not problem:
                 self._stamp = stamp
                 return data
-            aside = self._set_aside()
+            aside = _move_aside(self.path)
         message = (
             f"Your saved answers file {self.path} could not be read ({problem}). It has been "
             f"kept, renamed to {aside.name} in the same folder, and a new file was started. "
@@ -674,23 +368,9 @@ class AnswerStore:
         self._stamp = None
         return self._fresh(notebook)
 
-    def _set_aside(self, kind: str = "corrupt") -> Path:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        aside = self.path.with_name(f"{self.path.stem}.{kind}-{stamp}.json")
-        try:
-            os.replace(self.path, aside)
-        except OSError as exc:
-            what = "could not be read and" if kind == "corrupt" else "was merged but"
-            raise AnswerStoreError(
-                f"{self.path} {what} could not be moved aside to {aside.name} "
-                f"({exc.strerror}); nothing was changed"
-            ) from None
-        _fsync_dir(self.path.parent)
-        return aside
-
     def _refresh(self) -> None:
         """Reload if another process saved the file since we last read or wrote it."""
-        if self._file_stamp() != self._stamp:
+        if _file_stamp(self.path) != self._stamp:
             learner = self._data.get("learner")
             seen = len(self.notices)
             fresh = self._load(self._data.get("notebook"))
@@ -745,25 +425,7 @@ class AnswerStore:
             self._refresh()
             now = _now()
             answers = self._data["answers"]
-            previous = answers.get(key)
-            entry = dict(previous) if previous else {"attempts": 0, "first_answered": now}
-            entry["value"] = clean
-            entry["last_answered"] = now
-            entry.setdefault("first_answered", now)
-            entry.setdefault("attempts", 0)
-            if attempt:
-                entry["attempts"] = int(entry["attempts"]) + 1
-                entry["checked"] = True
-                if correct is None:
-                    entry.pop("correct", None)
-                else:
-                    entry["correct"] = bool(correct)
-            elif previous is None or previous.get("value") != clean:
-                entry["checked"] = False  # the feedback shown earlier no longer fits this value
-            order = ("value", "attempts", "correct", "checked", "first_answered", "last_answered")
-            answers[key] = {k: entry[k] for k in order if k in entry} | {
-                k: v for k, v in entry.items() if k not in order
-            }
+            answers[key] = _record(answers.get(key), clean, now, attempt=attempt, correct=correct)
             self._data["updated"] = now
             self._write()
 
@@ -776,7 +438,7 @@ class AnswerStore:
                 f"{self.path}: your answer could not be saved ({exc.strerror or exc}); check "
                 "that the folder exists and there is space on the disk, then try again"
             ) from None
-        self._stamp = self._file_stamp()
+        self._stamp = _file_stamp(self.path)
 
     def move_to(self, path: Path | str, *, learner: str | None) -> None:
         """Move these answers to ``path`` (merging into a file already there) for ``learner``.
@@ -813,7 +475,7 @@ class AnswerStore:
                         "after merging; both files were kept"
                     )
                 if ours:
-                    self._set_aside("merged")
+                    _move_aside(self.path, "merged")
                 else:
                     with contextlib.suppress(OSError):  # no answers in it: nothing to lose
                         old.unlink()

@@ -49,14 +49,55 @@ def _cmd_answers_collect(args: argparse.Namespace) -> int:
     for message in result.skipped:
         print(f"skipped: {message}", file=sys.stderr)
     print(result.summary())
+    if result.unreadable:
+        # The summary is written, but a learner's work is missing from it: a script (or a
+        # trainer glancing at the exit status) must see that, as for any bad input. A second
+        # copy of a file read already is not a loss, and does not count.
+        n = result.unreadable
+        print(
+            f"everycall answers: {n} {'file' if n == 1 else 'files'} could not be read in "
+            "full (skipped above, and listed on the debrief page); the summary holds "
+            "everything else. Ask those learners to send the file again from "
+            "~/everycall-answers (a file cut short in a download looks like this), then "
+            "collect once more",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
     return EXIT_OK
+
+
+def _course_notebook(name: Path) -> Path:
+    """A notebook named as a path, or by its name as the build reports it (``00-start-here``,
+    ``00-start-here.ipynb``, ``trainer/cohort-debrief``) or its number (``00``)."""
+    if name.exists() or (name.suffix == ".ipynb" and len(name.parts) > 1):
+        return name
+    from toolkit._paths import notebooks_dir
+    from toolkit.handouts import course_notebooks
+
+    course = course_notebooks()  # names the problem if there is no course folder
+    root = notebooks_dir()
+    wanted = name.as_posix().removesuffix(".ipynb")
+
+    def label(p: Path) -> str:
+        return p.relative_to(root).with_suffix("").as_posix() if root else p.stem
+
+    matches = [
+        p for p in course
+        if wanted in (label(p), p.stem) or p.stem.startswith(f"{wanted}-")
+    ]  # fmt: skip
+    if len(matches) == 1:
+        return matches[0]
+    known = ", ".join(label(p) for p in course)
+    if matches:
+        raise ToolkitError(f"{wanted}: names more than one notebook; choose one of: {known}")
+    raise ToolkitError(f"{wanted}: no such notebook; the course has: {known}")
 
 
 def _cmd_handouts(args: argparse.Namespace) -> int:
     from toolkit.handouts import build
 
     result = build(
-        args.notebooks or None,
+        [_course_notebook(n) for n in args.notebooks] or None,
         edition=args.edition,
         fmt=args.format,
         out=args.out,
@@ -109,7 +150,8 @@ def _parser() -> argparse.ArgumentParser:
         "--out",
         type=Path,
         default=None,
-        help="summary CSV to write (an HTML debrief page is written beside it)",
+        help="summary CSV to write (an HTML debrief page is written beside it); default: "
+        "cohort-summary.csv in the current folder",
     )
     c.add_argument(
         "--anonymise",
@@ -119,7 +161,13 @@ def _parser() -> argparse.ArgumentParser:
     c.set_defaults(func=_cmd_answers_collect)
 
     p = sub.add_parser("handouts", help="build student and trainer handouts")
-    p.add_argument("notebooks", nargs="*", type=Path, help="notebooks (default: the whole course)")
+    p.add_argument(
+        "notebooks",
+        nargs="*",
+        type=Path,
+        help="notebooks, as paths or by name (00-start-here, or just 00); default: the whole "
+        "course",
+    )
     p.add_argument("--edition", choices=["student", "trainer", "both"], default="both")
     p.add_argument(
         "--format",

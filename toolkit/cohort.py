@@ -54,26 +54,29 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import os
 import random
 import re
-import secrets
-from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit._cohort_page import exercise_figure, flags_figure, page_html
-from toolkit._exercise_data import plain_number
-from toolkit.answers import (
-    PROFILE_FORMAT,
-    AnswerStore,
-    _when,
-    atomic_write_text,
-    check_answer_data,
-    learner_slug,
+# Reading and de-duplicating the files is in _cohort_gather, the page and its charts in
+# _cohort_page; the public names stay importable from here.
+from toolkit._cohort_gather import (
+    MAX_FILE_BYTES,  # noqa: F401  (importable from here, where it always was)
+    MAX_TEXT,  # noqa: F401  (importable from here, where it always was)
+    CollectResult,
+    _definitions,
+    _shuffle_seed,
+    gather,
 )
+from toolkit._cohort_page import (
+    chart_description,
+    exercise_figure,
+    flags_description,
+    flags_figure,
+    page_html,
+)
+from toolkit.answers import AnswerStore, atomic_write_text
 from toolkit.errors import AnswerStoreError, ToolkitError
 
 if TYPE_CHECKING:
@@ -113,22 +116,8 @@ COLUMNS = (
     "file",
 )
 DEFAULT_OUT = "cohort-summary.csv"
-MAX_FILE_BYTES = 2_000_000
-MAX_TEXT = 4000
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")  # cannot be a formula: no escaping needed
-
-
-def _shuffle_seed() -> int:
-    """A fresh random seed, so "Learner N" numbers carry no link to names or file order.
-
-    Handout builds (``EVERYCALL_HANDOUT=1``) use a fixed seed: the debrief handout shows only
-    the demo cohort, and a course pack must come out byte-identical from the same inputs.
-    """
-    if os.environ.get("EVERYCALL_HANDOUT") == "1":
-        return 0
-    return secrets.randbits(64)
 
 
 def csv_safe(text: str) -> str:
@@ -143,307 +132,6 @@ def csv_safe(text: str) -> str:
 def csv_unescape(text: str) -> str:
     """Undo :func:`csv_safe`."""
     return text[1:] if text.startswith("'") else text
-
-
-def _clean(text: Any, limit: int = MAX_TEXT) -> str:
-    value = text if isinstance(text, str) else json.dumps(text, ensure_ascii=False)
-    value = _CONTROL.sub("", value)
-    return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
-# --------------------------------------------------------------------------------------------
-# Gathering
-
-
-@dataclass
-class CollectResult:
-    """What :func:`collect` read and wrote.
-
-    ``rows`` are the CSV's rows as dicts (unescaped); ``skipped`` holds one line per bad or
-    foreign file: its name (or "file N" when anonymised) and why; ``notes`` holds anything
-    else the trainer should know, such as two learners of the same name kept apart.
-    """
-
-    directory: Path
-    rows: list[dict[str, str]] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    files_read: int = 0
-    learners: list[str] = field(default_factory=list)
-    csv_path: Path | None = None
-    html_path: Path | None = None
-    notes: list[str] = field(default_factory=list)
-    anonymised: bool = False
-
-    def summary(self) -> str:
-        """A few lines for the terminal: what was read, skipped and written."""
-        exercises = {(r["notebook"], r["exercise_id"]) for r in self.rows}
-        lines = [
-            f"Read {self.files_read} answer file(s) from {self.directory}: "
-            f"{len(self.learners)} learner(s), {len(exercises)} exercise(s), "
-            f"{len(self.rows)} answer(s).",
-        ]
-        lines += self.notes
-        if self.skipped and self.anonymised:
-            lines.append(
-                f"Skipped {len(self.skipped)} file(s) (listed above as file N: run without "
-                "--anonymise to see which)."
-            )
-        elif self.skipped:
-            lines.append(f"Skipped {len(self.skipped)} file(s) (listed above).")
-        if not self.files_read:
-            lines.append("No answer files were found: check the folder.")
-        if self.csv_path:
-            lines.append(f"Summary: {self.csv_path}")
-        if self.html_path:
-            lines.append(f"Debrief page: {self.html_path}")
-        return "\n".join(lines)
-
-
-def _read_file(path: Path) -> tuple[dict[str, Any] | None, str | None]:
-    """The parsed answer file, or why it was skipped (None, None for a profile file)."""
-    if path.is_symlink():
-        return None, "is a symbolic link; copy the file itself into the folder"
-    if ".corrupt-" in path.name:
-        return None, "was set aside earlier because it could not be read"
-    if ".merged-" in path.name:
-        return None, "was kept aside after its answers were added to the learner's own file"
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, (
-                f"is {size / 1e6:.1f} MB, larger than any answer file "
-                f"(limit {MAX_FILE_BYTES / 1e6:.0f} MB)"
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, f"cannot be read ({exc.strerror})"
-    if not raw.strip():
-        return None, "is empty"
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        return None, "is not UTF-8 text (not an answer file)"
-    except json.JSONDecodeError as exc:
-        return None, f"is not valid JSON (line {exc.lineno}, column {exc.colno})"
-    except (ValueError, RecursionError):
-        return None, "is not valid JSON (too deeply nested or too large a number)"
-    if isinstance(data, dict) and data.get("format") == PROFILE_FORMAT:
-        return None, None
-    problem = check_answer_data(data)  # also refuses numbers that are not finite (1e400)
-    if problem:
-        return None, problem
-    return data, None
-
-
-def _definitions(exercises_dir: Path | None) -> dict[str, Exercise]:
-    from toolkit.exercises import _load
-
-    # Every valid definition, even when another file is broken: answers to exercises whose
-    # definition cannot be read are still collected, as type "unknown" and unmarked.
-    return _load(exercises_dir)[0]
-
-
-def _response_text(ex: Exercise | None, value: Any) -> str:
-    if ex is not None and ex.type == "multiple_choice" and isinstance(value, list):
-        return " | ".join(str(v) for v in value)
-    if ex is not None and ex.type == "ordering" and isinstance(value, list):
-        return " > ".join(str(v) for v in value)
-    if (
-        ex is not None
-        and ex.type == "numeric"
-        and isinstance(value, int | float)
-        and not isinstance(value, bool)
-    ):
-        return plain_number(value)  # every digit: 1234567, not 1.23457e+06
-    return _clean(value) if value is not None else ""
-
-
-def _rows_for(
-    data: dict[str, Any], shown: str, learner: str, definitions: dict[str, Exercise]
-) -> list[dict[str, str]]:
-    from toolkit.exercises import mark
-
-    rows = []
-    notebook = data["notebook"]
-    for key, entry in data["answers"].items():
-        base = {
-            "learner": learner,
-            "notebook": notebook,
-            "exercise_id": _clean(key, 200),
-            "attempts": str(entry.get("attempts", 0)),
-            "first_answered": _clean(entry.get("first_answered") or "", 40),
-            "last_answered": _clean(entry.get("last_answered") or "", 40),
-            "file": shown,
-            "correct": "",
-            "detail": "",
-        }
-        value = entry.get("value")
-        if key.startswith("flags:"):
-            flags = value if isinstance(value, list) else []
-            for flag in flags:
-                if not isinstance(flag, dict):
-                    continue
-                rows.append(
-                    base
-                    | {
-                        "type": "flag",
-                        "response": _clean(flag.get("event_id", ""), 200),
-                        "detail": _clean(
-                            f"{flag.get('opportunity_type', '')}: {flag.get('reason', '')}"
-                        ),
-                    }
-                )
-            continue
-        ex = definitions.get(key)
-        row = base | {"type": ex.type if ex else "unknown", "response": _response_text(ex, value)}
-        if ex is not None and value is not None:
-            try:
-                result = mark(ex, value)
-            except ToolkitError:
-                row["detail"] = "does not fit the current question (edited since?)"
-            else:
-                row["correct"] = {True: "yes", False: "no", None: ""}[result.correct]
-        rows.append(row)
-    return rows
-
-
-def _group(parent: PurePosixPath, name: str) -> str:
-    """The folder above a learner's own folder: what tells two learners of one name apart.
-
-    ``laptop-1/sam/x.json`` by Sam gives ``laptop-1``; ``sam/x.json`` and ``x.json`` give "".
-    """
-    parts = parent.parts
-    if parts and name:
-        slug = learner_slug(name)
-        if parts[-1] == slug or re.fullmatch(re.escape(slug) + r"-\d+", parts[-1]):
-            parts = parts[:-1]
-    return "/".join(parts)
-
-
-@dataclass
-class _Kept:
-    shown: str
-    when: datetime | None
-    data: dict[str, Any]
-
-
-def gather(
-    directory: Path | str, *, anonymise: bool = False, exercises_dir: Path | str | None = None
-) -> CollectResult:
-    """Read every answer file under ``directory`` into rows, without writing anything."""
-    folder = Path(directory).expanduser()
-    if not folder.is_dir():
-        raise AnswerStoreError(
-            f"{folder} is not a folder: expected the folder that holds learners' answer "
-            "files (.json)"
-        )
-    definitions = _definitions(Path(exercises_dir) if exercises_dir else None)
-    result = CollectResult(directory=folder, anonymised=anonymise)
-    met: list[str] = []  # every file that says something, for "file N"
-    # What to report, in the order met; rendered once names and file numbers are known.
-    events: list[tuple[str, ...]] = []
-    kept: dict[tuple[str, str, str], _Kept] = {}  # (group, name, notebook) -> the file kept
-    contents: dict[tuple[str, str, str], str] = {}  # an identical copy is read once
-    for path in sorted(folder.rglob("*.json")):
-        relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts):
-            continue  # lock and temporary files, checkpoints
-        shown = relative.as_posix()
-        if not path.is_file() and not path.is_symlink():
-            continue
-        data, why = _read_file(path)
-        if why:
-            met.append(shown)
-            events.append(("skipped", shown, why))
-        if data is None:
-            continue
-        met.append(shown)
-        name = _clean(" ".join((data.get("learner") or "").split()), 100)
-        content = (name, data["notebook"], json.dumps(data["answers"], sort_keys=True))
-        if name and content in contents:  # the same file copied into two folders
-            events.append(("copy", shown, contents[content]))
-            continue
-        contents[content] = shown
-        group = _group(PurePosixPath(relative.parent.as_posix()), name)
-        key = (group, name or f"(no name: {shown})", data["notebook"])
-        new = _Kept(shown, _when(data.get("updated")), data)
-        old = kept.get(key)
-        if old is None:
-            kept[key] = new
-            continue
-        winner, loser, newer = old, new, ""  # no way to tell: keep the first one read
-        if old.when is not None and new.when is not None and old.when != new.when:
-            newer = "newer"
-            if new.when > old.when:
-                winner, loser = new, old
-        events.append(("second", loser.shown, winner.shown, *key, newer))
-        kept[key] = winner
-
-    rng = random.Random(_shuffle_seed())  # numbers carry no link to names or file order
-    people = sorted({(group, name) for group, name, _nb in kept})
-    shared = {name for _g, name in people if sum(n == name for _g2, n in people) > 1}
-    label = {
-        (group, name): f"{name} ({group or 'top folder'})" if name in shared else name
-        for group, name in people
-    }
-    file_label = {shown: shown for shown in met}
-    if anonymise:
-        order = list(people)
-        rng.shuffle(order)
-        label = {person: f"Learner {i + 1}" for i, person in enumerate(order)}
-        read = [k.shown for k in kept.values()]  # files read first: "file 1".."file n"
-        rng.shuffle(read)
-        taken = set(read)
-        others = [shown for shown in met if shown not in taken]  # then the skipped ones
-        rng.shuffle(others)
-        file_label = {shown: f"file {i + 1}" for i, shown in enumerate(read + others)}
-    for event in events:
-        if event[0] == "skipped":
-            message = f"{file_label[event[1]]}: {event[2]}"
-        elif event[0] == "copy":
-            message = (
-                f"{file_label[event[1]]}: the same answers as {file_label[event[2]]}; read once"
-            )
-        else:
-            _kind, dropped, winner, group, name, notebook, newer = event
-            outcome = (
-                f"kept the newer one ({file_label[winner]})"
-                if newer
-                else f"the files do not show which is newer, so the first one read was kept "
-                f"({file_label[winner]})"
-            )
-            message = (
-                f"{file_label[dropped]}: a second file for {label[(group, name)]}, {notebook}; "
-                + outcome
-            )
-        result.skipped.append(_clean(message, 400))
-    for name in sorted(shared):
-        count = sum(n == name for _g, n in people)
-        if anonymise:
-            result.notes.append(
-                f"{count} learners with the same name, in different folders, are counted apart."
-            )
-        else:
-            shown_as = ", ".join(label[p] for p in people if p[1] == name)
-            result.notes.append(
-                f"{count} learners named {name}, in different folders, are shown apart: {shown_as}."
-            )
-
-    order_of = {ex_id: i for i, ex_id in enumerate(definitions)}
-    for (group, name, _nb), chosen in kept.items():
-        rows = _rows_for(chosen.data, file_label[chosen.shown], label[(group, name)], definitions)
-        result.rows += rows
-    result.rows.sort(
-        key=lambda r: (
-            r["notebook"],
-            order_of.get(r["exercise_id"], 10**6),
-            r["exercise_id"],
-            r["learner"],
-        )
-    )
-    result.files_read = len(kept)
-    result.learners = sorted(set(label.values()))
-    return result
 
 
 # --------------------------------------------------------------------------------------------
@@ -583,16 +271,23 @@ def summary_table(frame: pd.DataFrame) -> pd.DataFrame:
 def figures(
     frame: pd.DataFrame, *, exercises_dir: Path | str | None = None
 ) -> list[tuple[str, go.Figure]]:
-    """A chart per charted exercise (in course order), plus one per case of timeline flags."""
+    """A chart per charted exercise (in course order), plus one per case of timeline flags.
+
+    Each carries its text alternative in ``layout.meta["description"]`` (as every toolkit
+    figure does), so a notebook can print it and a handout captions the chart with it.
+    """
     definitions = _definitions(Path(exercises_dir) if exercises_dir else None)
     out = []
     for ex_id in dict.fromkeys(frame["exercise_id"]):
         if ex_id in definitions:
             fig = exercise_figure(frame, definitions[ex_id])
             if fig is not None:
-                out.append((ex_id, fig))
+                description = chart_description(frame, definitions[ex_id])
+                out.append((ex_id, fig.update_layout(meta={"description": description})))
         elif ex_id.startswith("flags:"):
-            out.append((ex_id, flags_figure(frame, ex_id)))
+            description = flags_description(frame, ex_id)
+            fig = flags_figure(frame, ex_id).update_layout(meta={"description": description})
+            out.append((ex_id, fig))
     return out
 
 

@@ -475,9 +475,10 @@ def show_comparison(
         trainer = is_trainer_mode()
     mine = flags_frame(flags)
     if not trainer and mine["event_id"].nunique() < min_flags:
+        n = mine["event_id"].nunique()
         display(
             Markdown(
-                f"*You have flagged {mine['event_id'].nunique()} event(s) in this case. Flag at "
+                f"*You have flagged {n} event{'' if n == 1 else 's'} in this case. Flag at "
                 f"least {min_flags} in the explorer above, then run this cell again to see how "
                 "your judgement compares with the rules and the reviewer.*"
             )

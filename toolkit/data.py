@@ -12,6 +12,13 @@ checks as ``everycall validate``, without the personal-data guard); a broken fil
 :class:`~toolkit.errors.DataError` naming file, row and column. Parsed results are cached per
 file and modification time, so widgets can call a loader on every event.
 
+This module holds the case and vocabulary loaders, the catalog and :func:`for_display`. The
+sources helpers (:func:`load_sources`, :func:`cite`, :func:`source_ids`,
+:func:`sources_markdown`) live in ``toolkit/_data_sources.py`` and the national dataset loaders
+(:func:`load_calls`, :func:`load_hmic`, :func:`load_trends`, ...) in
+``toolkit/_data_datasets.py``; all of them are imported here, so ``toolkit.data.<name>`` is the
+one place to use them.
+
 Examples
 --------
 >>> case = load_case("unlinked-calls")
@@ -27,12 +34,25 @@ toolkit.errors.DataError: data/cases/no-such-case: there is no such case. Cases:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit import _checks
+from toolkit._data_datasets import (
+    load_calls,
+    load_dhr_implementation,
+    load_hmic,
+    load_hmic_findings,
+    load_hmic_recommendations,
+    load_hmic_reports,
+    load_marac_criteria,
+    load_recommendations,
+    load_services,
+    load_trends,
+)
+from toolkit._data_sources import MONTHS as MONTHS
+from toolkit._data_sources import cite, load_sources, source_ids, sources_markdown
 from toolkit._load import (
     ORDERED,
     SORT_BY,
@@ -321,7 +341,7 @@ def load_annotations(slug: str) -> pd.DataFrame:
     return load_case(slug).annotations
 
 
-# ---------------------------------------------------------------- vocabularies and sources
+# ---------------------------------------------------------------- vocabularies
 
 
 def load_vocab(name: str) -> pd.DataFrame:
@@ -348,306 +368,6 @@ def load_vocab(name: str) -> pd.DataFrame:
     if key:
         frame = frame.sort_values(key, kind="stable").reset_index(drop=True)
     return frame
-
-
-def load_sources() -> pd.DataFrame:
-    """Every public source: source_id, title, publisher, date (text: YYYY, YYYY-MM or
-    YYYY-MM-DD), url, licence, kind (primary, secondary, course_team), seed, note.
-
-    Examples
-    --------
-    >>> load_sources().set_index("source_id").loc["bbc-2020-met-cms", "seed"]
-    '002_9cb16c220dbf45e2.txt'
-    >>> load_sources()["source_id"].is_unique
-    True
-    """
-    return _resource("sources")
-
-
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
-
-
-def _date_text(value: str | None) -> str:
-    if not value:
-        return "undated"
-    parts = value.split("-")
-    if len(parts) == 3:
-        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    return parts[0]
-
-
-def _source_rows() -> dict[str, dict[str, str]]:
-    return _context(data_dir()).lookups["sources"].rows
-
-
-def cite(source_id: str) -> str:
-    """A source for display: ``Title, Publisher, date, URL``.
-
-    Examples
-    --------
-    >>> cite("bbc-2020-met-cms")
-    'Half of calls to Met Police victim helpline unanswered, BBC News, November 2020, https://feeds.bbci.co.uk/news/uk-england-london-55115801'
-    >>> cite("bbc-2020-met")
-    Traceback (most recent call last):
-    ...
-    toolkit.errors.DataError: data/sources.csv: "bbc-2020-met" is not a known source id; did you mean "bbc-2020-met-cms"? Known source ids: see sources.csv in the data folder
-    """  # noqa: E501
-    rows = _source_rows()
-    if source_id not in rows:
-        lookup = _context(data_dir()).lookups["sources"]
-        raise DataError(
-            [Problem(_checks.display(data_dir() / "sources.csv"), lookup.unknown(source_id))]
-        )
-    row = rows[source_id]
-    parts = [row["title"], row["publisher"], _date_text(row.get("date"))]
-    if row.get("url"):
-        parts.append(row["url"])
-    return ", ".join(parts)
-
-
-def source_ids(frame: pd.DataFrame) -> list[str]:
-    """The distinct source ids of a DataFrame's ``source_id`` column, in order of appearance.
-
-    Examples
-    --------
-    >>> source_ids(load_calls())[:2]
-    ['wiredgov-999-league-2022', 'itv-2022-999']
-    >>> source_ids(load_vocab("agencies").drop(columns="source_id"))
-    Traceback (most recent call last):
-    ...
-    toolkit.errors.DataError: table: has no source_id column (columns: id, name, short_name, lane_order, sector, description)
-    """  # noqa: E501
-    if "source_id" not in frame.columns:
-        raise DataError(
-            [
-                Problem(
-                    "table",
-                    f"has no source_id column (columns: {', '.join(map(str, frame.columns))})",
-                )
-            ]
-        )
-    return list(dict.fromkeys(str(s) for s in frame["source_id"].dropna()))
-
-
-def sources_markdown(ids: Iterable[str], heading: str | None = "Sources") -> str:
-    """A notebook's sources cell: a markdown list of the given sources, duplicates removed.
-
-    Examples
-    --------
-    >>> print(sources_markdown(["ons-2018", "ons-2018"]))
-    ## Sources
-    <BLANKLINE>
-    - Domestic abuse in England and Wales: year ending March 2018. Office for National Statistics, 22 November 2018. <https://www.ons.gov.uk/peoplepopulationandcommunity/crimeandjustice/bulletins/domesticabuseinenglandandwales/yearendingmarch2018>
-    >>> sources_markdown(["ons-2018", "nope"])
-    Traceback (most recent call last):
-    ...
-    toolkit.errors.DataError: data/sources.csv: "nope" is not a known source id. Known source ids: see sources.csv in the data folder
-    """  # noqa: E501
-    rows = _source_rows()
-    lookup = _context(data_dir()).lookups["sources"]
-    wanted = list(dict.fromkeys(ids))
-    unknown = [s for s in wanted if s not in rows]
-    if unknown:
-        shown = _checks.display(data_dir() / "sources.csv")
-        raise DataError([Problem(shown, lookup.unknown(s)) for s in unknown])
-    lines = [f"## {heading}", ""] if heading else []
-    for sid in wanted:
-        row = rows[sid]
-        text = f"- {row['title']}. {row['publisher']}, {_date_text(row.get('date'))}."
-        if row.get("kind") == "secondary":
-            text += " (Secondary source.)"
-        if row.get("url"):
-            text += f" <{row['url']}>"
-        lines.append(text)
-    return "\n".join(lines)
-
-
-# ---------------------------------------------------------------- datasets
-
-
-def load_recommendations() -> pd.DataFrame:
-    """Recommendations of domestic homicide reviews, one row each.
-
-    Rows: 35 (the Northampton review, published July 2023; seed ``001_58cfa34b200ccabd.txt``).
-    Columns: rec_id (unique), review_id, review, csp, published (Period[M]), year_of_death,
-    series (whose numbering the row belongs to), number (the review's own number, which restarts
-    per series), text (quoted as data; staff initials redacted), addressed_to (tuple, as the
-    review names them), bodies (tuple, one name per organisation, so "Northampton Partnership
-    Housing" and "... Homes" count as one), sector (tuple of broad sectors), theme (the course
-    team's coding), source_id. Append other reviews' rows to the same CSV.
-
-    Examples
-    --------
-    >>> recs = load_recommendations()
-    >>> len(recs), recs["rec_id"].is_unique
-    (35, True)
-    >>> recs.loc[recs["rec_id"] == "no-such", "text"].tolist()
-    []
-    """
-    return _resource("recommendations")
-
-
-def load_dhr_implementation() -> pd.DataFrame:
-    """What became of the national recommendations that domestic homicide reviews made.
-
-    Rows: 6. One count (``measure`` national_recommendations: 110 made in 2019 to 2021, most
-    addressed to the Home Office), then five shares (``measure`` share_by_status, in percent,
-    rounded, so they add up to 99): fully implemented 25, said to be already happening 25, could
-    not be traced 21, partly met 20, not met 8. Columns: measure, status (Categorical, in that
-    order), value (Float64), unit, qualifier, period, period_end (date), description, secondary
-    (bool), source_id, primary_source_id. Source: the Domestic Abuse Commissioner's *Learning
-    from loss* (July 2025, ``dac-2025-learning-from-loss``), as reported by The Guardian on 15
-    July 2025 (``guardian-2025-learning-from-loss``, a secondary source: every row is marked
-    ``secondary``). Pass the share rows to :func:`toolkit.recommendations.implementation_figure`.
-
-    Examples
-    --------
-    >>> status = load_dhr_implementation().query("measure == 'share_by_status'")
-    >>> status[["status", "value"]].values.tolist()[:2]
-    [['Fully implemented', 25.0], ['Said to be already happening', 25.0]]
-    >>> load_dhr_implementation().query("status == 'Implemented in full'").empty
-    True
-    """
-    return _resource("dhr_implementation")
-
-
-def load_hmic_reports() -> pd.DataFrame:
-    """HMIC and HMICFRS inspections of the police response to domestic abuse, 2014 to 2021.
-
-    Rows: one per report. Columns: report_id, title, publisher, published (Period[M]), fieldwork,
-    method, national_recommendations (Int64; empty where not confirmed), summary, source_id.
-
-    Examples
-    --------
-    >>> load_hmic_reports()["report_id"].iloc[0]
-    'hmic-2014'
-    >>> "hmic-2013" in set(load_hmic_reports()["report_id"])
-    False
-    """
-    return _resource("hmic_reports")
-
-
-def load_hmic() -> pd.DataFrame:
-    """Headline figures from the HMIC 2014 inspection and its follow-ups, one figure per row.
-
-    Columns: report_id, measure, value (Float64), value_high (for ranges), unit, qualifier
-    (exact, about, over, under, ...), period, period_end (date), description, secondary (bool),
-    source_id. See :func:`load_hmic_reports`, :func:`load_hmic_findings` and
-    :func:`load_hmic_recommendations` for the rest.
-
-    Examples
-    --------
-    >>> figures = load_hmic()
-    >>> figures.set_index("measure").loc["forces_responding_well", "value"]
-    np.float64(8.0)
-    >>> figures.query("report_id == 'no-such-report'").empty
-    True
-    """
-    return _resource("hmic_figures")
-
-
-def load_hmic_findings() -> pd.DataFrame:
-    """Findings by theme (paraphrased in our words): report_id, theme, finding, source_id.
-
-    Examples
-    --------
-    >>> "identifying risk" in set(load_hmic_findings()["theme"])
-    True
-    >>> load_hmic_findings()["finding"].isna().any()
-    np.False_
-    """
-    return _resource("hmic_findings")
-
-
-def load_hmic_recommendations() -> pd.DataFrame:
-    """Recommendation strands (paraphrased): report_id, strand, title, detail, deadline (text,
-    as the source words it), source_id. Only confirmed strands: the total number of the 2014
-    national recommendations is not confirmed.
-
-    Examples
-    --------
-    >>> load_hmic_recommendations().query("report_id == 'hmic-2014'")["title"].tolist()[:2]
-    ['Force action plans', 'National oversight and monitoring group']
-    >>> load_hmic_recommendations().query("report_id == 'hmic-2013'").empty
-    True
-    """
-    return _resource("hmic_recommendations")
-
-
-def load_trends() -> pd.DataFrame:
-    """National trend series as a tidy long table (ONS and inspection figures).
-
-    Columns: measure, value (Float64), unit, period (text, e.g. "YE Mar 2018"), period_end
-    (date), note (caveats such as forces excluded), secondary (bool), source_id. Measures
-    include da_related_crimes, da_related_crimes_change, arrests_per_100_da_crimes, marac_cases,
-    marac_cases_per_10000_women, da_share_of_recorded_crime, cps_da_charge_rate,
-    coercive_control_offences and Clare's Law disclosures.
-
-    Examples
-    --------
-    >>> t = load_trends()
-    >>> int(t.query("measure == 'da_related_crimes' and period == 'YE Mar 2018'")["value"].iloc[0])
-    599549
-    >>> t.query("measure == 'no_such_measure'").empty
-    True
-    """
-    return _resource("trends")
-
-
-def load_calls() -> pd.DataFrame:
-    """Call-handling figures: the 999 answering standard and league tables, the 25 June 2023
-    999 outage, and the Metropolitan Police victims' update helpline (not DA-specific).
-
-    Columns: topic (999_standard, 999_league_2022, 999_demand, bt_outage_2023, met_cms),
-    measure, value (Float64), value_high, unit, qualifier, period, period_start, period_end
-    (dates), area, description, secondary (boolean), source_id. Sources: Home Office league
-    tables (2022), Ofcom (2024), BBC (2020, FOI data; seed 002), and others per row.
-
-    Examples
-    --------
-    >>> cms = load_calls().query("topic == 'met_cms' and measure == 'calls_answered_share'")
-    >>> cms[["period", "value"]].values.tolist()
-    [['January 2019', 80.0], ['September 2020', 49.0]]
-    >>> "no_such_topic" in set(load_calls()["topic"])
-    False
-    """  # noqa: E501
-    return _resource("calls")
-
-
-def load_services() -> pd.DataFrame:
-    """Services and risk tools: Idva capacity and caseload, Marac thresholds, DASH and DARA
-    structure (counts and thresholds, not question text), SafeLives outcome figures.
-
-    Columns: topic, measure, value (Float64), value_high, unit, qualifier, period, period_end,
-    description, secondary (bool), source_id.
-
-    Examples
-    --------
-    >>> s = load_services().set_index("measure")
-    >>> s.loc["idvas_high_risk", "value"], s.loc["idvas_needed", "value"]
-    (np.float64(500.0), np.float64(930.0))
-    >>> "no_such_measure" in s.index
-    False
-    """
-    return _resource("services")
-
-
-def load_marac_criteria() -> pd.DataFrame:
-    """The four SafeLives Marac referral criteria: number, criterion, description, threshold,
-    threshold_unit, source_id.
-
-    Examples
-    --------
-    >>> load_marac_criteria()["criterion"].tolist()[0]
-    'Visible high risk'
-    >>> len(load_marac_criteria())
-    4
-    """
-    return _resource("marac_criteria")
 
 
 # ---------------------------------------------------------------- catalog

@@ -1,7 +1,10 @@
 """Student and trainer editions of a notebook: which cells, and which parts of cells, each keeps.
 
 This is the one place that decides what a learner may see. Handouts (HTML, PDF) and the
-student ``.ipynb`` export both call :func:`make_edition`; nothing else strips solutions.
+student ``.ipynb`` export both call :func:`make_edition`; nothing else strips solutions. Two
+private modules hold parts of it, and every public name is importable from here:
+``toolkit._editions_markers`` (the tags and solution/hidden-test/mark-scheme regions, applied
+to one cell) and ``toolkit._editions_inline`` (finding exercises defined inline in a cell).
 
 Conventions honoured
 --------------------
@@ -68,16 +71,26 @@ toolkit.errors.ExportError: edition "teacher" is not known; expected one of: stu
 
 from __future__ import annotations
 
-import ast
 import copy
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import PurePath
 from typing import Any, Literal
 
+# The cell markers and the inline-exercise finder live in private modules of their own; every
+# public name is re-exported here, so ``from toolkit.editions import ...`` finds all of them.
+from toolkit._editions_inline import INLINE_KINDS as INLINE_KINDS
+from toolkit._editions_inline import InlineExercise, _InlineFinder, inline_exercises
+from toolkit._editions_markers import (
+    CODE_STUB,
+    TEXT_STUB,
+    TRAINER_TAGS,
+    _student_cell,
+    canonical_tag,
+    cell_tags,
+    is_trainer_only,
+    replace_regions,
+)
 from toolkit.errors import ExportError
 
 __all__ = [
@@ -104,23 +117,12 @@ View = Literal["handout", "notebook"]
 ExerciseRenderer = Callable[[str, str], str]
 
 EDITIONS: tuple[str, ...] = ("student", "trainer")
-CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
-TEXT_STUB = "YOUR ANSWER HERE"
-
-#: Tags (canonical spelling) that keep a cell out of the student edition.
-TRAINER_TAGS = frozenset({"trainer", "trainer-only", "instructor", "instructor-only"})
 
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 _MODEL_REF = re.compile(r"IPY_MODEL_([0-9A-Za-z_-]+)")
 _SHOW_CALL = re.compile(r"""exercises\.show\(\s*["']([^"']+)["']""")
 _ATTACHMENT_REF = re.compile(r"attachment:([^)\s\"'>]+)")
-
-# Region markers: (begin text, end text). A marker line is any line containing the text, so
-# "### BEGIN SOLUTION", "# BEGIN SOLUTION" and "// BEGIN SOLUTION" all count (as nbgrader).
-_SOLUTION = ("BEGIN SOLUTION", "END SOLUTION")
-_HIDDEN_TESTS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
-_MARK_SCHEME = ("=== BEGIN MARK SCHEME ===", "=== END MARK SCHEME ===")
 
 # Metadata a student copy keeps; anything else (reviewer notes, tool state) is dropped.
 _STUDENT_NB_METADATA = {"kernelspec", "language_info", "title", "authors", "widgets"}
@@ -146,135 +148,6 @@ _STUDENT_OUTPUT_METADATA = {
     "unconfined",
     "isolated",
 }
-
-
-def canonical_tag(tag: str) -> str:
-    """The documented spelling of a cell tag.
-
-    Case and the choice of ``_`` or ``-`` do not matter; the trainer aliases map to
-    ``trainer``.
-
-    Examples
-    --------
-    >>> canonical_tag("hide_input"), canonical_tag("Remove-Cell"), canonical_tag("instructor")
-    ('hide-input', 'remove-cell', 'trainer')
-    >>> canonical_tag("")
-    ''
-    """
-    norm = tag.strip().lower().replace("_", "-")
-    return "trainer" if norm in TRAINER_TAGS else norm
-
-
-def cell_tags(cell: Any) -> frozenset[str]:
-    """Canonical tags of a cell, including JupyterLab's collapsed input/output flags.
-
-    Examples
-    --------
-    >>> import nbformat
-    >>> cell = nbformat.v4.new_code_cell("1", metadata={"tags": ["Hide_Input", "trainer_only"]})
-    >>> sorted(cell_tags(cell))
-    ['hide-input', 'trainer']
-    >>> sorted(cell_tags({"metadata": {"tags": "oops, not a list"}}))
-    []
-    """
-    meta = cell.get("metadata", {}) or {}
-    raw = meta.get("tags", [])
-    tags = {canonical_tag(t) for t in raw if isinstance(t, str)} if isinstance(raw, list) else set()
-    jupyter = meta.get("jupyter", {}) or {}
-    if jupyter.get("source_hidden"):
-        tags.add("hide-input")
-    if jupyter.get("outputs_hidden"):
-        tags.add("hide-output")
-    tags.discard("")
-    return frozenset(tags)
-
-
-def is_trainer_only(cell: Any) -> bool:
-    """Whether a cell belongs to the trainer edition only (trainer tag or RISE notes).
-
-    Examples
-    --------
-    >>> import nbformat
-    >>> is_trainer_only(nbformat.v4.new_markdown_cell("x", metadata={"tags": ["instructor"]}))
-    True
-    >>> is_trainer_only(nbformat.v4.new_markdown_cell("x", metadata={"tags": ["remove-cell"]}))
-    False
-    """
-    if "trainer" in cell_tags(cell):
-        return True
-    slideshow = (cell.get("metadata", {}) or {}).get("slideshow", {}) or {}
-    return slideshow.get("slide_type") == "notes"
-
-
-def _is_nbgrader_solution(cell: Any) -> bool:
-    nbgrader = (cell.get("metadata", {}) or {}).get("nbgrader", {}) or {}
-    return bool(nbgrader.get("solution"))
-
-
-def replace_regions(
-    source: str,
-    begin: str,
-    end: str,
-    stub: str | None,
-    *,
-    where: str = "cell",
-    secrets: list[str] | None = None,
-) -> tuple[str, int]:
-    """Replace each ``begin`` ... ``end`` region (marker lines included) with ``stub``.
-
-    The stub is indented like the begin marker; ``stub=None`` removes the region. Returns the
-    new source and the number of regions replaced; the removed text is appended to
-    ``secrets`` when given. An unclosed or stray marker raises ``ExportError`` naming
-    ``where`` and the line, because guessing could leak a solution.
-
-    Examples
-    --------
-    >>> src = "def f():\\n    ### BEGIN SOLUTION\\n    return 1\\n    ### END SOLUTION"
-    >>> print(replace_regions(src, "BEGIN SOLUTION", "END SOLUTION", CODE_STUB)[0])
-    def f():
-        # YOUR CODE HERE
-        raise NotImplementedError()
-    >>> replace_regions("### BEGIN SOLUTION\\nx = 1", "BEGIN SOLUTION", "END SOLUTION", None,
-    ...                 where="week1.ipynb, cell 3")
-    Traceback (most recent call last):
-    ...
-    toolkit.errors.ExportError: week1.ipynb, cell 3, line 1: "BEGIN SOLUTION" has no matching ...
-    """
-    out: list[str] = []
-    region: list[str] = []
-    start_line = 0
-    count = 0
-    inside = False
-    for number, line in enumerate(source.split("\n"), start=1):
-        if not inside and begin in line:
-            inside = True
-            start_line = number
-            region = []
-            indent = line[: len(line) - len(line.lstrip())]
-            if stub is not None:
-                out.extend(indent + s for s in stub.split("\n"))
-        elif inside and end in line:
-            inside = False
-            count += 1
-            if secrets is not None and any(r.strip() for r in region):
-                secrets.append("\n".join(region))
-        elif inside and begin in line:
-            raise ExportError(
-                f'{where}, line {number}: "{begin}" inside another region that began on line '
-                f'{start_line} (expected "{end}" first)'
-            )
-        elif not inside and end in line:
-            raise ExportError(f'{where}, line {number}: "{end}" without a "{begin}" before it')
-        elif inside:
-            region.append(line)
-        else:
-            out.append(line)
-    if inside:
-        raise ExportError(
-            f'{where}, line {start_line}: "{begin}" has no matching "{end}" '
-            "(a student copy cannot be made safely)"
-        )
-    return "\n".join(out), count
 
 
 def _model_ids_in(value: Any, found: set[str]) -> None:
@@ -376,185 +249,6 @@ def _output_exercise(out: Any) -> str | None:
     meta = (out.get("metadata") or {}).get("everycall") or {}
     ex = meta.get("exercise") if isinstance(meta, dict) else None
     return ex if isinstance(ex, str) and ex else None
-
-
-# --- inline exercises ----------------------------------------------------------------------
-
-#: The ``toolkit.exercises`` functions that define an exercise in a cell, answer and all.
-INLINE_KINDS = (
-    "single_choice",
-    "multiple_choice",
-    "numeric",
-    "free_text",
-    "ordering",
-    "confidence",
-)
-_ID_KEYWORD = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
-
-
-@dataclass(frozen=True)
-class InlineExercise:
-    """An exercise defined in a cell (``toolkit.exercises.single_choice(...)`` and friends).
-
-    Its answers and feedback sit in the cell's source and its definition lives only in the
-    running kernel, so it can go into neither a student edition nor a printed handout.
-    ``cell`` counts every cell from 1; ``exercise_id`` is None when the id is not a literal.
-    """
-
-    cell: int
-    call: str
-    exercise_id: str | None
-    trainer_only: bool
-
-    def message(self, name: str, *, edition: str = "student") -> str:
-        """What the course builder reads: where, why, and what to do instead."""
-        stem = PurePath(name).stem
-        why = (
-            "keeps its answer in the cell, so it cannot go into a student edition"
-            if edition == "student"
-            else "is defined only in the running notebook, so a handout cannot print it"
-        )
-        return (
-            f"{name}, cell {self.cell}: an inline exercise ({self.call}(...)) {why}; move it "
-            f"to data/exercises/{stem}.yaml and show it with "
-            f'toolkit.exercises.show("{self.exercise_id or "<id>"}")'
-        )
-
-
-@lru_cache(maxsize=512)
-def _python_source(source: str) -> ast.Module | None:
-    """A cell's source as Python (IPython magics turned into calls), or None if it is not."""
-    try:
-        # IPython's own transformer: the one way to read %magic and !shell lines correctly
-        from IPython.core.inputtransformer2 import TransformerManager
-
-        source = TransformerManager().transform_cell(source)
-    except ImportError:
-        source = "\n".join("" if line.lstrip()[:1] in "%!" else line for line in source.split("\n"))
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None
-
-
-def _is_code(cell: Any) -> bool:
-    return cell.get("cell_type") == "code" and bool(cell.get("source", "").strip())
-
-
-class _InlineFinder:
-    """Finds inline exercise calls, knowing how the notebook imported ``toolkit.exercises``."""
-
-    def __init__(self, nb: Any) -> None:
-        self.packages = {"toolkit"}  # names bound to the toolkit package
-        self.modules = {"exercises"}  # names bound to toolkit.exercises
-        self.functions: dict[str, str] = {}  # local name -> exercise function
-        for cell in nb.cells:  # an import in any cell counts: cells run in any order
-            tree = _python_source(cell.get("source", "")) if _is_code(cell) else None
-            for node in ast.walk(tree) if tree is not None else ():
-                if isinstance(node, ast.Import):
-                    for alias in node.names:
-                        if alias.name == "toolkit.exercises" and alias.asname:
-                            self.modules.add(alias.asname)
-                        elif alias.name.split(".")[0] == "toolkit":
-                            self.packages.add(alias.asname or "toolkit")
-                elif isinstance(node, ast.ImportFrom) and node.module == "toolkit":
-                    for alias in node.names:
-                        if alias.name == "exercises":
-                            self.modules.add(alias.asname or "exercises")
-                elif isinstance(node, ast.ImportFrom) and node.module == "toolkit.exercises":
-                    for alias in node.names:
-                        if alias.name == "*":
-                            self.functions.update({k: k for k in INLINE_KINDS})
-                        elif alias.name in INLINE_KINDS:
-                            self.functions[alias.asname or alias.name] = alias.name
-
-    def cell(self, cell: Any, index: int) -> list[InlineExercise]:
-        """The inline exercises one cell defines (``index`` counts cells from 1)."""
-        if not _is_code(cell):
-            return []
-        calls = self.calls(cell.get("source", ""))
-        return [InlineExercise(index, call, ex, is_trainer_only(cell)) for call, ex in calls]
-
-    def _kind(self, func: ast.expr) -> str | None:
-        if isinstance(func, ast.Name):
-            return self.functions.get(func.id)
-        if not isinstance(func, ast.Attribute) or func.attr not in INLINE_KINDS:
-            return None
-        owner = func.value
-        if isinstance(owner, ast.Name) and owner.id in self.modules:
-            return func.attr
-        if (
-            isinstance(owner, ast.Attribute)
-            and owner.attr == "exercises"
-            and isinstance(owner.value, ast.Name)
-            and owner.value.id in self.packages
-        ):
-            return func.attr
-        return None
-
-    def calls(self, source: str) -> list[tuple[str, str | None]]:
-        """(function, exercise id or None) for each inline exercise call in ``source``."""
-        tree = _python_source(source)
-        if tree is None:
-            return self._guess(source)
-        found = []
-        for node in ast.walk(tree):
-            kind = self._kind(node.func) if isinstance(node, ast.Call) else None
-            if kind is not None:
-                ids = [
-                    k.value.value
-                    for k in node.keywords  # type: ignore[attr-defined]
-                    if k.arg == "id" and isinstance(k.value, ast.Constant)
-                ]
-                ident = ids[0] if ids and isinstance(ids[0], str) else None
-                found.append((node.lineno, node.col_offset, kind, ident))  # type: ignore[attr-defined]
-        return [(kind, ident) for _, _, kind, ident in sorted(found)]
-
-    def _guess(self, source: str) -> list[tuple[str, str | None]]:
-        """For a cell that is not valid Python: any call that looks like an inline exercise."""
-        owners = "|".join(re.escape(m) for m in sorted(self.modules | {"exercises"}))
-        names = "|".join(re.escape(f) for f in sorted(self.functions))
-        kinds = "|".join(INLINE_KINDS)
-        pattern = rf"\b(?:{owners})\s*\.\s*({kinds})\s*\("
-        if names:
-            pattern += rf"|(?<![.\w])({names})\s*\("
-        found = []
-        for match in re.finditer(pattern, source):
-            call = match.group(1) or self.functions[match.group(2)]
-            ident = _ID_KEYWORD.search(source, match.end())
-            found.append((call, ident.group(1) if ident else None))
-        return found
-
-
-def inline_exercises(nb: Any) -> list[InlineExercise]:
-    """Every inline exercise a notebook defines, in cell order.
-
-    An inline exercise is a call to ``single_choice``, ``multiple_choice``, ``numeric``,
-    ``free_text``, ``ordering`` or ``confidence`` from ``toolkit.exercises``, however the
-    notebook imported it (``toolkit.exercises.numeric``, ``from toolkit import exercises as
-    ex``, ``from toolkit.exercises import numeric as n``, ...). A cell that is not valid
-    Python is searched as text.
-
-    Examples
-    --------
-    >>> import nbformat
-    >>> nb = nbformat.v4.new_notebook()
-    >>> nb.cells = [nbformat.v4.new_code_cell("from toolkit import exercises as ex"),
-    ...             nbformat.v4.new_code_cell('ex.numeric(id="q9", prompt="How many?", answer=3)')]
-    >>> found = inline_exercises(nb)
-    >>> found
-    [InlineExercise(cell=2, call='numeric', exercise_id='q9', trainer_only=False)]
-    >>> print(found[0].message("notebooks/01-demo.ipynb"))  # doctest: +NORMALIZE_WHITESPACE
-    notebooks/01-demo.ipynb, cell 2: an inline exercise (numeric(...)) keeps its answer in the
-    cell, so it cannot go into a student edition; move it to data/exercises/01-demo.yaml and
-    show it with toolkit.exercises.show("q9")
-    >>> inline_exercises(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("numeric(2)")]))
-    []
-    """
-    finder = _InlineFinder(nb)
-    return [
-        found for index, cell in enumerate(nb.cells, start=1) for found in finder.cell(cell, index)
-    ]
 
 
 def _default_renderer(exercise_id: str, edition: str) -> str:
@@ -666,31 +360,6 @@ def _output_text(out: Any) -> str:
                 return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
             return text
     return str(out.get("text", ""))
-
-
-def _clear_outputs(cell: Any) -> None:
-    if cell.get("cell_type") == "code":
-        cell["outputs"] = []
-        cell["execution_count"] = None
-
-
-def _student_cell(cell: Any, where: str, secrets: list[str] | None) -> Any:
-    """Apply the solution, hidden-test and mark-scheme rules to one cell (in place)."""
-    source = cell.get("source", "")
-    kind = cell.get("cell_type")
-    stub = CODE_STUB if kind == "code" else TEXT_STUB
-    source, solutions = replace_regions(source, *_SOLUTION, stub, where=where, secrets=secrets)
-    source, hidden = replace_regions(source, *_HIDDEN_TESTS, None, where=where, secrets=secrets)
-    source, schemes = replace_regions(source, *_MARK_SCHEME, None, where=where, secrets=secrets)
-    if not solutions and _is_nbgrader_solution(cell):
-        if secrets is not None and source.strip():
-            secrets.append(source)
-        source = stub
-        solutions = 1
-    if solutions or hidden or schemes:
-        cell["source"] = source
-        _clear_outputs(cell)
-    return cell
 
 
 def _student_metadata(nb: Any) -> None:

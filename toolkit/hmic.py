@@ -205,6 +205,7 @@ def trend_explorer(
         caption.value = f"<p><em>{html.escape(new.layout.meta['description'])}</em></p>"
 
     menu.observe(update, names="value")
+    caption.add_class("everycall-live-only")  # a handout prints it as the figure's caption
     box = widgets.VBox([menu, fig, caption])
     box.add_class("everycall-trend-explorer")
     return box

@@ -142,6 +142,7 @@ def calls_explorer(minutes: int = 15) -> Any:
         html.escape(describe_calls(minutes, seconds_per_call=seconds, source=source))
     )
     slider.add_class("everycall-minutes")
+    caption.add_class("everycall-live-only")  # a handout prints it as the figure's caption
 
     def update(change: dict[str, Any]) -> None:
         new = calls_figure(change["new"], seconds_per_call=seconds, source=source)

@@ -342,6 +342,7 @@ def threshold_explorer(*, n: int = 2000, seed: int = 0, threshold: int = 14) -> 
 
     for control in controls.values():
         control.observe(update, names="value")
+    caption.add_class("everycall-live-only")  # a handout prints it as the figure's caption
     box = widgets.VBox([*controls.values(), fig, caption])
     box.add_class("everycall-threshold-explorer")
     return box

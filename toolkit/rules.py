@@ -24,6 +24,16 @@ closer, not a finding. Two types in the vocabulary have no rule, because only a 
 them in the words of a record: mental health or alcohol masking abuse, and coercive control not
 analysed.
 
+Where the rules are written: this module holds the rules about calls to the police, risk
+assessment and Marac referral, and the police response to the suspect;
+:mod:`toolkit._rules_agencies` holds the rules about information shared between agencies,
+referrals and follow-up, and health services; the small readers both are written with are in
+:mod:`toolkit._rules_common`. Every rule function is importable from this module, and
+``_ORDER`` below fixes the order the rules are registered and listed in. A trainer adds a
+built-in rule here: write its function with ``@builtin_rule(...)`` (the same arguments as
+:func:`toolkit.opportunities.rule`) and put its id in ``_ORDER`` where it should appear; a rule
+left out of ``_ORDER`` comes after the others.
+
 Examples
 --------
 >>> from toolkit.opportunities import run_rules
@@ -47,196 +57,104 @@ number; got -1
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import ToolkitError
+from toolkit._rules_agencies import (
+    callback_not_made,
+    cancelled_appointment,
+    closed_without_follow_up,
+    disclosure_kept,
+    health_disclosure,
+    information_not_acted_on,
+    information_not_shared,
+    referral_not_followed_up,
+    repeat_injuries,
+    third_party_concern,
+)
+from toolkit._rules_common import (
+    _DAY,
+    _LEVEL_NAMES,
+    CALLS,
+    POLICE,
+    THIRD_PARTIES,
+    _assessed,
+    _col,
+    _concat,
+    _days_phrase,
+    _level,
+    _marac_referral,
+    _number,
+    _rows_text,
+    _truthy,
+    builtin_rule,
+    register_builtins,
+)
 from toolkit.opportunities import (
     day_text,
     flagged,
     get_rule,
     is_blank,
-    label,
     matches,
     previous_in_group,
-    rule,
     seconds_to_next,
     trailing_count,
 )
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
-__all__ = ["get_rule"]
+# get_rule for the examples above; the rest moved to the private modules when the rules were
+# split by family, and stay importable from here, where they always were.
+__all__ = [
+    "get_rule",
+    "CALLS",
+    "POLICE",
+    "THIRD_PARTIES",
+    "callback_not_made",
+    "cancelled_appointment",
+    "closed_without_follow_up",
+    "disclosure_kept",
+    "health_disclosure",
+    "information_not_acted_on",
+    "information_not_shared",
+    "referral_not_followed_up",
+    "repeat_injuries",
+    "third_party_concern",
+]
 
-_DAY = 86_400.0
-POLICE = ["police_call_handling", "police_response", "police_safeguarding"]
-CALLS = ["emergency_call", "non_emergency_call"]
-THIRD_PARTIES = ["family", "friend", "neighbour", "colleague"]
-_LEVELS = {"standard": 1, "medium": 2, "high": 3}
-_LEVEL_NAMES = ("", "standard", "medium", "high")
+#: The order the built-in rules are registered in, and so listed by ``rules_table`` and
+#: ``run_rules``. Rules defined in this module and in ``toolkit._rules_agencies`` alike.
+_ORDER = (
+    "repeat-calls-not-linked",
+    "disclosure-no-risk-assessment",
+    "high-risk-no-marac",
+    "escalation-no-marac",
+    "risk-downgraded",
+    "third-party-concern-not-acted-on",
+    "cancelled-appointment-accepted",
+    "risk-information-not-shared",
+    "emergency-call-not-attended-in-time",
+    "call-graded-below-known-risk",
+    "closed-without-follow-up",
+    "repeat-injuries-not-explored",
+    "referral-not-followed-up",
+    "offence-no-arrest",
+    "high-risk-release-without-protection",
+    "scheduled-response-to-disclosure",
+    "health-disclosure-not-explored",
+    "information-not-acted-on",
+    "callback-not-made",
+    "disclosure-kept-within-one-agency",
+    "investigation-closed-without-arrest",
+)
 
 
 # --------------------------------------------------------------------------------------------
-# Small vectorised readers shared by the rules
+# Calls to the police
 
 
-def _number(params: Mapping[str, Any], rule_id: str, name: str) -> float:
-    value = params[name]
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
-        raise ToolkitError(f'rule "{rule_id}": {name} must be a positive number; got {value}')
-    return float(value)
-
-
-def _col(events: pd.DataFrame, name: str) -> pd.Series:
-    import pandas as pd
-
-    if name in events.columns:
-        return events[name]
-    return pd.Series(pd.Categorical([""] * len(events)), index=events.index)
-
-
-def _truthy(events: pd.DataFrame, name: str) -> np.ndarray:
-    import numpy as np
-    import pandas as pd
-
-    col = _col(events, name)
-    if pd.api.types.is_bool_dtype(col.dtype):
-        return col.fillna(False).to_numpy(dtype=bool)
-    return np.asarray(matches(col, "true", "yes", "1", "1.0"), dtype=bool)
-
-
-def _marac_referral(events: pd.DataFrame) -> np.ndarray:
-    return matches(_col(events, "referral"), "marac") | matches(
-        _col(events, "contact_type"), "marac_meeting"
-    )
-
-
-def _assessed(events: pd.DataFrame) -> np.ndarray:
-    """Rows that record a risk assessment: a risk tool other than ``none``, or a risk level."""
-    tool = _col(events, "risk_tool")
-    return (~is_blank(tool) & ~matches(tool, "none")) | (_level(events) > 0)
-
-
-def _level(events: pd.DataFrame) -> np.ndarray:
-    """Risk level as a number: 0 none recorded, 1 standard, 2 medium, 3 high."""
-    import numpy as np
-    import pandas as pd
-
-    col = _col(events, "risk_level")
-    if not isinstance(col.dtype, pd.CategoricalDtype):
-        col = col.astype("str").astype("category")
-    lookup = [_LEVELS.get(str(c).strip().lower(), 0) for c in col.cat.categories]
-    return np.array(lookup + [0], dtype=np.int64)[col.cat.codes.to_numpy()]
-
-
-def _org(events: pd.DataFrame, police: Sequence[str]) -> np.ndarray:
-    """An integer per row naming the organisation: the police lanes share one code."""
-    return _org_lookup(events, police)[0]
-
-
-def _org_lookup(events: pd.DataFrame, police: Sequence[str]) -> tuple[np.ndarray, dict[str, int]]:
-    """Organisation codes per row, and the code for every agency id (lower case)."""
-    import numpy as np
-    import pandas as pd
-
-    agency = _col(events, "agency")
-    if not isinstance(agency.dtype, pd.CategoricalDtype):
-        agency = agency.astype("str").astype("category")
-    police_set = {p.strip().lower() for p in police}
-    ids = [str(c).strip().lower() for c in agency.cat.categories] + sorted(police_set)
-    labels = ["police" if i in police_set else i for i in ids]
-    codes, _ = pd.factorize(pd.Index(labels))
-    lookup = dict(zip(ids, (int(c) for c in codes), strict=True))
-    per_row = np.append(np.asarray(codes[: len(agency.cat.categories)], dtype=np.int64), -1)
-    return per_row[agency.cat.codes.to_numpy()], lookup
-
-
-def _messages(events: pd.DataFrame, org: np.ndarray, lookup: dict[str, int]) -> pd.DataFrame:
-    """Every referral or piece of information passed on: one row per (sender row, receiver).
-
-    Columns ``_case``, ``org_a`` (sender), ``org_b`` (receiver), ``t`` (seconds) and
-    ``meeting`` (sent from a Marac meeting). ``referral`` and ``shared_with`` name agency ids;
-    ``shared_with`` may hold several, separated by ``;``.
-    """
-    import numpy as np
-    import pandas as pd
-
-    case, t = events["_case"].to_numpy(), events["_t"].to_numpy()
-    meeting = matches(_col(events, "contact_type"), "marac_meeting")
-    parts = [pd.DataFrame({"_case": [], "org_a": [], "org_b": [], "t": [], "meeting": []})]
-    for target in ("shared_with", "referral"):
-        if target not in events.columns:
-            continue
-        col = events[target]
-        if not isinstance(col.dtype, pd.CategoricalDtype):
-            col = col.astype("str").astype("category")
-        # Split each distinct value once ("a;b" -> a, b), then join rows to their receivers.
-        pairs = [
-            (ci, lookup[d])
-            for ci, value in enumerate(col.cat.categories)
-            for d in (p.strip().lower() for p in str(value).split(";"))
-            if d in lookup
-        ]
-        if not pairs:
-            continue
-        table = pd.DataFrame(pairs, columns=["cat", "org_b"])
-        codes = col.cat.codes.to_numpy()
-        sent = np.flatnonzero(np.isin(codes, table["cat"].unique()))
-        part = pd.DataFrame({"row": sent, "cat": codes[sent]}).merge(table, on="cat")
-        rows = part["row"].to_numpy()
-        parts.append(
-            pd.DataFrame(
-                {
-                    "_case": case[rows],
-                    "org_a": org[rows],
-                    "org_b": part["org_b"].to_numpy(),
-                    "t": t[rows],
-                    "meeting": meeting[rows],
-                }
-            )
-        )
-    out = pd.concat(parts, ignore_index=True)
-    return out.astype(
-        {"_case": np.int64, "org_a": np.int64, "org_b": np.int64, "t": np.int64, "meeting": bool}
-    )
-
-
-def _concat(*parts: Any) -> np.ndarray:
-    """Join text pieces row by row: each part is one string or one text per row.
-
-    A plain comprehension: faster than chains of pandas string additions on object text.
-    """
-    import itertools
-
-    import numpy as np
-
-    n = max((len(p) for p in parts if not isinstance(p, str)), default=0)
-    cols = [
-        itertools.repeat(p, n) if isinstance(p, str) else map(str, np.asarray(p).tolist())
-        for p in parts
-    ]
-    return np.array(["".join(t) for t in zip(*cols, strict=False)], dtype=object)
-
-
-def _days_phrase(days: np.ndarray) -> np.ndarray:
-    import numpy as np
-
-    return np.array([("1 day" if d == 1 else f"{d} days") for d in days.tolist()], dtype=object)
-
-
-def _rows_text(events: pd.DataFrame, rows: np.ndarray, text: Any) -> pd.DataFrame:
-    import numpy as np
-
-    return flagged(events.iloc[rows], np.ones(len(rows), dtype=bool), text)
-
-
-# --------------------------------------------------------------------------------------------
-# The rules
-
-
-@rule(
+@builtin_rule(
     "repeat-calls-not-linked",
     name="Repeat call not linked",
     description=(
@@ -274,7 +192,105 @@ def repeat_calls_not_linked(events: pd.DataFrame, params: Mapping[str, Any]) -> 
     return _rows_text(events, rows, text)
 
 
-@rule(
+@builtin_rule(
+    "emergency-call-not-attended-in-time",
+    name="Emergency call not attended in time",
+    description=(
+        "A graded 999 call that nobody attended, or that was attended later than the response "
+        "target its grade set."
+    ),
+    source_id="iopc-met-2018",
+    opportunity_type="call_graded_too_low",
+    params={"call_types": ["emergency_call"]},
+    requires=("call_grade", "attended_minutes", "response_target_minutes"),
+)
+def emergency_not_attended(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
+    import numpy as np
+
+    call = matches(events["contact_type"], *params["call_types"]) & ~is_blank(events["call_grade"])
+    attended = events["attended_minutes"].to_numpy(dtype=float, na_value=np.nan)
+    target = events["response_target_minutes"].to_numpy(dtype=float, na_value=np.nan)
+    never = call & np.isnan(attended)
+    late = call & (attended > target)
+    rows = np.flatnonzero(never | late)
+    text = _concat(
+        "Officers arrived ",
+        np.nan_to_num(attended[rows]).astype(np.int64),
+        " minutes after the call, against a target of ",
+        np.nan_to_num(target[rows]).astype(np.int64),
+        " minutes for its grade.",
+    )
+    text[never[rows]] = (
+        "No attendance is recorded for this graded 999 call. Reviews ask whether the grade "
+        "matched the risk, and what happened when officers were sent elsewhere."
+    )
+    return _rows_text(events, rows, text)
+
+
+@builtin_rule(
+    "call-graded-below-known-risk",
+    name="Call graded below the known risk",
+    description=(
+        "A 999 call graded below the top grade when, in the period before, an agency had "
+        "assessed the victim-survivor as high risk or referred them to a Marac."
+    ),
+    source_id="iopc-met-2018",
+    opportunity_type="call_graded_too_low",
+    params={"top_grades": ["immediate"], "period_days": 365, "call_types": ["emergency_call"]},
+    requires=("call_grade",),
+)
+def call_graded_below_risk(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
+    period = _number(params, "call-graded-below-known-risk", "period_days")
+    grade = events["call_grade"]
+    call = matches(events["contact_type"], *params["call_types"])
+    lower = ~is_blank(grade) & ~matches(grade, *params["top_grades"])
+    known = (_level(events) == 3) | _marac_referral(events)
+    _, since = previous_in_group(events, known)
+    hit = call & lower & (since <= period * _DAY)
+    return flagged(
+        events,
+        hit,
+        "This 999 call was graded below the top grade although an agency had recorded high "
+        f"risk, or a Marac referral, in the {period:g} days before. The caller's history is "
+        "part of the risk.",
+    )
+
+
+@builtin_rule(
+    "scheduled-response-to-disclosure",
+    name="Abuse reported, appointment booked instead of attendance",
+    description=(
+        "A call reporting abuse was given a scheduled appointment or resolved without sending "
+        "anyone. A third-party reproduction of the College of Policing's call handler guidance "
+        "says booking an appointment instead of attending is usually inappropriate for a "
+        "domestic abuse call."
+    ),
+    source_id="points2prove-call-handler",
+    opportunity_type="call_graded_too_low",
+    params={"call_types": CALLS, "grades": ["scheduled", "resolved_without_deployment"]},
+    requires=("call_grade", "disclosure"),
+)
+def scheduled_response(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
+    hit = (
+        matches(events["contact_type"], *params["call_types"])
+        & matches(events["call_grade"], *params["grades"])
+        & _truthy(events, "disclosure")
+    )
+    return flagged(
+        events,
+        hit,
+        "Abuse was reported on this call and it was booked as an appointment (or closed "
+        "without sending anyone) rather than attended. Call handling guidance asks call "
+        "handlers to check the history, and says an appointment instead of attendance is "
+        "usually inappropriate.",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Risk assessment and Marac referral
+
+
+@builtin_rule(
     "disclosure-no-risk-assessment",
     name="Disclosure, no risk assessment",
     description=(
@@ -306,7 +322,7 @@ def disclosure_no_risk_assessment(events: pd.DataFrame, params: Mapping[str, Any
     )
 
 
-@rule(
+@builtin_rule(
     "high-risk-no-marac",
     name="High risk, no Marac referral",
     description=(
@@ -340,7 +356,7 @@ def high_risk_no_marac(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.Da
     )
 
 
-@rule(
+@builtin_rule(
     "escalation-no-marac",
     name="Escalating calls, no Marac referral",
     description=(
@@ -369,7 +385,7 @@ def escalation_no_marac(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.D
     )
 
 
-@rule(
+@builtin_rule(
     "risk-downgraded",
     name="Risk graded lower without a recorded reason",
     description=(
@@ -405,337 +421,11 @@ def risk_downgraded(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataF
     return _rows_text(events, rows, text)
 
 
-@rule(
-    "third-party-concern-not-acted-on",
-    name="Third-party concern not acted on",
-    description=(
-        "A family member, friend, neighbour or colleague raised a concern; the contact ended "
-        "with no action, and the same organisation made no further contact within the window. "
-        "This tests a pattern that a later review named (Northampton, published July 2023); "
-        "there was no national rule on it before then, so weigh each flag against what the "
-        "agency's own procedures and the guidance of the time expected."
-    ),
-    source_id="dhr-northampton-2023",
-    opportunity_type="third_party_concern_not_acted_on",
-    params={
-        "window_days": 7,
-        "third_parties": THIRD_PARTIES,
-        "no_action_outcomes": [
-            "no_action_recorded",
-            "no_further_action",
-            "callback_not_made",
-            "advice_given",
-        ],
-        "police_agencies": POLICE,
-    },
-)
-def third_party_concern(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
-    window = _number(params, "third-party-concern-not-acted-on", "window_days")
-    third = matches(_col(events, "initiated_by"), *params["third_parties"])
-    idle = matches(_col(events, "outcome"), *params["no_action_outcomes"])
-    idle &= is_blank(_col(events, "referral")) & is_blank(_col(events, "shared_with"))
-    org = _org(events, params["police_agencies"])
-    later = seconds_to_next(events, ~third, by=[org], strict=True)
-    hit = third & idle & (later > window * _DAY)
-    return flagged(
-        events,
-        hit,
-        "Someone close to the victim-survivor raised a concern here. No action, referral or "
-        f"further contact by this organisation is recorded within {window:g} days. People "
-        "around a victim-survivor often see what agencies do not. A later review (Northampton, "
-        "2023) asked agencies to act on such concerns; what did this agency's procedures expect "
-        "at the time?",
-    )
+# --------------------------------------------------------------------------------------------
+# The police response to the suspect
 
 
-@rule(
-    "cancelled-appointment-accepted",
-    name="Cancelled appointment accepted without a check",
-    description=(
-        "An appointment was cancelled or missed by, or for, someone agencies already knew to "
-        "be at risk, and the agency made no further contact within the window. This tests a "
-        "pattern that a later review named (Northampton, published July 2023); there was no "
-        "national rule on it before then, so weigh each flag against what the agency's own "
-        "practice and the guidance of the time expected."
-    ),
-    source_id="dhr-northampton-2023",
-    opportunity_type="cancelled_appointment_accepted",
-    params={
-        "window_days": 7,
-        "outcomes": ["cancelled", "did_not_attend"],
-        "police_agencies": POLICE,
-    },
-)
-def cancelled_appointment(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
-    import numpy as np
-
-    window = _number(params, "cancelled-appointment-accepted", "window_days")
-    cancelled = matches(_col(events, "outcome"), *params["outcomes"])
-    known = (_level(events) >= 2) | _marac_referral(events) | _truthy(events, "disclosure")
-    _, since_known = previous_in_group(events, known)
-    org = _org(events, params["police_agencies"])
-    later = seconds_to_next(events, ~cancelled, by=[org], strict=True)
-    hit = cancelled & np.isfinite(since_known) & (later > window * _DAY)
-    by_partner = matches(_col(events, "initiated_by"), "perpetrator")
-    base = (
-        "This was cancelled{who} after agencies had recorded a risk to the victim-survivor, "
-        f"and this agency made no further contact within {window:g} days. A later review "
-        "(Northampton, 2023) asked that cancellations by people known to be at risk are checked "
-        "with them, not taken at face value; what did this agency's practice expect at the time?"
-    )
-    choices = np.array([base.format(who=""), base.format(who=" by the partner")], dtype=object)
-    return flagged(events, hit, choices[by_partner.astype(np.int64)])
-
-
-@rule(
-    "risk-information-not-shared",
-    name="Risk known to one agency, not shared with another",
-    description=(
-        "One organisation had assessed the victim-survivor's risk as medium or high, a second "
-        "came to hold a disclosure or a risk of its own, and nothing in the record (a "
-        "referral, information shared, or a Marac both took part in) shows information "
-        "passing between them by then or within the window after."
-    ),
-    source_id="homeoffice-2018-da-consultation",
-    opportunity_type="information_not_shared",
-    params={"window_days": 28, "min_level": "medium", "police_agencies": POLICE},
-)
-def information_not_shared(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
-    import numpy as np
-    import pandas as pd
-
-    window = _number(params, "risk-information-not-shared", "window_days")
-    floor = _LEVELS.get(str(params["min_level"]).strip().lower())
-    if floor is None:
-        raise ToolkitError(
-            'rule "risk-information-not-shared": min_level must be standard, medium or high; '
-            f"got {params['min_level']!r}"
-        )
-    org, lookup = _org_lookup(events, params["police_agencies"])
-    case, t = events["_case"].to_numpy(), events["_t"].to_numpy()
-    not_marac = ~matches(_col(events, "agency"), "marac")
-    assessed = not_marac & ((_level(events) >= floor) | _marac_referral(events))
-    holds = not_marac & (_truthy(events, "disclosure") | (_level(events) > 0))
-
-    def first(mask: np.ndarray) -> pd.DataFrame:
-        rows = pd.DataFrame({"_case": case[mask], "org": org[mask], "row": np.flatnonzero(mask)})
-        return rows.groupby(["_case", "org"], sort=False)["row"].min().reset_index()
-
-    pairs = first(assessed).merge(first(holds), on="_case", suffixes=("_a", "_b"))
-    pairs = pairs[pairs["org_a"] != pairs["org_b"]]
-    pairs["row"] = np.maximum(pairs["row_a"], pairs["row_b"])  # when both held it
-    # Who passed information to whom, and when; at a Marac meeting everyone named in
-    # shared_with sat at one table.
-    msgs = _messages(events, org, lookup)
-    table = msgs.loc[msgs["meeting"], ["_case", "org_b", "t"]]
-    clique = table.merge(table, on=["_case", "t"]).rename(
-        columns={"org_b_x": "org_a", "org_b_y": "org_b"}
-    )
-    shared = pd.concat([msgs[["_case", "org_a", "org_b", "t"]], clique], ignore_index=True)
-    shared = pd.concat([shared, shared.rename(columns={"org_a": "org_b", "org_b": "org_a"})])
-    links = pairs.merge(shared, on=["_case", "org_a", "org_b"], how="inner")
-    in_time = links[links["t"] <= t[links["row"].to_numpy()] + window * _DAY]
-    done = pd.MultiIndex.from_frame(in_time[["_case", "org_a", "org_b"]].drop_duplicates())
-    pairs = pairs[~pd.MultiIndex.from_frame(pairs[["_case", "org_a", "org_b"]]).isin(done)]
-    pairs = pairs.sort_values(["row", "row_a"]).drop_duplicates("row")
-    rows = pairs["row"].to_numpy()
-    first_a = pairs["row_a"].to_numpy()
-    other = np.where(rows == first_a, pairs["row_b"].to_numpy(), first_a)
-    agency = _col(events, "agency").astype("str").to_numpy()
-    text = _concat(
-        "By now ",
-        label(agency[rows]),
-        " and ",
-        label(agency[other]),
-        " each held information about risk to the victim-survivor (",
-        label(agency[first_a]),
-        " had assessed it as medium or high on ",
-        day_text(events["timestamp"].iloc[first_a]),
-        "), and nothing in the record shows "
-        f"information passing between them by then or in the {window:g} days after.",
-    )
-    return _rows_text(events, rows, text)
-
-
-@rule(
-    "emergency-call-not-attended-in-time",
-    name="Emergency call not attended in time",
-    description=(
-        "A graded 999 call that nobody attended, or that was attended later than the response "
-        "target its grade set."
-    ),
-    source_id="iopc-met-2018",
-    opportunity_type="call_graded_too_low",
-    params={"call_types": ["emergency_call"]},
-    requires=("call_grade", "attended_minutes", "response_target_minutes"),
-)
-def emergency_not_attended(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
-    import numpy as np
-
-    call = matches(events["contact_type"], *params["call_types"]) & ~is_blank(events["call_grade"])
-    attended = events["attended_minutes"].to_numpy(dtype=float, na_value=np.nan)
-    target = events["response_target_minutes"].to_numpy(dtype=float, na_value=np.nan)
-    never = call & np.isnan(attended)
-    late = call & (attended > target)
-    rows = np.flatnonzero(never | late)
-    text = _concat(
-        "Officers arrived ",
-        np.nan_to_num(attended[rows]).astype(np.int64),
-        " minutes after the call, against a target of ",
-        np.nan_to_num(target[rows]).astype(np.int64),
-        " minutes for its grade.",
-    )
-    text[never[rows]] = (
-        "No attendance is recorded for this graded 999 call. Reviews ask whether the grade "
-        "matched the risk, and what happened when officers were sent elsewhere."
-    )
-    return _rows_text(events, rows, text)
-
-
-@rule(
-    "call-graded-below-known-risk",
-    name="Call graded below the known risk",
-    description=(
-        "A 999 call graded below the top grade when, in the period before, an agency had "
-        "assessed the victim-survivor as high risk or referred them to a Marac."
-    ),
-    source_id="iopc-met-2018",
-    opportunity_type="call_graded_too_low",
-    params={"top_grades": ["immediate"], "period_days": 365, "call_types": ["emergency_call"]},
-    requires=("call_grade",),
-)
-def call_graded_below_risk(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
-    period = _number(params, "call-graded-below-known-risk", "period_days")
-    grade = events["call_grade"]
-    call = matches(events["contact_type"], *params["call_types"])
-    lower = ~is_blank(grade) & ~matches(grade, *params["top_grades"])
-    known = (_level(events) == 3) | _marac_referral(events)
-    _, since = previous_in_group(events, known)
-    hit = call & lower & (since <= period * _DAY)
-    return flagged(
-        events,
-        hit,
-        "This 999 call was graded below the top grade although an agency had recorded high "
-        f"risk, or a Marac referral, in the {period:g} days before. The caller's history is "
-        "part of the risk.",
-    )
-
-
-@rule(
-    "closed-without-follow-up",
-    name="Closed on non-engagement, no follow-up",
-    description=(
-        "An agency closed its involvement because the victim-survivor did not engage or did "
-        "not support action, and made no further contact within the window."
-    ),
-    source_id="hmicfrs-rec-hampshire-8787",
-    opportunity_type="non_engagement_focus",
-    params={
-        "window_days": 28,
-        "outcomes": ["closed_non_engagement", "closed_victim_does_not_support"],
-        "police_agencies": POLICE,
-    },
-)
-def closed_without_follow_up(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
-    window = _number(params, "closed-without-follow-up", "window_days")
-    closed = matches(_col(events, "outcome"), *params["outcomes"])
-    org = _org(events, params["police_agencies"])
-    later = seconds_to_next(events, ~closed, by=[org], strict=True)
-    hit = closed & (later > window * _DAY)
-    return flagged(
-        events,
-        hit,
-        "Closed because the victim-survivor did not engage or did not support action, and "
-        f"this organisation made no further contact within {window:g} days. Fear, control and "
-        "past experience of services are common reasons for stepping back; reviews ask "
-        "agencies to find out why and to keep a door open.",
-    )
-
-
-@rule(
-    "repeat-injuries-not-explored",
-    name="Repeat health attendances not explored",
-    description=(
-        "A second or later emergency health attendance within the window (ambulance, "
-        "emergency department, admission) with no risk enquiry, referral or information "
-        "shared at any of them."
-    ),
-    source_id="saferdevon-dhr17-feedback",
-    opportunity_type="health_contact_not_explored",
-    params={
-        "window_days": 180,
-        "attendances": 2,
-        "contact_types": ["ed_attendance", "ambulance_callout", "hospital_admission"],
-    },
-)
-def repeat_injuries(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
-    window = _number(params, "repeat-injuries-not-explored", "window_days")
-    need = int(_number(params, "repeat-injuries-not-explored", "attendances"))
-    attend = matches(events["contact_type"], *params["contact_types"])
-    explored = attend & (
-        _assessed(events)
-        | ~is_blank(_col(events, "referral"))
-        | ~is_blank(_col(events, "shared_with"))
-    )
-    asked = trailing_count(events, explored, window) > 0
-    hit = attend & (trailing_count(events, attend, window) >= need) & ~asked
-    return flagged(
-        events,
-        hit,
-        f"This is emergency health attendance {need} or more within {window:g} days, and no "
-        "question about abuse, risk enquiry or referral is recorded at any of them. Repeat "
-        "injuries are a moment to ask directly, and in private.",
-    )
-
-
-@rule(
-    "referral-not-followed-up",
-    name="Referral with no contact from the receiving agency",
-    description=(
-        "A referral to another agency (including a Marac) with no contact by that agency "
-        "recorded within the window: nobody checked that the referral landed."
-    ),
-    source_id="northants-dhr-005",
-    opportunity_type="follow_up_not_maintained",
-    params={"window_days": 28},
-)
-def referral_not_followed_up(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
-    import numpy as np
-    import pandas as pd
-
-    window = _number(params, "referral-not-followed-up", "window_days")
-    agency = _col(events, "agency")
-    referral = _col(events, "referral")
-    if not isinstance(agency.dtype, pd.CategoricalDtype):
-        agency = agency.astype("str").astype("category")
-    if not isinstance(referral.dtype, pd.CategoricalDtype):
-        referral = referral.astype("str").astype("category")
-    names = [str(c).strip().lower() for c in agency.cat.categories]
-    names += [
-        n for n in (str(c).strip().lower() for c in referral.cat.categories) if n not in names
-    ]
-    lookup = {n: i for i, n in enumerate(names)}
-    to_code = np.array(
-        [lookup[str(c).strip().lower()] for c in referral.cat.categories] + [-1], dtype=np.int64
-    )
-    receiving = to_code[referral.cat.codes.to_numpy()]
-    referred = (receiving >= 0) & ~is_blank(referral)
-    ag = agency.cat.codes.to_numpy().astype(np.int64)
-    nxt = seconds_to_next(
-        events, np.ones(len(events), dtype=bool), by=[receiving], target_by=[ag], strict=True
-    )
-    rows = np.flatnonzero(referred & (nxt > window * _DAY))
-    text = _concat(
-        "A referral to ",
-        label(referral.astype("str").to_numpy()[rows]),
-        " was made here, and no "
-        f"contact by that agency is recorded within {window:g} days. A referral protects no "
-        "one until someone checks it was received and acted on.",
-    )
-    return _rows_text(events, rows, text)
-
-
-@rule(
+@builtin_rule(
     "offence-no-arrest",
     name="Offence recorded, no arrest or protective action",
     description=(
@@ -769,7 +459,7 @@ def offence_no_arrest(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.Dat
     )
 
 
-@rule(
+@builtin_rule(
     "high-risk-release-without-protection",
     name="Released after a high-risk assessment, no protection",
     description=(
@@ -810,164 +500,7 @@ def release_without_protection(events: pd.DataFrame, params: Mapping[str, Any]) 
     )
 
 
-@rule(
-    "scheduled-response-to-disclosure",
-    name="Abuse reported, appointment booked instead of attendance",
-    description=(
-        "A call reporting abuse was given a scheduled appointment or resolved without sending "
-        "anyone. A third-party reproduction of the College of Policing's call handler guidance "
-        "says booking an appointment instead of attending is usually inappropriate for a "
-        "domestic abuse call."
-    ),
-    source_id="points2prove-call-handler",
-    opportunity_type="call_graded_too_low",
-    params={"call_types": CALLS, "grades": ["scheduled", "resolved_without_deployment"]},
-    requires=("call_grade", "disclosure"),
-)
-def scheduled_response(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
-    hit = (
-        matches(events["contact_type"], *params["call_types"])
-        & matches(events["call_grade"], *params["grades"])
-        & _truthy(events, "disclosure")
-    )
-    return flagged(
-        events,
-        hit,
-        "Abuse was reported on this call and it was booked as an appointment (or closed "
-        "without sending anyone) rather than attended. Call handling guidance asks call "
-        "handlers to check the history, and says an appointment instead of attendance is "
-        "usually inappropriate.",
-    )
-
-
-@rule(
-    "health-disclosure-not-explored",
-    name="Disclosure to a health service, not explored",
-    description=(
-        "A victim-survivor told a health service about abuse or fear, and no risk checklist, "
-        "referral or information shared is recorded at that contact."
-    ),
-    source_id="safelives-dash-checklist",
-    opportunity_type="health_contact_not_explored",
-    params={
-        "agencies": ["gp", "hospital", "ambulance", "pharmacy", "mental_health", "substance_misuse"]
-    },
-    requires=("disclosure",),
-    in_force_from="2009-03-01",
-)
-def health_disclosure(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
-    hit = (
-        matches(events["agency"], *params["agencies"])
-        & _truthy(events, "disclosure")
-        & ~_assessed(events)
-        & is_blank(_col(events, "referral"))
-        & is_blank(_col(events, "shared_with"))
-    )
-    return flagged(
-        events,
-        hit,
-        "Abuse or fear was disclosed to a health service here, and no risk checklist, "
-        "referral or information sharing is recorded. The Dash checklist is there for any "
-        "professional to use, and a referral to a specialist service was available.",
-    )
-
-
-@rule(
-    "information-not-acted-on",
-    name="Information passed on, no action by the receiver",
-    description=(
-        "An agency received a referral or information about the case, and a later contact "
-        "by it within the window records no action."
-    ),
-    source_id="northants-dhr-005",
-    opportunity_type="follow_up_not_maintained",
-    params={
-        "window_days": 28,
-        "no_action_outcomes": ["no_action_recorded", "no_further_action"],
-        "police_agencies": POLICE,
-    },
-)
-def information_not_acted_on(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
-    import numpy as np
-
-    window = _number(params, "information-not-acted-on", "window_days")
-    org, lookup = _org_lookup(events, params["police_agencies"])
-    msgs = _messages(events, org, lookup)
-    idle = matches(_col(events, "outcome"), *params["no_action_outcomes"])
-    idle &= is_blank(_col(events, "referral")) & is_blank(_col(events, "shared_with"))
-    # Seconds since this row's organisation last received something (sorted integer keys).
-    width = max([int(org.max(initial=0)), *lookup.values()]) + 2
-    stride = 10**10
-    query = (events["_case"].to_numpy() * width + org + 1) * stride + events["_t"].to_numpy()
-    got = np.sort(
-        (msgs["_case"].to_numpy() * width + msgs["org_b"].to_numpy() + 1) * stride
-        + msgs["t"].to_numpy()
-    )
-    pos = np.searchsorted(got, query, side="right") - 1
-    since = np.where(pos >= 0, query - np.r_[got, 0][np.maximum(pos, 0)], np.inf)
-    hit = idle & (since <= window * _DAY)
-    return flagged(
-        events,
-        hit,
-        f"This agency had received a referral or information about the case in the {window:g} "
-        "days before, and this contact records no action. Information protects no one until "
-        "someone acts on it.",
-    )
-
-
-@rule(
-    "callback-not-made",
-    name="Promised call back not made",
-    description=(
-        "A contact ended with a call back promised or logged, and the call back never happened. "
-        "The standard is the agency's own promise at the time; the Northampton review "
-        "(published July 2023) later named missed call backs as a gap."
-    ),
-    source_id="dhr-northampton-2023",
-    opportunity_type="follow_up_not_maintained",
-    params={"outcomes": ["callback_not_made"]},
-)
-def callback_not_made(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
-    hit = matches(_col(events, "outcome"), *params["outcomes"])
-    return flagged(
-        events,
-        hit,
-        "A call back was promised here and never made. For someone living with abuse, the "
-        "call back may be the only safe moment to talk.",
-    )
-
-
-@rule(
-    "disclosure-kept-within-one-agency",
-    name="Disclosure kept within one agency",
-    description=(
-        "Abuse was disclosed to, or seen by, an agency other than the police, and the contact "
-        "ended with no action, no referral and nothing shared with another agency."
-    ),
-    source_id="homeoffice-2018-da-consultation",
-    opportunity_type="information_not_shared",
-    params={
-        "no_action_outcomes": ["no_action_recorded", "no_further_action"],
-        "police_agencies": POLICE,
-    },
-)
-def disclosure_kept(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
-    hit = (
-        _truthy(events, "disclosure")
-        & ~matches(_col(events, "agency"), *params["police_agencies"])
-        & matches(_col(events, "outcome"), *params["no_action_outcomes"])
-        & is_blank(_col(events, "referral"))
-        & is_blank(_col(events, "shared_with"))
-    )
-    return flagged(
-        events,
-        hit,
-        "Abuse was disclosed or seen here, and the record shows no action, no referral and "
-        "nothing passed to another agency. What one agency holds alone, no one can act on.",
-    )
-
-
-@rule(
+@builtin_rule(
     "investigation-closed-without-arrest",
     name="Investigation closed, suspect never arrested",
     description=(
@@ -1000,3 +533,9 @@ def closed_without_arrest(events: pd.DataFrame, params: Mapping[str, Any]) -> pd
         "victim-survivor (999 recordings, what officers saw, photographs, other agencies' "
         "records) was gathered and weighed.",
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Registration: every built-in rule, in the order above.
+
+register_builtins(_ORDER, __name__)

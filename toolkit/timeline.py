@@ -17,7 +17,9 @@ printed handouts.
   timestamps for code; to show one to learners, pass it through
   :func:`toolkit.data.for_display` (dates as ``14 Oct 2017 21:40``, agency and risk names,
   blanks for missing values), for example
-  ``for_display(contacts_per_agency(case.events).drop(columns=["agency"]))``.
+  ``for_display(contacts_per_agency(case.events).drop(columns=["agency"]))``. Their code
+  lives in :mod:`toolkit._timeline_tables` (and the checks both halves share in
+  :mod:`toolkit._timeline_checks`); import them from here.
 
 Glossary: ``events`` is one case's events table; ``annotations`` the reviewer's table
 (event_id, opportunity_type, explanation, ...); ``flags`` a learner's flags (a list of
@@ -43,10 +45,24 @@ from __future__ import annotations
 
 import html
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from toolkit.errors import ToolkitError
+# The shared checks and normalising, and the summary tables, live in private modules (so each
+# file reads in one sitting); their public names are re-exported here, where users find them.
+# ``_check``, ``_check_times`` and ``_cell`` are re-exported for toolkit._explorer_parts.
+from toolkit._timeline_checks import _cell as _cell
+from toolkit._timeline_checks import _check as _check
+from toolkit._timeline_checks import _check_times as _check_times
+from toolkit._timeline_checks import _labels, _norm, _nothing_to_show, flags_frame, lane_order
+from toolkit._timeline_tables import (
+    contacts_per_agency,
+    describe_escalation,
+    escalation,
+    escalation_figure,
+    gaps,
+    who_knew_what,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,94 +98,11 @@ _RISK_STYLE = {  # level: (colour, symbol)
     "medium": ("#E69F00", "diamond"),
     "high": ("#D55E00", "triangle-up"),
 }
-_REQUIRED = ("event_id", "timestamp", "agency", "contact_type")
 TITLE_PREFIX = "Timeline of contacts"
 
 
 # --------------------------------------------------------------------------------------------
-# Normalising the events table
-
-
-def _check(events: pd.DataFrame, source: str = "events") -> None:
-    import pandas as pd
-
-    if not isinstance(events, pd.DataFrame):
-        raise ToolkitError(f"{source}: expected a pandas DataFrame of events, got {type(events)}")
-    for col in _REQUIRED:
-        if col not in events.columns:
-            raise ToolkitError(
-                f'{source}: column "{col}" is missing (expected {", ".join(_REQUIRED)}); the '
-                "table contains these columns: " + ", ".join(map(str, events.columns))
-            )
-    _check_times(events, source)
-
-
-def _check_times(events: pd.DataFrame, source: str = "events") -> None:
-    """Timestamps that are time-zone aware and present (the message names the first gap)."""
-    import numpy as np
-    import pandas as pd
-
-    if not isinstance(events["timestamp"].dtype, pd.DatetimeTZDtype):
-        raise ToolkitError(
-            f'{source}: column "timestamp" holds {events["timestamp"].dtype} values (expected '
-            "time-zone-aware datetimes, as toolkit.data.load_case gives)"
-        )
-    missing = events["timestamp"].isna().to_numpy()
-    if missing.any():
-        row = int(np.flatnonzero(missing)[0]) + 1
-        raise ToolkitError(f'{source}, row {row}, column "timestamp": the time is missing')
-
-
-def _cell(value: Any) -> str:
-    """One cell as text: tuples of ids joined with ``;``, anything missing as ``""``."""
-    import pandas as pd
-
-    if isinstance(value, (tuple, list)):
-        return ";".join(map(str, value))
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return str(value)
-
-
-def _text(series: pd.Series) -> pd.Series:
-    """A column as plain text (see :func:`_cell`)."""
-    return series.astype(object).map(_cell)
-
-
-def _norm(events: pd.DataFrame) -> pd.DataFrame:
-    """A sorted copy with plain-text columns, whatever dtypes the table arrived with."""
-    _check(events)
-    out = events.sort_values("timestamp", kind="stable").reset_index(drop=True).copy()
-    for col in out.columns:
-        if col not in ("timestamp", "risk_score", "response_target_minutes", "attended_minutes"):
-            if col == "disclosure":
-                out[col] = out[col].map(lambda v: str(v).lower() in ("true", "yes", "1"))
-            else:
-                out[col] = _text(out[col])
-    return out
-
-
-def _labels(name: str, column: str = "short_name") -> dict[str, str]:
-    from toolkit.opportunities import vocab_labels
-
-    return vocab_labels(name, column=column)
-
-
-def lane_order(events: pd.DataFrame) -> list[str]:
-    """Agency ids present in ``events``, in the vocabulary's lane order (unknown ones last).
-
-    Examples
-    --------
-    >>> from toolkit.synthetic import events_frame
-    >>> lane_order(events_frame([{"timestamp": "2019-01-01 10:00", "agency": "gp"},
-    ...                          {"timestamp": "2019-01-02 10:00"}]))
-    ['police_call_handling', 'gp']
-    """
-    from toolkit.data import load_vocab
-
-    order = {a: i for i, a in enumerate(load_vocab("agencies")["id"].astype("str"))}
-    present = list(dict.fromkeys(_text(events["agency"]).tolist()))
-    return sorted(present, key=lambda a: (order.get(a, len(order)), a))
+# Marker styles
 
 
 def marker_style(contact_type: str) -> tuple[str, str]:
@@ -196,44 +129,6 @@ def _contact_type_ids() -> list[str]:
     from toolkit.data import load_vocab
 
     return load_vocab("contact_types")["id"].astype("str").tolist()
-
-
-def flags_frame(flags: Any) -> pd.DataFrame:
-    """A learner's flags as a table (event_id, opportunity_type, reason, flagged_at).
-
-    Accepts what the answer store holds (a list of mappings), a DataFrame or ``None``.
-
-    Examples
-    --------
-    >>> flags_frame([{"event_id": "E05", "opportunity_type": "repeat_calls_not_linked",
-    ...               "reason": "Second call"}])[["event_id", "reason"]].to_dict("records")
-    [{'event_id': 'E05', 'reason': 'Second call'}]
-    >>> flags_frame([{"opportunity_type": "x"}])
-    Traceback (most recent call last):
-    ...
-    toolkit.errors.ToolkitError: flags, item 1: "event_id" is missing (expected event_id, \
-opportunity_type and reason)
-    """
-    import pandas as pd
-
-    cols = ["event_id", "opportunity_type", "reason", "flagged_at"]
-    if flags is None:
-        return pd.DataFrame({c: pd.Series(dtype="str") for c in cols})
-    if isinstance(flags, pd.DataFrame):
-        frame = flags.copy()
-    else:
-        items = list(flags)
-        for i, item in enumerate(items, start=1):
-            if not isinstance(item, Mapping) or "event_id" not in item:
-                raise ToolkitError(
-                    f'flags, item {i}: "event_id" is missing (expected event_id, '
-                    "opportunity_type and reason)"
-                )
-        frame = pd.DataFrame(items)
-    for c in cols:
-        if c not in frame.columns:
-            frame[c] = ""
-    return frame[cols].fillna("").astype("str").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -577,320 +472,5 @@ def describe_swimlane(
     return text
 
 
-def _nothing_to_show() -> list[dict[str, Any]]:
-    """The note a figure of no events carries, so an empty plot is not mistaken for a fault."""
-    return [
-        {
-            "text": "No events to show",
-            "showarrow": False,
-            "xref": "paper",
-            "yref": "paper",
-            "x": 0.5,
-            "y": 0.5,
-            "font": {"size": 16},
-        }
-    ]
-
-
 def _day(ts: Any) -> str:
     return f"{ts.day} {ts:%b %Y}"
-
-
-# --------------------------------------------------------------------------------------------
-# Summaries
-
-
-def contacts_per_agency(events: pd.DataFrame) -> pd.DataFrame:
-    """How often each agency was in contact, and what it recorded.
-
-    Returns one row per agency in lane order: agency (id), name, contacts, first, last,
-    disclosures, risk_assessments, highest_risk, referrals (made), shared (times it passed
-    information on).
-
-    Examples
-    --------
-    >>> from toolkit.data import load_case
-    >>> table = contacts_per_agency(load_case("unlinked-calls").events)
-    >>> table.iloc[0]["name"], int(table.iloc[0]["contacts"])
-    ('Police: calls', 11)
-    >>> contacts_per_agency(None)
-    Traceback (most recent call last):
-    ...
-    toolkit.errors.ToolkitError: events: expected a pandas DataFrame of events, got <class 'NoneType'>
-    """  # noqa: E501
-    import pandas as pd
-
-    ev = _norm(events)
-    names = _labels("agencies")
-    rank = {"standard": 1, "medium": 2, "high": 3}
-    rows = []
-    for a in lane_order(ev):
-        part = ev[ev["agency"] == a]
-        levels = part["risk_level"] if "risk_level" in part else pd.Series(dtype="str")
-        top = max(levels, key=lambda v: rank.get(v, 0), default="")
-        rows.append(
-            {
-                "agency": a,
-                "name": names.get(a, a),
-                "contacts": len(part),
-                "first": part["timestamp"].min(),
-                "last": part["timestamp"].max(),
-                "disclosures": int(part["disclosure"].sum()) if "disclosure" in part else 0,
-                "risk_assessments": int(levels.isin(list(rank)).sum()),
-                "highest_risk": top if rank.get(top) else "",
-                "referrals": int((part.get("referral", pd.Series(dtype="str")) != "").sum()),
-                "shared": int((part.get("shared_with", pd.Series(dtype="str")) != "").sum()),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def gaps(events: pd.DataFrame) -> pd.DataFrame:
-    """The silences in a chronology: days since the previous contact, overall and per agency.
-
-    Returns event_id, timestamp, agency, days_since_previous (any agency) and
-    days_since_agency_previous (the same agency), sorted by time; the first contact has no
-    gap (NaN).
-
-    Examples
-    --------
-    >>> from toolkit.synthetic import events_frame
-    >>> gaps(events_frame([{"timestamp": "2019-01-01 10:00"},
-    ...                    {"timestamp": "2019-01-11 10:00"}]))["days_since_previous"].tolist()
-    [nan, 10.0]
-    >>> gaps(events_frame([{"timestamp": "2019-01-01 10:00"}]).drop(columns=["timestamp"]))
-    Traceback (most recent call last):
-    ...
-    toolkit.errors.ToolkitError: events: column "timestamp" is missing (expected event_id, \
-timestamp, agency, contact_type); the table contains these columns: event_id, agency, ...
-    """
-    ev = _norm(events)
-    day = 86_400.0
-    out = ev[["event_id", "timestamp", "agency"]].copy()
-    out["days_since_previous"] = ev["timestamp"].diff().dt.total_seconds() / day
-    out["days_since_agency_previous"] = (
-        ev.groupby("agency")["timestamp"].diff().dt.total_seconds() / day
-    )
-    return out
-
-
-def escalation(events: pd.DataFrame, *, freq: str = "QS") -> pd.DataFrame:
-    """How often things happened over time: contacts, police calls and disclosures per period.
-
-    Parameters
-    ----------
-    events : pandas.DataFrame
-        One case's events.
-    freq : str
-        A pandas period start alias: ``"MS"`` (months), ``"QS"`` (quarters, the default) or
-        ``"YS"`` (years).
-
-    Returns
-    -------
-    pandas.DataFrame
-        period (start date), contacts, police_calls (999 and 101 calls), disclosures and
-        highest_risk recorded in the period; empty periods are kept, with zeros.
-
-    Examples
-    --------
-    >>> from toolkit.data import load_case
-    >>> table = escalation(load_case("unlinked-calls").events, freq="YS")
-    >>> table["police_calls"].tolist()
-    [2, 6, 2]
-    >>> escalation(load_case("unlinked-calls").events, freq="fortnight")
-    Traceback (most recent call last):
-    ...
-    toolkit.errors.ToolkitError: freq must be one of MS, QS, YS (months, quarters, years); \
-got 'fortnight'
-    """
-    import pandas as pd
-
-    if freq not in ("MS", "QS", "YS"):
-        raise ToolkitError(
-            f"freq must be one of MS, QS, YS (months, quarters, years); got {freq!r}"
-        )
-    ev = _norm(events)
-    columns = ["period", "contacts", "police_calls", "disclosures", "highest_risk"]
-    if ev.empty:
-        return pd.DataFrame(
-            {
-                "period": pd.Series(dtype="datetime64[ns]"),
-                **{c: pd.Series(dtype=int) for c in columns[1:4]},
-                "highest_risk": pd.Series(dtype=object),
-            }
-        )
-    ev["period"] = ev["timestamp"].dt.tz_localize(None).dt.to_period(freq[0]).dt.start_time
-    ev["call"] = ev["contact_type"].isin(["emergency_call", "non_emergency_call"])
-    ev["rank"] = (
-        ev.get("risk_level", pd.Series("", index=ev.index))
-        .map({"standard": 1, "medium": 2, "high": 3})
-        .fillna(0)
-    )
-    grouped = ev.groupby("period").agg(
-        contacts=("event_id", "size"),
-        police_calls=("call", "sum"),
-        disclosures=("disclosure", "sum") if "disclosure" in ev else ("call", lambda s: 0),
-        rank=("rank", "max"),
-    )
-    full = pd.date_range(grouped.index.min(), grouped.index.max(), freq=freq)
-    grouped = grouped.reindex(full, fill_value=0)
-    grouped["highest_risk"] = grouped["rank"].map({0: "", 1: "standard", 2: "medium", 3: "high"})
-    out = grouped.drop(columns="rank").rename_axis("period").reset_index()
-    return out.astype({"contacts": int, "police_calls": int, "disclosures": int})
-
-
-def escalation_figure(
-    events: pd.DataFrame, *, title: str | None = None, freq: str = "QS"
-) -> go.Figure:
-    """Bars of police calls and all contacts per period: the pattern of escalation.
-
-    Returns a Figure with ``layout.meta["description"]`` (see :func:`describe_escalation`).
-    """
-    import plotly.graph_objects as go
-
-    table = escalation(events, freq=freq)
-    unit = {"MS": "month", "QS": "quarter", "YS": "year"}[freq]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=table["period"], y=table["contacts"], name="All contacts", marker={"color": "#56B4E9"}
-        )
-    )
-    fig.add_trace(
-        go.Bar(
-            x=table["period"],
-            y=table["police_calls"],
-            name="Calls to the police",
-            marker={"color": "#D55E00", "pattern": {"shape": "/"}},
-        )
-    )
-    heading = f"Contacts and police calls per {unit}" + (f": {title}" if title else "")
-    fig.update_layout(
-        title={"text": heading},
-        barmode="overlay",
-        template="plotly_white",
-        xaxis={"title": {"text": unit.capitalize()}},
-        yaxis={"title": {"text": "Number"}},
-        annotations=_nothing_to_show() if table.empty else None,
-        meta={"description": describe_escalation(events, title=title, freq=freq)},
-    )
-    return fig
-
-
-def describe_escalation(events: pd.DataFrame, *, title: str | None = None, freq: str = "QS") -> str:
-    """The text alternative of :func:`escalation_figure`.
-
-    Examples
-    --------
-    >>> from toolkit.synthetic import events_frame
-    >>> describe_escalation(events_frame([{"timestamp": "2019-01-01 10:00"}]), freq="YS")
-    'Contacts and police calls per year. 2019: 1 contacts, 1 police calls.'
-    >>> describe_escalation(events_frame([{"timestamp": "2019-01-01 10:00"}]), freq="W")
-    Traceback (most recent call last):
-    ...
-    toolkit.errors.ToolkitError: freq must be one of MS, QS, YS (months, quarters, years); got 'W'
-    """
-    table = escalation(events, freq=freq)
-    unit = {"MS": "month", "QS": "quarter", "YS": "year"}[freq]
-    fmt = {"MS": "%b %Y", "QS": "Q%q %Y", "YS": "%Y"}[freq]
-    parts = []
-    for row in table.itertuples(index=False):
-        when = (
-            f"Q{(row.period.month - 1) // 3 + 1} {row.period.year}"
-            if freq == "QS"
-            else (row.period.strftime(fmt))
-        )
-        parts.append(f"{when}: {row.contacts} contacts, {row.police_calls} police calls")
-    heading = f"Contacts and police calls per {unit}" + (f": {title}" if title else "")
-    if not parts:
-        return f"{heading}: no events."
-    return f"{heading}. " + "; ".join(parts) + "."
-
-
-def who_knew_what(events: pd.DataFrame, date: Any) -> pd.DataFrame:
-    """What each agency knew by ``date`` (inclusive): its own contacts and what it was told.
-
-    Parameters
-    ----------
-    events : pandas.DataFrame
-        One case's events.
-    date : str or Timestamp
-        A date (``YYYY-MM-DD``) or time; text is read as local time in the events' time zone.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per agency with contacts by then, in lane order: agency, name, contacts,
-        disclosures, highest_risk, last_contact, last_summary, told_by (agencies that had
-        referred to or shared with it) and told (agencies it had referred to or shared with).
-
-    Examples
-    --------
-    >>> from toolkit.data import load_case
-    >>> knew = who_knew_what(load_case("unlinked-calls").events, "2017-12-31")
-    >>> knew.set_index("agency").loc["childrens_social_care", "told_by"]
-    'Police: DA unit'
-    >>> who_knew_what(load_case("unlinked-calls").events, "last Tuesday")
-    Traceback (most recent call last):
-    ...
-    toolkit.errors.ToolkitError: date "last Tuesday" is not a date (expected YYYY-MM-DD)
-    """
-    import pandas as pd
-
-    ev = _norm(events)
-    try:
-        when = pd.Timestamp(date)
-    except (ValueError, TypeError):
-        raise ToolkitError(f'date "{date}" is not a date (expected YYYY-MM-DD)') from None
-    tz = ev["timestamp"].dt.tz
-    when = when.tz_localize(tz) if when.tzinfo is None else when.tz_convert(tz)
-    if len(str(date)) <= 10:  # a whole day: include everything that happened on it
-        when = when + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
-    ev = ev[ev["timestamp"] <= when]
-    names = _labels("agencies")
-    told: dict[str, set[str]] = {}
-    told_by: dict[str, set[str]] = {}
-    for row in ev.itertuples(index=False):
-        r = row._asdict()
-        for key in ("referral", "shared_with"):
-            for dst in filter(None, (p.strip() for p in str(r.get(key, "")).split(";"))):
-                told.setdefault(r["agency"], set()).add(dst)
-                told_by.setdefault(dst, set()).add(r["agency"])
-    table = contacts_per_agency(ev) if len(ev) else pd.DataFrame(columns=["agency"])
-    rows = []
-    order = lane_order(ev) if len(ev) else []
-    for a in order:
-        part = ev[ev["agency"] == a]
-        base = table.set_index("agency").loc[a]
-        rows.append(
-            {
-                "agency": a,
-                "name": names.get(a, a),
-                "contacts": int(base["contacts"]),
-                "disclosures": int(base["disclosures"]),
-                "highest_risk": base["highest_risk"],
-                "last_contact": part["timestamp"].iloc[-1],
-                "last_summary": part["summary"].iloc[-1] if "summary" in part else "",
-                "told_by": ", ".join(names.get(t, t) for t in _ordered(told_by.get(a, ()), order)),
-                "told": ", ".join(names.get(t, t) for t in _ordered(told.get(a, ()), order)),
-            }
-        )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "agency",
-            "name",
-            "contacts",
-            "disclosures",
-            "highest_risk",
-            "last_contact",
-            "last_summary",
-            "told_by",
-            "told",
-        ],
-    )
-
-
-def _ordered(ids: Iterable[str], order: Sequence[str]) -> list[str]:
-    pos = {a: i for i, a in enumerate(order)}
-    return sorted(ids, key=lambda a: (pos.get(a, len(pos)), a))

@@ -14,6 +14,11 @@ used only once they existed, annotations pointing at real events, scaffold place
 and the personal-data guard (an email address, UK phone number, postcode or NHS number is an
 error; a possible name or date of birth is a warning).
 
+The checks themselves live in private modules: :mod:`toolkit._checks` (files, schemas, CSV
+rows and cells), :mod:`toolkit._case_checks` and :mod:`toolkit._case_yaml` (one case folder).
+:func:`new_case`, the one part that writes, lives in :mod:`toolkit._new_case` and is imported
+from here.
+
 Examples
 --------
 >>> report = validate(data_dir() / "cases" / "unlinked-calls")
@@ -22,29 +27,29 @@ Examples
 >>> report.summary().startswith("OK")
 True
 >>> validate(Path("no/such/folder")).summary()
-'1 error, 0 warnings in no/such/folder: nothing was changed.'
+'1 error, 0 warnings in no/such/folder.'
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
-import re
-import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from toolkit import _checks
-from toolkit._paths import data_dir, repo_root
-from toolkit.errors import DataError, Problem
+from toolkit._new_case import SLUG as SLUG
+from toolkit._new_case import TEMPLATE as TEMPLATE
+from toolkit._new_case import new_case
+from toolkit._paths import data_dir
+from toolkit.errors import Problem
 
 __all__ = ["ValidationReport", "new_case", "validate"]
 
 CASE_FILES = ("case.yaml", "events.csv", "annotations.csv")
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 @dataclass
@@ -65,12 +70,12 @@ class ValidationReport:
 
     def summary(self) -> str:
         """One line for the end of the report."""
-        e, w = len(self.errors), len(self.warnings)
-        counts = f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}"
+        plural = _checks.plural
+        counts = f"{plural(len(self.errors), 'error')}, {plural(len(self.warnings), 'warning')}"
         if self.errors:
-            return f"{counts} in {self.path}: nothing was changed."
-        cases = f", {self.cases} case{'s' * (self.cases != 1)}" if self.cases else ""
-        return f"OK: {self.path} ({self.files} files checked{cases}; {counts})."
+            return f"{counts} in {self.path}."
+        cases = f", {plural(self.cases, 'case')}" if self.cases else ""
+        return f"OK: {self.path} ({plural(self.files, 'file')} checked{cases}; {counts})."
 
     def add(self, problems: Iterable[Problem]) -> None:
         """Add problems, each once (a broken shared file is met by every case that uses it)."""
@@ -108,7 +113,9 @@ def validate(path: Path | str | None = None) -> ValidationReport:
     report = ValidationReport(_checks.display(path))
     if not path.exists():
         problem = _checks.file_problem(path, report.path) if path.is_symlink() else None
-        report.add([problem or Problem(report.path, "does not exist")])
+        near = None if problem else _near_path(path)
+        hint = f"; did you mean {_checks.display(near)}?" if near else ""
+        report.add([problem or Problem(report.path, f"does not exist{hint}")])
         return report
     if path.is_dir() and (path / "datapackage.json").is_file():
         _check_package(path, report)
@@ -123,10 +130,12 @@ def validate(path: Path | str | None = None) -> ValidationReport:
         from toolkit.exercises import validate_definitions
 
         report.add(validate_definitions(path))
+        report.files += 1
     elif path.is_file() and path.suffix in {".yaml", ".yml"} and path.parent.name == "notes":
         from toolkit.notes import validate_notes
 
         report.add(validate_notes(path))
+        report.files += 1
     elif path.is_file() and path.name == "datapackage.json":
         _check_package(path.parent, report)
     elif path.is_file() and path.suffix == ".csv" and _package_of(path):
@@ -145,6 +154,35 @@ def validate(path: Path | str | None = None) -> ValidationReport:
             ]
         )
     return report
+
+
+def _near_path(path: Path) -> Path | None:
+    """An existing path that differs from ``path`` by a slip in typing a folder or file name.
+
+    Each name that does not exist is replaced by the closest name in its folder (difflib, the
+    standard library's fuzzy matcher); None when a name has no close match.
+
+    >>> _near_path(Path("toolkit/valdate.py"))
+    PosixPath('toolkit/validate.py')
+    >>> _near_path(Path("toolkit/nothing-like-it.py")) is None
+    True
+    """
+    current = Path(path.anchor)
+    changed = False
+    for part in path.parts[1:] if path.anchor else path.parts:
+        there = current / part
+        if not os.path.lexists(there) and part not in (".", ".."):
+            try:
+                names = [p.name for p in current.iterdir()]
+            except OSError:
+                return None
+            names = [n for n in names if not n.startswith(".") or part.startswith(".")]
+            match = difflib.get_close_matches(part, names, n=1, cutoff=0.7)
+            if not match:
+                return None
+            there, changed = current / match[0], True
+        current = there
+    return current if changed and current.exists() else None
 
 
 def _package_of(path: Path) -> Path | None:
@@ -173,7 +211,8 @@ class _Context:
             if read.problem:
                 self.problems.append(read.problem)
             text = read.text
-            self.rows[name] = _checks.rows_of(text) if text else []
+            rows = _checks.rows_of(text) if text else []
+            self.rows[name] = [r for r in rows if any(v.strip() for v in r.values())]
             key = "source_id" if name == "sources" else "id"
             where = "sources.csv" if name == "sources" else f"vocab/{name}.csv"
             self.lookups[name] = _checks.Lookup(
@@ -270,7 +309,12 @@ def _check_csv(
         references = ctx.references(schema)
     except _checks.BadFile as exc:  # a vocabulary's or resource's schema is broken
         return [exc.problem], None
-    problems += _checks.frictionless_problems(path, schema, references, ctx.lookups, shown)
+    # A row whose cells do not line up with the header gets one message, and no cell checks.
+    shapes = _checks.row_shapes(read.text, shown)
+    cells = _checks.frictionless_problems(
+        path, schema, references, ctx.lookups, shown, skip=frozenset(shapes)
+    )
+    problems += sorted([*shapes.values(), *cells], key=lambda p: p.row or 0)
     return problems, _checks.rows_of(read.text)
 
 
@@ -350,7 +394,7 @@ def _check_package(root: Path, report: ValidationReport, only: str | None = None
     try:
         descriptor = json.loads(read.text or "")
     except json.JSONDecodeError as exc:
-        report.add([Problem(shown, f"is not valid JSON: {exc.msg}", row=exc.lineno)])
+        report.add([_checks.LineProblem(shown, f"is not valid JSON: {exc.msg}", exc.lineno)])
         return
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if not isinstance(resources, list):
@@ -361,7 +405,7 @@ def _check_package(root: Path, report: ValidationReport, only: str | None = None
     if ctx.problems:
         report.add([*ctx.problems, ctx.unchecked(_checks.display(root))])
         return
-    listed_cases: set[str] = set()
+    listed_cases: dict[str, list[str]] = {}  # case folder name: its resources' names
     for i, res in enumerate(resources, 1):
         if not isinstance(res, dict) or not all(
             isinstance(res.get(k), str) for k in ("name", "path", "schema")
@@ -372,21 +416,22 @@ def _check_package(root: Path, report: ValidationReport, only: str | None = None
             continue
         parts = Path(res["path"]).parts
         if parts[:1] == ("cases",) and len(parts) == 3:
-            listed_cases.add(parts[1])
-            if not (root / "cases" / parts[1]).is_dir():
-                report.add(
-                    [
-                        Problem(
-                            shown,
-                            f'resource "{res["name"]}" points at '
-                            f"{res['path']}, which does not exist",
-                        )
-                    ]
-                )
+            listed_cases.setdefault(parts[1], []).append(res["name"])
             continue
         if only and res["path"] != only:
             continue
         _check_resource(root, res, ctx, shown, report)
+    cases_dir = root / "cases"
+    folders = sorted(
+        p
+        for p in (cases_dir.iterdir() if cases_dir.is_dir() else [])
+        if p.is_dir() and not p.name.startswith((".", "_"))
+    )
+    unlisted = [p.name for p in folders if p.name not in listed_cases]
+    gone = [name for name in listed_cases if not (cases_dir / name).is_dir()]
+    renamed = _renames(gone, unlisted)
+    for name in gone:
+        report.add([Problem(shown, _gone_message(name, listed_cases[name], renamed.get(name)))])
     if only and only.startswith("cases/"):
         folder = root / Path(only).parent
         _check_case(folder, ctx, report)
@@ -398,27 +443,73 @@ def _check_package(root: Path, report: ValidationReport, only: str | None = None
         from toolkit.exercises import validate_definitions
 
         report.add(validate_definitions(root / "exercises"))
+        report.files += _yaml_files(root / "exercises")
     if (root / "notes").is_dir():
         from toolkit.notes import validate_notes
 
         report.add(validate_notes(root / "notes"))
-    cases_dir = root / "cases"
-    for folder in sorted(cases_dir.iterdir() if cases_dir.is_dir() else []):
-        if not folder.is_dir() or folder.name.startswith((".", "_")):
-            continue
+        report.files += _yaml_files(root / "notes")
+    for folder in folders:
         _check_case(folder, ctx, report)
-        if folder.name not in listed_cases:
+        if folder.name in unlisted and folder.name not in renamed.values():
             report.add(
                 [
                     Problem(
                         _checks.display(folder),
                         "is not listed in datapackage.json; "
                         f'add resources "{folder.name}-events" and '
-                        f'"{folder.name}-annotations" (everycall new-case does this)',
+                        f'"{folder.name}-annotations" for its two CSVs (copy another case\'s '
+                        "two resources and change the names and paths)",
                         level="warning",
                     )
                 ]
             )
+
+
+def _yaml_files(folder: Path) -> int:
+    """How many definition files ``folder`` holds (as the exercise and note loaders read them)."""
+    return sum(1 for p in folder.glob("*.yaml") if not p.name.startswith("."))
+
+
+def _renames(gone: list[str], unlisted: list[str]) -> dict[str, str]:
+    """Listed case folders that no longer exist, paired with unlisted folders that look like
+    them renamed: the only one of each, or else the closest name (difflib)."""
+    if len(gone) == 1 and len(unlisted) == 1:
+        return {gone[0]: unlisted[0]}
+    pairs: dict[str, str] = {}
+    for name in gone:
+        left = [u for u in unlisted if u not in pairs.values()]
+        match = difflib.get_close_matches(name, left, n=1, cutoff=0.6)
+        if match:
+            pairs[name] = match[0]
+    return pairs
+
+
+def _gone_message(folder: str, names: list[str], renamed_to: str | None) -> str:
+    """What to do about the resources of a case folder that no longer exists.
+
+    >>> print(_gone_message("harbour-street", ["harbour-street-events"], None))
+    resource "harbour-street-events" points at cases/harbour-street/, which does not exist; if \
+you removed the case, remove that resource from datapackage.json; to start the case again, run \
+everycall new-case harbour-street
+    """
+    quoted = [f'"{n}"' for n in names]
+    listed = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+    those = "that resource" if len(names) == 1 else "those resources"
+    head = (
+        f"resource{'s' * (len(names) != 1)} {listed} point{'s' * (len(names) == 1)} at "
+        f"cases/{folder}/, which does not exist"
+    )
+    if renamed_to:
+        return (
+            f"{head}; if you renamed the case to {renamed_to}, change {folder} to {renamed_to} "
+            f"in the names and paths of {those}; if you removed it, remove {those} from "
+            "datapackage.json"
+        )
+    return (
+        f"{head}; if you removed the case, remove {those} from datapackage.json; to start the "
+        f"case again, run everycall new-case {folder}"
+    )
 
 
 def _check_resource(
@@ -442,121 +533,3 @@ def _check_resource(
     problems, _ = _check_csv(path, schema, ctx, Path(res["path"]).name)
     report.add(problems)
     report.files += 1
-
-
-# ---------------------------------------------------------------- new case
-
-TEMPLATE = Path(__file__).parent / "_case_template"
-
-
-def new_case(slug: str, root: Path | str | None = None) -> Path:
-    """Create a case folder to fill in: ``case.yaml`` (commented), ``events.csv``, ``annotations.csv``.
-
-    Parameters
-    ----------
-    slug : str
-        Folder name: lower case words joined by hyphens, for example ``harbour-street``.
-    root : Path or str, optional
-        The folder that holds case folders. Default: ``cases/`` in the data folder in use
-        (``EVERYCALL_DATA`` or the checkout's ``data/``). When that folder sits in a data
-        package, the case's two CSVs are added to its ``datapackage.json``.
-
-    Returns
-    -------
-    Path
-        The new folder. The scaffold validates with warnings only (too few events, example
-        rows still present) until it is filled in.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     folder = new_case("harbour-street", root=tmp)
-    ...     sorted(p.name for p in folder.iterdir()), validate(folder).errors
-    (['annotations.csv', 'case.yaml', 'events.csv'], [])
-    >>> new_case("Harbour Street", root=".")
-    Traceback (most recent call last):
-    ...
-    toolkit.errors.DataError: Harbour Street: is not a valid case name: use lower case words joined by hyphens, for example harbour-street
-    """  # noqa: E501
-    if not SLUG.match(slug):
-        raise DataError(
-            [
-                Problem(
-                    _checks.display(Path(root or ".") / slug),
-                    "is not a valid case "
-                    "name: use lower case words joined by hyphens, for example "
-                    "harbour-street",
-                )
-            ]
-        )
-    if root is None:
-        if not os.environ.get("EVERYCALL_DATA") and repo_root() is None:
-            raise DataError(
-                [
-                    Problem(
-                        _checks.display(data_dir()),
-                        "is the data packaged with the "
-                        "toolkit and is not for editing: set EVERYCALL_DATA to your "
-                        "own data folder or pass --root",
-                    )
-                ]
-            )
-        root = data_dir() / "cases"
-    root = Path(root)
-    folder = root / slug
-    if folder.exists():
-        raise DataError(
-            [
-                Problem(
-                    _checks.display(folder),
-                    "already exists; choose another name or remove the folder first",
-                )
-            ]
-        )
-    root.mkdir(parents=True, exist_ok=True)
-    # Write into a temporary folder, then rename it into place: never a half-written case.
-    tmp = Path(tempfile.mkdtemp(dir=root, prefix=f".{slug}-"))
-    try:
-        for name in CASE_FILES:
-            text = (TEMPLATE / name).read_text(encoding="utf-8").replace("{slug}", slug)
-            (tmp / name).write_text(text, encoding="utf-8")
-        tmp.rename(folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    _register(root, slug)
-    return folder
-
-
-def _register(cases_root: Path, slug: str) -> None:
-    """Add the case's CSVs to datapackage.json when the case lives in a data package."""
-    descriptor_path = cases_root.parent / "datapackage.json"
-    if cases_root.name != "cases" or not descriptor_path.is_file():
-        return
-    try:
-        descriptor = _checks.load_json(descriptor_path)
-    except (OSError, ValueError):
-        return  # validate will report the broken descriptor
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources", []), list):
-        return
-    names = {r.get("name") for r in descriptor.get("resources", []) if isinstance(r, dict)}
-    for part in ("events", "annotations"):
-        if f"{slug}-{part}" in names:
-            continue
-        descriptor.setdefault("resources", []).append(
-            {
-                "name": f"{slug}-{part}",
-                "path": f"cases/{slug}/{part}.csv",
-                "schema": f"schemas/{part}.schema.json",
-                "title": f"Case {slug}: {part}",
-                "description": "A fictional composite case (added by everycall new-case).",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-            }
-        )
-    text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
-    tmp = descriptor_path.with_suffix(".json.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(descriptor_path)

@@ -1,0 +1,256 @@
+"""How rules and their settings are shown to learners: the rules table and vocabulary names.
+
+Kept apart from :mod:`toolkit.opportunities` (the engine that registers and runs rules) because
+it only presents them: :func:`rules_table` lists rules with what each looks for and rests on,
+:func:`describe_parameters` writes a rule's settings in words, using
+:data:`PARAMETER_VOCABULARIES` to name the ids they hold, and :func:`vocab_labels` and
+:func:`label` turn vocabulary ids (``data/vocab/``) into the names learners read, for rules'
+explanations and for the explorer and comparison tables. :mod:`toolkit.opportunities`
+re-exports every public name here, and that is where to import them from.
+
+Examples
+--------
+>>> label(["gp", "police_response", "not-an-id"]).tolist()
+['GP', 'Police: response', 'not-an-id']
+>>> describe_parameters({"window_days": 1, "outcomes": ["no_further_action", "mystery_id"]})
+'window: 1 day; outcomes: no further action, mystery id'
+>>> describe_parameters(None)
+Traceback (most recent call last):
+...
+toolkit.errors.ToolkitError: params: expected a mapping of parameter names to values, such as \
+{"window_days": 28}; got NoneType
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from toolkit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from toolkit.opportunities import Rule
+
+
+def rules_table(rules: Iterable[Rule] | None = None, *, readable: bool = False) -> pd.DataFrame:
+    """The rules as a table: what each looks for, what it rests on, and its settings.
+
+    Parameters
+    ----------
+    rules : iterable of Rule, optional
+        The rules to list; by default
+        :func:`~toolkit.opportunities.registered_rules`.
+    readable : bool
+        False (the default): one row per rule with its ids and ``parameters`` as code would
+        write them (``window_days=365, call_types=[emergency_call; non_emergency_call]``).
+        True: the table to show learners, as :func:`toolkit.data.for_display` shows tables:
+        plain-English headings, no index, the opportunity type and source by name, the date
+        written out, and the settings in words (:func:`describe_parameters`).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> rules_table().loc[0, "parameters"]
+    'window_days=365, call_types=[emergency_call; non_emergency_call]'
+    >>> table = rules_table(readable=True)
+    >>> list(table.columns)
+    ['Rule', 'Opportunity type', 'What it looks for', 'Rests on', 'In force from', 'Settings']
+    >>> table.iloc[0]["Settings"]
+    'window: 365 days; call types: emergency call (999), non-emergency call (101)'
+    >>> rules_table(["high-risk-no-marac"])
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: rules: expected Rule objects (see get_rule), got str
+    """
+    import pandas as pd
+
+    from toolkit.opportunities import Rule, registered_rules  # the engine imports this module
+
+    chosen = list(registered_rules() if rules is None else rules)
+    wrong = [r for r in chosen if not isinstance(r, Rule)]
+    if wrong:
+        raise ToolkitError(
+            f"rules: expected Rule objects (see get_rule), got {type(wrong[0]).__name__}"
+        )
+    if readable:
+        return _readable_rules(chosen)
+    rows = [
+        {
+            "rule_id": r.id,
+            "name": r.name,
+            "opportunity_type": r.opportunity_type,
+            "description": r.description,
+            "source_id": r.source_id,
+            "parameters": ", ".join(f"{k}={_fmt_param(v)}" for k, v in r.params.items()),
+            "in_force_from": r.in_force_from or "",
+        }
+        for r in chosen
+    ]
+    return pd.DataFrame(rows, columns=list(rows[0]) if rows else ["rule_id"])
+
+
+def _readable_rules(chosen: list[Rule]) -> pd.DataFrame:
+    import pandas as pd
+
+    from toolkit.data import for_display, load_sources
+
+    sources = load_sources().set_index("source_id")
+
+    def rests_on(source_id: str) -> str:
+        if source_id not in sources.index:
+            return source_id  # a trainer's rule may name a source the course does not list
+        row = sources.loc[source_id]
+        year = "" if pd.isna(row["date"]) else str(row["date"])[:4]
+        return f"{row['title']}. {row['publisher']}" + (f", {year}" if year else "")
+
+    frame = pd.DataFrame(
+        {
+            "Rule": [r.name for r in chosen],
+            "opportunity_type": [r.opportunity_type for r in chosen],
+            "What it looks for": [r.description for r in chosen],
+            "Rests on": [rests_on(r.source_id) for r in chosen],
+            "in_force_from": pd.to_datetime([r.in_force_from for r in chosen]),
+            "Settings": [describe_parameters(r.params) for r in chosen],
+        }
+    )
+    return for_display(frame)
+
+
+#: Which vocabulary a rule parameter's ids come from, by the parameter's name; an id found in
+#: none of them is shown with spaces for underscores.
+PARAMETER_VOCABULARIES: dict[str, str] = {
+    "call_types": "contact_types",
+    "contact_types": "contact_types",
+    "agencies": "agencies",
+    "police_agencies": "agencies",
+    "third_parties": "initiated_by",
+    "outcomes": "outcomes",
+    "no_action_outcomes": "outcomes",
+    "action_outcomes": "outcomes",
+    "protection_outcomes": "outcomes",
+    "min_level": "risk_levels",
+    "top_grades": "call_grades",
+    "grades": "call_grades",
+}
+#: Words for parameter names that do not read well with underscores as spaces.
+_PARAMETER_WORDS = {
+    "min_level": "lowest risk level",
+    "no_action_outcomes": "outcomes meaning no action",
+    "action_outcomes": "outcomes meaning action",
+    "protection_outcomes": "outcomes meaning protection",
+}
+_PARAMETER_UNITS = {"_days": "day", "_hours": "hour", "_minutes": "minute"}
+
+
+def describe_parameters(params: Mapping[str, Any]) -> str:
+    """A rule's parameters in words, for learners: ``window: 365 days; call types: ...``.
+
+    Names lose their underscores (``window_days`` reads *window*, with the value in days);
+    vocabulary ids become their names from ``data/vocab/`` (see
+    :data:`PARAMETER_VOCABULARIES`); lists are joined with commas, parameters with ``;``.
+
+    Parameters
+    ----------
+    params : mapping
+        A rule's parameters, for example ``get_rule("repeat-calls-not-linked").params``.
+
+    Returns
+    -------
+    str
+        Empty when the rule has no parameters.
+
+    Examples
+    --------
+    >>> from toolkit.opportunities import get_rule
+    >>> describe_parameters(get_rule("repeat-calls-not-linked").params)
+    'window: 365 days; call types: emergency call (999), non-emergency call (101)'
+    >>> describe_parameters({"min_level": "medium", "within_hours": 1, "agencies": ["gp"]})
+    'lowest risk level: medium risk; within: 1 hour; agencies: GP practice'
+    >>> describe_parameters({})
+    ''
+    >>> describe_parameters([("window_days", 7)])
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: params: expected a mapping of parameter names to values, \
+such as {"window_days": 28}; got list
+    """
+    if not isinstance(params, Mapping):
+        raise ToolkitError(
+            "params: expected a mapping of parameter names to values, such as "
+            f'{{"window_days": 28}}; got {type(params).__name__}'
+        )
+    parts = []
+    for name, value in params.items():
+        words, unit = str(name), ""
+        for suffix, singular in _PARAMETER_UNITS.items():
+            if words.endswith(suffix) and len(words) > len(suffix):
+                words, unit = words[: -len(suffix)], singular
+                break
+        words = _PARAMETER_WORDS.get(str(name), words.replace("_", " "))
+        values = value if isinstance(value, (list, tuple)) else [value]
+        shown = ", ".join(_parameter_value(v, str(name)) for v in values)
+        if unit and not isinstance(value, (list, tuple)):
+            shown += f" {unit}" + ("" if shown == "1" else "s")
+        parts.append(f"{words}: {shown}")
+    return "; ".join(parts)
+
+
+def _parameter_value(value: Any, name: str) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if not isinstance(value, str):
+        return str(value)
+    vocab = PARAMETER_VOCABULARIES.get(name)
+    label = vocab_labels(vocab, column="name").get(value) if vocab else None
+    if label is None:
+        return value.replace("_", " ")
+    # Lower case mid-sentence ("emergency call (999)"), unless the words outside brackets
+    # hold a name or an abbreviation ("GP practice", "Domestic Violence Disclosure Scheme").
+    outside = re.sub(r"\([^)]*\)", "", label).split()
+    if outside and outside[0][1:].islower() and not any(w[:1].isupper() for w in outside[1:]):
+        return label[:1].lower() + label[1:]
+    return label
+
+
+def _fmt_param(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "[" + "; ".join(map(str, value)) + "]"
+    return str(value)
+
+
+def vocab_labels(name: str, *, column: str = "short_name") -> dict[str, str]:
+    """Display names for a vocabulary's ids (``agencies``, ``contact_types``, ...).
+
+    Uses ``column`` when the vocabulary has it, else ``name``.
+
+    Examples
+    --------
+    >>> vocab_labels("agencies")["police_response"]
+    'Police: response'
+    >>> vocab_labels("agencys")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: ..."agencys" is not a vocabulary; did you mean "agencies"? ...
+    """
+    from toolkit.data import load_vocab
+
+    table = load_vocab(name)
+    col = column if column in table.columns else "name"
+    return dict(zip(table["id"].astype("str"), table[col].astype("str"), strict=True))
+
+
+def label(values: Any, name: str = "agencies") -> np.ndarray:
+    """Vocabulary ids turned into display names (unknown ids are kept as they are)."""
+    import numpy as np
+
+    names = vocab_labels(name)
+    return np.array([names.get(str(v), str(v)) for v in np.asarray(values).tolist()], dtype=object)
