@@ -208,7 +208,7 @@ def test_load_definitions_raises_data_error_listing_every_problem(tmp_path):
     with pytest.raises(DataError) as info:
         load_definitions(tmp_path)
     assert len(info.value.problems) == 2
-    assert '09-demo.yaml, row 5, column "prompt"' in str(info.value)
+    assert '09-demo.yaml, line 5, key "prompt"' in str(info.value)
 
 
 def test_secret_repeated_in_an_option_is_warned(tmp_path):
@@ -228,7 +228,7 @@ def test_a_broken_file_does_not_stop_other_notebooks(tmp_path):
     )
     (tmp_path / "10-broken.yaml").write_text("notebook: 10-broken\nexercises: [\n")
     assert find("09-a", path=tmp_path).type == "confidence"
-    with pytest.raises(DataError, match="10-broken.yaml, row 3: is not valid YAML"):
+    with pytest.raises(DataError, match="10-broken.yaml, line 3: is not valid YAML"):
         find("10-anything", path=tmp_path)
 
 

@@ -100,7 +100,7 @@ BAD = {
     "duplicate id in one file": (
         HEAD + "  - id: 09-plan\n    title: Plan\n    text: Timing.\n"
         "  - id: 09-plan\n    title: Again\n    text: More.\n",
-        '6|id|note 09-plan: id "09-plan" is already used in {file} (row 3); ids must be '
+        '6|id|note 09-plan: id "09-plan" is already used in {file} (line 3); ids must be '
         "unique across the course",
     ),
     "notebook not the file name": (
@@ -142,7 +142,7 @@ def test_duplicate_ids_across_files_name_the_first_file(tmp_path):
     )
     (problem,) = validate_notes(tmp_path)
     assert problem.file.endswith("09-b.yaml") and problem.row == 3 and problem.column == "id"
-    assert 'id "shared" is already used in ' in problem.message and "08-a.yaml (row 3)" in (
+    assert 'id "shared" is already used in ' in problem.message and "08-a.yaml (line 3)" in (
         problem.message
     )
     with pytest.raises(DataError, match="is already used in"):

@@ -324,7 +324,7 @@ def test_a_key_given_twice_inside_a_list_is_named_by_its_path(tmp_path, monkeypa
     text = text.replace("    pseudonym: Sam\n", "    pseudonym: Sam\n    role: friend\n")
     path.write_text(text, encoding="utf-8")
     assert lines(validate(folder)) == [
-        'twice/case.yaml, line 14, column "people[2].role": is given twice (first on line 12); '
+        'twice/case.yaml, line 14, key "people[2].role": is given twice (first on line 12); '
         "the second would silently replace the first"
     ]
 
@@ -476,7 +476,7 @@ def test_an_unreadable_period_end_still_checks_the_start(tmp_path, monkeypatch):
         encoding="utf-8",
     )
     assert lines(validate(folder)) == [
-        'end-broken/case.yaml, line 8, column "period.end": "2021-06-31" is not a real date',
+        'end-broken/case.yaml, line 8, key "period.end": "2021-06-31" is not a real date',
         'end-broken/events.csv, row 1, column "timestamp": "2019-12-24 22:00" is before the case '
         "period starts on 2020-01-01 (case.yaml)",
         "warning: end-broken/events.csv: event times were checked against the start of the case "

@@ -25,7 +25,7 @@ def test_a_misspelt_question_type_fails_the_package_with_a_suggestion(tmp_path: 
     out = subprocess.run([str(EVERYCALL), "validate", str(data)], capture_output=True, text=True)
     assert out.returncode == 2
     assert (
-        f'{data}/exercises/09-demo.yaml, row 4, column "type": exercise 09-a: "singel_choice" '
+        f'{data}/exercises/09-demo.yaml, line 4, key "type": exercise 09-a: "singel_choice" '
         'is not a known question type; did you mean "single_choice"?'
     ) in out.stderr
     assert "Traceback" not in out.stderr
@@ -49,6 +49,6 @@ def test_a_trainer_note_without_text_fails_the_package(tmp_path: Path):
     out = subprocess.run([str(EVERYCALL), "validate", str(data)], capture_output=True, text=True)
     assert out.returncode == 2
     assert (
-        f'{data}/notes/09-x.yaml, row 3: note 09-a: field "text" is missing '
+        f'{data}/notes/09-x.yaml, line 3: note 09-a: field "text" is missing '
         "(expected the note itself, in Markdown)"
     ) in out.stderr

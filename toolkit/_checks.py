@@ -82,17 +82,24 @@ NOUNS = {
 
 @dataclass(frozen=True)
 class LineProblem(Problem):
-    """A problem in a YAML or JSON file: ``row`` is a line number, shown as "line 12".
+    """A problem in a YAML or JSON file: ``row`` is a line number, shown as "line 12", and
+    ``column`` a key, whatever the file is called (:class:`Problem` does the same for names
+    ending in .yaml, .yml or .json).
 
     >>> str(LineProblem("case.yaml", "is not a real date", 8, "period.end"))
-    'case.yaml, line 8, column "period.end": is not a real date'
+    'case.yaml, line 8, key "period.end": is not a real date'
     >>> str(LineProblem("case.yaml", "is missing (a required key)", None, "title"))
-    'case.yaml, column "title": is missing (a required key)'
+    'case.yaml, key "title": is missing (a required key)'
     """
 
     def __str__(self) -> str:
-        where = f"{self.file}, line {self.row}" if self.row is not None else self.file
-        return str(Problem(where, self.message, None, self.column, self.level))
+        where = [self.file] if self.file else []
+        if self.row is not None:
+            where.append(f"line {self.row}")
+        if self.column is not None:
+            where.append(f'key "{self.column}"')
+        prefix = "warning: " if self.level == "warning" else ""
+        return f"{prefix}{', '.join(where)}: {self.message}" if where else prefix + self.message
 
 
 def at_lines(problems: Iterable[Problem]) -> list[Problem]:

@@ -529,7 +529,7 @@ def load_all(path: Path | None = None) -> tuple[dict[str, Exercise], list[Proble
                 problems.append(
                     Problem(
                         shown,
-                        f'exercise id "{raw["id"]}" is already used in {first.file} (row '
+                        f'exercise id "{raw["id"]}" is already used in {first.file} (line '
                         f"{first.line}); ids must be unique across the course",
                         row=raw.line,
                         column="id",

@@ -48,7 +48,13 @@ class Problem:
     """One thing wrong with one place in a file.
 
     ``row`` counts data rows from 1 for CSV files (the header is not a row) and is the
-    line number for YAML files; ``level`` is ``"error"`` or ``"warning"``.
+    line number for YAML and JSON files, where it prints as "line" and ``column`` (a key,
+    such as ``period.start``) prints as "key"; ``level`` is ``"error"`` or ``"warning"``.
+
+    >>> str(Problem("cases/x/events.csv", "is empty", 3, "agency"))
+    'cases/x/events.csv, row 3, column "agency": is empty'
+    >>> str(Problem("cases/x/case.yaml", "is not a real date", 8, "period.end"))
+    'cases/x/case.yaml, line 8, key "period.end": is not a real date'
     """
 
     file: str
@@ -59,10 +65,11 @@ class Problem:
 
     def __str__(self) -> str:
         where = [self.file] if self.file else []
+        keyed = self.file.lower().endswith((".yaml", ".yml", ".json"))
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"{'line' if keyed else 'row'} {self.row}")
         if self.column is not None:
-            where.append(f'column "{self.column}"')
+            where.append(f'{"key" if keyed else "column"} "{self.column}"')
         prefix = "warning: " if self.level == "warning" else ""
         if not where:
             return f"{prefix}{self.message}"

@@ -290,7 +290,7 @@ def _check_note(
     if note_id in seen:
         first = seen[note_id]
         add(
-            f'id "{note_id}" is already used in {first.file} (row {first.line}); ids must be '
+            f'id "{note_id}" is already used in {first.file} (line {first.line}); ids must be '
             "unique across the course",
             "id",
         )
