@@ -530,3 +530,80 @@ def test_a_sweep_refuses_more_levels_than_anyone_could_read():
         staffing_sweep(calls_per_hour=10, handle_seconds=60, staff=range(1, 10**8))
     with pytest.raises(ModelError, match="staff must be a whole number of handlers"):
         staffing_sweep(calls_per_hour=10, handle_seconds=60, staff=[float("nan")])
+
+
+# --------------------------------------------------------------------------- content review
+
+
+def _notebook_04() -> dict:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "notebooks" / "04-calls-and-demand.ipynb"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_the_outage_table_holds_the_investigators_figures_only():
+    # A headline's "90 minutes" (Harborough Mail, seed 003: undated there, and not in the fact
+    # sheet) once sat in this table beside Ofcom's 632 minutes. Only Ofcom's figures remain.
+    from toolkit.calls import published_figures
+
+    outage = published_figures("bt_outage_2023", columns=["measure", "value", "source_id"])
+    assert set(outage["Source"]) == {"ofcom-bt-fine-2024"}
+    values = dict(zip(outage["Measure"], outage["Value"], strict=True))
+    assert values["Disruption (minutes)"] == "632 minutes"  # 06:24 to 16:56
+    assert "90 minutes" not in outage.to_string()
+
+
+def test_notebook_04_reads_the_90_minute_headline_against_ofcom_without_dating_it():
+    import re
+
+    from toolkit import data
+
+    cells = _notebook_04()["cells"]
+    prose = "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    (paragraph,) = [p for p in prose.split("\n\n") if "90 minutes" in p]
+    assert "Harborough Mail" in paragraph and "06:24 to 16:56" in paragraph
+    months = "January|February|March|April|May|June|July|August|September|October|November"
+    assert not re.search(rf"\b({months}|December)\b", paragraph)  # the copy gives no date
+    row = data.load_sources().set_index("source_id").loc["harborough-mail-2023-outage"]
+    assert row.isna()["date"] and "Undated" in row["note"]
+    assert '"harborough-mail-2023-outage"' in "".join(cells[-1]["source"])
+    assert "undated" in data.sources_markdown(["harborough-mail-2023-outage"])
+
+
+def test_every_source_of_notebook_04_has_an_address():
+    # The specialists article (seed 000) is read through a dated copy, labelled as a mirror,
+    # because the BBC's own address could not be found.
+    import ast
+
+    from toolkit import data
+
+    cell = "".join(_notebook_04()["cells"][-1]["source"])
+    call = next(n for n in ast.walk(ast.parse(cell)) if isinstance(n, ast.List))
+    ids = [ast.literal_eval(e) for e in call.elts]
+    sources = data.load_sources().set_index("source_id")
+    for sid in ids:
+        row = sources.loc[sid]
+        if row["kind"] != "course_team":
+            assert str(row["url"]).startswith("https://"), sid
+    bbc = sources.loc["bbc-2024-999-specialists"]
+    assert "mirrored copy" in bbc["publisher"] and "/2024/01/21/" in bbc["url"]
+    assert "mirrored copy" in data.sources_markdown(["bbc-2024-999-specialists"])
+
+
+def test_the_helpline_question_reads_whole_as_plain_text():
+    # A wrapped line beginning "2020." was read as a numbered-list marker and dropped from the
+    # plain-text rendering ("49% in September It had 14 staff").
+    import re
+
+    from toolkit._exercise_html import render_text
+    from toolkit.exercises import find, load_definitions
+
+    assert "49% in September 2020. It had 14 staff" in render_text(find("04-why-unanswered"))
+    for ex in load_definitions().values():
+        if ex.notebook != "04-calls-and-demand":
+            continue
+        lines = ex.prompt.splitlines()
+        for before, line in zip(lines, lines[1:], strict=False):
+            assert not (before.strip() and re.match(r"\s*\d+\.\s", line)), (ex.id, line)

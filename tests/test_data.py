@@ -414,14 +414,14 @@ def test_999_figures_match_the_fact_sheet():
 
 
 def test_outage_seed_003_is_cited_for_what_it_says():
-    # Seed 003 has "90 minutes" in its headline only: the figure says so, and says what Ofcom
-    # found, rather than claiming a time to restore calling that the article does not give.
-    row = _figure(data.load_calls(), measure="outage_minutes_in_headline")
-    assert row["value"] == 90
-    assert row["secondary"] and "headline" in row["description"]
-    assert "16:56" in row["description"]
-    note = data.load_sources().set_index("source_id").loc["harborough-mail-2023-outage", "note"]
-    assert "headline" in note and "06:24-16:56" in note
+    # Seed 003 has "90 minutes" in its headline only, and carries no date. It is not a figure in
+    # the data (notebook 04 reads the headline against Ofcom in prose); the source says so.
+    calls = data.load_calls()
+    assert "outage_minutes_in_headline" not in set(calls["measure"])
+    assert "harborough-mail-2023-outage" not in set(calls["source_id"])
+    row = data.load_sources().set_index("source_id").loc["harborough-mail-2023-outage"]
+    assert row.isna()["date"]  # the copy we hold is undated
+    assert "headline" in row["note"] and "06:24-16:56" in row["note"]
     headline, *body = seed_text("003_f50cc1b120c5fc41.txt").splitlines()
     assert "90 minutes" in headline and "90 minutes" not in "\n".join(body)
 
@@ -460,11 +460,10 @@ def test_dhr_implementation_figures_match_fact_sheet_section_3_3():
 def test_specialists_article_is_a_source_from_seed_000():
     row = data.load_sources().set_index("source_id").loc["bbc-2024-999-specialists"]
     # The day is inferred (the seed copy prints no date), so the source gives the month only.
-    assert (row["publisher"], row["date"], row["seed"]) == (
-        "BBC News",
-        "2024-01",
-        "000_f878ec8c223a82bf.txt",
-    )
+    # The BBC's own address was not found: the URL is a dated copy, labelled as a mirror.
+    assert (row["date"], row["seed"]) == ("2024-01", "000_f878ec8c223a82bf.txt")
+    assert row["publisher"] == "BBC News (mirrored copy on dailypremiumbulletin.com)"
+    assert row["url"].startswith("https://dailypremiumbulletin.com/2024/01/21/")
     assert "Jacqueline Howard" in row["note"] and "Date inferred" in row["note"]
     seed = seed_text("000_f878ec8c223a82bf.txt")
     assert row["title"] in seed and "By Jacqueline Howard" in seed
@@ -512,6 +511,83 @@ def test_hmic_and_trend_figures_match_the_fact_sheet():
     assert _figure(trends, measure="arrests_per_100_da_crimes", period="YE Jun 2017")["value"] == 46
     criteria = data.load_marac_criteria()
     assert criteria["threshold"].tolist()[0] == 14
+
+
+def test_hmic_deadlines_are_only_those_hmic_set():
+    # Fact sheet 1.4: only the action plans (strand 1) had an HMIC deadline; April 2015,
+    # mid-2015 and 2015 date what government and the College did next.
+    recs = data.load_hmic_recommendations()
+    assert "deadline" not in recs.columns
+    r14 = recs[recs["report_id"] == "hmic-2014"].set_index("strand")
+    deadlines = r14["deadline_set_by_inspectorate"].dropna()
+    assert deadlines.to_dict() == {1: "September 2014"}
+    assert r14.loc[[3, 4, 5], "when_it_happened"].tolist() == [
+        "In force from April 2015",
+        "By mid-2015",
+        "2015",
+    ]
+    assert r14.loc[[3, 4, 5], "source_id"].tolist() == [
+        "pq-hl2438-2015",
+        "pq-6790-2015",
+        "npcc-2025-risk-tools",
+    ]
+    dated = r14["when_it_happened"].notna()
+    assert r14.loc[dated, "what_happened_next"].notna().all()  # a date says what happened
+    core = recs[recs["report_id"] == "hmic-2014-core"]
+    assert core["deadline_set_by_inspectorate"].tolist() == ["31 March 2015"]
+
+
+def test_hmic_figures_keep_the_sources_rounding_words():
+    hmic = data.load_hmic()
+    words = {
+        ("hmic-2014", "professionals_surveyed"): ("nearly", 200),  # "nearly 200"
+        ("hmic-2014", "victims_at_high_risk"): ("almost", 58000),  # "almost 58,000"
+        ("hmic-2014", "victims_surveyed"): ("over", 500),  # "over 500"
+        ("hmicfrs-2017", "da_share_of_recorded_crime"): ("just_over", 11),  # "just over 11%"
+    }
+    for (report, measure), (qualifier, value) in words.items():
+        row = _figure(hmic, report_id=report, measure=measure)
+        assert (row["qualifier"], row["value"]) == (qualifier, value), measure
+    shown = data.for_display(hmic[["value", "unit", "qualifier"]])["Value"]
+    assert {"nearly 200 people", "almost 58,000 victims", "just over 11%"} <= set(shown)
+    assert not hmic["description"].str.contains(r"\((?:nearly|almost|just over) ").any()
+
+
+def test_hmic_register_entries_are_not_dated_as_a_report():
+    reports = data.load_hmic_reports().set_index("report_id")
+    register = reports.loc["hmicfrs-register"]
+    # The fact sheet dates these register entries "2016–17"; no month is supported.
+    assert register["kind"] == "register_entries"
+    assert pd.isna(register["published"]) and register["period"] == "2016–17"
+    listed = reports[reports["kind"] == "report"]
+    assert listed["published"].notna().all()
+    assert listed.loc["hmic-2014", "period"] == "27 March 2014"
+    assert listed.loc["hmicfrs-2017", "period"] == "14 November 2017"
+
+
+def test_rise_exercise_matches_the_plotted_series():
+    from toolkit.exercises import load_definitions
+
+    trends = data.load_trends()
+    crimes = trends[trends["measure"] == "da_related_crimes"].sort_values("period_end")
+    values = dict(zip(crimes["period"], crimes["value"], strict=True))
+    assert (values["YE Mar 2022"], values["YE Mar 2023"]) == (910980, 889918)  # fact sheet 2.6
+    assert values["YE Mar 2024"] == 851062
+    notes = dict(zip(crimes["period"], crimes["note"], strict=True))
+    assert "Devon and Cornwall" in notes["YE Mar 2023"]
+    assert "recording rules" in notes["YE Mar 2024"]
+    # The plotted series peaks at YE Mar 2022, so the question may not claim a rise to 2023.
+    peak = crimes.loc[crimes["value"].idxmax(), "period_end"].year
+    assert peak == 2022
+    exercise = load_definitions()["03-what-a-rise-means"]
+    prompt = " ".join(exercise.prompt.split())
+    assert "rose in most years to 2022" in prompt
+    assert "2023" not in prompt.split("to 2022")[0]
+    assert "force missing" in prompt and "recording rules" in prompt
+    texts = " ".join(o.text for o in exercise.options)
+    assert "until 2023" not in texts
+    (correct,) = [o for o in exercise.options if o.correct]
+    assert correct.text.startswith("Little on its own")
 
 
 # ---------------------------------------------------------------- helpers and behaviour
@@ -867,3 +943,14 @@ def test_police_calls_in_health_and_housing_match_its_summary():
     calls = case.events[case.events["contact_type"].isin(["emergency_call", "non_emergency_call"])]
     assert calls["event_id"].tolist() == ["E10", "E25", "E32", "E43"]
     assert "called four times" in case.meta["summary"]
+
+
+def test_halt_papers_are_credited_to_their_authors():
+    # Fact sheet section 3.2: the HALT thematic papers are Manchester Metropolitan University's
+    # (led by Prof. Khatidja Chantler); the bulletin that reports them is on GovDelivery account
+    # UKWSCC (West Sussex County Council), not the Domestic Abuse Commissioner's.
+    row = data.load_sources().set_index("source_id").loc["dac-halt-bulletin"]
+    assert row["publisher"].startswith("West Sussex County Council")
+    assert "/accounts/UKWSCC/" in row["url"] and row["kind"] == "secondary"
+    assert "Manchester Metropolitan University" in row["note"] and "Chantler" in row["note"]
+    assert "MMU HALT thematic papers (led by Prof. Khatidja Chantler)" in factsheet_text()

@@ -910,3 +910,43 @@ def test_the_widgets_that_repeat_their_figures_description_are_marked_live_only(
     box = calls_explorer(15)
     (caption,) = [c for c in box.children if LIVE_ONLY in c._dom_classes]
     assert caption.value.startswith("A grid of 30 markers")
+
+
+def test_a_second_build_waits_for_the_first_instead_of_emptying_its_folder(tmp_path, capsys):
+    import threading
+
+    from toolkit.handouts import _one_build_at_a_time
+
+    order: list[str] = []
+    entered, release = threading.Event(), threading.Event()
+
+    def first_build() -> None:
+        with _one_build_at_a_time(tmp_path, progress=False):
+            entered.set()
+            release.wait(10)
+            order.append("first build done")
+
+    thread = threading.Thread(target=first_build)
+    thread.start()
+    assert entered.wait(10)
+    threading.Timer(0.2, release.set).start()
+    with _one_build_at_a_time(tmp_path, progress=True):
+        order.append("second build starts")
+    thread.join()
+    assert order == ["first build done", "second build starts"]
+    assert "Waiting for another handouts build by this user to finish" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_pdf_alone_is_built_with_no_html_left_behind(tmp_path: Path):
+    _needs_chromium()
+    out = tmp_path / "pdf-only"
+    result = _build(out, notebooks=BUILT[:1], fmt="pdf", edition="student")
+    assert result.ok, result.summary()
+    made = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    name = Path(BUILT[0]).stem
+    assert f"student/{name}.pdf" in made
+    # the HTML it printed from is scratch: only the index page is HTML, and nothing half-written
+    assert [m for m in made if m.endswith(".html")] == ["index.html"]
+    assert not [m for m in made if m.endswith(".part")]
+    assert (out / "student" / f"{name}.pdf").read_bytes().startswith(b"%PDF")

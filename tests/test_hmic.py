@@ -5,11 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from toolkit import data
 from toolkit.errors import ModelError
 from toolkit.hmic import (
     describe_trend,
     figures_table,
     findings_markdown,
+    recommendations_table,
+    reports_table,
     trend_explorer,
     trend_figure,
 )
@@ -38,8 +41,46 @@ def test_trend_figure_keeps_every_source_and_marks_secondary_points():
     assert "Source: &lt;ncdv-2019&gt; (secondary)" in trace.hovertext[1]
     assert "excluding Greater Manchester Police" in trace.hovertext[2]
     assert list(trace.marker.color) == ["#0072B2", "white", "#0072B2"]
-    assert "ons-2018; ncdv-2019; ons-2020" in fig.layout.annotations[0].text
+    assert fig.layout.annotations[0].text.split("<br>") == [
+        "Sources:",
+        "• &lt;ons-2018&gt;",
+        "• &lt;ncdv-2019&gt; (secondary)",
+        "• &lt;ons-2020&gt;",
+    ]
     assert "Open markers come from secondary sources" in fig.layout.meta["description"]
+
+
+def _squashed(text: str) -> str:
+    """Text with line breaks, bullets and spaces taken out, to compare wrapped text."""
+    import html
+    import re
+
+    return re.sub(r"\s|•", "", html.unescape(text.replace("<br>", "")))
+
+
+def test_static_chart_footnote_carries_full_citations_by_default():
+    # A saved or printed chart has no hover: its footnote must cite each source in full.
+    fig = trend_figure(TRENDS, "da_related_crimes")
+    text = _squashed(fig.layout.annotations[0].text)
+    for sid in ("ons-2018", "ncdv-2019", "ons-2020"):
+        assert _squashed(data.cite(sid)) in text, sid
+    assert _squashed(data.cite("ncdv-2019") + " (secondary)") in text
+    assert "ons-2018" not in text  # no bare ids
+    assert "https://www.ons.gov.uk/" in fig.layout.annotations[0].text  # a URL's start is whole
+    lines = fig.layout.annotations[0].text.split("<br>")
+    assert max(len(line) for line in lines) <= 127  # fits an A4 page: no URL runs off it
+    # More sources make a taller chart, so the footnote is never cut off.
+    one = trend_figure(TRENDS.iloc[3:], "arrests_per_100_da_crimes")
+    assert fig.layout.height > one.layout.height
+    one_lines = one.layout.annotations[0].text.split("<br>")
+    assert fig.layout.margin.b - one.layout.margin.b == 13 * (len(lines) - len(one_lines))
+
+
+def test_description_names_sources_without_their_urls():
+    text = describe_trend(TRENDS, "da_related_crimes")
+    assert "Office for National Statistics, 22 November 2018" in text
+    assert "NCDV magazine, November 2019 (secondary)" in text
+    assert "http" not in text and "ons-2018" not in text
 
 
 def test_description_gives_first_and_last_values_with_periods():
@@ -65,7 +106,12 @@ def test_explorer_swaps_the_measure_in_place():
     menu.value = "arrests_per_100_da_crimes"
     assert list(fig.data[0].y) == [46.0, 33.0]
     assert box.children[1] is fig
-    assert "Arrests per 100" in caption.value and "ons-2017" in caption.value
+    assert "Arrests per 100" in caption.value
+    assert "Office for National Statistics, 23 November 2017" in caption.value
+    # The footnote and the room for it follow the measure.
+    assert fig.layout.height == trend_figure(TRENDS, "arrests_per_100_da_crimes").layout.height
+    assert "year ending March 2017" in fig.layout.annotations[0].text
+    assert "NCDV" not in fig.layout.annotations[0].text
 
 
 def test_figures_table_states_qualifiers_ranges_and_secondary_sources():
@@ -83,11 +129,71 @@ def test_figures_table_states_qualifiers_ranges_and_secondary_sources():
             "source_id": ["bbc-2014-hmic", "bbc-2014-hmic", "willis-palmer-2017"],
         }
     )
-    table = figures_table(figures, report_id="hmic-2014")
-    assert table["value"].tolist() == ["almost 58,000 victims", "about 600 files"]
-    assert table["source"].tolist() == ["bbc-2014-hmic (secondary)"] * 2
+    table = figures_table(figures, report_id="hmic-2014", cite=str.upper)
+    assert list(table.columns) == ["Figure", "Value", "Period", "Source"]
+    assert table["Value"].tolist() == ["almost 58,000 victims", "about 600 files"]
+    assert table["Source"].tolist() == ["BBC-2014-HMIC (secondary)"] * 2
+    assert table.index.tolist() == ["", ""]  # as toolkit.data.for_display shows a table
     ranged = figures.assign(value_high=[None, None, 9.0])
-    assert figures_table(ranged).loc[2, "value"] == "7 to 9 forces"
+    assert figures_table(ranged)["Value"].iloc[2] == "7 to 9 forces"
+
+
+def test_shipped_figures_keep_the_sources_rounding_words_and_cite_in_full():
+    table = figures_table(data.load_hmic(), report_id="hmic-2014")
+    values = dict(zip(table["Figure"], table["Value"], strict=True))
+    # HMICFRS's topic page: "nearly 200 professionals"; BBC: "almost 58,000" victims.
+    assert values["Professionals who work with victims who answered a survey."] == (
+        "nearly 200 people"
+    )
+    assert values["Victims assessed as at high risk of serious harm or murder."] == (
+        "almost 58,000 victims"
+    )
+    assert not any(v.startswith("under ") for v in table["Value"])
+    bbc = data.cite("bbc-2014-hmic") + " (secondary)"
+    assert table.loc[table["Value"] == "almost 58,000 victims", "Source"].tolist() == [bbc]
+    assert not table["Source"].str.fullmatch(r"[a-z0-9-]+( \(secondary\))?").any()
+    pandemic = figures_table(data.load_hmic(), report_id="hmicfrs-2021-pandemic")
+    assert set(pandemic["Source"]) == {data.cite("itv-2021-charges") + " (secondary)"}
+
+
+def test_recommendations_keep_hmic_deadlines_apart_from_what_happened_next():
+    table = recommendations_table(data.load_hmic_recommendations())
+    assert table["Recommendation"].tolist() == [
+        "Force action plans",
+        "National oversight and monitoring group",
+        "Better data",
+        "Training and culture change",
+        "Review of DASH",
+    ]
+    # Only the action plans had a deadline set by HMIC (fact sheet 1.4).
+    assert table["Deadline set by HMIC"].tolist() == ["September 2014", "", "", "", ""]
+    assert table["When"].tolist() == ["", "", "In force from April 2015", "By mid-2015", "2015"]
+    assert "Annual Data Return" in table["What happened next"].iloc[2]
+    assert "Hertfordshire" in table["What happened next"].iloc[3]
+    assert table["Source"].iloc[2] == data.cite("pq-hl2438-2015")
+    core = recommendations_table(data.load_hmic_recommendations(), report_id="hmic-2014-core")
+    assert core["Deadline set by HMIC"].tolist() == ["31 March 2015"]
+    vawg = recommendations_table(data.load_hmic_recommendations(), report_id="hmicfrs-2021-vawg")
+    assert "Deadline set by HMICFRS" in vawg.columns
+    with pytest.raises(ModelError, match='no recommendations for report "hmic-2041"'):
+        recommendations_table(data.load_hmic_recommendations(), report_id="hmic-2041")
+
+
+def test_reports_list_shows_dates_as_sources_state_them_and_leaves_out_register_entries():
+    table = reports_table(data.load_hmic_reports())
+    assert table["Published"].tolist() == [
+        "27 March 2014",
+        "4 September 2014",
+        "December 2015",
+        "14 November 2017",
+        "February 2019",
+        "23 June 2021",
+        "Interim report July 2021; final report 17 September 2021",
+    ]
+    assert not table["Title"].str.contains("register", case=False).any()
+    assert table["National recommendations"].tolist()[-3:] == ["0", "3", "5"]
+    assert table["National recommendations"].iloc[0] == ""  # not confirmed for 2014
+    assert table["Source"].iloc[3] == data.cite("hmicfrs-2017-progress")
 
 
 def test_findings_are_grouped_by_theme_with_sources():
@@ -100,19 +206,19 @@ def test_findings_are_grouped_by_theme_with_sources():
             "source_id": ["northern-echo-2014", "northern-echo-2014", "grazia-2014"],
         }
     )  # fmt: skip
-    text = findings_markdown(findings)
+    text = findings_markdown(findings, cite=lambda s: f"<{s}>")
     assert text.index("**Identifying risk**") < text.index("**Training**")
-    assert "- Coercive control not understood. [grazia-2014]" in text
+    assert "- Coercive control not understood. (<grazia-2014>)" in text
+    full = findings_markdown(findings)
+    assert f"- Coercive control not understood. ({data.cite('grazia-2014')})" in full
     with pytest.raises(ModelError, match='no findings for report "hmic-2015"'):
         findings_markdown(findings, report_id="hmic-2015")
 
 
 def test_shipped_figures_read_with_pounds_and_an_estimate_in_words():
-    from toolkit.data import load_hmic
-
-    table = figures_table(load_hmic(), report_id="hmic-2014")
-    values = dict(zip(table["figure"], table["value"], strict=True))
+    table = figures_table(data.load_hmic(), report_id="hmic-2014")
+    values = dict(zip(table["Figure"], table["Value"], strict=True))
     assert values["Estimated cost of domestic abuse to society."] == (
         "an estimated £15.7 billion per year"
     )
-    assert "GBP" not in " ".join(table["value"])
+    assert "GBP" not in " ".join(table["Value"])

@@ -113,11 +113,59 @@ def test_figures_describe_themselves_and_cite_sources():
     fig = threshold_figure(table, current=14)
     assert "At 14:" in fig.layout.meta["description"]
     assert "invented" in fig.layout.annotations[0].text
-    fig = idva_figure(in_post=500, needed=930, source="SafeLives 2015", areas_below_half=20,
-                      areas_below_quarter=5, areas_total=43)  # fmt: skip
-    assert "54% of the capacity" in fig.layout.meta["description"]
-    assert "20 of 43 police force areas" in fig.layout.meta["description"]
-    assert "SafeLives 2015" in fig.layout.annotations[0].text
+    # Exact local figures (no source wording given): the share is worked out, and a total of
+    # areas is shown when the caller's source gives one.
+    fig = idva_figure(in_post=12, needed=20, source="a regional needs assessment",
+                      areas_below_half=2, areas_below_quarter=1, areas_total=6)  # fmt: skip
+    assert fig.layout.meta["description"] == (
+        "12 Idvas were in post against 20 needed: 60% of the capacity required. "
+        "2 of 6 police force areas had under half, and 1 under a quarter."
+    )
+    assert "a regional needs assessment" in fig.layout.annotations[0].text
+
+
+def test_idva_figure_keeps_to_the_sources_own_rounded_words():
+    # SafeLives' 2014 survey (seed 004; fact sheet section 4, IDVAs): "just under 500" Idvas,
+    # 930 needed "on SafeLives' estimate", "just half" the capacity; 20 force areas under half
+    # and five under a quarter. The post gives no total of areas, so none is shown.
+    fig = idva_figure(
+        in_post=500,
+        needed=930,
+        source="SafeLives",
+        in_post_words="just under 500",
+        needed_words="an estimated 930",
+        share_words="about half",
+        areas_below_half=20,
+        areas_below_quarter=5,
+    )
+    assert fig.layout.meta["description"] == (
+        "Just under 500 Idvas were in post against an estimated 930 needed: about half the "
+        "capacity required. 20 police force areas had under half, and 5 under a quarter."
+    )
+    assert "%" not in fig.layout.meta["description"]
+    assert list(fig.data[0].text) == ["just under 500", "an estimated 930"]
+    assert list(fig.data[0].y) == [500, 930]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"in_post_words": "just under 450"}, r"in_post_words must contain the number it "
+         r"describes \(500\); got 'just under 450'"),
+        ({"needed_words": "about 1,000"}, r"needed_words must contain the number it describes "
+         r"\(930\)"),
+        ({"share_words": "  "}, "share_words must be some words, such as 'about half'"),
+    ],
+)  # fmt: skip
+def test_idva_figure_refuses_words_that_do_not_match_the_numbers(kwargs, message):
+    with pytest.raises(ModelError, match=message):
+        idva_figure(in_post=500, needed=930, source="SafeLives", **kwargs)
+
+
+def test_idva_figure_reads_thousands_in_words_either_way():
+    fig = idva_figure(in_post=1200, needed=2400, source="x", in_post_words="about 1,200",
+                      needed_words="2400")  # fmt: skip
+    assert fig.layout.meta["description"].startswith("About 1,200 Idvas were in post against 2400")
 
 
 def test_threshold_explorer_updates_in_place():

@@ -375,8 +375,8 @@ def page_html(
     parts.append(
         '<footer><p class="note">If this material affects you or someone you know: National '
         "Domestic Abuse Helpline 0808 2000 247 (free, confidential, 24 hours). In an emergency "
-        "call 999; if you cannot speak, stay on the line and press 55 when prompted. Men's "
-        "Advice Line 0808 8010 327. Live Fear Free (Wales) 0808 80 10 800. Galop, for LGBT+ "
-        "people, 0800 999 5428.</p></footer></main></body></html>"
+        "call 999; if you cannot speak, press 55 when prompted on a mobile, or stay on the line "
+        "on a landline. Men's Advice Line 0808 8010 327. Live Fear Free (Wales) 0808 80 10 800. "
+        "Galop, for LGBT+ people, 0800 999 5428.</p></footer></main></body></html>"
     )
     return "\n".join(parts)

@@ -88,8 +88,10 @@ def load_dhr_implementation() -> pd.DataFrame:
 def load_hmic_reports() -> pd.DataFrame:
     """HMIC and HMICFRS inspections of the police response to domestic abuse, 2014 to 2021.
 
-    Rows: one per report. Columns: report_id, title, publisher, published (Period[M]), fieldwork,
-    method, national_recommendations (Int64; empty where not confirmed), summary, source_id.
+    Rows: one per report, or per set of register entries. Columns: report_id, kind (report or
+    register_entries), title, publisher, published (Period[M]; empty for register entries),
+    period (text, as the source states it), fieldwork, method, national_recommendations (Int64;
+    empty where not confirmed), summary, source_id.
 
     Examples
     --------
@@ -134,9 +136,10 @@ def load_hmic_findings() -> pd.DataFrame:
 
 
 def load_hmic_recommendations() -> pd.DataFrame:
-    """Recommendation strands (paraphrased): report_id, strand, title, detail, deadline (text,
-    as the source words it), source_id. Only confirmed strands: the total number of the 2014
-    national recommendations is not confirmed.
+    """Recommendation strands (paraphrased): report_id, strand, title, detail,
+    deadline_set_by_inspectorate (only a deadline the inspectorate itself set),
+    what_happened_next and when_it_happened (text, as the source words it), source_id. Only
+    confirmed strands: the total number of the 2014 national recommendations is not confirmed.
 
     Examples
     --------

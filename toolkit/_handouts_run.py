@@ -303,6 +303,8 @@ class _Builder:
                 html_path.unlink()
             return
         pdf_path = self.out / edition / f"{rep.name}.pdf" if "pdf" in self.formats else None
+        if pdf_path is not None:  # with --format pdf alone, nothing else made this folder
+            pdf_path.parent.mkdir(parents=True, exist_ok=True)
         page = await self.session.visit(html_path, pdf=pdf_path)
         rep.problems += [p for p in axe_problems(page.violations, file=rel) if p.level == "error"]
         rep.problems += [

@@ -115,7 +115,8 @@ def _parser() -> argparse.ArgumentParser:
             "Validate course data, scaffold cases, collect a cohort's answers, build handouts."
         ),
         epilog="Support: National Domestic Abuse Helpline 0808 2000 247 (free, 24 hours). "
-        "In an emergency call 999; if you cannot speak, stay on the line and press 55. "
+        "In an emergency call 999; if you cannot speak, press 55 when prompted on a mobile, "
+        "or stay on the line on a landline. "
         "Men's Advice Line 0808 8010 327. Live Fear Free (Wales) 0808 80 10 800. "
         "Galop (LGBT+) 0800 999 5428.",
     )

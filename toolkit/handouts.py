@@ -45,6 +45,7 @@ toolkit.errors.ExportError: format "docx" is not known; expected one of: html, p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -52,7 +53,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -318,6 +319,32 @@ def _run_async(make: Callable[[], Any]) -> None:
         pool.submit(lambda: asyncio.run(make())).result()
 
 
+@contextlib.contextmanager
+def _one_build_at_a_time(folder: Path, *, progress: bool) -> Iterator[None]:
+    """Hold this user's handouts lock: builds share one scratch answers folder (fixed, so
+    two builds give the same bytes), so a second build waits for the first instead of
+    emptying that folder under it. Where there is no ``fcntl`` (Windows), builds are not
+    serialised."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "build.lock", "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if progress:
+                print("Waiting for another handouts build by this user to finish ...")
+                sys.stdout.flush()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def build(
     notebooks: Sequence[Path | str] | None = None,
     *,
@@ -411,16 +438,17 @@ def build(
         epoch=epoch,
     )
     answers = _answers_dir()
-    shutil.rmtree(answers, ignore_errors=True)
-    answers.mkdir(parents=True, exist_ok=True)
-    # mkdtemp: readable by this user only, and its own for each build running at once
-    builder.sockets = Path(tempfile.mkdtemp(prefix="ec-k"))
-    try:
-        _run_async(lambda: builder.run(reports))
-    finally:
+    with _one_build_at_a_time(answers.parent, progress=progress):
         shutil.rmtree(answers, ignore_errors=True)
-        shutil.rmtree(builder.work, ignore_errors=True)
-        shutil.rmtree(builder.sockets, ignore_errors=True)
+        answers.mkdir(parents=True, exist_ok=True)
+        # mkdtemp: readable by this user only, and its own for each build running at once
+        builder.sockets = Path(tempfile.mkdtemp(prefix="ec-k"))
+        try:
+            _run_async(lambda: builder.run(reports))
+        finally:
+            shutil.rmtree(answers, ignore_errors=True)
+            shutil.rmtree(builder.work, ignore_errors=True)
+            shutil.rmtree(builder.sockets, ignore_errors=True)
     files = sorted((f for r in reports for f in r.files), key=lambda f: f.file)
     manifest = out / "manifest.json"
     _write(manifest, _manifest(files, epoch))

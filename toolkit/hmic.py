@@ -1,9 +1,12 @@
 """HMIC's findings and how the picture moved: sourced figures over time, ready to show.
 
 Helpers for notebook 03 over the data package's tables (:func:`toolkit.data.load_hmic`,
-:func:`toolkit.data.load_trends`, :func:`toolkit.data.load_hmic_findings`): every value shown
-keeps its source, secondary sources (news reports and summaries of a primary report) are
-marked, and each figure carries a text description for screen readers and printed handouts.
+:func:`toolkit.data.load_trends`, :func:`toolkit.data.load_hmic_findings`,
+:func:`toolkit.data.load_hmic_recommendations`, :func:`toolkit.data.load_hmic_reports`): every
+value shown keeps its source as a readable citation (title, publisher, date, URL, from
+:func:`toolkit.data.cite` unless another ``cite`` is given), secondary sources (news reports and
+summaries of a primary report) are marked, and each figure carries a text description for
+screen readers and printed handouts.
 
 Examples
 --------
@@ -12,8 +15,8 @@ Examples
 ...     "unit": ["per 100 crimes"] * 2, "period": ["YE Jun 2017", "YE Mar 2020"],
 ...     "period_end": pd.to_datetime(["2017-06-30", "2020-03-31"]), "note": ["", ""],
 ...     "secondary": [False, False], "source_id": ["ons-2017", "ons-2020"]})
->>> describe_trend(trends, "arrests_per_100_da_crimes")
-'Arrests per 100 domestic abuse-related crimes: 46 per 100 crimes (YE Jun 2017) to 33 per 100 crimes (YE Mar 2020), 2 figures. Sources: ons-2017, ons-2020.'
+>>> print(describe_trend(trends, "arrests_per_100_da_crimes"))
+Arrests per 100 domestic abuse-related crimes: 46 per 100 crimes (YE Jun 2017) to 33 per 100 crimes (YE Mar 2020), 2 figures. Sources: Domestic abuse in England and Wales: year ending March 2017, Office for National Statistics, 23 November 2017; Domestic abuse and the criminal justice system, England and Wales: November 2020, Office for National Statistics, November 2020.
 >>> describe_trend(trends, "arests")
 Traceback (most recent call last):
 ...
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +42,8 @@ __all__ = [
     "describe_trend",
     "figures_table",
     "findings_markdown",
+    "recommendations_table",
+    "reports_table",
     "trend_explorer",
     "trend_figure",
 ]
@@ -56,13 +62,50 @@ LABELS: dict[str, str] = {
     "dvds_right_to_ask_disclosures": "Clare's Law: Right to Ask disclosures",
 }
 _BLUE = "#0072B2"
+# The footnote of sources under a trend chart: characters per line, font size and line height
+# (px), sized so that a chart printed on A4 (about 680 px wide) shows every line in full.
+_NOTE_WIDTH = 125
+_NOTE_FONT = 10
+_NOTE_LINE = 13
+_PLOT_HEIGHT = 280  # px for the plotting area and its title, above the x axis
+_TOP, _LEFT, _AXIS = 60, 70, 60  # px: title margin, left margin, room for the x axis title
+
+Cite = Callable[[str], str]
 
 
-def _source_note(text: str, width: int = 110) -> str:
-    """Escape a source note for a plotly annotation and wrap it onto lines (plotly's <br>)."""
-    import textwrap
+def _citer(cite: Cite | None) -> Cite:
+    """The function that turns a source id into a reference: ``cite`` or toolkit.data.cite."""
+    if cite is not None:
+        return cite
+    from toolkit.data import cite as data_cite
 
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or ""
+    return data_cite
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Wrap text onto lines of about ``width`` characters, breaking a URL only after a "/".
+
+    textwrap would either split a URL anywhere or leave it whole and too wide to print.
+
+    >>> _wrap("See https://example.org/a-long-path/to/a/page now", 30)
+    ['See https://example.org/', 'a-long-path/to/a/page now']
+    >>> _wrap("Title, https://www.example.org/path", 20)
+    ['Title,', 'https://www.example.org/', 'path']
+    """
+    pieces: list[tuple[str, bool]] = []  # (text, whether a space comes before it)
+    for word in text.split():
+        parts = re.findall(r"\w+://[^/]*/*|[^/]*/+|[^/]+", word) if "://" in word else [word]
+        pieces.extend((part, i == 0) for i, part in enumerate(parts))
+    lines: list[str] = []
+    line = ""
+    for part, spaced in pieces:
+        joined = f"{line} {part}" if spaced and line else line + part
+        if line and len(joined) > width:
+            lines.append(line)
+            line = part
+        else:
+            line = joined
+    return [*lines, line] if line else lines
 
 
 def _label(measure: str) -> str:
@@ -88,6 +131,14 @@ def _series(trends: pd.DataFrame, measure: str) -> pd.DataFrame:
     return rows.sort_values("period_end").reset_index(drop=True)
 
 
+def _secondary(rows: pd.DataFrame) -> pd.Series:
+    import pandas as pd
+
+    if "secondary" not in rows.columns:
+        return pd.Series(False, index=rows.index)
+    return rows["secondary"].fillna(False).astype(bool)
+
+
 def _value_text(value: float, unit: str | None) -> str:
     unit = "" if unit is None or unit != unit else str(unit)
     number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
@@ -96,29 +147,24 @@ def _value_text(value: float, unit: str | None) -> str:
     return f"{number} {unit}".strip()
 
 
-def describe_trend(trends: pd.DataFrame, measure: str) -> str:
-    """A one-sentence text alternative for a trend: first and last values, and sources."""
-    rows = _series(trends, measure)
-    unit = rows["unit"].iloc[0] if "unit" in rows.columns else None
-    first, last = rows.iloc[0], rows.iloc[-1]
-    text = (
-        f"{_label(measure)}: {_value_text(first['value'], unit)} ({first['period']}) to "
-        f"{_value_text(last['value'], unit)} ({last['period']}), {len(rows)} figures."
-    )
-    if "secondary" in rows.columns and rows["secondary"].fillna(False).astype(bool).any():
-        text += " Open markers come from secondary sources."
+def _source_list(rows: pd.DataFrame, cite: Cite, *, links: bool = True) -> list[str]:
+    """Each distinct source of the rows as a reference, marked when it is secondary; with
+    ``links=False`` a URL that ends the reference is left off."""
+    secondary = _secondary(rows)
     ids = list(dict.fromkeys(rows["source_id"]))
-    return f"{text} Sources: {', '.join(ids)}."
+    refs = [cite(sid) if links else re.sub(r",?\s*https?://\S+$", "", cite(sid)) for sid in ids]
+    return [
+        ref + (" (secondary)" if secondary[rows["source_id"] == sid].any() else "")
+        for ref, sid in zip(refs, ids, strict=True)
+    ]
 
 
-def trend_figure(
-    trends: pd.DataFrame,
-    measure: str,
-    *,
-    cite: Callable[[str], str] | None = None,
-    title: str | None = None,
-) -> go.Figure:
-    """One measure over time, every point hovering its period, note and source.
+def describe_trend(trends: pd.DataFrame, measure: str, *, cite: Cite | None = None) -> str:
+    """A one-sentence text alternative for a trend: first and last values, and sources.
+
+    Each source is given by title, publisher and date; its URL is left out, so that the
+    sentence reads well aloud and fits a printed caption (the chart's footnote and the
+    notebook's Sources cell give the URLs).
 
     Parameters
     ----------
@@ -127,19 +173,78 @@ def trend_figure(
     measure : str
         A value of the ``measure`` column.
     cite : callable, optional
-        Turns a source id into a reference for the hover text (for example
-        :func:`toolkit.data.cite`); by default the id itself is shown.
+        Turns a source id into a reference; :func:`toolkit.data.cite` (title, publisher,
+        date, URL) by default. A URL at the end of the reference is left out.
     """
+    rows = _series(trends, measure)
+    unit = rows["unit"].iloc[0] if "unit" in rows.columns else None
+    first, last = rows.iloc[0], rows.iloc[-1]
+    text = (
+        f"{_label(measure)}: {_value_text(first['value'], unit)} ({first['period']}) to "
+        f"{_value_text(last['value'], unit)} ({last['period']}), {len(rows)} figures."
+    )
+    if _secondary(rows).any():
+        text += " Open markers come from secondary sources."
+    return f"{text} Sources: {'; '.join(_source_list(rows, _citer(cite), links=False))}."
+
+
+def _footnote(sources: Sequence[str]) -> tuple[str, int]:
+    """The sources as a plotly annotation (one bullet each, wrapped), and its number of lines."""
+    lines = ["Sources:"]
+    for source in sources:
+        wrapped = _wrap(source, _NOTE_WIDTH - 2)
+        lines.extend(("• " if i == 0 else "  ") + line for i, line in enumerate(wrapped))
+    return "<br>".join(html.escape(line) for line in lines), len(lines)
+
+
+def trend_figure(
+    trends: pd.DataFrame,
+    measure: str,
+    *,
+    cite: Cite | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """One measure over time, every point hovering its period, note and source.
+
+    Under the chart a footnote gives every source in full (title, publisher, date and URL),
+    so a static or printed copy of the chart still carries its citations; the figure grows
+    taller to fit them. The description names the sources without their URLs.
+
+    Parameters
+    ----------
+    trends : DataFrame
+        From :func:`toolkit.data.load_trends` (or the same columns).
+    measure : str
+        A value of the ``measure`` column.
+    cite : callable, optional
+        Turns a source id into a reference for the hover text, the footnote and the
+        description; :func:`toolkit.data.cite` by default.
+    title : str, optional
+        The chart's title; the measure's label by default.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        With ``layout.meta["description"]`` holding the text alternative
+        (:func:`describe_trend`).
+
+    Examples
+    --------
+    >>> from toolkit.data import load_trends
+    >>> fig = trend_figure(load_trends(), "marac_cases_per_10000_women")
+    >>> fig.layout.annotations[0].text.split("<br>")[:2]
+    ['Sources:', '• Domestic abuse in England and Wales: year ending March 2017, Office for National Statistics, 23 November 2017,']
+    >>> trend_figure(load_trends(), "marac_per_10000")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ModelError: no trend figures for measure "marac_per_10000"; did you mean "marac_cases_per_10000_women"? Measures: arrests_per_100_da_crimes, coercive_control_offences, cps_da_charge_rate, da_related_crimes, da_related_crimes_change, da_share_of_recorded_crime, dvds_right_to_ask_disclosures, dvds_right_to_know_disclosures, marac_cases, marac_cases_per_10000_women
+    """  # noqa: E501
     import plotly.graph_objects as go
 
     rows = _series(trends, measure)
-    cite = cite or (lambda sid: sid)
+    cite = _citer(cite)
     unit = rows["unit"].iloc[0] if "unit" in rows.columns else ""
-    secondary = (
-        rows["secondary"].fillna(False).astype(bool)
-        if "secondary" in rows.columns
-        else rows["value"].isna() & False
-    )
+    secondary = _secondary(rows)
     notes = rows["note"].fillna("") if "note" in rows.columns else [""] * len(rows)
     hover = [
         f"{p}: {_value_text(v, unit)}" + (f"<br>{html.escape(str(n))}" if n else "")
@@ -156,18 +261,20 @@ def trend_figure(
             hovertext=hover, hoverinfo="text", name=_label(measure),
         )
     )  # fmt: skip
-    ids = list(dict.fromkeys(rows["source_id"]))
+    note, lines = _footnote(_source_list(rows, cite))
+    bottom = _AXIS + lines * _NOTE_LINE + 10
     fig.update_layout(
         title={"text": title or _label(measure)},
         xaxis={"title": {"text": "end of period"}},
         yaxis={"title": {"text": str(unit)}, "rangemode": "tozero"},
-        height=400,
+        height=_TOP + _PLOT_HEIGHT + bottom,
         plot_bgcolor="white",
-        meta={"description": describe_trend(trends, measure)},
-        margin={"l": 70, "r": 20, "t": 60, "b": 100},
-        annotations=[{"text": _source_note("Sources: " + "; ".join(ids)), "showarrow": False,
-                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.25, "yanchor": "top",
-                      "xanchor": "left", "align": "left", "font": {"size": 11}}],
+        meta={"description": describe_trend(trends, measure, cite=cite)},
+        margin={"l": _LEFT, "r": 20, "t": _TOP, "b": bottom},
+        annotations=[{"text": note, "showarrow": False, "xref": "paper", "yref": "paper",
+                      "x": 0, "y": 0, "xshift": 8 - _LEFT, "yshift": -_AXIS,
+                      "yanchor": "top", "xanchor": "left", "align": "left",
+                      "font": {"size": _NOTE_FONT}}],
     )  # fmt: skip
     return fig
 
@@ -176,7 +283,7 @@ def trend_explorer(
     trends: pd.DataFrame,
     measures: Sequence[str] | None = None,
     *,
-    cite: Callable[[str], str] | None = None,
+    cite: Cite | None = None,
 ) -> Any:
     """A drop-down of measures that redraws one FigureWidget in place, with its description."""
     import ipywidgets as widgets
@@ -201,6 +308,7 @@ def trend_explorer(
             fig.layout.title.text = new.layout.title.text
             fig.layout.yaxis.title.text = new.layout.yaxis.title.text
             fig.layout.annotations = new.layout.annotations
+            fig.layout.height, fig.layout.margin.b = new.layout.height, new.layout.margin.b
             fig.layout.meta = new.layout.meta
         caption.value = f"<p><em>{html.escape(new.layout.meta['description'])}</em></p>"
 
@@ -211,23 +319,53 @@ def trend_explorer(
     return box
 
 
-def figures_table(figures: pd.DataFrame, *, report_id: str | None = None) -> pd.DataFrame:
+def _blank_index(frame: pd.DataFrame) -> pd.DataFrame:
+    """A numbered index blanked, as toolkit.data.for_display does for tables learners read."""
+    import pandas as pd
+
+    frame.index = pd.Index([""] * len(frame))
+    return frame
+
+
+def _text(value: Any) -> str:
+    import pandas as pd
+
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def figures_table(
+    figures: pd.DataFrame, *, report_id: str | None = None, cite: Cite | None = None
+) -> pd.DataFrame:
     """Headline figures ready to read: what was measured, the value, the period, the source.
+
+    The value keeps the source's own qualifier (*nearly 200 people*, *almost 58,000 victims*,
+    *over 500 people*) and its unit; the source is a readable reference, marked
+    "(secondary)" when a news report or summary gives someone else's figure. Headings and
+    index follow :func:`toolkit.data.for_display`.
+
+    Parameters
+    ----------
+    figures : DataFrame
+        From :func:`toolkit.data.load_hmic` (or the same columns).
+    report_id : str, optional
+        Only this report's figures.
+    cite : callable, optional
+        Turns a source id into a reference; :func:`toolkit.data.cite` by default.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> f = pd.DataFrame({"report_id": ["hmic-2014"], "measure": ["forces_responding_well"],
-    ...     "value": [8.0], "unit": ["of 43 forces"], "qualifier": ["exact"],
-    ...     "period": ["2013"], "description": ["Forces judged to be responding well"],
+    >>> f = pd.DataFrame({"report_id": ["hmic-2014"], "measure": ["professionals_surveyed"],
+    ...     "value": [200.0], "unit": ["people"], "qualifier": ["nearly"],
+    ...     "period": ["2013 fieldwork"], "description": ["Professionals surveyed"],
     ...     "secondary": [True], "source_id": ["bbc-2014-hmic"]})
     >>> figures_table(f).iloc[0].tolist()
-    ['Forces judged to be responding well', '8 of 43 forces', '2013', 'bbc-2014-hmic (secondary)']
+    ['Professionals surveyed', 'nearly 200 people', '2013 fieldwork', 'Police fail domestic abuse victims – HMIC report, BBC News, 27 March 2014, https://www.bbc.co.uk/news/uk-26758565 (secondary)']
     >>> figures_table(f, report_id="hmic-2041")
     Traceback (most recent call last):
     ...
     toolkit.errors.ModelError: no figures for report "hmic-2041"; reports: hmic-2014
-    """
+    """  # noqa: E501
     import pandas as pd
 
     rows = figures
@@ -238,33 +376,156 @@ def figures_table(figures: pd.DataFrame, *, report_id: str | None = None) -> pd.
             raise ModelError(f'no figures for report "{report_id}"; reports: {known}')
     from toolkit._load import figure_text  # the same wording as toolkit.data.for_display
 
+    cite = _citer(cite)
+
     def value(row: pd.Series) -> str:
         return figure_text(
             row["value"], row.get("unit"), row.get("qualifier"), row.get("value_high")
         )
 
-    secondary = rows.get("secondary", pd.Series(False, index=rows.index)).fillna(False)
-    return pd.DataFrame(
-        {
-            "figure": rows["description"].tolist(),
-            "value": [value(r) for _, r in rows.iterrows()],
-            "period": rows["period"].tolist(),
-            "source": [s + (" (secondary)" if sec else "")
-                       for s, sec in zip(rows["source_id"], secondary, strict=True)],
-        }
+    secondary = _secondary(rows)
+    return _blank_index(
+        pd.DataFrame(
+            {
+                "Figure": rows["description"].tolist(),
+                "Value": [value(r) for _, r in rows.iterrows()],
+                "Period": rows["period"].tolist(),
+                "Source": [cite(s) + (" (secondary)" if sec else "")
+                           for s, sec in zip(rows["source_id"], secondary, strict=True)],
+            }
+        )
     )  # fmt: skip
 
 
-def findings_markdown(findings: pd.DataFrame, *, report_id: str = "hmic-2014") -> str:
-    """Findings grouped by theme as markdown, each with its source id in brackets."""
+def reports_table(reports: pd.DataFrame, *, cite: Cite | None = None) -> pd.DataFrame:
+    """The inspection reports in date order: when, title, national recommendations, source.
+
+    Only rows of kind ``report``: register entries from force inspections are not one report
+    and have no one publication date, so they are left out. *Published* is the date as the
+    source states it; a blank in *National recommendations* means the number is not confirmed.
+
+    Examples
+    --------
+    >>> from toolkit.data import load_hmic_reports
+    >>> table = reports_table(load_hmic_reports())
+    >>> table.iloc[0, :2].tolist()
+    ['27 March 2014', "Everyone's business: Improving the police response to domestic abuse"]
+    >>> "2016–17" in set(table["Published"])
+    False
+    >>> reports_table(load_hmic_reports().drop(columns="kind"))
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ModelError: reports table has no column(s) kind (columns: report_id, title, publisher, published, period, fieldwork, method, national_recommendations, summary, source_id)
+    """  # noqa: E501
+    import pandas as pd
+
+    needed = {"kind", "period", "published", "title", "national_recommendations", "source_id"}
+    missing = needed - set(reports.columns)
+    if missing:
+        raise ModelError(
+            f"reports table has no column(s) {', '.join(sorted(missing))} "
+            f"(columns: {', '.join(map(str, reports.columns))})"
+        )
+    cite = _citer(cite)
+    rows = reports[reports["kind"] == "report"].sort_values("published", kind="stable")
+    return _blank_index(
+        pd.DataFrame(
+            {
+                "Published": rows["period"].tolist(),
+                "Title": rows["title"].tolist(),
+                "National recommendations": [
+                    _text(n) for n in rows["national_recommendations"].astype(object)
+                ],
+                "Source": [cite(s) for s in rows["source_id"]],
+            }
+        )
+    )
+
+
+def recommendations_table(
+    recommendations: pd.DataFrame,
+    *,
+    report_id: str = "hmic-2014",
+    cite: Cite | None = None,
+) -> pd.DataFrame:
+    """A report's recommendation strands, keeping the inspectorate's deadlines apart from the
+    dates of what happened next.
+
+    *Deadline set by the inspectorate* holds only a deadline the report itself set (for the
+    2014 report, September 2014 for force action plans). *What happened next* and *When* say
+    what government, the College of Policing or others did afterwards and when; those dates
+    were never the inspectorate's deadlines.
+
+    Examples
+    --------
+    >>> from toolkit.data import load_hmic_recommendations
+    >>> table = recommendations_table(load_hmic_recommendations())
+    >>> table["Deadline set by HMIC"].tolist()
+    ['September 2014', '', '', '', '']
+    >>> table["When"].tolist()
+    ['', '', 'In force from April 2015', 'By mid-2015', '2015']
+    >>> recommendations_table(load_hmic_recommendations(), report_id="hmic-2013")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ModelError: no recommendations for report "hmic-2013"; reports: hmic-2014, hmic-2014-core, hmicfrs-2021-vawg
+    """  # noqa: E501
+    import pandas as pd
+
+    rows = recommendations[recommendations["report_id"] == report_id]
+    if rows.empty:
+        known = ", ".join(dict.fromkeys(recommendations["report_id"]))
+        raise ModelError(f'no recommendations for report "{report_id}"; reports: {known}')
+    cite = _citer(cite)
+    body = "HMIC" if report_id.startswith("hmic-") else "HMICFRS"
+
+    def column(name: str) -> list[str]:
+        if name not in rows.columns:
+            return [""] * len(rows)
+        return [_text(v) for v in rows[name].astype(object)]
+
+    return _blank_index(
+        pd.DataFrame(
+            {
+                "Strand": [_text(v) for v in rows["strand"].astype(object)],
+                "Recommendation": rows["title"].tolist(),
+                f"What {body} asked for": rows["detail"].tolist(),
+                f"Deadline set by {body}": column("deadline_set_by_inspectorate"),
+                "What happened next": column("what_happened_next"),
+                "When": column("when_it_happened"),
+                "Source": [cite(s) for s in rows["source_id"]],
+            }
+        )
+    )
+
+
+def findings_markdown(
+    findings: pd.DataFrame, *, report_id: str = "hmic-2014", cite: Cite | None = None
+) -> str:
+    """Findings grouped by theme as markdown, each followed by its source in brackets.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"report_id": ["hmic-2014"], "theme": ["evidence at the scene"],
+    ...     "finding": ["Evidence gathering was inadequate."], "source_id": ["bbc-2014-hmic"]})
+    >>> print(findings_markdown(f))
+    **Evidence at the scene**
+    <BLANKLINE>
+    - Evidence gathering was inadequate. (Police fail domestic abuse victims – HMIC report, BBC News, 27 March 2014, https://www.bbc.co.uk/news/uk-26758565)
+    >>> findings_markdown(f, report_id="hmic-2015")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ModelError: no findings for report "hmic-2015"; reports: hmic-2014
+    """  # noqa: E501
     rows = findings[findings["report_id"] == report_id]
     if rows.empty:
         known = ", ".join(dict.fromkeys(findings["report_id"]))
         raise ModelError(f'no findings for report "{report_id}"; reports: {known}')
+    cite = _citer(cite)
     parts = []
     for theme, group in rows.groupby("theme", sort=False):
         parts.append(f"**{str(theme).capitalize()}**\n")
-        parts.extend(f"- {f} [{s}]" for f, s in zip(group["finding"], group["source_id"],
-                                                      strict=True))  # fmt: skip
+        parts.extend(f"- {f} ({cite(s)})" for f, s in zip(group["finding"], group["source_id"],
+                                                         strict=True))  # fmt: skip
         parts.append("")
     return "\n".join(parts).strip()

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -419,34 +420,81 @@ def idva_figure(
     in_post: float,
     needed: float,
     source: str,
+    in_post_words: str | None = None,
+    needed_words: str | None = None,
+    share_words: str | None = None,
     areas_below_half: int | None = None,
     areas_below_quarter: int | None = None,
     areas_total: int | None = None,
 ) -> go.Figure:
     """Idvas in post against the number needed, with the force areas furthest short.
 
+    The description (``layout.meta["description"]``) says the figures in words. When a source
+    gives rounded figures ("just under 500", "just half"), pass its own wording so the words
+    carry no more precision than the source: a share worked out from rounded numbers (500 of
+    930 is 54%) would claim more than it says.
+
+    Parameters
+    ----------
+    in_post, needed : float
+        Idvas in post and Idvas needed: the bar heights.
+    source : str
+        The source line printed under the chart (every figure in it must come from there).
+    in_post_words, needed_words : str, optional
+        The source's wording for each number, for example ``"just under 500"``; it must
+        contain the number (``in_post`` written as a whole number, with or without a thousands
+        comma). It replaces the bare number on the bar and in the description.
+    share_words : str, optional
+        The source's wording for in post as a share of needed, read before "the capacity
+        required" (for example ``"about half"``). Without it the share is worked out
+        (``"54% of"``).
+    areas_below_half, areas_below_quarter : int, optional
+        Police force areas with under half, and under a quarter, of the capacity required.
+    areas_total : int, optional
+        How many areas those counts are out of. Pass it only if ``source`` also gives it.
+
     Examples
     --------
+    >>> fig = idva_figure(in_post=500, needed=930, source="SafeLives",
+    ...                   in_post_words="just under 500", needed_words="an estimated 930",
+    ...                   share_words="about half", areas_below_half=20)
+    >>> print(fig.layout.meta["description"])
+    Just under 500 Idvas were in post against an estimated 930 needed: about half the \
+capacity required. 20 police force areas had under half.
+    >>> idva_figure(in_post=12, needed=20, source="local figures").layout.meta["description"]
+    '12 Idvas were in post against 20 needed: 60% of the capacity required.'
+    >>> idva_figure(in_post=500, needed=930, source="x", in_post_words="about 450")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ModelError: in_post_words must contain the number it describes (500); got 'about 450'
     >>> idva_figure(in_post=1, needed=0, source="x")
     Traceback (most recent call last):
     ...
     toolkit.errors.ModelError: needed must be a number greater than 0; got 0
-    """
+    """  # noqa: E501
     import plotly.graph_objects as go
 
     in_post = _positive("in_post", in_post, allow_zero=True)
     if _positive("needed", needed, allow_zero=True) == 0:
         raise ModelError(f"needed must be a number greater than 0; got {needed!r}")
+    needed = float(needed)
+    post_text = _number_words("in_post_words", in_post_words, in_post)
+    need_text = _number_words("needed_words", needed_words, needed)
+    if share_words is not None and (not isinstance(share_words, str) or not share_words.strip()):
+        raise ModelError(f"share_words must be some words, such as 'about half'; got "
+                         f"{share_words!r}")  # fmt: skip
+    share = share_words.strip() if share_words else f"{in_post / needed:.0%} of"
     fig = go.Figure(
         go.Bar(x=["in post", "needed"], y=[in_post, needed], marker_color=[_BLUE, _GREY],
-               text=[f"{in_post:,.0f}", f"{needed:,.0f}"], textposition="outside")
+               text=[post_text, need_text], textposition="outside")
     )  # fmt: skip
     text = (
-        f"About {in_post:,.0f} Idvas were in post against {needed:,.0f} needed: "
-        f"{in_post / needed:.0%} of the capacity required."
+        f"{post_text[:1].upper()}{post_text[1:]} Idvas were in post against {need_text} needed: "
+        f"{share} the capacity required."
     )
-    if areas_below_half is not None and areas_total:
-        text += f" {areas_below_half} of {areas_total} police force areas had under half"
+    if areas_below_half is not None:
+        of = f" of {areas_total}" if areas_total else ""
+        text += f" {areas_below_half}{of} police force areas had under half"
         if areas_below_quarter is not None:
             text += f", and {areas_below_quarter} under a quarter"
         text += "."
@@ -462,3 +510,15 @@ def idva_figure(
                       "xanchor": "left", "align": "left", "font": {"size": 11}}],
     )  # fmt: skip
     return fig
+
+
+def _number_words(name: str, words: str | None, value: float) -> str:
+    """The source's words for ``value``, checked to name it; the bare number without them."""
+    number = f"{value:,.0f}"
+    if words is None:
+        return number
+    if not isinstance(words, str) or not {number, number.replace(",", "")} & set(
+        re.findall(r"\d[\d,]*", words)
+    ):
+        raise ModelError(f"{name} must contain the number it describes ({number}); got {words!r}")
+    return words.strip()

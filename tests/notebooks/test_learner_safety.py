@@ -284,3 +284,29 @@ def test_notebooks_open_a_builders_own_case_when_the_course_case_is_absent(
         pytest.fail(f"{path.name} with only a course builder's case:\n{str(exc)[:3000]}")
     if "TimelineExplorer" in path.read_text():  # the explorer opened the builder's case
         assert "Held in pieces" in _everything_shown(nb)
+
+
+# Pressing 55 (the Silent Solution) works from a mobile only; from a landline the caller
+# stays on the line. Advice that says "press 55" without that could fail someone in danger.
+# Source: Cambridgeshire Constabulary, "Silent 999 calls",
+# https://www.cambs.police.uk/information-and-services/Contact/Silent-999-Calls
+SUPPORT_TEXTS = sorted(
+    [
+        *(ROOT / "notebooks").rglob("*.ipynb"),
+        *(ROOT / "toolkit" / "templates").rglob("*.j2"),
+        ROOT / "README.md",
+        ROOT / "toolkit" / "cli.py",
+        ROOT / "toolkit" / "_cohort_page.py",
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "path", SUPPORT_TEXTS, ids=[p.relative_to(ROOT).as_posix() for p in SUPPORT_TEXTS]
+)
+def test_the_silent_999_advice_says_55_is_for_mobiles(path: Path):
+    plain = re.sub(r"<[^>]+>|\*\*|\"\s*\n\s*\"|\n>?\s*", " ", path.read_text(encoding="utf-8"))
+    plain = re.sub(r"\s+", " ", plain)
+    for match in re.finditer(r"press 55", plain):
+        after = plain[match.end() : match.end() + 80]
+        assert "mobile" in after and "landline" in after, f"{path.name}: ...{after}"
