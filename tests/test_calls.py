@@ -408,7 +408,7 @@ def test_figures_carry_a_description_and_a_source():
     fig = sweep_figure(sweep, current_staff=24, published={"Sept 2020": 0.49}, source="BBC 2020")
     assert "With 24 staff" in fig.layout.meta["description"]
     assert "Sept 2020 49%" in fig.layout.meta["description"]
-    assert "BBC 2020" in fig.layout.annotations[0].text
+    assert "BBC 2020" in fig.layout.annotations[0].text.replace("<br>", " ")
     sim = simulate_queue(calls_per_hour=60, handle_seconds=120, staff=4, hours=6, outage=(1, 2))
     fig = simulation_figure(sim, bin_minutes=30)
     assert "failed to connect" in fig.layout.meta["description"]
@@ -607,3 +607,101 @@ def test_the_helpline_question_reads_whole_as_plain_text():
         lines = ex.prompt.splitlines()
         for before, line in zip(lines, lines[1:], strict=False):
             assert not (before.strip() and re.match(r"\s*\d+\.\s", line)), (ex.id, line)
+
+
+# --------------------------------------------------------------------------- figure layout
+# Geometry on the narrowest page a figure is drawn on (an A4 handout, about 680 CSS px) in
+# the widest font plotly falls back to (Verdana, drawn like DejaVu Sans: up to 0.55 of the
+# font size per character); plotly.js sets annotation lines 1.3 font sizes apart.
+PAGE, WIDE_EM, LINE_SPACING = 680, 0.55, 1.3
+
+
+def note_box(fig) -> dict[str, float]:
+    """Where the source note is drawn, in px from the figure's top-left corner."""
+    import html
+
+    layout, margin = fig.layout, fig.layout.margin
+    plot_height = layout.height - margin.t - margin.b
+    note = layout.annotations[0]
+    assert (note.xref, note.yref, note.xanchor, note.yanchor) == ("paper", "paper", "left", "top")
+    lines = [html.unescape(line) for line in note.text.split("<br>")]
+    top = margin.t + plot_height * (1 - note.y) - (note.yshift or 0)
+    left = margin.l + (PAGE - margin.l - margin.r) * note.x + (note.xshift or 0)
+    size = note.font.size
+    return {
+        "below_plot": top - (margin.t + plot_height),
+        "bottom": top + len(lines) * size * LINE_SPACING,
+        "left": left,
+        "right": left + max(map(len, lines)) * size * WIDE_EM,
+    }
+
+
+def legend_rows(fig) -> int:
+    """Rows of a horizontal legend on the page: plotly.js wraps it at the plot's width."""
+    room, rows, used = PAGE - fig.layout.margin.l - fig.layout.margin.r, 1, 0.0
+    for trace in fig.data:
+        item = 40 + len(trace.name) * 12 * WIDE_EM + 10  # symbol, text, gap
+        rows, used = (rows + 1, item) if used and used + item > room else (rows, used + item)
+    return rows
+
+
+def notebook_04_figures():
+    from toolkit import data
+
+    first = queue_explorer(
+        calls_per_hour=120, handle_seconds=240, staff=10, target_seconds=10,
+        service_level=0.9, max_staff=30,
+        source="Erlang C model (toolkit.calls); assumptions stated above; standard: "
+        + data.cite("wiredgov-999-league-2022"),
+    )  # fmt: skip
+    second = queue_explorer(
+        calls_per_hour=350, handle_seconds=480, staff=24, patience_seconds=1200,
+        target_seconds=math.inf, max_staff=60, published={"Jan 2019": 0.80, "Sept 2020": 0.49},
+        source="Erlang A model (toolkit.calls) with the assumptions above; published shares: "
+        + data.cite("bbc-2020-met-cms"),
+    )  # fmt: skip
+    sim = simulate_queue(calls_per_hour=60, handle_seconds=120, staff=4, hours=6, outage=(1, 2))
+    return {"first queue": first, "second queue": second, "outage": simulation_figure(sim)}
+
+
+@pytest.mark.parametrize("name", ["first queue", "second queue", "outage"])
+def test_legend_sits_above_the_plot_and_the_source_note_shows_in_full(name):
+    # The student trial: the legend sat inside the plot over the 100% gridline, hiding the
+    # "answered at all" line and the top of the "within 10 seconds" curve.
+    made = notebook_04_figures()[name]
+    fig = made if name == "outage" else next(c for c in made.children if hasattr(c, "data"))
+    legend, margin = fig.layout.legend, fig.layout.margin
+    assert legend.orientation == "h"
+    assert legend.yanchor == "bottom" and legend.y >= 1, "the legend overlaps the plotting area"
+    assert margin.t >= 40 + legend_rows(fig) * 20, "no room above the plot for title and legend"
+    box = note_box(fig)
+    assert box["bottom"] <= fig.layout.height, "the note runs past the bottom of the figure"
+    assert 0 <= box["left"] and box["right"] <= PAGE, "a line of the note runs off the page"
+    assert box["below_plot"] >= 50, "the note sits on the x axis labels"
+
+
+@pytest.mark.parametrize("patience", [None, 1200])
+def test_every_slider_has_the_same_label_width_and_a_long_track(patience):
+    # The student trial: "Handling time (minutes)" left a 45-50 px track; "Staff" had 170 px.
+    box = queue_explorer(calls_per_hour=350, handle_seconds=480, staff=24,
+                         patience_seconds=patience)  # fmt: skip
+    sliders = [c for c in box.children if hasattr(c, "min") and hasattr(c, "description")]
+    assert len(sliders) == (4 if patience else 3)
+    widths = {s.style.description_width for s in sliders}
+    assert len(widths) == 1 and widths.pop().endswith("px")
+    label = int(sliders[0].style.description_width.removesuffix("px"))
+    assert label >= max(len(s.description) for s in sliders) * 13 * WIDE_EM  # 13 px text
+    for slider in sliders:
+        assert slider.layout.width.endswith("px")
+        track = int(slider.layout.width.removesuffix("px")) - label - 64  # 64 px readout
+        assert track >= 300, slider.description
+
+
+def test_the_backlog_of_one_caller_is_singular():
+    sim = simulate_queue(calls_per_hour=20, handle_seconds=240, staff=2, hours=2, seed=1)
+    assert sim.timeline(bin_minutes=30)["waiting_at_end"].max() == 1
+    text = simulation_figure(sim, bin_minutes=30).layout.meta["description"]
+    assert "The largest backlog was 1 caller waiting." in text
+    outage = simulate_queue(calls_per_hour=120, handle_seconds=240, staff=12, hours=6,
+                            outage=(2, 3), seed=1)  # fmt: skip
+    assert "callers waiting." in simulation_figure(outage).layout.meta["description"]

@@ -222,3 +222,29 @@ def test_shipped_figures_read_with_pounds_and_an_estimate_in_words():
         "an estimated £15.7 billion per year"
     )
     assert "GBP" not in " ".join(table["Value"])
+
+
+def test_x_labels_clear_the_y_axis_zero_and_the_footnote_clears_them():
+    # The student trial: with "Marac cases per 10,000 adult women", the first date under the
+    # axis ("2017") sat on the y axis's "0". The x labels are pushed down, and the footnote
+    # starts below them and the axis title.
+    fig = trend_figure(data.load_trends(), "marac_cases_per_10000_women")
+    assert fig.layout.yaxis.rangemode == "tozero"
+    assert (fig.layout.xaxis.ticklabelstandoff or 0) >= 6
+    note = fig.layout.annotations[0]
+    assert note.y == 0 and note.yanchor == "top"
+    assert -note.yshift >= 60 + fig.layout.xaxis.ticklabelstandoff
+    lines = note.text.split("<br>")
+    assert fig.layout.margin.b >= -note.yshift + len(lines) * note.font.size * 1.3
+
+
+def test_footnote_lines_fit_a_printed_page_in_a_wide_font():
+    # A4 handout: about 680 CSS px; Verdana (drawn like DejaVu Sans) takes up to 0.55 of the
+    # font size per character. The note starts near the figure's left edge.
+    import html
+
+    fig = trend_figure(data.load_trends(), "da_related_crimes")
+    note = fig.layout.annotations[0]
+    left = fig.layout.margin.l + note.xshift
+    longest = max(len(html.unescape(line)) for line in note.text.split("<br>"))
+    assert 0 <= left and left + longest * note.font.size * 0.55 <= 680

@@ -188,7 +188,7 @@ def test_smart_prompts_on_hand_picked_recommendations():
 def test_figure_and_editor_widget():
     fig = agency_theme_figure(code(NORTHAMPTON), source="Home Office DHR Library")
     assert "7 recommendations" in fig.layout.meta["description"]
-    assert "Home Office DHR Library" in fig.layout.annotations[0].text
+    assert "Home Office DHR Library" in fig.layout.annotations[0].text.replace("<br>", " ")
     box = coder_explorer(NORTHAMPTON, source="Home Office DHR Library")
     editor, button, message, figure = box.children
     before = list(figure.data[0].y)
@@ -246,3 +246,85 @@ def test_bodies_column_counts_one_housing_body_once():
     assert len(bodies) == len(verbatim) - 1
     fig = agency_theme_figure(code(recs.assign(addressed_to=recs["bodies"])), source="x")
     assert "Northampton Partnership Housing" not in fig.data[0].y
+
+
+# --------------------------------------------------------------------------- figure layout
+# Geometry of a figure on the narrowest page it is drawn on (an A4 handout, about 680 CSS px),
+# in the widest font plotly falls back to (Verdana, drawn like DejaVu Sans: up to 0.55 of
+# the font size per character over data/sources.csv). plotly.js sets annotation lines 1.3
+# font sizes apart.
+PAGE, WIDE_EM, LINE_SPACING = 680, 0.55, 1.3
+
+
+def note_box(fig) -> dict[str, float]:
+    """Where the source note is drawn, in px from the figure's top-left corner."""
+    import html
+
+    layout, margin = fig.layout, fig.layout.margin
+    plot_height = layout.height - margin.t - margin.b
+    note = layout.annotations[0]
+    assert (note.xref, note.yref, note.xanchor, note.yanchor) == ("paper", "paper", "left", "top")
+    lines = [html.unescape(line) for line in note.text.split("<br>")]
+    top = margin.t + plot_height * (1 - note.y) - (note.yshift or 0)
+    left = margin.l + (PAGE - margin.l - margin.r) * note.x + (note.xshift or 0)
+    size = note.font.size
+    return {
+        "below_plot": top - (margin.t + plot_height),
+        "bottom": top + len(lines) * size * LINE_SPACING,
+        "left": left,
+        "right": left + max(map(len, lines)) * size * WIDE_EM,
+    }
+
+
+def the_notebooks_figures():
+    """The three figures of notebook 05 with the sources the notebook gives them."""
+    from toolkit import data
+    from toolkit.recommendations import implementation_figure
+
+    recs = data.load_recommendations()
+    coded = code(recs)
+    northampton = data.cite("dhr-northampton-2023")
+    implementation = data.load_dhr_implementation()
+    status = implementation.query("measure == 'share_by_status'")
+    reported = (
+        data.cite("guardian-2025-learning-from-loss")
+        + " (secondary source), reporting "
+        + data.cite("dac-2025-learning-from-loss")
+    )
+    coder = coder_explorer(recs, source=northampton).children[-1]
+    return {
+        "agency and theme": agency_theme_figure(
+            coded.assign(addressed_to=coded["bodies"]), source=northampton
+        ),
+        "implementation": implementation_figure(status, source=reported),
+        "coder explorer": coder,
+    }
+
+
+@pytest.mark.parametrize("name", ["agency and theme", "implementation", "coder explorer"])
+def test_every_line_of_the_source_note_shows_on_a_printed_page(name):
+    # The student trial: the implementation note ran 75 px past the figure's bottom, the
+    # heatmap's URL line was hidden, and the coder's first line stopped at "Home Office DHR Li".
+    fig = the_notebooks_figures()[name]
+    box = note_box(fig)
+    assert box["bottom"] <= fig.layout.height, "the note runs past the bottom of the figure"
+    assert 0 <= box["left"] and box["right"] <= PAGE, "a line of the note runs off the page"
+    assert box["below_plot"] >= 50, "the note sits on the x axis labels"
+    if name == "agency and theme":  # theme names slant 30 degrees under the axis
+        longest = max(len(x) for x in fig.data[0].x)
+        assert box["below_plot"] >= longest * 12 * WIDE_EM / 2
+
+
+def test_a_longer_source_makes_a_taller_figure_not_a_smaller_plot():
+    from toolkit.recommendations import implementation_figure
+
+    status = pd.DataFrame({"status": ["Fully implemented", "Not met"], "value": [25.0, 8.0]})
+    short = implementation_figure(status, source="x")
+    long = implementation_figure(status, source="a long source, " * 30)
+    assert long.layout.height > short.layout.height
+    plot = [f.layout.height - f.layout.margin.t - f.layout.margin.b for f in (short, long)]
+    assert plot[0] == plot[1]
+    assert note_box(long)["bottom"] <= long.layout.height
+    # The wording is kept: only line breaks are added.
+    text = long.layout.annotations[0].text.replace("<br>", " ")
+    assert " ".join(text.split()) == "Source: " + " ".join(("a long source, " * 30).split())

@@ -188,3 +188,74 @@ def test_idva_figures_take_numpy_numbers_and_refuse_a_need_of_zero():
     assert table["idvas_needed"].tolist() == [10.0]
     with pytest.raises(ModelError, match="needed must be a number greater than 0; got 0"):
         idva_figure(in_post=5, needed=0, source="a test")
+
+
+# --------------------------------------------------------------------------- figure layout
+# Geometry on the narrowest page a figure is drawn on (an A4 handout, about 680 CSS px) in
+# the widest font plotly falls back to (Verdana, drawn like DejaVu Sans: up to 0.55 of the
+# font size per character); plotly.js sets annotation lines 1.3 font sizes apart.
+PAGE, WIDE_EM, LINE_SPACING = 680, 0.55, 1.3
+
+
+def note_box(fig) -> dict[str, float]:
+    """Where the source note is drawn, in px from the figure's top-left corner."""
+    import html
+
+    layout, margin = fig.layout, fig.layout.margin
+    plot_height = layout.height - margin.t - margin.b
+    note = layout.annotations[0]
+    assert (note.xref, note.yref, note.xanchor, note.yanchor) == ("paper", "paper", "left", "top")
+    lines = [html.unescape(line) for line in note.text.split("<br>")]
+    top = margin.t + plot_height * (1 - note.y) - (note.yshift or 0)
+    left = margin.l + (PAGE - margin.l - margin.r) * note.x + (note.xshift or 0)
+    size = note.font.size
+    return {
+        "below_plot": top - (margin.t + plot_height),
+        "bottom": top + len(lines) * size * LINE_SPACING,
+        "left": left,
+        "right": left + max(map(len, lines)) * size * WIDE_EM,
+    }
+
+
+def test_threshold_legend_sits_above_the_plot():
+    # The student trial: the legend overlapped the top of the plotting area by about 4 px.
+    fig = threshold_figure(threshold_table(synthetic_cohort(600, seed=0)), current=14)
+    legend, margin = fig.layout.legend, fig.layout.margin
+    assert legend.orientation == "h"
+    assert legend.yanchor == "bottom" and legend.y >= 1, "the legend overlaps the plotting area"
+    # Three entries of about 26 characters need two rows on the page in a wide font.
+    room = PAGE - margin.l - margin.r
+    assert sum(50 + len(t.name) * 12 * WIDE_EM for t in fig.data) > room
+    assert margin.t >= 40 + 2 * 20, "no room above the plot for the title and two legend rows"
+
+
+def test_source_notes_show_in_full_on_a_printed_page():
+    from toolkit import data
+
+    long = data.cite("safelives-counting-idvas") + "; " + data.cite("safelives-2017-survey")
+    figures = [
+        threshold_figure(threshold_table(synthetic_cohort(600, seed=0)), source=long),
+        idva_figure(in_post=500, needed=930, source=long),
+        idva_figure(in_post=500, needed=930, source="SafeLives"),
+    ]
+    for fig in figures:
+        box = note_box(fig)
+        assert box["bottom"] <= fig.layout.height, "the note runs past the bottom of the figure"
+        assert 0 <= box["left"] and box["right"] <= PAGE, "a line of the note runs off the page"
+        assert box["below_plot"] >= 30, "the note sits on the x axis labels"
+    assert note_box(figures[0])["below_plot"] >= 50  # that one has an x axis title
+    assert figures[1].layout.height > figures[2].layout.height  # a longer note, a taller figure
+
+
+def test_threshold_sliders_share_a_label_width_and_keep_a_long_track():
+    # The student trial: "Safe to disclose (share)" left a 45-50 px track.
+    box = threshold_explorer(n=600, seed=0)
+    sliders = [c for c in box.children if hasattr(c, "min")]
+    assert [s.description for s in sliders] == ["Threshold", "Safe to disclose (share)"]
+    widths = {s.style.description_width for s in sliders}
+    assert len(widths) == 1 and widths.pop().endswith("px")
+    label = int(sliders[0].style.description_width.removesuffix("px"))
+    assert label >= len("Safe to disclose (share)") * 13 * WIDE_EM  # 13 px widget text
+    for slider in sliders:
+        assert slider.layout.width.endswith("px")
+        assert int(slider.layout.width.removesuffix("px")) - label - 64 >= 300  # 64 px readout

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from toolkit._calls_sweeps import staffing_sweep
+from toolkit._figure_layout import _legend_above, _note_layout, _note_lines, _slider_layout
 from toolkit.calls import _minutes, _number, _patience, _staff, queue_metrics
 from toolkit.errors import ModelError
 
@@ -204,34 +205,24 @@ def published_figures(
     return for_display(rows[chosen])
 
 
-def _source_note(text: str, width: int = 110) -> str:
-    """Escape a source note for a plotly annotation and wrap it onto lines (plotly's <br>)."""
-    import textwrap
-
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or ""
-
-
 # --------------------------------------------------------------------------- figures
+
+_PLOT_HEIGHT = 240  # px for the plotting area of each figure here
 
 
 def _caption(fig: go.Figure, text: str, source: str) -> None:
+    """The description, the source note under the x axis and the legend above the plot.
+
+    The legend sits outside the plotting area, so it never hides a line near 100%; the top
+    and bottom margins are sized in pixels for the legend's rows and the note's lines.
+    """
+    names = [trace.name for trace in fig.data if trace.showlegend is not False]
+    legend, title, top = _legend_above(names)
     fig.update_layout(
         meta={"description": text},
-        annotations=[
-            {
-                "text": _source_note(f"Source: {source}"),
-                "showarrow": False,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": -0.22,
-                "yanchor": "top",
-                "align": "left",
-                "xanchor": "left",
-                "font": {"size": 11},
-            }
-        ],
-        margin={"l": 60, "r": 20, "t": 60, "b": 120},
+        legend=legend,
+        title=title,
+        **_note_layout(_note_lines(f"Source: {source}"), plot_height=_PLOT_HEIGHT, top=top),
     )
 
 
@@ -294,9 +285,7 @@ def sweep_figure(
         title={"text": "Share of calls answered, by number of staff"},
         xaxis={"title": {"text": "staff taking calls"}},
         yaxis={"title": {"text": "share of all calls"}, "tickformat": ".0%", "range": [0, 1.02]},
-        height=420,
         shapes=shapes,
-        legend={"orientation": "h", "y": 1.08},
         plot_bgcolor="white",
     )
     stable = sweep[sweep["stable"].fillna(False).astype(bool)]
@@ -311,6 +300,21 @@ def sweep_figure(
         text += " Grey lines: " + "; ".join(f"{k} {v:.0%}" for k, v in published.items()) + "."
     _caption(fig, text, source)
     return fig
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and a noun, singular for one.
+
+    >>> _count(1, "caller"), _count(0, "caller"), _count(12, "call attempt")
+    ('1 caller', '0 callers', '12 call attempts')
+    >>> _count(-1, "caller")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ModelError: a count of callers cannot be negative; got -1
+    """
+    if n < 0:
+        raise ModelError(f"a count of {noun}s cannot be negative; got {n}")
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _vline(x: float) -> dict[str, Any]:
@@ -383,18 +387,16 @@ def simulation_figure(
         xaxis={"title": {"text": "hours from the start"}},
         yaxis={"title": {"text": f"calls per {bin_minutes:g} minutes / callers waiting"}},
         barmode="stack",
-        height=420,
         shapes=shapes,
-        legend={"orientation": "h", "y": 1.08},
         plot_bgcolor="white",
     )
     s = sim.summary(target_seconds=target_seconds)
     text = (
-        f"Simulated {s['attempts']} call attempts from {s['callers']} callers: {s['failed']} "
-        f"failed to connect and {s['callers_never_connected']} callers never got through. Of "
-        f"connected calls, {s['answered']:.0%} were answered and "
+        f"Simulated {_count(s['attempts'], 'call attempt')} from {_count(s['callers'], 'caller')}"
+        f": {s['failed']} failed to connect and {_count(s['callers_never_connected'], 'caller')} "
+        f"never got through. Of connected calls, {s['answered']:.0%} were answered and "
         f"{s['answered_within_target']:.0%} within {target_seconds:g} seconds. The largest "
-        f"backlog was {int(tl['waiting_at_end'].max())} callers waiting."
+        f"backlog was {_count(int(tl['waiting_at_end'].max()), 'caller')} waiting."
     )
     _caption(fig, text, source)
     return fig
@@ -454,23 +456,27 @@ def queue_explorer(
     if max_staff is not None and _staff(max_staff, "max_staff") < staff:
         raise ModelError(f"max_staff must be at least staff ({staff}); got {max_staff}")
     top = max_staff or max(2 * staff, 10)
-    style = {"description_width": "initial"}
     sliders = {
         "staff": widgets.IntSlider(value=staff, min=1, max=top, description="Staff",
-                                   continuous_update=False, style=style),
+                                   continuous_update=False),
         "calls": widgets.FloatSlider(value=calls_per_hour, min=1, max=max(4 * calls_per_hour, 10),
                                      step=1, description="Calls per hour", readout_format=".0f",
-                                     continuous_update=False, style=style),
+                                     continuous_update=False),
         "handle": widgets.FloatSlider(value=handle_seconds / 60, min=0.5,
                                       max=max(3 * handle_seconds / 60, 5), step=0.5,
                                       description="Handling time (minutes)",
-                                      continuous_update=False, style=style),
+                                      continuous_update=False),
     }  # fmt: skip
     if patience_seconds is not None:
         sliders["patience"] = widgets.FloatSlider(
             value=patience_seconds / 60, min=0.5, max=max(3 * patience_seconds / 60, 5),
-            step=0.5, description="Patience (minutes)", continuous_update=False, style=style,
+            step=0.5, description="Patience (minutes)", continuous_update=False,
         )  # fmt: skip
+    # One label width for the group, so every track lines up and none is squeezed.
+    style, layout = _slider_layout([slider.description for slider in sliders.values()])
+    for slider in sliders.values():
+        slider.style.description_width = style["description_width"]
+        slider.layout = widgets.Layout(**layout)
 
     def build() -> tuple[go.Figure, str]:
         patience = sliders["patience"].value * 60 if "patience" in sliders else None

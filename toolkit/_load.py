@@ -267,6 +267,8 @@ SHARE_COLUMNS = frozenset(
     }
 )
 HEADINGS = {
+    "cases_without_an_idva": "Cases without an Idva",
+    "cases_per_idva": "Cases per Idva",
     "event_id": "Event",
     "source_id": "Source",
     "rule_name": "Rule",
@@ -343,15 +345,17 @@ def figure_text(value: Any, unit: Any = "", qualifier: Any = "", high: Any = Non
     ('about 5.2 million calls', '71%')
     >>> figure_text(17.5, "GBP million"), figure_text(200.0, "calls per day", high=250.0)
     ('£17.5 million', '200 to 250 calls per day')
-    >>> figure_text(1.0, "forces"), figure_text(None, "calls")
-    ('1 force', '')
+    >>> figure_text(1.0, "forces"), figure_text(None, "calls"), figure_text(2009.0, "year")
+    ('1 force', '', '2009')
     """
     if _missing(value):
         return ""
+    unit = "" if _missing(unit) else str(unit).strip()
+    if unit == "year" and float(value).is_integer():  # a year, not an amount: 2009
+        return f"{int(value)}" + ("" if _missing(high) else f" to {int(high)}")
     amount = number_text(value)
     if not _missing(high):
         amount = f"{amount} to {number_text(high)}"
-    unit = "" if _missing(unit) else str(unit).strip()
     first, _, rest = unit.partition(" ")
     if amount == "1" and first.endswith("s") and not first.endswith("ss") and first != "yes":
         unit = f"{first[:-1]} {rest}".strip()  # 1 force, 1 call per day
@@ -447,7 +451,8 @@ def _column_text(name: str, series: pd.Series, *, labels: bool) -> list[str]:
         return [when_text(v, time=with_time) for v in values]
     if pd.api.types.is_numeric_dtype(kind) and present:
         floats = [float(v) for v in present]
-        if name in SHARE_COLUMNS and pd.api.types.is_float_dtype(kind):
+        shares = name in SHARE_COLUMNS or name.startswith("share_") or name == "coverage"
+        if shares and pd.api.types.is_float_dtype(kind):
             if all(0 <= f <= 1 for f in floats):
                 return ["" if _missing(v) else f"{float(v):.0%}" for v in values]
         if all(f.is_integer() for f in floats):

@@ -31,6 +31,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from toolkit._figure_layout import _note_layout, _note_lines
 from toolkit.errors import ModelError
 
 if TYPE_CHECKING:
@@ -62,13 +63,12 @@ LABELS: dict[str, str] = {
     "dvds_right_to_ask_disclosures": "Clare's Law: Right to Ask disclosures",
 }
 _BLUE = "#0072B2"
-# The footnote of sources under a trend chart: characters per line, font size and line height
-# (px), sized so that a chart printed on A4 (about 680 px wide) shows every line in full.
-_NOTE_WIDTH = 125
-_NOTE_FONT = 10
-_NOTE_LINE = 13
-_PLOT_HEIGHT = 280  # px for the plotting area and its title, above the x axis
-_TOP, _LEFT, _AXIS = 60, 70, 60  # px: title margin, left margin, room for the x axis title
+_NOTE_FONT = 10  # px: the footnote of sources under a trend chart
+_PLOT_HEIGHT = 280  # px for the plotting area, between the title margin and the x axis
+# px: title margin, left margin, and room under the plot for the x tick labels (pushed 8 px
+# down, clear of the y axis's "0") and the x axis title
+_TOP, _LEFT, _TICK_GAP = 60, 70, 8
+_AXIS = 60 + _TICK_GAP
 
 Cite = Callable[[str], str]
 
@@ -80,32 +80,6 @@ def _citer(cite: Cite | None) -> Cite:
     from toolkit.data import cite as data_cite
 
     return data_cite
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """Wrap text onto lines of about ``width`` characters, breaking a URL only after a "/".
-
-    textwrap would either split a URL anywhere or leave it whole and too wide to print.
-
-    >>> _wrap("See https://example.org/a-long-path/to/a/page now", 30)
-    ['See https://example.org/', 'a-long-path/to/a/page now']
-    >>> _wrap("Title, https://www.example.org/path", 20)
-    ['Title,', 'https://www.example.org/', 'path']
-    """
-    pieces: list[tuple[str, bool]] = []  # (text, whether a space comes before it)
-    for word in text.split():
-        parts = re.findall(r"\w+://[^/]*/*|[^/]*/+|[^/]+", word) if "://" in word else [word]
-        pieces.extend((part, i == 0) for i, part in enumerate(parts))
-    lines: list[str] = []
-    line = ""
-    for part, spaced in pieces:
-        joined = f"{line} {part}" if spaced and line else line + part
-        if line and len(joined) > width:
-            lines.append(line)
-            line = part
-        else:
-            line = joined
-    return [*lines, line] if line else lines
 
 
 def _label(measure: str) -> str:
@@ -188,13 +162,13 @@ def describe_trend(trends: pd.DataFrame, measure: str, *, cite: Cite | None = No
     return f"{text} Sources: {'; '.join(_source_list(rows, _citer(cite), links=False))}."
 
 
-def _footnote(sources: Sequence[str]) -> tuple[str, int]:
-    """The sources as a plotly annotation (one bullet each, wrapped), and its number of lines."""
+def _footnote(sources: Sequence[str]) -> list[str]:
+    """The lines of the footnote under a trend chart: the sources, one bullet each, wrapped."""
     lines = ["Sources:"]
     for source in sources:
-        wrapped = _wrap(source, _NOTE_WIDTH - 2)
+        wrapped = _note_lines(source, _NOTE_FONT)
         lines.extend(("• " if i == 0 else "  ") + line for i, line in enumerate(wrapped))
-    return "<br>".join(html.escape(line) for line in lines), len(lines)
+    return lines
 
 
 def trend_figure(
@@ -261,20 +235,15 @@ def trend_figure(
             hovertext=hover, hoverinfo="text", name=_label(measure),
         )
     )  # fmt: skip
-    note, lines = _footnote(_source_list(rows, cite))
-    bottom = _AXIS + lines * _NOTE_LINE + 10
     fig.update_layout(
         title={"text": title or _label(measure)},
-        xaxis={"title": {"text": "end of period"}},
+        # x labels 8 px lower: the first date can sit under the y axis's "0"
+        xaxis={"title": {"text": "end of period"}, "ticklabelstandoff": _TICK_GAP},
         yaxis={"title": {"text": str(unit)}, "rangemode": "tozero"},
-        height=_TOP + _PLOT_HEIGHT + bottom,
         plot_bgcolor="white",
         meta={"description": describe_trend(trends, measure, cite=cite)},
-        margin={"l": _LEFT, "r": 20, "t": _TOP, "b": bottom},
-        annotations=[{"text": note, "showarrow": False, "xref": "paper", "yref": "paper",
-                      "x": 0, "y": 0, "xshift": 8 - _LEFT, "yshift": -_AXIS,
-                      "yanchor": "top", "xanchor": "left", "align": "left",
-                      "font": {"size": _NOTE_FONT}}],
+        **_note_layout(_footnote(_source_list(rows, cite)), plot_height=_PLOT_HEIGHT, top=_TOP,
+                       left=_LEFT, axis=_AXIS, font_size=_NOTE_FONT),
     )  # fmt: skip
     return fig
 

@@ -30,11 +30,13 @@ toolkit.errors.ModelError: rules, line 1: "training train*" has no colon (expect
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from toolkit._figure_layout import _CHAR_EM, _left_margin, _note_layout, _note_lines
 from toolkit._recommendations_coder import (
     NO_THEME,
     THEMES,
@@ -78,11 +80,11 @@ __all__ = [
 # imported above and importable from here as before.
 
 
-def _source_note(text: str, width: int = 110) -> str:
-    """Escape a source note for a plotly annotation and wrap it onto lines (plotly's <br>)."""
-    import textwrap
-
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or ""
+def _source_layout(source: str, **sizes: Any) -> dict[str, Any]:
+    """Layout keys for the "Source: ..." note under a figure: wrapped to fit a printed page,
+    with the bottom margin and the figure's height grown to show every line (see
+    toolkit._figure_layout._note_layout for ``sizes``)."""
+    return _note_layout(_note_lines(f"Source: {source}"), **sizes)
 
 
 # --------------------------------------------------------------------------- agreement
@@ -329,16 +331,20 @@ def agency_theme_figure(coded: pd.DataFrame, *, source: str) -> go.Figure:
         f"{busiest} received the most ({int(table.loc[busiest].sum())}); the most common "
         f"primary theme is {top_theme} ({int(table[top_theme].sum())})."
     )
+    # The theme names are slanted 30 degrees: they reach half their length below the axis.
+    longest = max(len(str(t)) for t in table.columns)
+    axis = math.ceil(longest * 12 * _CHAR_EM * math.sin(math.radians(30)) + 30)
     fig.update_layout(
         title={"text": "Recommendations by agency and theme (keyword coder)"},
-        height=max(380, 34 * len(table) + 160),
         xaxis={"tickangle": -30},
         meta={"description": text},
-        margin={"l": 220, "r": 20, "t": 60, "b": 150},
-        annotations=[{"text": _source_note(f"Source: {source}"), "showarrow": False,
-                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.45, "yanchor": "top",
-                      "xanchor": "left", "align": "left", "font": {"size": 11}}],
-    )  # fmt: skip
+        **_source_layout(
+            source,
+            plot_height=max(200, 30 * len(table)),
+            axis=axis,
+            left=_left_margin(table.index, minimum=220),
+        ),
+    )
     return fig
 
 
@@ -380,14 +386,12 @@ def implementation_figure(
     fig.update_layout(
         title={"text": "What happened to national recommendations from reviews"},
         xaxis={"title": {"text": "% of recommendations"}, "range": [0, max(values) * 1.25]},
-        height=360,
         plot_bgcolor="white",
         meta={"description": text},
-        margin={"l": 220, "r": 20, "t": 60, "b": 90},
-        annotations=[{"text": _source_note(f"Source: {source}"), "showarrow": False,
-                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.3, "yanchor": "top",
-                      "xanchor": "left", "align": "left", "font": {"size": 11}}],
-    )  # fmt: skip
+        **_source_layout(
+            source, plot_height=max(150, 42 * len(labels)), left=_left_margin(labels, minimum=220)
+        ),
+    )
     return fig
 
 
@@ -501,13 +505,9 @@ def coder_explorer(recs: pd.DataFrame, *, source: str, rules: Mapping | None = N
     fig = go.FigureWidget(go.Bar(x=x, y=y, orientation="h", marker_color="#0072B2"))
     fig.update_layout(
         title={"text": "Primary theme of each recommendation (keyword coder)"},
-        height=440,
-        margin={"l": 180, "r": 20, "t": 60, "b": 110},
         xaxis={"title": {"text": "recommendations"}},
-        annotations=[{"text": _source_note(f"Source: {source}"), "showarrow": False,
-                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.2, "yanchor": "top",
-                      "xanchor": "left", "align": "left", "font": {"size": 11}}],
-    )  # fmt: skip
+        **_source_layout(source, plot_height=270, left=180),
+    )
 
     def describe(coded: pd.DataFrame) -> str:
         none = int((coded["coder_theme"] == NO_THEME).sum())

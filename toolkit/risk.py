@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from toolkit._figure_layout import _legend_above, _note_layout, _note_lines, _slider_layout
 from toolkit.errors import ModelError
 
 if TYPE_CHECKING:
@@ -60,11 +61,11 @@ ROUTES = ("visible high risk", "professional judgement", "potential escalation",
 _BLUE, _ORANGE, _GREEN, _GREY = "#0072B2", "#D55E00", "#009E73", "#666666"  # Okabe-Ito
 
 
-def _source_note(text: str, width: int = 110) -> str:
-    """Escape a source note for a plotly annotation and wrap it onto lines (plotly's <br>)."""
-    import textwrap
-
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or ""
+def _source_layout(source: str, **sizes: Any) -> dict[str, Any]:
+    """Layout keys for the "Source: ..." note under a figure: wrapped to fit a printed page,
+    with the bottom margin and the figure's height grown to show every line (see
+    toolkit._figure_layout._note_layout for ``sizes``)."""
+    return _note_layout(_note_lines(f"Source: {source}"), **sizes)
 
 
 def _whole(name: str, value: Any, low: int, high: int, what: str) -> int:
@@ -267,19 +268,17 @@ def threshold_figure(
     if current is not None:
         shapes.append({"type": "line", "x0": current, "x1": current, "y0": 0, "y1": 1,
                        "yref": "paper", "line": {"color": _GREY, "dash": "dot"}})  # fmt: skip
+    # The legend goes above the plot, outside it, so it never covers a line.
+    legend, title, top = _legend_above([trace.name for trace in fig.data])
     fig.update_layout(
-        title={"text": "Who a referral threshold reaches (synthetic cohort)"},
+        title={"text": "Who a referral threshold reaches (synthetic cohort)", **title},
         xaxis={"title": {"text": "referral threshold (yes answers)"}},
         yaxis={"title": {"text": "people"}},
-        height=420,
         shapes=shapes,
-        legend={"orientation": "h", "y": 1.1},
+        legend=legend,
         plot_bgcolor="white",
-        margin={"l": 60, "r": 20, "t": 70, "b": 100},
-        annotations=[{"text": _source_note(f"Source: {source}"), "showarrow": False,
-                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.24, "yanchor": "top",
-                      "xanchor": "left", "align": "left", "font": {"size": 11}}],
-    )  # fmt: skip
+        **_source_layout(source, plot_height=250, top=top),
+    )
     text = "Referrals and people at high risk referred or missed, for each threshold."
     if current is not None and (table["threshold"] == current).any():
         row = table[table["threshold"] == current].iloc[0]
@@ -304,12 +303,16 @@ def threshold_explorer(*, n: int = 2000, seed: int = 0, threshold: int = 14) -> 
     import plotly.graph_objects as go
 
     style = {"description_width": "initial"}
+    # One label width for both sliders, so the tracks line up and neither is squeezed.
+    slider_style, row = _slider_layout(["Threshold", "Safe to disclose (share)"])
     controls = {
         "threshold": widgets.IntSlider(value=threshold, min=5, max=24, description="Threshold",
-                                       continuous_update=False, style=style),
+                                       continuous_update=False, style=slider_style,
+                                       layout=widgets.Layout(**row)),
         "disclosure": widgets.FloatSlider(value=0.85, min=0.3, max=1.0, step=0.05,
                                           description="Safe to disclose (share)",
-                                          continuous_update=False, style=style),
+                                          continuous_update=False, style=slider_style,
+                                          layout=widgets.Layout(**row)),
         "judgement": widgets.Checkbox(value=True, description="professional judgement route",
                                       style=style, layout=widgets.Layout(width="auto")),
         "escalation": widgets.Checkbox(value=True, description="potential escalation route",
@@ -501,14 +504,11 @@ capacity required. 20 police force areas had under half.
     fig.update_layout(
         title={"text": "Idvas for high-risk victim-survivors: in post and needed"},
         yaxis={"title": {"text": "Idvas"}, "range": [0, needed * 1.2]},
-        height=380,
         plot_bgcolor="white",
         meta={"description": text},
-        margin={"l": 60, "r": 20, "t": 60, "b": 90},
-        annotations=[{"text": _source_note(f"Source: {source}"), "showarrow": False,
-                      "xref": "paper", "yref": "paper", "x": 0, "y": -0.25, "yanchor": "top",
-                      "xanchor": "left", "align": "left", "font": {"size": 11}}],
-    )  # fmt: skip
+        # the x axis has two short labels and no title
+        **_source_layout(source, plot_height=230, axis=36),
+    )
     return fig
 
 
