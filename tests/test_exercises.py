@@ -318,8 +318,9 @@ def test_numeric_widget_takes_a_per_cent_answer_and_explains_words(store):
     assert store.get(ex.id) == 40.0 and "Type a number" not in w.feedback.value
     assert w.check().correct is True
     w._number.value = "forty per cent"
-    assert "Type a number, such as 12." in w.feedback.value
+    assert "Press Check" in w.feedback.value  # typing: not an answer yet, nothing said about it
     assert w.check().answered is False and store.get(ex.id) == 40.0
+    assert "Type a number, such as 12." in w.feedback.value
 
 
 def test_a_number_too_large_to_check_is_refused_with_a_clear_message(defs, store):
@@ -333,7 +334,6 @@ def test_a_number_too_large_to_check_is_refused_with_a_clear_message(defs, store
         mark(ex, huge)
     w = ExerciseWidget(ex, store)
     w._number.value = huge
-    assert "That number is too large to check." in w.feedback.value
     assert w.save_error.value == "" and store.entry(ex.id) is None
     result = w.check()
     assert result.answered is False and "inf" not in w.feedback.value
@@ -468,10 +468,13 @@ def test_numeric_widget_explains_words_and_saves_numbers(defs, store):
     ex = defs["90-dash-threshold"]
     w = ExerciseWidget(ex, store)
     w._number.value = "fourteen"
+    assert w.feedback.value == "" and store.entry(ex.id) is None  # still typing, perhaps
+    w.check()
     assert "Type a number, such as 12." in w.feedback.value
     assert store.entry(ex.id) is None
     w._number.value = "13"
     assert store.get(ex.id) == 13.0
+    assert w.feedback.value == ""  # the message was about the words, now gone
     w.check()
     assert html.escape(ex.feedback["low"]) in w.feedback.value
 
@@ -520,6 +523,128 @@ def test_rerun_cell_restores_value_and_feedback(defs, store):
     third = ExerciseWidget(ex, AnswerStore(store.path))
     assert third._radio.value == "Within 24 hours"
     assert "Press Check to see feedback on your new answer." in third.feedback.value
+
+
+def test_each_exercise_carries_its_layout_css_which_handouts_leave_out(defs, store):
+    import ipywidgets as widgets
+
+    from toolkit._widgets_static import render_widget
+
+    w = ExerciseWidget(defs["90-dvpo-hearing"], store)
+    style = w.children[0]
+    assert style.layout.display == "none" and "everycall-live-only" in style._dom_classes
+    css = style.value
+    # long options wrap: a radio row and a checkbox label grow with their text ...
+    assert ".everycall-single-choice" in css and "height: auto" in css
+    assert ".everycall-multiple-choice" in css and "white-space: normal" in css
+    # ... and a number box keeps room for its placeholder whatever the label's length
+    assert ".everycall-numeric .everycall-control input" in css and "min-width: 10em" in css
+    models = widgets.Widget.get_manager_state(drop_defaults=False)["state"]
+    printed = render_widget(w.model_id, models, lambda out: "")
+    assert "Within 24 hours" in printed and "everycall-single-choice" not in printed
+    assert "<style" not in printed and "height: auto" not in printed
+
+
+def test_typed_answers_reach_the_kernel_as_typed_not_on_leaving_the_box(defs, store):
+    # Sent on blur, a typed value raced the click on Check (JupyterLab handles the two on
+    # separate kernel threads) and Check marked the number typed before.
+    assert ExerciseWidget(defs["90-dash-threshold"], store)._number.continuous_update is True
+    assert ExerciseWidget(defs["90-calm-caller"], store)._text.continuous_update is True
+    from toolkit._widgets import NamePrompt
+
+    assert NamePrompt(lambda _s: None).name.continuous_update is True
+
+
+def test_half_typed_numbers_are_not_saved_or_scolded(defs, store):
+    ex = defs["90-dash-threshold"]
+    w = ExerciseWidget(ex, store)
+    for partial in ["-", "1,", "1,2", "1,20", "1,200"]:
+        w._number.value = partial
+        assert "Type a number" not in w.feedback.value
+    assert store.get(ex.id) == 1200.0  # only the finished number was saved
+
+
+def test_the_same_value_arriving_after_check_keeps_its_feedback(defs, store):
+    ex = defs["90-dash-threshold"]
+    w = ExerciseWidget(ex, store)
+    w._number.value = "14"
+    assert w.check().correct is True
+    for again in ["14.0", "14"]:  # the box sends the value again: still the checked number
+        w._number.value = again
+        assert "everycall-correct" in w.feedback.value and "Press Check" not in w.feedback.value
+    assert store.entry(ex.id)["attempts"] == 1 and store.entry(ex.id)["checked"] is True
+    rerun = ExerciseWidget(ex, AnswerStore(store.path))
+    rerun._number.value = "14.0"  # the restored answer, sent again
+    assert "everycall-correct" in rerun.feedback.value
+    w._number.value = "15"  # a different number: the feedback no longer fits it
+    assert "Press Check to see feedback on your new answer." in w.feedback.value
+    w._number.value = "14"  # back to the number checked: its feedback fits again
+    assert "everycall-correct" in w.feedback.value
+
+
+def test_a_value_typed_before_the_click_but_handled_after_it_is_the_one_marked(
+    defs, store, monkeypatch
+):
+    from datetime import UTC, datetime, timedelta
+
+    import toolkit._widgets as widget_module
+
+    t0 = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+    now: dict[str, widget_module._Sent | None] = {}
+    monkeypatch.setattr(widget_module, "_browser_message", lambda: now["message"])
+    ex = defs["90-dash-threshold"]
+    w = ExerciseWidget(ex, store)
+    now["message"] = widget_module._Sent("type-13", t0)
+    w._number.value = "13"
+    now["message"] = widget_module._Sent("type-12", t0 + timedelta(seconds=5))
+    w._number.value = "12"
+    # The learner typed 1, 14 (sent at +8 s and +9 s) and clicked Check (+10 s); the click was
+    # handled first and marked 12, then the 1 and the 14 arrived.
+    now["message"] = widget_module._Sent("click", t0 + timedelta(seconds=10))
+    assert w.check().correct is False
+    now["message"] = widget_module._Sent("type-1", t0 + timedelta(seconds=8))
+    w._number.value = "1"
+    now["message"] = widget_module._Sent("type-14", t0 + timedelta(seconds=9))
+    w._number.value = "14"
+    assert "everycall-correct" in w.feedback.value
+    assert store.entry(ex.id)["value"] == 14.0 and store.entry(ex.id)["correct"] is True
+    # typed after the click: a new answer, waiting for its own check
+    now["message"] = widget_module._Sent("type-15", t0 + timedelta(seconds=20))
+    w._number.value = "15"
+    assert "Press Check to see feedback on your new answer." in w.feedback.value
+    assert store.entry(ex.id)["correct"] is True and store.entry(ex.id)["checked"] is False
+
+
+def test_a_change_on_another_thread_waits_for_a_check_in_progress(defs, store, monkeypatch):
+    import threading
+
+    ex = defs["90-dash-threshold"]
+    w = ExerciseWidget(ex, store)
+    w._number.value = "13"
+    inside, release = threading.Event(), threading.Event()
+    real_set = store.set
+
+    def slow_set(key, value, **kwargs):
+        if kwargs.get("attempt"):
+            inside.set()
+            release.wait(10)
+        real_set(key, value, **kwargs)
+
+    monkeypatch.setattr(store, "set", slow_set)
+    checking = threading.Thread(target=w.check)
+    checking.start()
+    assert inside.wait(10)
+    typing = threading.Thread(target=lambda: setattr(w._number, "value", "14"))
+    typing.start()
+    typing.join(0.3)
+    assert typing.is_alive()  # held until the check has finished and shown its feedback
+    release.set()
+    checking.join(10)
+    typing.join(10)
+    # The check marked 13; the 14 typed during it came after, so it waits for its own check
+    # instead of being hidden under the check's feedback.
+    assert store.entry(ex.id)["value"] == 14.0 and store.entry(ex.id)["attempts"] == 1
+    assert "Press Check to see feedback on your new answer." in w.feedback.value
 
 
 def test_saved_answer_that_no_longer_fits_is_not_forced_in(defs, store):

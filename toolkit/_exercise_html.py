@@ -29,6 +29,51 @@ def markdown_html(text: str | None) -> str:
     return str(mistune.create_markdown(escape=True)(text)).strip()
 
 
+# Layout fixes for the live question widgets, scoped to the exercise classes so no other widget
+# changes. ipywidgets 8 gives each radio option a fixed 20 px row and each checkbox a one-line,
+# ellipsised label, so a long option ran into the next one (or was cut short); and a Text widget
+# is 300 px wide in all, so a long label left its box a few characters wide. Both the
+# deprecated ``widget-*`` and the current ``jupyter-widget-*`` class names are given. (A radio
+# option is ``<label>text<input></label>``: ``order: -1`` keeps the circle first in the row.)
+WIDGET_CSS = """
+.everycall-single-choice :is(.widget-radio-box, .jupyter-widget-radio-box) label {
+  height: auto; line-height: 1.4; display: flex; align-items: flex-start; padding: 3px 0;
+  white-space: normal;
+}
+.everycall-single-choice :is(.widget-radio-box, .jupyter-widget-radio-box) input {
+  height: 1em; margin-top: 0.2em; flex-shrink: 0; float: none; order: -1;
+}
+.everycall-multiple-choice :is(.widget-checkbox, .jupyter-widget-checkbox) {
+  height: auto; width: auto; max-width: 100%; line-height: 1.4;
+}
+.everycall-multiple-choice :is(.widget-checkbox, .jupyter-widget-checkbox) label {
+  display: flex; align-items: flex-start; white-space: normal; overflow: visible;
+  line-height: 1.4; padding: 3px 0;
+}
+.everycall-multiple-choice :is(.widget-checkbox, .jupyter-widget-checkbox) input[type="checkbox"] {
+  flex-grow: 0; align-self: flex-start; margin-top: 0.2em;
+}
+.everycall-numeric .everycall-control {
+  width: auto; max-width: 100%; flex-wrap: wrap; row-gap: 4px;
+}
+.everycall-numeric .everycall-control input {
+  flex: 0 1 14em; min-width: 10em;
+}
+"""
+
+
+def widget_style_html() -> str:
+    """The ``<style>`` element each exercise widget carries (see ``WIDGET_CSS``).
+
+    Examples
+    --------
+    >>> tag = widget_style_html()
+    >>> tag.startswith("<style>") and ".everycall-single-choice" in tag
+    True
+    """
+    return f"<style>{WIDGET_CSS}</style>"
+
+
 def feedback_html(exercise: Exercise, result: Result) -> str:
     """The feedback block a widget shows after a check (icon and words, not colour alone)."""
     if not result.answered:

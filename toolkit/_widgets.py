@@ -10,12 +10,20 @@ Accessibility: every control has a visible label (``description``, ipywidgets#26
 action is a real button reachable with Tab and pressed with Enter or Space, ordering uses a
 list box (arrow keys) with Move up / Move down buttons instead of drag and drop, and feedback
 says right or not in words and an icon, never colour alone, in a ``role="status"`` region.
+
+Layout: each exercise carries a hidden ``<style>`` (``WIDGET_CSS`` in
+``toolkit/_exercise_html.py``) so long options wrap and number boxes keep their width.
+Timing: typed answers reach the kernel as they are typed, and every callback takes one lock,
+because JupyterLab may hand a value change and a click on Check to two kernel threads.
 """
 
 from __future__ import annotations
 
 import html
+import threading
 import weakref
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import ipywidgets as widgets
@@ -23,12 +31,72 @@ from IPython.display import HTML, display
 
 from toolkit import answers
 from toolkit._exercise_data import Exercise, Result, display_order, plain_number
-from toolkit._exercise_html import feedback_html, markdown_html, render_text, trainer_html
+from toolkit._exercise_html import (
+    feedback_html,
+    markdown_html,
+    render_text,
+    trainer_html,
+    widget_style_html,
+)
+from toolkit._widgets_static import LIVE_ONLY
 from toolkit.errors import AnswerStoreError, ToolkitError
 from toolkit.exercises import is_trainer_mode, mark, normalise_response, number_problem
 
 _live: weakref.WeakSet[ExerciseWidget] = weakref.WeakSet()
 _WIDE = {"description_width": "initial"}
+_PRESS_CHECK = "Press Check to see feedback on your new answer."
+
+# JupyterLab 4.4+ sends widget messages over kernel subshells (ipykernel 7), so a value typed
+# in one widget and a click on another can be handled at the same moment on two threads. One
+# lock for every exercise callback makes each change and each check happen whole, one at a time.
+_lock = threading.RLock()
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """A widget message from the browser: its id and when the browser sent it."""
+
+    msg_id: str
+    at: datetime
+
+    def before(self, other: _Sent | None) -> bool:
+        """True when this is a different message, sent no later than ``other``."""
+        return other is not None and self.msg_id != other.msg_id and self.at <= other.at
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """The last press of Check: the value it marked, the click's message, what it showed."""
+
+    value: Any
+    sent: _Sent | None
+    feedback: str
+
+
+def _browser_message() -> _Sent | None:
+    """The widget message from the browser being handled now, or None.
+
+    None outside a kernel, and for anything but a widget (comm) message with a date: tests
+    driving widgets from Python, a cell calling ``check()`` itself.
+    """
+    try:
+        from IPython import get_ipython
+
+        kernel = getattr(get_ipython(), "kernel", None)
+        header = kernel.get_parent().get("header", {}) if kernel is not None else {}
+    except Exception:  # a kernel without get_parent: no message known, so no reordering
+        return None
+    if not isinstance(header, dict) or header.get("msg_type") != "comm_msg":
+        return None
+    date, msg_id = header.get("date"), header.get("msg_id")
+    if isinstance(date, str):
+        try:
+            date = datetime.fromisoformat(date.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if not isinstance(date, datetime) or date.tzinfo is None or not msg_id:
+        return None
+    return _Sent(str(msg_id), date)
 
 
 def move_item(order: list[str], index: int, delta: int) -> list[str]:
@@ -101,8 +169,14 @@ class ExerciseWidget(widgets.VBox):
         self.attempts = widgets.HTML("").add_class("everycall-attempts")
         self.save_error = widgets.HTML("").add_class("everycall-save-error")
         self.trainer = widgets.HTML("").add_class("everycall-trainer")
+        # Each exercise carries its own layout CSS, so it renders right wherever it is shown
+        # (with or without toolkit.begin); handouts leave it out (everycall-live-only).
+        style = widgets.HTML(widget_style_html(), layout=widgets.Layout(display="none"))
+        style.add_class("everycall-style").add_class(LIVE_ONLY)
+        self._checked: _Checked | None = None
         buttons = widgets.HBox([self.check_button, self.hint_button, self.attempts])
         self.children = [
+            style,
             self.prompt,
             self.control,
             buttons,
@@ -149,7 +223,9 @@ class ExerciseWidget(widgets.VBox):
                 value="",
                 placeholder="a number",
                 description=f"Your answer{unit}:",
-                continuous_update=False,
+                # Sent as typed, so the value is in the kernel before Check is clicked; sent on
+                # blur instead, it raced the click and Check marked the previous number.
+                continuous_update=True,
                 style=_WIDE,
             )
             self._number.observe(self._changed, names="value")
@@ -240,29 +316,32 @@ class ExerciseWidget(widgets.VBox):
 
     def answer(self, response: Any) -> None:
         """Set the control to ``response`` as if the learner had chosen or typed it (saved)."""
-        value = normalise_response(self.exercise, response)
-        self._show(value)
-        if self.exercise.type == "numeric" and response is not None:
-            self._number.value = str(response)  # keep what was typed, then save it
-        self._save_change()
+        with _lock:
+            value = normalise_response(self.exercise, response)
+            self._show(value)
+            if self.exercise.type == "numeric" and response is not None:
+                self._number.value = str(response)  # keep what was typed, then save it
+            self._save_change()
 
     def move(self, index: int, delta: int) -> None:
         """Move the ordering item at ``index`` by ``delta`` places (the Move buttons)."""
-        item = self._order[index]
-        self._quiet = True
-        try:
-            self._order = move_item(self._order, index, delta)
-            self._select.options = self._labels()
-            self._select.value = item
-        finally:
-            self._quiet = False
-        self._save_change()
+        with _lock:
+            item = self._order[index]
+            self._quiet = True
+            try:
+                self._order = move_item(self._order, index, delta)
+                self._select.options = self._labels()
+                self._select.value = item
+            finally:
+                self._quiet = False
+            self._save_change()
 
     # -- callbacks ----------------------------------------------------------------------------
 
     def _changed(self, _change: dict[str, Any]) -> None:
-        if not self._quiet:
-            self._save_change()
+        with _lock:  # the value is set already; wait for a check on another thread to finish
+            if not self._quiet:
+                self._save_change()
 
     def _save(self, value: Any, **kwargs: Any) -> bool:
         try:
@@ -282,39 +361,71 @@ class ExerciseWidget(widgets.VBox):
         return True
 
     def _save_change(self) -> None:
-        if self.exercise.type == "confidence":
+        """Save what the control shows now (a change, not a check) and say if it needs one."""
+        kind = self.exercise.type
+        if kind == "confidence":
             self.check()
             return
         raw = self.response
-        problem = number_problem(raw) if self.exercise.type == "numeric" else None
-        if problem:
-            self.feedback.value = feedback_html(
-                self.exercise, Result(None, problem, answered=False)
-            )
+        if kind == "numeric" and number_problem(raw):
+            # Typed text is sent as it is typed: "-" or "1,2" on the way to "-5" or "1,200" is
+            # not an answer yet. Nothing is saved, and Check says what is wrong if it stays.
+            self._feedback_no_longer_fits(None)
             return
         value = normalise_response(self.exercise, raw)
+        checked = self._checked
+        if checked is not None and value != checked.value and kind != "free_text":
+            sent = _browser_message()
+            if sent is not None and sent.before(checked.sent):
+                # Typed before Check was clicked but handled after the click (the two travel
+                # on separate kernel threads): the click was meant for this value, so mark it
+                # as that click. The click's attempt on the value before still counts: a rare
+                # extra attempt, since the answer store cannot take one back.
+                self._check(checked.sent)
+                return
+        entry = self.store.entry(self.exercise.id) or {}
+        if entry and entry.get("value") == value:
+            self._feedback_no_longer_fits(value)
+            return  # already saved (a value sent again, "13" after "13.0"): nothing to write
         if self._save(value):
-            entry = self.store.entry(self.exercise.id) or {}
-            if entry.get("attempts") and self.exercise.type != "free_text":
-                self.feedback.value = feedback_html(
-                    self.exercise,
-                    Result(None, "Press Check to see feedback on your new answer.", answered=False),
-                )
+            self._feedback_no_longer_fits(value)
+
+    def _feedback_no_longer_fits(self, value: Any) -> None:
+        """After a change to ``value`` (None: not an answer yet), keep the feedback shown if it
+        was for this same value; otherwise, once checked before, ask for a new check."""
+        checked = self._checked
+        entry = self.store.entry(self.exercise.id) or {}
+        if not entry.get("attempts"):
+            self.feedback.value = ""  # a message from before (Type a number ...) is out of date
+        elif self.exercise.type == "free_text":
+            return  # a submitted reflection keeps its model answer while it is edited
+        elif checked is not None and value is not None and value == checked.value:
+            self.feedback.value = checked.feedback  # the feedback already fits this value
+        else:
+            self.feedback.value = feedback_html(
+                self.exercise, Result(None, _PRESS_CHECK, answered=False)
+            )
 
     def check(self) -> Result:
         """Mark the current response, save it as an attempt and show the feedback."""
-        raw = self.response
-        problem = number_problem(raw) if self.exercise.type == "numeric" else None
-        if problem:
-            result = Result(None, problem, answered=False)
-        else:
-            result = mark(self.exercise, raw)
-        if result.answered:
-            value = normalise_response(self.exercise, raw)
-            self._save(value, attempt=True, correct=result.correct)
-        self.feedback.value = feedback_html(self.exercise, result)
-        self._show_attempts()
-        return result
+        return self._check(_browser_message())
+
+    def _check(self, sent: _Sent | None) -> Result:
+        """:meth:`check`, for the click that ``sent`` is (None: not from the browser)."""
+        with _lock:
+            raw = self.response
+            problem = number_problem(raw) if self.exercise.type == "numeric" else None
+            if problem:
+                result = Result(None, problem, answered=False)
+            else:
+                result = mark(self.exercise, raw)
+            self.feedback.value = feedback_html(self.exercise, result)
+            if result.answered:
+                value = normalise_response(self.exercise, raw)
+                self._save(value, attempt=True, correct=result.correct)
+                self._checked = _Checked(value, sent, self.feedback.value)
+            self._show_attempts()
+            return result
 
     def show_hint(self, visible: bool = True) -> None:
         """Show (or hide) the hint, as the Show hint button does."""
@@ -333,7 +444,12 @@ class ExerciseWidget(widgets.VBox):
 
     def restore(self) -> None:
         """Show the saved answer and, if it was checked, its feedback (the cell re-ran)."""
+        with _lock:
+            self._restore()
+
+    def _restore(self) -> None:
         self.feedback.value = ""
+        self._checked = None
         self.show_hint(False)
         entry = self.store.entry(self.exercise.id)
         value = None
@@ -355,10 +471,10 @@ class ExerciseWidget(widgets.VBox):
         if entry is not None and entry.get("attempts") and value is not None:
             if entry.get("checked", True):
                 self.feedback.value = feedback_html(self.exercise, mark(self.exercise, value))
+                self._checked = _Checked(value, None, self.feedback.value)
             else:
                 self.feedback.value = feedback_html(
-                    self.exercise,
-                    Result(None, "Press Check to see feedback on your new answer.", answered=False),
+                    self.exercise, Result(None, _PRESS_CHECK, answered=False)
                 )
         self._show_attempts()
 
@@ -446,7 +562,7 @@ class NamePrompt(widgets.VBox):
             placeholder="for example Sam Patel",
             description="Your name:",
             style=_WIDE,
-            continuous_update=False,
+            continuous_update=True,  # in the kernel before "Save my name" is clicked
         )
         self.save_button = widgets.Button(
             description="Save my name",

@@ -310,23 +310,3 @@ def test_the_silent_999_advice_says_55_is_for_mobiles(path: Path):
     for match in re.finditer(r"press 55", plain):
         after = plain[match.end() : match.end() + 80]
         assert "mobile" in after and "landline" in after, f"{path.name}: ...{after}"
-
-
-ALL_NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.ipynb"))
-
-
-@pytest.mark.parametrize(
-    "path", ALL_NOTEBOOKS, ids=[p.relative_to(ROOT).as_posix() for p in ALL_NOTEBOOKS]
-)
-def test_code_a_handout_hides_is_collapsed_in_jupyterlab_too(path: Path):
-    # "remove-input" only acts in exports; in JupyterLab a learner would otherwise meet a
-    # 40-line listing above the Sources, or a bare trainer_note(...) call that shows nothing.
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    shown = [
-        i
-        for i, cell in enumerate(cells)
-        if cell["cell_type"] == "code"
-        and "remove-input" in cell.get("metadata", {}).get("tags", [])
-        and not cell["metadata"].get("jupyter", {}).get("source_hidden")
-    ]
-    assert shown == [], f"{path.name}: cells {shown} show the code a handout hides"
