@@ -245,10 +245,38 @@ def test_status_line_keeps_up_with_trainer_mode(monkeypatch):
     handle = _widgets._status["handle"]
     assert isinstance(handle, _FakeHandle)
     toolkit.trainer_mode(True)
-    assert "trainer mode: ON" in handle.updates[-1].data  # the earlier line no longer says off
+    assert "Trainer mode ON" in handle.updates[-1].data  # the earlier line no longer says off
+    assert "saved as the trainer" in handle.updates[-1].data
     assert shown[-1][0]["text/plain"].startswith("Trainer mode on: ")
     toolkit.trainer_mode(False)
     assert "trainer mode: off" in handle.updates[-1].data
+
+
+def test_trainer_mode_answers_are_the_trainers_never_the_last_learners(monkeypatch, tmp_path):
+    """On a shared laptop, a trainer in trainer mode never answers as the learner who used it
+    last: answers go to _trainer/, and back to the learner's own file when it is turned off;
+    the cohort debrief leaves the trainer's answers out."""
+    from toolkit import answers, cohort, exercises
+
+    monkeypatch.setenv("EVERYCALL_ANSWERS", str(tmp_path))
+    monkeypatch.delenv("EVERYCALL_LEARNER", raising=False)
+    answers._save_profile("Sam Learner")  # the last learner on this computer
+    monkeypatch.setattr(exercises, "_trainer", None)
+    monkeypatch.setenv("EVERYCALL_TRAINER", "1")
+    _inside_a_kernel(monkeypatch)
+    toolkit.begin("00-start-here")
+    answers.current_store().set("00-stepping-away", "Take a break", attempt=True, correct=True)
+    assert (tmp_path / "_trainer" / "00-start-here.json").is_file()
+    assert not (tmp_path / "sam-learner").exists()
+    toolkit.trainer_mode(False)
+    store = answers.current_store()
+    assert store.learner == "Sam Learner" and store.path.parent.name == "sam-learner"
+    store.set("00-stepping-away", "Keep going", attempt=True, correct=False)
+    toolkit.trainer_mode(True)
+    assert answers.current_store().path.parent.name == "_trainer"
+    result = cohort.collect(tmp_path)
+    assert {row["learner"] for row in result.rows} == {"Sam Learner"}
+    assert any("trainer's own answers" in note for note in result.notes)
 
 
 def test_begin_shows_a_toolkit_error_as_one_short_message(monkeypatch):

@@ -98,8 +98,8 @@ def test_real_identifiers_in_a_summary_fail_and_say_how_to_proceed(workspace):
 def test_the_issue_example_message(workspace):
     result = run("validate", "timestamp-not-a-date", cwd=workspace)
     assert (
-        'timestamp-not-a-date/events.csv, row 14, column "timestamp": "31/02/2019" is not a '
-        "date (expected YYYY-MM-DD HH:MM)"
+        'timestamp-not-a-date/events.csv, line 15 (event E14), column "timestamp": '
+        '"31/02/2019" is not a date (expected YYYY-MM-DD HH:MM)'
     ) in result.stderr.splitlines()
 
 
@@ -107,9 +107,9 @@ def test_warnings_alone_exit_0(workspace):
     result = run("validate", "guard-date-of-birth", cwd=workspace)
     assert result.returncode == 0
     assert result.stderr.splitlines() == [
-        'warning: guard-date-of-birth/events.csv, row 4, column "summary": looks like a date of '
-        'birth ("14/02/1988"); give an age instead or remove it; cases must hold no real '
-        "identifiers"
+        'warning: guard-date-of-birth/events.csv, line 5 (event E04), column "summary": '
+        'looks like a date of birth ("14/02/1988"); give an age instead or remove it; cases '
+        "must hold no real identifiers"
     ]
     assert result.stdout.strip() == (
         "OK: guard-date-of-birth (3 files checked, 1 case; 0 errors, 1 warning)."

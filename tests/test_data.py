@@ -710,7 +710,7 @@ def test_a_broken_case_raises_a_clear_error(data_copy):
     with pytest.raises(DataError) as caught:
         data.load_case("older-parent")
     assert str(caught.value) == (
-        'data/cases/older-parent/events.csv, row 1, column "timestamp": '
+        'data/cases/older-parent/events.csv, line 2 (event E01), column "timestamp": '
         '"12/10/2021 10:20" is not a date (expected YYYY-MM-DD HH:MM)'
     )
 
@@ -725,7 +725,7 @@ def test_a_broken_dataset_raises_a_clear_error(data_copy):
     )
     with pytest.raises(
         DataError,
-        match=r'data/trends.csv, row 1, column "qualifier": '
+        match=r'data/trends.csv, line 2, column "qualifier": '
         r'"roughly" is not one of the allowed values',
     ):
         data.load_trends()

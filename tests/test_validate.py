@@ -190,10 +190,10 @@ def test_a_row_out_of_line_is_reported_once_and_other_rows_are_still_checked(tmp
     events.write_text(text, encoding="utf-8")
     known = (BAD / "unknown-agency" / "expected.txt").read_text(encoding="utf-8")
     assert lines(validate(folder)) == [
-        "two-rows/events.csv, row 3: has 20 cells but the header has 19 (extra value "
+        "two-rows/events.csv, line 4 (event E03): has 20 cells but the header has 19 (extra value "
         '"everycall-course-team"); text containing a comma must be in double quotes',
-        'two-rows/events.csv, row 7, column "agency": "Polce response" is not a known agency; '
-        'did you mean "police_response"? Known agencies: '
+        'two-rows/events.csv, line 8 (event E07), column "agency": "Polce response" is not a '
+        'known agency; did you mean "police_response"? Known agencies: '
         + known.split("Known agencies: ")[1].strip(),
     ]
 
@@ -209,8 +209,9 @@ def test_rows_after_a_blank_row_keep_their_numbers(tmp_path, monkeypatch):
     rows[21] = rows[21].replace(",no_further_action,,,", ",no_further_action,,E99,")
     events.write_text("\n".join(rows), encoding="utf-8")
     assert lines(validate(folder)) == [
-        "after-blank/events.csv, row 11: is blank (delete the empty row)",
-        'after-blank/events.csv, row 21, column "linked_to": "E99" is not an event_id in this file',
+        "after-blank/events.csv, line 12: is blank (delete the empty row)",
+        'after-blank/events.csv, line 22 (event E20), column "linked_to": "E99" is not an '
+        "event_id in this file",
     ]
 
 
@@ -477,8 +478,8 @@ def test_an_unreadable_period_end_still_checks_the_start(tmp_path, monkeypatch):
     )
     assert lines(validate(folder)) == [
         'end-broken/case.yaml, line 8, key "period.end": "2021-06-31" is not a real date',
-        'end-broken/events.csv, row 1, column "timestamp": "2019-12-24 22:00" is before the case '
-        "period starts on 2020-01-01 (case.yaml)",
+        'end-broken/events.csv, line 2 (event E01), column "timestamp": "2019-12-24 22:00" is '
+        "before the case period starts on 2020-01-01 (case.yaml)",
         "warning: end-broken/events.csv: event times were checked against the start of the case "
         "period only, because period.end in case.yaml is not a valid date",
     ]

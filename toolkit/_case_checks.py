@@ -245,7 +245,7 @@ def check_annotations(
             problems.append(
                 Problem(
                     shown["annotations.csv"],
-                    f"repeats row {seen[key]} (the same event and opportunity type)",
+                    f"repeats line {seen[key] + 1} (the same event and opportunity type)",
                     i,
                     "opportunity_type",
                 )

@@ -112,6 +112,50 @@ def at_lines(problems: Iterable[Problem]) -> list[Problem]:
     ]
 
 
+# A table's first column, when it names the row: a case's events and annotations by event, the
+# vocabularies by id, the recommendations by their own id, sources.csv by its source_id (which
+# in every other table points at a source rather than naming the row).
+_RECORD_KEYS = {"event_id": "event", "id": "id", "rec_id": "recommendation", "source_id": "source"}
+
+
+def with_records(problems: Iterable[Problem]) -> list[Problem]:
+    """``problems`` with the record each CSV row holds, so a message says which one.
+
+    A problem in ``events.csv`` at data row 2 prints as ``line 3 (event E02)``: the key is the
+    row's first cell when that column names the row (``event_id``, ``id``, ``rec_id``). Files
+    that cannot be read, rows past the end, and rows with an empty key are left as they are.
+    """
+    import csv
+
+    problems = list(problems)
+    keys: dict[str, tuple[str, list[str]] | None] = {}
+    out = []
+    for p in problems:
+        if p.row is None or p.record is not None or not p.file.lower().endswith(".csv"):
+            out.append(p)
+            continue
+        if p.file not in keys:
+            keys[p.file] = None
+            try:
+                with open(p.file, encoding="utf-8-sig", newline="") as handle:
+                    rows = list(csv.reader(handle))
+            except (OSError, UnicodeDecodeError, csv.Error):
+                rows = []
+            header = [h.strip() for h in rows[0]] if rows else []
+            sources = Path(p.file).name == "sources.csv"
+            named = [h for h in header[:1] if h in _RECORD_KEYS or (sources and h == "source_id")]
+            if named:
+                col = header.index(named[0])
+                label = _RECORD_KEYS[named[0]]
+                keys[p.file] = (label, [r[col].strip() if len(r) > col else "" for r in rows[1:]])
+        found = keys[p.file]
+        if found and 1 <= p.row <= len(found[1]) and found[1][p.row - 1]:
+            label, values = found
+            p = Problem(p.file, p.message, p.row, p.column, p.level, f"{label} {values[p.row - 1]}")
+        out.append(p)
+    return out
+
+
 def display(path: Path) -> str:
     """A path as a course builder would type it: relative to the current folder when inside it.
 

@@ -96,10 +96,10 @@ def row_shapes(text: str, shown: str) -> dict[int, Problem]:
 
     >>> text = "id,summary,source\\nE1,Seen at home,team\\nE2,Bruised wrist, says she fell,team\\n"
     >>> print(row_shapes(text, "events.csv")[2])
-    events.csv, row 2: has 4 cells but the header has 3 (extra value "team"); text containing \
+    events.csv, line 3: has 4 cells but the header has 3 (extra value "team"); text containing \
 a comma must be in double quotes
     >>> print(row_shapes("id,summary,source\\nE1,Seen\\n", "events.csv")[1])
-    events.csv, row 1: has 2 cells but the header has 3; a comma may be missing (an empty cell \
+    events.csv, line 2: has 2 cells but the header has 3; a comma may be missing (an empty cell \
 still needs its comma)
     >>> row_shapes("id,summary\\nE1,Seen\\n", "events.csv")
     {}
@@ -265,7 +265,7 @@ def translate(
             problems.append(Problem(shown, _cell_message(error, fields[name]), row, name))
         elif kind == "unique-error":
             earlier = re.search(r"position (\d+)", error.note or "")
-            also = f" (also in row {int(earlier.group(1)) - 1})" if earlier else ""
+            also = f" (also on line {int(earlier.group(1))})" if earlier else ""
             problems.append(
                 Problem(
                     shown,

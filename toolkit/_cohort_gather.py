@@ -276,6 +276,7 @@ def gather(
     events: list[tuple[str, ...]] = []
     kept: dict[tuple[str, str, str], _Kept] = {}  # (group, name, notebook) -> the file kept
     contents: dict[tuple[str, str, str], str] = {}  # an identical copy is read once
+    trainer_files = 0
     for path in sorted(folder.rglob("*.json")):
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts):
@@ -289,6 +290,9 @@ def gather(
             events.append(("skipped", shown, why))
             result.unreadable += 1
         if data is None:
+            continue
+        if data.get("role") == "trainer" or "_trainer" in relative.parts[:-1]:
+            trainer_files += 1  # the trainer's own answers (trainer mode) are not the cohort's
             continue
         met.append(shown)
         name = _clean(" ".join((data.get("learner") or "").split()), 100)
@@ -362,6 +366,11 @@ def gather(
                 f"{count} learners named {name}, in different folders, are shown apart: {shown_as}."
             )
 
+    if trainer_files:
+        result.notes.append(
+            f"The trainer's own answers (given in trainer mode; {trainer_files} "
+            f"file{'' if trainer_files == 1 else 's'}) are left out of the cohort."
+        )
     order_of = {ex_id: i for i, ex_id in enumerate(definitions)}
     for (group, name, _nb), chosen in kept.items():
         rows = _rows_for(chosen.data, file_label[chosen.shown], label[(group, name)], definitions)

@@ -107,7 +107,7 @@ def no_cases_message() -> str:
 def _errors(problems: Iterable[Problem]) -> None:
     errors = [p for p in problems if p.level == "error"]
     if errors:
-        raise DataError(errors)
+        raise DataError(_checks.with_records(errors))
 
 
 # ---------------------------------------------------------------- reading frames
@@ -418,7 +418,9 @@ def display_frame(frame: pd.DataFrame, *, labels: bool = True) -> pd.DataFrame:
         table.index = pd.Index([""] * len(table))
     else:
         table.index = pd.Index([str(i) for i in index], name=index.name)
-    return table
+    from toolkit.tables import display_table
+
+    return display_table(table)
 
 
 def _column_text(name: str, series: pd.Series, *, labels: bool) -> list[str]:

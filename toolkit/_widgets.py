@@ -494,6 +494,7 @@ class ExerciseWidget(widgets.VBox):
 
 def refresh_trainer_views() -> None:
     """Update every exercise on screen, and the status line, after trainer mode changed."""
+    switch_store_for_mode(is_trainer_mode())
     for live in list(_live):
         live.refresh_trainer()
     handle, store = _status.get("handle"), _status.get("store")
@@ -534,11 +535,16 @@ def status_text(store: answers.AnswerStore) -> str:
         raise ToolkitError(
             f"status_text expects an AnswerStore (from toolkit.begin), got {store!r}"
         )
+    where = _home(store.path.parent) + "/"
+    if answers.is_trainer_store(store):
+        return (
+            "Trainer mode ON: model answers and trainer notes show (do not project). Answers "
+            f"you give are saved as the trainer's, apart from every learner's, in {where}."
+        )
     if is_trainer_mode():
         mode = "trainer mode: ON (model answers and trainer notes show; do not project)"
     else:
         mode = "trainer mode: off (toolkit.trainer_mode(True) to turn on)"
-    where = _home(store.path.parent) + "/"
     if store.learner:
         return f"Answering as {store.learner}. Answers are saved to {where}; {mode}."
     return f"Answers are saved to {where} until you give your name below; {mode}."
@@ -680,7 +686,7 @@ def begin(notebook: str, *, learner: str | None = None) -> None:
     if shell is not None and hasattr(shell, "set_custom_exc"):
         shell.set_custom_exc((ToolkitError,), show_toolkit_error)
         _readable_tables()
-    store = answers.bind(notebook, learner)
+    store = answers.bind(notebook, learner, trainer=is_trainer_mode())
     if shell is None:  # a plain Python script: no widgets, just say where answers go
         for line in [status_text(store), *store.notices]:
             print(line)
@@ -694,13 +700,10 @@ def begin(notebook: str, *, learner: str | None = None) -> None:
         )
     source = answers.learner_source()
     if source not in ("none", "profile"):
-        return None  # the name came from the call or EVERYCALL_LEARNER: nothing to ask
+        return None  # the name came from the call or EVERYCALL_LEARNER (or trainer mode)
 
     def saved(new_store: answers.AnswerStore) -> None:
-        for live in list(_live):
-            if live.store is not new_store and live.store.notebook == new_store.notebook:
-                live.store = new_store
-                live.restore()
+        rebind_live(new_store)
         if handle is not None:
             handle.update(_status_html(new_store))
             if _status.get("handle") is handle:
@@ -708,3 +711,23 @@ def begin(notebook: str, *, learner: str | None = None) -> None:
 
     display(NamePrompt(saved, current=store.learner), metadata={"everycall": {"status": True}})
     return None
+
+
+def rebind_live(new_store: answers.AnswerStore) -> None:
+    """Point every exercise on screen for the same notebook at ``new_store`` and restore it."""
+    for live in list(_live):
+        if live.store is not new_store and live.store.notebook == new_store.notebook:
+            live.store = new_store
+            live.restore()
+
+
+def switch_store_for_mode(trainer: bool) -> None:
+    """After trainer mode changed: answers go to the trainer's store (on) or back to the
+    learner's (off), and the exercises and status line on screen follow."""
+    current = answers._session.get("store")
+    if current is None or answers.is_trainer_store(current) == trainer:
+        return
+    new_store = answers.bind(current.notebook, answers._session.get("learner_arg"), trainer=trainer)
+    rebind_live(new_store)
+    if _status.get("store") is not None:
+        _status["store"] = new_store

@@ -108,6 +108,7 @@ __all__ = [
     "check_answer_data",
     "current_store",
     "default_path",
+    "is_trainer_store",
     "learner_folder",
     "learner_slug",
     "merge_entry",
@@ -117,6 +118,10 @@ __all__ = [
 
 PROFILE_FORMAT = "everycall-profile"
 UNNAMED = "_unnamed"
+#: The trainer's own answers, given in trainer mode: never under a learner's name, and left
+#: out of the cohort debrief (``everycall answers collect``).
+TRAINER_FOLDER = "_trainer"
+TRAINER_NAME = "Trainer"
 
 _log = logging.getLogger(__name__)
 _MAX_SAME_SLUG = 50  # folders tried for one slug (wang-wei, wang-wei-2, ...)
@@ -517,16 +522,43 @@ def _save_profile(name: str) -> None:
         ) from None
 
 
-_session: dict[str, Any] = {"store": None, "learner_source": None}
+_session: dict[str, Any] = {"store": None, "learner_source": None, "learner_arg": None}
 
 
-def bind(notebook: str, learner: str | None = None) -> AnswerStore:
+def is_trainer_store(store: AnswerStore) -> bool:
+    """True for the trainer's own answers (trainer mode), kept apart from every learner's."""
+    return store.path.parent.name == TRAINER_FOLDER or store._data.get("role") == "trainer"
+
+
+def bind(notebook: str, learner: str | None = None, *, trainer: bool = False) -> AnswerStore:
     """Bind and return the answer store for ``notebook`` (what ``toolkit.begin`` does first).
 
     The learner is ``learner`` if given, else ``EVERYCALL_LEARNER``, else the name remembered
     in the profile, else nobody yet (answers go to ``_unnamed/`` until :func:`set_learner`).
+    With ``trainer=True`` (trainer mode) answers are the trainer's own, in ``_trainer/``, never
+    under a learner's name, whoever used the computer last.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from unittest import mock
+    >>> with mock.patch.dict("os.environ", {"EVERYCALL_ANSWERS": tempfile.mkdtemp()}):
+    ...     store = bind("00-start-here", "Sam", trainer=True)
+    >>> store.path.parent.name, store.learner, is_trainer_store(store)
+    ('_trainer', 'Trainer', True)
     """
     _check_notebook(notebook)
+    _session["learner_arg"] = learner
+    if trainer:
+        store = AnswerStore(
+            answers_root() / TRAINER_FOLDER / f"{notebook}.json",
+            notebook=notebook,
+            learner=TRAINER_NAME,
+        )
+        store._data["role"] = "trainer"
+        _session["store"] = store
+        _session["learner_source"] = "trainer"
+        return store
     if learner is not None and not str(learner).strip():
         learner_slug(learner)  # raises the clear empty-name message
     source = "argument"
@@ -608,6 +640,9 @@ def set_learner(name: str) -> AnswerStore:
     store = current_store()
     target = default_path(store.notebook, clean)
     _save_profile(clean)
+    if is_trainer_store(store):  # trainer mode: the name is kept for later, answers stay apart
+        _session["learner_source"] = "profile"
+        return store
     if store.path.parent.name == UNNAMED:
         store.move_to(target, learner=clean)
     elif store.path != target:

@@ -54,7 +54,10 @@ __all__ = [
     "describe_agreement",
     "describe_comparison",
     "differences",
+    "rules_and_reviewer",
     "show_comparison",
+    "show_reviewer_annotations",
+    "show_rules_and_reviewer",
     "three_views",
 ]
 
@@ -484,16 +487,22 @@ def show_comparison(
             )
         )
         return
+    # The trainer's view holds the reviewer's explanations: marked, so that it is never saved
+    # into the notebook file (toolkit.saving) nor printed in a student handout.
+    from toolkit.notes import display_as_trainer
+
+    show = display_as_trainer if trainer else display
+
     views = three_views(case.events, case.annotations, run_rules(case.events), mine)
     table = agreement(views)
     fig = comparison_figure(views, title=case.title, explanations=bool(trainer))
-    display(fig)
-    display(
+    show(fig)
+    show(
         HTML(f'<p class="everycall-description">{html.escape(fig.layout.meta["description"])}</p>')
     )
     bars = agreement_figure(table, title=case.title)
-    display(bars)
-    display(
+    show(bars)
+    show(
         HTML(f'<p class="everycall-description">{html.escape(bars.layout.meta["description"])}</p>')
     )
     shown = table.rename(
@@ -510,7 +519,7 @@ def show_comparison(
             "close": "Close by",
         }
     )
-    display(
+    show(
         shown.style.format({"Precision": "{:.0%}", "Recall": "{:.0%}"}, na_rep="n/a").hide(
             axis="index"
         )
@@ -519,7 +528,129 @@ def show_comparison(
     if len(diff):
         from toolkit.data import for_display
 
-        display(
+        show(
             Markdown("**Where you and the reviewer differ** (differences to discuss, not errors):")
         )
-        display(for_display(diff).style.hide(axis="index"))  # type names, not ids
+        show(for_display(diff).style.hide(axis="index"))  # type names, not ids
+
+
+def rules_and_reviewer(case: Any) -> dict[str, pd.DataFrame]:
+    """How the course's rules compare with the reviewer on ``case``, for the trainer's debrief.
+
+    Returns four tables (for display): ``agreement`` (the rules against the reviewer, by event
+    and by event and type), ``missed`` (events the reviewer annotated that no rule flags),
+    ``other_type`` (events a rule flags, but for another type than the reviewer's), and
+    ``extra`` (per rule, how many events it flags that the reviewer did not annotate).
+
+    Examples
+    --------
+    >>> from toolkit.data import load_case
+    >>> tables = rules_and_reviewer(load_case("unlinked-calls"))
+    >>> list(tables)
+    ['agreement', 'missed', 'other_type', 'extra']
+    >>> list(tables["agreement"].columns)
+    ['Matched by', 'Rules flagged', 'Reviewer marked', 'Both', 'Precision', 'Recall']
+    >>> rules_and_reviewer("unlinked-calls")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: rules_and_reviewer expects a case from toolkit.data.load_case, \
+got 'unlinked-calls'
+    """
+    import pandas as pd
+
+    from toolkit.data import for_display
+    from toolkit.opportunities import run_rules
+
+    if not all(hasattr(case, a) for a in ("events", "annotations", "title")):
+        raise ToolkitError(
+            f"rules_and_reviewer expects a case from toolkit.data.load_case, got {case!r}"
+        )
+    found = run_rules(case.events)
+    views = three_views(case.events, case.annotations, found, None)
+    table = agreement(views).query("view == 'Rules'")
+    shown = pd.DataFrame(
+        {
+            "Matched by": table["level"].str.capitalize(),
+            "Rules flagged": table["flagged"],
+            "Reviewer marked": table["reviewer"],
+            "Both": table["agreed"],
+            "Precision": [f"{v:.0%}" if v == v else "n/a" for v in table["precision"]],
+            "Recall": [f"{v:.0%}" if v == v else "n/a" for v in table["recall"]],
+        }
+    )
+    per_event = views.groupby("event_id")[["reviewer", "rules"]].any()
+    alone = set(per_event.query("reviewer and not rules").index)
+    other = set(views.query("reviewer and not rules")["event_id"]) - alone
+    events = case.events.set_index(case.events["event_id"].astype(str))
+    reviewer_types = case.annotations.groupby("event_id")["opportunity_type"].agg(list)
+
+    def event_rows(ids: set[str]) -> pd.DataFrame:
+        chosen = sorted(ids, key=lambda e: (events.loc[e, "timestamp"], e))
+        frame = pd.DataFrame(
+            {
+                "event_id": chosen,
+                "timestamp": [events.loc[e, "timestamp"] for e in chosen],
+                "summary": [events.loc[e, "summary"] for e in chosen],
+                "opportunity_type": [reviewer_types.get(e, []) for e in chosen],
+            }
+        )
+        return for_display(frame).rename(columns={"Opportunity type": "Reviewer's type"})
+
+    extra = found[~found["event_id"].isin(case.annotations["event_id"])]
+    counts = (
+        extra.groupby("rule_name", sort=True)["event_id"]
+        .nunique()
+        .sort_values(ascending=False, kind="stable")
+    )
+    return {
+        "agreement": shown.reset_index(drop=True),
+        "missed": event_rows(alone),
+        "other_type": event_rows(other),
+        "extra": pd.DataFrame(
+            {
+                "Rule": list(counts.index),
+                "Events flagged that the reviewer did not annotate": counts.to_numpy(),
+            }
+        ),
+    }
+
+
+def show_rules_and_reviewer(case: Any) -> None:
+    """Trainer material: :func:`rules_and_reviewer` as headed tables; nothing for learners.
+
+    Shown only while trainer material is on show (trainer mode, or a handout build, whose
+    student edition drops it); every output is marked as trainer material.
+    """
+    from IPython.display import Markdown
+
+    from toolkit.notes import display_as_trainer, showing_trainer_material
+    from toolkit.tables import display_table
+
+    if not showing_trainer_material():
+        return
+    tables = rules_and_reviewer(case)
+    display_as_trainer(
+        Markdown(f"**The course's rules against the reviewer** ({case.title})"),
+        display_table(tables["agreement"]),
+        Markdown("**Events the reviewer annotated that no rule flags**"),
+        display_table(tables["missed"]),
+        Markdown("**Events a rule flags, but for another type than the reviewer's**"),
+        display_table(tables["other_type"]),
+        Markdown("**Rules' flags on events the reviewer did not annotate**"),
+        display_table(tables["extra"]),
+    )
+
+
+def show_reviewer_annotations(case: Any) -> None:
+    """Trainer material: the reviewer's annotations on ``case``, with the policy of the time.
+
+    Shown only while trainer material is on show; marked as trainer material.
+    """
+    from toolkit.data import for_display
+    from toolkit.notes import display_as_trainer, showing_trainer_material
+    from toolkit.tables import display_table
+
+    if not showing_trainer_material():
+        return
+    cols = ["event_id", "opportunity_type", "explanation", "policy_at_the_time"]
+    display_as_trainer(display_table(for_display(case.annotations[cols])))

@@ -13,14 +13,14 @@
 The CLI turns any ``ToolkitError`` into its message and exit status 2. A message says what
 was given, what was expected, and where, for example::
 
-    data/cases/x/events.csv, row 14, column "timestamp": "31/02/2019" is not a date
-    (expected YYYY-MM-DD HH:MM)
+    data/cases/x/events.csv, line 15 (event E14), column "timestamp": "31/02/2019" is not a
+    date (expected YYYY-MM-DD HH:MM)
 
 Examples
 --------
 >>> p = Problem("data/cases/x/events.csv", "timestamp is not a date", row=14, column="timestamp")
 >>> str(p)
-'data/cases/x/events.csv, row 14, column "timestamp": timestamp is not a date'
+'data/cases/x/events.csv, line 15, column "timestamp": timestamp is not a date'
 >>> err = DataError([p])
 >>> isinstance(err, ValueError), len(err.problems)
 (True, 1)
@@ -47,12 +47,14 @@ __all__ = [
 class Problem:
     """One thing wrong with one place in a file.
 
-    ``row`` counts data rows from 1 for CSV files (the header is not a row) and is the
-    line number for YAML and JSON files, where it prints as "line" and ``column`` (a key,
-    such as ``period.start``) prints as "key"; ``level`` is ``"error"`` or ``"warning"``.
+    ``row`` counts data rows from 1 (the header is not a row); for a CSV file it prints as the
+    line a spreadsheet shows (the header is line 1, so data row 2 is line 3), with the row's
+    ``record`` (such as ``event E02``) when known. For YAML and JSON files ``row`` is the line
+    number and ``column`` (a key, such as ``period.start``) prints as "key"; ``level`` is
+    ``"error"`` or ``"warning"``.
 
-    >>> str(Problem("cases/x/events.csv", "is empty", 3, "agency"))
-    'cases/x/events.csv, row 3, column "agency": is empty'
+    >>> str(Problem("cases/x/events.csv", "is empty", 2, "agency", record="event E02"))
+    'cases/x/events.csv, line 3 (event E02), column "agency": is empty'
     >>> str(Problem("cases/x/case.yaml", "is not a real date", 8, "period.end"))
     'cases/x/case.yaml, line 8, key "period.end": is not a real date'
     """
@@ -62,12 +64,17 @@ class Problem:
     row: int | None = None
     column: str | None = None
     level: str = "error"
+    record: str | None = None
 
     def __str__(self) -> str:
         where = [self.file] if self.file else []
         keyed = self.file.lower().endswith((".yaml", ".yml", ".json"))
-        if self.row is not None:
-            where.append(f"{'line' if keyed else 'row'} {self.row}")
+        if self.row is not None and keyed:
+            where.append(f"line {self.row}")
+        elif self.row is not None and self.file.lower().endswith(".csv"):
+            where.append(f"line {self.row + 1}" + (f" ({self.record})" if self.record else ""))
+        elif self.row is not None:  # a table in memory: its row, counted from 1
+            where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f'{"key" if keyed else "column"} "{self.column}"')
         prefix = "warning: " if self.level == "warning" else ""

@@ -63,6 +63,7 @@ __all__ = [
     "load_notes",
     "note_html",
     "secret_texts",
+    "display_as_trainer",
     "showing_trainer_material",
     "trainer_note",
     "validate_notes",
@@ -115,6 +116,26 @@ def showing_trainer_material() -> bool:
     from toolkit.exercises import is_trainer_mode
 
     return is_trainer_mode() or os.environ.get("EVERYCALL_HANDOUT", "").strip() == "1"
+
+
+TRAINER_MARKER = {"everycall": {"trainer": True}}
+
+
+def display_as_trainer(*objs: Any) -> None:
+    """Display each object as trainer material: marked ``{"everycall": {"trainer": true}}``,
+    so that the server never saves it into the notebook file (:mod:`toolkit.saving`) and the
+    student edition of a handout drops it. Plotly figures are sent as their JSON bundle,
+    because a figure's own display ignores output metadata."""
+    from IPython.display import display
+
+    for obj in objs:
+        if type(obj).__module__.startswith("plotly.graph_objs"):
+            import plotly.io as pio
+
+            bundle = pio.renderers["plotly_mimetype"].to_mimebundle(obj.to_dict())
+            display(bundle, raw=True, metadata=TRAINER_MARKER)
+        else:
+            display(obj, metadata=TRAINER_MARKER)
 
 
 # --------------------------------------------------------------------------------------------

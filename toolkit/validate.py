@@ -4,8 +4,8 @@
 :func:`new_case`. Validation reads and never writes: every problem in one run, each naming
 file, row and column, with what was expected::
 
-    data/cases/x/events.csv, row 14, column "timestamp": "31/02/2019" is not a date
-    (expected YYYY-MM-DD HH:MM)
+    data/cases/x/events.csv, line 15 (event E14), column "timestamp": "31/02/2019" is not a
+    date (expected YYYY-MM-DD HH:MM)
 
 Cells are checked against the Table Schemas in ``data/schemas/`` by frictionless (types,
 constraints, vocabularies as foreign keys); ``case.yaml`` against ``data/schemas/case.schema.json``
@@ -44,7 +44,7 @@ from toolkit import _checks
 from toolkit._new_case import SLUG as SLUG
 from toolkit._new_case import TEMPLATE as TEMPLATE
 from toolkit._new_case import new_case
-from toolkit._paths import data_dir
+from toolkit._paths import data_dir, repo_root
 from toolkit.errors import Problem
 
 __all__ = ["ValidationReport", "new_case", "validate"]
@@ -79,7 +79,7 @@ class ValidationReport:
 
     def add(self, problems: Iterable[Problem]) -> None:
         """Add problems, each once (a broken shared file is met by every case that uses it)."""
-        for p in problems:
+        for p in _checks.with_records(problems):
             if p in self._seen:
                 continue
             self._seen.add(p)
@@ -93,8 +93,10 @@ def validate(path: Path | str | None = None) -> ValidationReport:
     ----------
     path : Path or str, optional
         A data folder (with ``datapackage.json``), a case folder (with ``case.yaml``), a folder
-        of case folders, or a single file. Default: the course data in use
-        (``EVERYCALL_DATA``, the checkout's ``data/``, or the packaged copy).
+        of case folders, a single file, or notebooks (a ``.ipynb`` file or a folder of them,
+        such as handed-out student notebooks: none may hold trainer material). Default: the
+        course data in use (``EVERYCALL_DATA``, the checkout's ``data/``, or the packaged
+        copy), and the checkout's ``notebooks/``.
 
     Returns
     -------
@@ -109,6 +111,7 @@ def validate(path: Path | str | None = None) -> ValidationReport:
     >>> validate("README-that-does-not-exist.md").errors[0].message
     'does not exist'
     """
+    course = path is None
     path = Path(path) if path is not None else data_dir()
     report = ValidationReport(_checks.display(path))
     if not path.exists():
@@ -119,6 +122,13 @@ def validate(path: Path | str | None = None) -> ValidationReport:
         return report
     if path.is_dir() and (path / "datapackage.json").is_file():
         _check_package(path, report)
+        root = repo_root()
+        if course and root is not None and (root / "notebooks").is_dir():
+            _check_notebooks(root / "notebooks", report)
+    elif path.is_file() and path.suffix == ".ipynb":
+        _check_notebooks(path, report)
+    elif path.is_dir() and any(path.rglob("*.ipynb")):
+        _check_notebooks(path, report)
     elif path.is_dir() and any(os.path.lexists(path / name) for name in CASE_FILES):
         _check_case(path, _Context.for_case(path), report)
     elif path.is_dir() and any((p / "case.yaml").is_file() for p in path.iterdir() if p.is_dir()):
@@ -154,6 +164,23 @@ def validate(path: Path | str | None = None) -> ValidationReport:
             ]
         )
     return report
+
+
+def _check_notebooks(path: Path, report: ValidationReport) -> None:
+    """No notebook learners may open (committed, or handed out) holds trainer material."""
+    from toolkit.saving import notebook_problems
+
+    files = [path] if path.is_file() else sorted(path.rglob("*.ipynb"))
+    for nb in files:
+        if ".ipynb_checkpoints" in nb.parts:
+            continue
+        report.add(
+            [
+                Problem(_checks.display(nb), p.message, p.row, p.column, p.level)
+                for p in notebook_problems(nb)
+            ]
+        )
+        report.files += 1
 
 
 def _near_path(path: Path) -> Path | None:

@@ -56,14 +56,14 @@ class Lab:
         return f"{self.url}/lab/tree/{name}?reset&token={self.token}"
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterator[Lab]:
-    """JupyterLab serving a copy of notebooks/ (so autosave never touches the repository)."""
-    work = tmp_path_factory.mktemp("lab")
-    root = work / "notebooks"
-    shutil.copytree(ROOT / "notebooks", root)
+def start_lab(work: Path, root: Path, **env_extra: str) -> Iterator[Lab]:
+    """Run JupyterLab on ``root`` (a copy of the course's notebooks) until the generator ends.
+
+    Answers, settings and runtime files live under ``work``; ``env_extra`` adds variables
+    (``EVERYCALL_TRAINER="1"`` for a trainer's server).
+    """
     settings = work / "settings"
-    settings.mkdir()
+    settings.mkdir(exist_ok=True)
     (settings / "overrides.json").write_text(
         '{"@jupyterlab/apputils-extension:notification":'
         ' {"fetchNews": "false", "checkForUpdates": false}}'
@@ -77,6 +77,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterat
         JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"),
         JUPYTER_RUNTIME_DIR=str(work / "runtime"),
     )
+    env.update(env_extra)
     log = work / "lab.log"
     cmd = [
         sys.executable,
@@ -110,6 +111,24 @@ def lab(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterat
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterator[Lab]:
+    """JupyterLab serving a copy of notebooks/ (so autosave never touches the repository)."""
+    work = tmp_path_factory.mktemp("lab")
+    root = work / "notebooks"
+    shutil.copytree(ROOT / "notebooks", root)
+    yield from start_lab(work, root)
+
+
+@pytest.fixture(scope="module")
+def trainer_lab(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterator[Lab]:
+    """A trainer's JupyterLab (``EVERYCALL_TRAINER=1``) on its own copy of notebooks/."""
+    work = tmp_path_factory.mktemp("trainer-lab")
+    root = work / "notebooks"
+    shutil.copytree(ROOT / "notebooks", root)
+    yield from start_lab(work, root, EVERYCALL_TRAINER="1")
 
 
 @pytest.fixture(scope="session")

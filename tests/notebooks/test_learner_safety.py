@@ -181,6 +181,32 @@ def test_with_trainer_mode_off_nothing_secret_is_shown(path: Path, monkeypatch):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("path", LEARNER_NOTEBOOKS, ids=IDS)
+def test_a_notebook_saved_in_trainer_mode_keeps_no_trainer_material(path: Path, monkeypatch):
+    """What JupyterLab would save after a trainer ran the notebook in trainer mode, passed
+    through the server's pre-save hook (toolkit.saving), holds no trainer note, answer,
+    reviewer annotation or learner's name, and ``everycall validate`` finds nothing in it."""
+    import nbformat
+
+    from toolkit.checks import leak_scan
+    from toolkit.saving import clean_for_saving, trainer_material
+
+    monkeypatch.setenv("EVERYCALL_TRAINER", "1")
+    monkeypatch.setenv("EVERYCALL_LEARNER", "Quinlan Learnerson")
+    nb = _execute(nbformat.read(path, as_version=4), path)
+    if _note_calls(path):  # the run did show trainer material, so the check below means something
+        assert leak_scan(_everything_shown(nb), _course_secrets(), file=path.name)
+    model = {"type": "notebook", "content": json.loads(nbformat.writes(nb))}
+    clean_for_saving(model=model, path=path.name, contents_manager=None)
+    saved = json.dumps(model["content"], ensure_ascii=False)
+    leaks = leak_scan(saved, _course_secrets(), file=path.name)
+    assert not leaks, "\n".join(map(str, leaks))
+    assert "Quinlan" not in saved
+    assert trainer_material(model["content"]) == []
+
+
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize(
     "path", [p for p in LEARNER_NOTEBOOKS if _note_calls(p)], ids=lambda p: p.stem

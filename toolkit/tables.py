@@ -1,0 +1,176 @@
+"""Tables learners read: text left-aligned, numbers right-aligned, no index, whole words.
+
+pandas shows a DataFrame with its index as a first column and every cell right-aligned, which
+suits numbers and hinders reading prose (explanations, policies, summaries). A table the
+course shows goes through :func:`toolkit.data.for_display`, which returns a
+:func:`display_table`: still a DataFrame for code, shown in a notebook and a handout as
+
+- no index column (a labelled index, such as a name, is kept as the first column);
+- prose columns left-aligned and given room to read (a minimum width in characters, shared
+  out when there are several), numbers and percentages right-aligned and never wrapped;
+- headings that wrap only between words, never inside one ("Contac ts");
+- long URLs and ids allowed to break after ``/``, ``_`` and ``-``, so they never run off the
+  page.
+
+Examples
+--------
+>>> import pandas as pd
+>>> frame = pd.DataFrame({"Event": ["E01"], "Share answered": ["51%"],
+...                       "Explanation": ["A call with nothing linking it to an earlier one."]})
+>>> html = table_html(frame)
+>>> "<th" in html and "text-align:right" in html and "E01" in html
+True
+>>> "<th></th>" in html   # no empty index heading
+False
+>>> table_html([1, 2])
+Traceback (most recent call last):
+...
+toolkit.errors.ToolkitError: table_html expects a pandas DataFrame, got list
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from typing import TYPE_CHECKING, Any
+
+from toolkit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["display_table", "is_numeric_column", "table_html"]
+
+# A cell that is a number to compare down a column: 1,234 / -3.5 / 51% / £15.7bn / 16.1 s.
+_NUMBER = re.compile(
+    r"^(about |over |under |n/a$)?[<>~≈]?[-+−]?[£$€]?\d[\d,]*(\.\d+)?"
+    r"(%| ?(bn|m|k|million|billion|seconds?|s|minutes?|min|hours?|days?))?$"
+)
+_BREAK_AFTER = re.compile(r"([/_])(?=\S)")
+_LONG_TOKEN = re.compile(r"\S{28,}")
+_TH = (
+    "text-align:left;vertical-align:bottom;white-space:normal;word-break:normal;"
+    "overflow-wrap:normal;hyphens:manual"
+)
+_TD = "vertical-align:top;word-break:normal;overflow-wrap:break-word;hyphens:manual"
+
+
+def is_numeric_column(values: list[str]) -> bool:
+    """True when every non-empty cell reads as a number (right-align it, never wrap it).
+
+    >>> is_numeric_column(["51%", "", "1,234"]), is_numeric_column(["51%", "about half"])
+    (True, False)
+    >>> is_numeric_column(["", ""])
+    False
+    """
+    present = [v.strip() for v in values if v and v.strip()]
+    return bool(present) and all(_NUMBER.match(v) for v in present)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    try:
+        if value != value:  # NaN, NA
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _escape(text: str) -> str:
+    """Escape for HTML; long tokens (URLs, ids) may break after / and _ (a <wbr> there)."""
+
+    def soften(match: re.Match[str]) -> str:
+        return _BREAK_AFTER.sub(r"\1<wbr>", html.escape(match.group(0)))
+
+    parts = []
+    last = 0
+    for match in _LONG_TOKEN.finditer(text):
+        parts.append(html.escape(text[last : match.start()]))
+        parts.append(soften(match))
+        last = match.end()
+    parts.append(html.escape(text[last:]))
+    return "".join(parts).replace("\n", "<br>")
+
+
+def table_html(frame: pd.DataFrame, *, caption: str | None = None) -> str:
+    """The HTML of ``frame`` as a table learners read (see the module docstring)."""
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise ToolkitError(f"table_html expects a pandas DataFrame, got {type(frame).__name__}")
+    index = frame.index
+    numbered = pd.api.types.is_integer_dtype(index.dtype) or all(_cell_text(i) == "" for i in index)
+    columns: list[tuple[str, list[str]]] = []
+    if not numbered and index.nlevels == 1:
+        columns.append((_cell_text(index.name), [_cell_text(i) for i in index]))
+    for name in frame.columns:
+        columns.append((_cell_text(name), [_cell_text(v) for v in frame[name].tolist()]))
+    numeric = [is_numeric_column(values) for _name, values in columns]
+    prose = [
+        not num and any(len(v) > 40 for v in values)
+        for num, (_name, values) in zip(numeric, columns, strict=True)
+    ]
+    # Prose columns share about 60 characters of minimum width, so that none is squeezed
+    # to a word a line, and a table of several still fits a printed page.
+    share = max(12, 60 // max(1, sum(prose)))
+    styles = []
+    for num, long in zip(numeric, prose, strict=True):
+        if num:
+            styles.append(f"{_TD};text-align:right;white-space:nowrap")
+        elif long:
+            styles.append(f"{_TD};text-align:left;min-width:{share}ch")
+        else:
+            styles.append(f"{_TD};text-align:left")
+    out = ['<table class="dataframe everycall-table">']
+    if caption:
+        out.append(f"<caption>{html.escape(caption)}</caption>")
+    out.append("<thead><tr>")
+    for (name, _values), num in zip(columns, numeric, strict=True):
+        align = ";text-align:right" if num else ""
+        out.append(f'<th scope="col" style="{_TH}{align}">{html.escape(name)}</th>')
+    out.append("</tr></thead><tbody>")
+    for row in range(len(frame)):
+        out.append("<tr>")
+        for (_name, values), style in zip(columns, styles, strict=True):
+            out.append(f'<td style="{style}">{_escape(values[row])}</td>')
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+@functools.cache
+def _display_class() -> type:
+    import pandas as pd
+
+    class DisplayTable(pd.DataFrame):
+        """A DataFrame shown as a table learners read (``toolkit.tables``)."""
+
+        @property
+        def _constructor(self) -> type:  # operations give plain DataFrames back
+            return pd.DataFrame
+
+        def _repr_html_(self) -> str:
+            return table_html(self)
+
+    return DisplayTable
+
+
+def display_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (already in words) as a DataFrame shown the way :func:`table_html` renders.
+
+    Use :func:`toolkit.data.for_display` for a table from the toolkit: it puts ids, dates and
+    numbers into words first and then calls this.
+
+    >>> import pandas as pd
+    >>> t = display_table(pd.DataFrame({"Rule": ["Repeat call not linked"], "Events": [3]}))
+    >>> t._repr_html_().count("<tr>"), type(t.head(1)).__name__
+    (2, 'DataFrame')
+    """
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise ToolkitError(f"display_table expects a pandas DataFrame, got {type(frame).__name__}")
+    return _display_class()(frame)
