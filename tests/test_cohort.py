@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import json
 import os
 import re
@@ -260,12 +261,61 @@ def test_load_summary_names_a_missing_column(tmp_path):
         cohort.load_summary(bad)
 
 
-def test_the_right_answer_keeps_its_tick_when_its_label_is_shortened():
+def test_options_are_shown_whole_on_wrapped_lines_and_the_right_one_is_ticked():
+    from toolkit.exercises import load_definitions
+
     frame = cohort.demo_summary(learners=3)
     bars = dict(cohort.figures(frame))["00-stepping-away"].data[0]
     ticked = [label for label in bars.y if label.endswith(" ✓")]
     assert len(ticked) == 1 and ticked[0].startswith("Step away at any time")
-    assert all(len(label) <= 62 for label in bars.y)
+    assert all(len(line) <= 45 for label in bars.y for line in label.split("<br>"))
+    whole = [label.replace("<br>", " ").removesuffix(" ✓") for label in bars.y]
+    options = [o.text for o in load_definitions()["00-stepping-away"].options]
+    assert whole == options  # nothing cut short with an ellipsis
+
+
+def test_the_debrief_page_names_questions_cases_and_types_in_words(tmp_path):
+    demo = tmp_path / "in"
+    cohort.demo_cohort(demo, learners=3)
+    _flags = {
+        "flags:unlinked-calls": [
+            {
+                "event_id": "E05",
+                "opportunity_type": "repeat_calls_not_linked",
+                "reason": "Second call",
+            }
+        ]
+    }
+    folder = demo / "zed"
+    folder.mkdir()
+    (folder / "02-missed-opportunities.json").write_text(
+        json.dumps({"format": "everycall-answers", "schema_version": 1,
+                    "notebook": "02-missed-opportunities", "learner": "Zed",
+                    "answers": {k: {"value": v, "attempts": 0} for k, v in _flags.items()}}),
+        encoding="utf-8",
+    )  # fmt: skip
+    cohort.collect(demo, out=tmp_path / "out" / "cohort.csv")
+    page = (tmp_path / "out" / "cohort.html").read_text(encoding="utf-8")
+    for raw in ("exercise_id", "right_pct", "mean_attempts", "repeat_calls_not_linked"):
+        assert raw not in page, raw
+    headings = re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", page)
+    assert not [h for h in headings if "flags:" in h or "_" in h], headings
+    assert html.escape('Missed opportunities flagged in the case "Every call on its own"') in (
+        headings
+    )
+    assert "Repeat calls not linked: Second call" in page
+    assert "…" not in page  # no question or option cut short
+    from toolkit._cohort_page import _label
+    from toolkit.exercises import load_definitions
+
+    prompt = html.escape(_label(load_definitions()["00-stepping-away"]))
+    assert page.count(f"<h3>{prompt}</h3>") == 1  # the question once, whole, as a heading
+
+
+def test_with_one_learner_the_page_says_the_charts_fill_in(tmp_path):
+    cohort.demo_cohort(tmp_path / "in", learners=1)
+    cohort.collect(tmp_path / "in", out=tmp_path / "out.csv")
+    assert "the charts fill in as more answers arrive" in (tmp_path / "out.html").read_text()
 
 
 def _answer_file(folder: Path, learner: str, answers: dict, *, updated: str | None = None) -> None:

@@ -289,13 +289,15 @@ def sweep_figure(
         plot_bgcolor="white",
     )
     stable = sweep[sweep["stable"].fillna(False).astype(bool)]
-    text = "Share of calls answered, and answered within the target, for each staffing level."
+    no_target = math.isinf(seconds) or math.isnan(seconds)
+    if no_target:  # with no target every answered call is "within" it: say so once
+        text = "Share of calls answered for each staffing level (no answer-time target set)."
+    else:
+        text = "Share of calls answered, and answered within the target, for each staffing level."
     if current_staff is not None and (stable["staff"] == current_staff).any():
         row = stable[stable["staff"] == current_staff].iloc[0]
-        text += (
-            f" With {current_staff} staff, {row['answered']:.0%} are answered and "
-            f"{row['answered_within_target']:.0%} within the target."
-        )
+        text += f" With {current_staff} staff, {row['answered']:.0%} are answered"
+        text += "." if no_target else f" and {row['answered_within_target']:.0%} within the target."
     if published:
         text += " Grey lines: " + "; ".join(f"{k} {v:.0%}" for k, v in published.items()) + "."
     _caption(fig, text, source)

@@ -190,6 +190,16 @@ def _response_text(ex: Exercise | None, value: Any) -> str:
     return _clean(value) if value is not None else ""
 
 
+def _opportunity_names() -> dict[str, str]:
+    """Opportunity type ids in words (the course's vocabulary), for flags in the debrief."""
+    try:
+        from toolkit.opportunities import vocab_labels
+
+        return vocab_labels("opportunity_types", column="name")
+    except ToolkitError:  # a broken data folder: the ids still say what was flagged
+        return {}
+
+
 def _rows_for(
     data: dict[str, Any], shown: str, learner: str, definitions: dict[str, Exercise]
 ) -> list[dict[str, str]]:
@@ -212,19 +222,31 @@ def _rows_for(
         value = entry.get("value")
         if key.startswith("flags:"):
             flags = value if isinstance(value, list) else []
+            types = _opportunity_names()
             for flag in flags:
                 if not isinstance(flag, dict):
                     continue
+                kind = str(flag.get("opportunity_type", ""))
                 rows.append(
                     base
                     | {
                         "type": "flag",
                         "response": _clean(flag.get("event_id", ""), 200),
-                        "detail": _clean(
-                            f"{flag.get('opportunity_type', '')}: {flag.get('reason', '')}"
-                        ),
+                        "detail": _clean(f"{types.get(kind, kind)}: {flag.get('reason', '')}"),
                     }
                 )
+            continue
+        if key.startswith("coding:"):  # a learner's own coding: one row per item coded
+            for item, theme in (value if isinstance(value, dict) else {}).items():
+                if theme:
+                    rows.append(
+                        base
+                        | {
+                            "type": "coding",
+                            "response": _clean(theme, 200),
+                            "detail": _clean(item, 200),
+                        }
+                    )
             continue
         ex = definitions.get(key)
         row = base | {"type": ex.type if ex else "unknown", "response": _response_text(ex, value)}

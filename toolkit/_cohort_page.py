@@ -28,10 +28,116 @@ if TYPE_CHECKING:
 
 
 def _label(ex: Exercise) -> str:
+    """The question's prompt as plain text, whole."""
     from toolkit._exercise_data import _plain
 
-    text = _plain(ex.prompt)
-    return text if len(text) <= 90 else text[:89] + "…"
+    return _plain(ex.prompt)
+
+
+#: What a learner's own coding (answers saved under ``coding:<id>``) is called in a debrief.
+CODING_TITLES = {
+    "coding:05-own-coding": "Your own coding: the main theme of six recommendations",
+}
+TYPE_WORDS = {
+    "single_choice": "single choice",
+    "multiple_choice": "multiple choice",
+    "numeric": "number",
+    "ordering": "ordering",
+    "free_text": "free text",
+    "confidence": "confidence",
+    "flag": "timeline flags",
+    "coding": "own coding",
+    "unknown": "not in the course's questions",
+}
+
+
+def notebook_title(stem: str) -> str:
+    """A notebook's title: its first heading (before any colon) when the course's notebook is
+    at hand, else its file stem in words.
+
+    >>> notebook_title("03-hmic-findings"), notebook_title("90-demo-all-types")
+    ('03 What the inspectorate found', '90 Demo all types')
+    """
+    from toolkit._paths import notebooks_dir
+
+    folder = notebooks_dir()
+    path = (
+        folder / f"{stem}.ipynb" if folder is not None and re.fullmatch(r"[\w-]+", stem) else None
+    )
+    if path is not None and path.is_file():
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+            first = "".join(cells[0]["source"]).strip().splitlines()[0]
+        except (OSError, ValueError, KeyError, IndexError):
+            first = ""
+        if first.startswith("# "):
+            title = first[2:].strip()  # "03 What the inspectorate found: HMIC 2014 and after"
+            return title.split(":")[0].strip() if title[:2].isdigit() else title
+    number, _, rest = stem.partition("-")
+    if number.isdigit() and rest:
+        return f"{number} {rest.replace('-', ' ').capitalize()}"
+    return stem.replace("-", " ").capitalize()
+
+
+def case_title(slug: str) -> str:
+    """A case's title from the data in use, or its folder name if it cannot be loaded."""
+    try:
+        from toolkit.data import load_case
+
+        return str(load_case(slug).title)
+    except Exception:  # noqa: BLE001 - a learner's file may name a case this folder lacks
+        return _safe_label(slug)
+
+
+def question_title(ex_id: str, definitions: dict[str, Exercise]) -> str:
+    """What a debrief calls an answer key: the question's whole prompt, a case's flags, ...
+
+    >>> question_title("flags:unlinked-calls", {})
+    'Missed opportunities flagged in the case "Every call on its own"'
+    >>> question_title("99-gone", {})
+    '99-gone'
+    """
+    ex = definitions.get(ex_id)
+    if ex is not None:
+        return _label(ex)
+    if ex_id.startswith("flags:"):
+        return f'Missed opportunities flagged in the case "{case_title(ex_id[6:])}"'
+    return CODING_TITLES.get(ex_id, ex_id)
+
+
+def readable_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`toolkit.cohort.summary_table` with headings and values in words, for a page.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"notebook": ["00-start-here"], "exercise_id": ["00-x"],
+    ...     "type": ["single_choice"], "answered": [3], "right": [2], "right_pct": [67],
+    ...     "mean_attempts": [1.3]})
+    >>> readable_summary(t).iloc[0, :3].tolist()
+    ['Every Call: start here', '00-x', 'single choice']
+    >>> list(readable_summary(t).columns)[3:]
+    ['Learners who answered', 'Right', 'Right (%)', 'Mean presses of Check']
+    """
+    out = table.copy()
+    out["notebook"] = out["notebook"].map(notebook_title)
+    out["type"] = out["type"].map(lambda t: TYPE_WORDS.get(t, str(t).replace("_", " ")))
+    return out.rename(
+        columns={
+            "notebook": "Notebook",
+            "exercise_id": "Question",
+            "type": "Kind",
+            "answered": "Learners who answered",
+            "right": "Right",
+            "right_pct": "Right (%)",
+            "mean_attempts": "Mean presses of Check",
+        }
+    )
+
+
+def _wrap_label(text: str, width: int = 45) -> str:
+    """An axis label on lines of ``width`` characters (plotly's <br>), never cut short."""
+    import textwrap
+
+    return "<br>".join(html.escape(line, quote=False) for line in textwrap.wrap(text, width))
 
 
 def _safe_label(text: str) -> str:
@@ -49,27 +155,29 @@ def exercise_figure(frame: pd.DataFrame, exercise: Exercise) -> go.Figure | None
     rows = frame[frame["exercise_id"] == exercise.id]
     if rows.empty or exercise.type == "free_text":
         return None
-    import textwrap
-
-    # Wrapped onto lines (plotly's <br>): one long line runs off the chart's right edge.
-    lines = textwrap.wrap(f"{exercise.id}: {_label(exercise)}", 75)
-    title = "<br>".join(html.escape(line, quote=False) for line in lines)
+    # The question is the heading above the chart (shown once, whole); the chart has none.
+    lines = 1
     if exercise.type in ("single_choice", "multiple_choice", "confidence"):
         labels = [o.text for o in exercise.options] or list(exercise.scale)
         sep = " | " if exercise.type == "multiple_choice" else None
         chosen = [v for r in rows["response"] for v in (r.split(sep) if sep else [r]) if v]
         counts = [sum(v == label for v in chosen) for label in labels]
         other = sum(v not in labels for v in chosen)
-        short = [t if len(t) <= 60 else t[:59] + "…" for t in labels]
-        if exercise.type != "confidence":  # the tick goes after shortening, so it always shows
+        if exercise.type != "confidence":
             marks = [" ✓" if o.correct else "" for o in exercise.options]
             labels = [t + m for t, m in zip(labels, marks, strict=True)]
-            short = [t + m for t, m in zip(short, marks, strict=True)]
         if other:
             labels, counts = labels + ["(not an option)"], counts + [other]
-            short = short + ["(not an option)"]
+        wrapped = [_wrap_label(t) for t in labels]  # whole options, on several lines if long
+        lines = sum(w.count("<br>") + 1 for w in wrapped)
         fig = go.Figure(
-            go.Bar(x=counts, y=short, orientation="h", hovertext=labels, marker_color="#3f6f8f")
+            go.Bar(
+                x=counts,
+                y=wrapped,
+                orientation="h",
+                hovertext=labels,
+                marker_color="#3f6f8f",
+            )
         )
         fig.update_yaxes(autorange="reversed")
         fig.update_xaxes(title_text="learners")
@@ -102,11 +210,12 @@ def exercise_figure(frame: pd.DataFrame, exercise: Exercise) -> go.Figure | None
         fig.update_yaxes(title_text="learners")
         _whole_numbers(fig, "y", [placed.count(k) for k in range(n + 1)])
     fig.update_layout(
-        title_text=title,
-        height=320 + 20 * (len(lines) - 1),
-        margin=dict(l=20, r=20, t=40 + 20 * len(lines), b=40),
+        height=max(260, 90 + 17 * lines + 14 * len(fig.data[0].x)),
+        margin=dict(l=20, r=20, t=20, b=50),
         template="simple_white",
+        meta={"title": f"Answers to: {_label(exercise)}"},
     )
+    fig.update_yaxes(automargin=True)
     return fig
 
 
@@ -127,7 +236,7 @@ def flags_figure(frame: pd.DataFrame, key: str) -> go.Figure:
         )
     )
     fig.update_layout(
-        title_text=f"Events flagged ({_safe_label(key[6:])})",
+        meta={"title": question_title(key, {})},
         height=320,
         template="simple_white",
         yaxis_title="learners",
@@ -135,6 +244,52 @@ def flags_figure(frame: pd.DataFrame, key: str) -> go.Figure:
     )
     _whole_numbers(fig, "y", counts.values)
     return fig
+
+
+def coding_figure(frame: pd.DataFrame, key: str) -> go.Figure:
+    """A learner's own coding (``coding:<id>``): per item, how many chose each theme."""
+    import plotly.graph_objects as go
+
+    rows = frame[(frame["exercise_id"] == key) & (frame["type"] == "coding")]
+    items = sorted(dict.fromkeys(rows["detail"]))
+    themes = sorted(dict.fromkeys(rows["response"]))
+    fig = go.Figure()
+    palette = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
+    for i, theme in enumerate(themes):
+        counts = [int(((rows["detail"] == it) & (rows["response"] == theme)).sum()) for it in items]
+        fig.add_bar(
+            y=[_safe_label(it) for it in items],
+            x=counts,
+            name=_wrap_label(theme, 30),
+            orientation="h",
+            marker_color=palette[i % len(palette)],
+        )
+    fig.update_layout(
+        barmode="stack",
+        meta={"title": question_title(key, {})},
+        height=max(260, 120 + 34 * len(items)),
+        margin=dict(l=20, r=20, t=20, b=50),
+        template="simple_white",
+        xaxis_title="learners",
+        yaxis={"autorange": "reversed", "automargin": True},
+    )
+    return fig
+
+
+def coding_description(frame: pd.DataFrame, key: str) -> str:
+    """The text alternative of :func:`coding_figure`: the most chosen theme for each item."""
+    rows = frame[(frame["exercise_id"] == key) & (frame["type"] == "coding")]
+    parts = []
+    for item in sorted(dict.fromkeys(rows["detail"])):
+        chosen = Counter(rows.loc[rows["detail"] == item, "response"])
+        theme, n = chosen.most_common(1)[0]
+        parts.append(f"{_safe_label(item)}: {theme} ({_learners(n)})")
+    return (
+        f"{_learners(rows['learner'].nunique())} coded {len(parts)} "
+        f"recommendation{'' if len(parts) == 1 else 's'}. Most chosen theme for each: "
+        + "; ".join(parts)
+        + "."
+    )
 
 
 def _learners(n: int) -> str:
@@ -219,7 +374,7 @@ learner, response, correct; "learner" is missing
         marks = {o.text: o.correct and exercise.type != "confidence" for o in exercise.options}
         pairs = [
             (
-                f'"{t if len(t) <= 60 else t[:59] + "…"}"' + (" (correct)" if marks.get(t) else ""),
+                f'"{t}"' + (" (correct)" if marks.get(t) else ""),
                 sum(v == t for v in chosen),
             )
             for t in labels
@@ -247,8 +402,8 @@ def flags_description(frame: pd.DataFrame, key: str) -> str:
     pairs = [(_safe_label(str(i)), int(n)) for i, n in counts.items()]
     return (
         f"{_learners(flags['learner'].nunique())} flagged {len(pairs)} "
-        f"event{'' if len(pairs) == 1 else 's'} in "
-        f"{_safe_label(key[6:])}. Most flagged first: {_listed(pairs)}."
+        f'event{"" if len(pairs) == 1 else "s"} in the case "{case_title(key[6:])}". '
+        f"Most flagged first: {_listed(pairs)}."
     )
 
 
@@ -263,7 +418,8 @@ def _figure_html(fig: go.Figure, number: int, description: str, *, with_plotly: 
     import plotly.io as pio
 
     div_id = f"chart-{number}"
-    title = re.sub(r"<br>", " ", str(fig.layout.title.text or "chart"))
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    title = re.sub(r"<br>", " ", str(meta.get("title") or fig.layout.title.text or "chart"))
     post = (
         "var s = document.getElementById('{plot_id}').querySelector('.main-svg');"
         f"if (s) {{ s.setAttribute('role', 'img');"
@@ -291,16 +447,35 @@ padding:0 1rem;color:#1a1a1a;line-height:1.45}
 table{border-collapse:collapse;margin:0.5rem 0}th,td{border:1px solid #bbb;padding:0.25rem
 0.5rem;text-align:left;vertical-align:top}th{background:#eef2f5}
 .note{background:#f4f6f8;border-left:4px solid #3f6f8f;padding:0.5rem 1rem}
+.question-id{color:#555;font-size:0.9rem;margin-top:-0.5rem}h3{margin-top:1.5rem}
 figure.chart{margin:0.5rem 0 1rem}figure.chart figcaption{font-size:0.95rem;color:#333;
 max-width:50rem}
 """
 
 
-def _table_html(frame: pd.DataFrame) -> str:
+def _heading(column: str) -> str:
+    """A column name as a heading: ``first_answered`` -> ``First answered``; words kept."""
+    return column.replace("_", " ").capitalize() if "_" in column or column.islower() else column
+
+
+def _anchor(ex_id: str) -> str:
+    return "q-" + re.sub(r"[^A-Za-z0-9_-]", "-", ex_id)
+
+
+def _table_html(frame: pd.DataFrame, *, link: str | None = None) -> str:
+    """A table with headings in words (a snake_case column name becomes a phrase); the cells
+    of column ``link`` link to their question's section."""
     frame = frame.astype(object).where(frame.notna(), "")
-    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
+    head = "".join(f'<th scope="col">{html.escape(_heading(str(c)))}</th>' for c in frame.columns)
+
+    def cell(column: str, value: object) -> str:
+        text = html.escape(str(value))
+        if column == link and value:
+            return f'<td><a href="#{_anchor(str(value))}">{text}</a></td>'
+        return f"<td>{text}</td>"
+
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+        "<tr>" + "".join(cell(c, v) for c, v in zip(frame.columns, row, strict=True)) + "</tr>"
         for row in frame.itertuples(index=False)
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -319,9 +494,9 @@ def page_html(
 ) -> str:
     """The debrief page: a table per exercise, charts, free text and skipped files; offline.
 
-    plotly.js is inlined once, with the first chart; no CDN, no MathJax. Each chart is a
-    ``<figure>`` whose caption says in words what it shows (for a marked question, how many
-    gave the correct answer).
+    Grouped by notebook; each question is a heading, shown once and whole, with its chart
+    (no title of its own) and the chart's caption in words. plotly.js is inlined once, with
+    the first chart; no CDN, no MathJax.
     """
     when = datetime.now(UTC).astimezone().strftime("%d %B %Y, %H:%M %Z")
     parts = [
@@ -331,37 +506,67 @@ def page_html(
         "<title>Cohort debrief: Every Call</title>",
         f"<style>{_CSS}</style></head><body><main>",
         "<h1>Cohort debrief</h1>",
-        f'<p class="note">{learners} learner(s), {files_read} answer '
-        f"file(s), collected {html.escape(when)}. Learners' answers are shown as they wrote "
-        "them. They are for this workshop's debrief only: please do not share them further."
-        "</p>",
-        *(f'<p class="note">{html.escape(note)}</p>' for note in notes or ()),
+        f'<p class="note">{_learners(learners)}, {files_read} answer '
+        f"file{'' if files_read == 1 else 's'}, collected {html.escape(when)}. Learners' "
+        "answers are shown as they wrote them. They are for this workshop's debrief only: "
+        "please do not share them further.</p>",
+    ]
+    if learners == 1:
+        parts.append(
+            '<p class="note">Only one learner\'s answers so far: the charts fill in as more '
+            "answers arrive. Collect again when more of the room has answered.</p>"
+        )
+    parts += [f'<p class="note">{html.escape(note)}</p>' for note in notes or ()]
+    parts += [
         "<h2>Summary</h2>",
-        _table_html(table) if len(frame) else "<p>No answers were found.</p>",
+        _table_html(readable_summary(table), link="Question")
+        if len(frame)
+        else "<p>No answers were found.</p>",
     ]
     plotly_included = False
-    charts_done: list[str] = []
+    charts_done = 0
+    notebook = None
     for ex_id in dict.fromkeys(frame["exercise_id"]):
         ex = definitions.get(ex_id)
-        heading = f"{ex_id}: {_label(ex)}" if ex else ex_id
-        parts.append(f"<section><h2>{html.escape(heading)}</h2>")
+        rows = frame[frame["exercise_id"] == ex_id]
+        here = str(rows["notebook"].iloc[0])
+        if here != notebook:
+            notebook = here
+            parts.append(f"<h2>{html.escape(notebook_title(notebook))}</h2>")
+        kind = ex.type if ex is not None else str(rows["type"].iloc[0])
+        parts.append(
+            f'<section id="{_anchor(ex_id)}"><h3>{html.escape(question_title(ex_id, definitions))}'
+            f'</h3><p class="question-id">{html.escape(ex_id)} · '
+            f"{html.escape(TYPE_WORDS.get(kind, kind))}</p>"
+        )
         if ex_id in charts:
-            description = (
-                chart_description(frame, ex) if ex is not None else flags_description(frame, ex_id)
-            )
+            if ex is not None:
+                description = chart_description(frame, ex)
+            elif ex_id.startswith("coding:"):
+                description = coding_description(frame, ex_id)
+            else:
+                description = flags_description(frame, ex_id)
             parts.append(
                 _figure_html(
-                    charts[ex_id],
-                    len(charts_done) + 1,
-                    description,
-                    with_plotly=not plotly_included,
+                    charts[ex_id], charts_done + 1, description, with_plotly=not plotly_included
                 )
             )
             plotly_included = True
-            charts_done.append(ex_id)
-        rows = frame[frame["exercise_id"] == ex_id]
+            charts_done += 1
         if (ex is not None and ex.type == "free_text") or ex_id.startswith("flags:"):
-            parts.append(_table_html(rows[["learner", "response", "detail"]]))
+            shown = rows[["learner", "response", "detail"]]
+            if ex_id.startswith("flags:"):
+                shown = shown.rename(columns={"response": "event", "detail": "type and reason"})
+            parts.append(_table_html(shown))
+        elif ex_id.startswith("coding:"):
+            shown = rows[["learner", "detail", "response"]]
+            parts.append(
+                "<details><summary>Every answer</summary>"
+                + _table_html(
+                    shown.rename(columns={"detail": "recommendation", "response": "theme"})
+                )
+                + "</details>"
+            )
         else:
             parts.append(
                 "<details><summary>Every answer</summary>"

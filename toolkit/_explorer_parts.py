@@ -187,6 +187,15 @@ timestamp, agency, contact_type); the table contains these columns: event_id, ti
     return out
 
 
+# The detail panel is a two-column table (label, value), so every value starts at one edge
+# whatever the length of its label; a description list left its layout to the page's CSS.
+_LABEL_STYLE = (
+    "text-align:left;vertical-align:top;font-weight:bold;padding:0.15em 1em 0.15em 0;"
+    "white-space:nowrap;background:none;border:none"
+)
+_VALUE_STYLE = "text-align:left;vertical-align:top;padding:0.15em 0;background:none;border:none"
+
+
 def event_detail_html(events: pd.DataFrame, event_id: str | None, *, flags: Any = None) -> str:
     """The detail panel for one event: what the practitioner knew and did at the time.
 
@@ -238,7 +247,10 @@ def event_detail_html(events: pd.DataFrame, event_id: str | None, *, flags: Any 
         elif key == "linked_to":
             value = ", ".join(v for v in value.split(";") if v)
         if value:
-            fields.append(f"<dt>{name}</dt><dd>{html.escape(value)}</dd>")
+            fields.append(
+                f'<tr><th scope="row" style="{_LABEL_STYLE}">{name}</th>'
+                f'<td style="{_VALUE_STYLE}">{html.escape(value)}</td></tr>'
+            )
     mine = flags_frame(flags)
     mine = mine[mine["event_id"] == event_id]
     kinds = vocab_labels("opportunity_types", column="name")
@@ -251,7 +263,10 @@ def event_detail_html(events: pd.DataFrame, event_id: str | None, *, flags: Any 
         f'<div class="everycall-event-detail" aria-live="polite">'
         f"<h4>{html.escape(str(event_id))} · {ts.day} {ts:%b %Y %H:%M} · "
         f"{html.escape(agencies.get(a, a))}: {html.escape(types.get(c, c))}</h4>"
-        f"<dl>{''.join(fields)}</dl>" + (f"<ul>{notes}</ul>" if notes else "") + "</div>"
+        f'<table class="everycall-detail-fields" style="border-collapse:collapse">'
+        f"<tbody>{''.join(fields)}</tbody></table>"
+        + (f"<ul>{notes}</ul>" if notes else "")
+        + "</div>"
     )
 
 

@@ -71,10 +71,15 @@ from toolkit._cohort_gather import (
 )
 from toolkit._cohort_page import (
     chart_description,
+    coding_description,
+    coding_figure,
     exercise_figure,
     flags_description,
     flags_figure,
+    notebook_title,
     page_html,
+    question_title,
+    readable_summary,
 )
 from toolkit.answers import AnswerStore, atomic_write_text
 from toolkit.errors import AnswerStoreError, ToolkitError
@@ -98,6 +103,8 @@ __all__ = [
     "figures",
     "free_text_responses",
     "gather",
+    "readable_summary_table",
+    "show_debrief",
     "load_summary",
     "summary_table",
 ]
@@ -279,16 +286,50 @@ def figures(
     definitions = _definitions(Path(exercises_dir) if exercises_dir else None)
     out = []
     for ex_id in dict.fromkeys(frame["exercise_id"]):
+        fig: go.Figure | None = None
         if ex_id in definitions:
             fig = exercise_figure(frame, definitions[ex_id])
-            if fig is not None:
-                description = chart_description(frame, definitions[ex_id])
-                out.append((ex_id, fig.update_layout(meta={"description": description})))
+            description = chart_description(frame, definitions[ex_id])
         elif ex_id.startswith("flags:"):
-            description = flags_description(frame, ex_id)
-            fig = flags_figure(frame, ex_id).update_layout(meta={"description": description})
-            out.append((ex_id, fig))
+            fig, description = flags_figure(frame, ex_id), flags_description(frame, ex_id)
+        elif ex_id.startswith("coding:"):
+            fig, description = coding_figure(frame, ex_id), coding_description(frame, ex_id)
+        if fig is not None:
+            meta = dict(fig.layout.meta or {})  # keeps the chart's title for screen readers
+            out.append((ex_id, fig.update_layout(meta=meta | {"description": description})))
     return out
+
+
+def show_debrief(frame: pd.DataFrame, *, exercises_dir: Path | str | None = None) -> None:
+    """In a notebook: for each question, its heading (the whole question, once), its chart
+    and the chart's caption, grouped by notebook; as the debrief page shows them."""
+    from IPython.display import Markdown, display
+
+    definitions = _definitions(Path(exercises_dir) if exercises_dir else None)
+    charts = dict(figures(frame, exercises_dir=exercises_dir))
+    learners = frame["learner"].nunique()
+    if learners == 1:
+        display(
+            Markdown(
+                "*Only one learner's answers so far: the charts fill in as more answers arrive.*"
+            )
+        )
+    notebook = None
+    for ex_id, fig in charts.items():
+        here = str(frame.loc[frame["exercise_id"] == ex_id, "notebook"].iloc[0])
+        if here != notebook:
+            notebook = here
+            display(Markdown(f"### {notebook_title(here)}"))
+        display(Markdown(f"**{question_title(ex_id, definitions)}** ({ex_id})"))
+        display(fig)
+        display(Markdown(f"*{fig.layout.meta['description']}*"))
+
+
+def readable_summary_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`summary_table` with headings and values in words (for the notebook and page)."""
+    from toolkit.tables import display_table
+
+    return display_table(readable_summary(summary_table(frame)))
 
 
 def debrief_html(result: CollectResult, *, exercises_dir: Path | str | None = None) -> str:
@@ -335,10 +376,31 @@ def anonymised(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def free_text_responses(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every free-text answer (and flag reason), for reading aloud in a debrief."""
+def free_text_responses(frame: pd.DataFrame, *, readable: bool = False) -> pd.DataFrame:
+    """Every free-text answer (and flag reason), for reading aloud in a debrief.
+
+    ``readable=True`` gives the table to show: the question in words (whole), the learner,
+    the answer, and for a flag its type and reason.
+    """
     mask = (frame["type"] == "free_text") | (frame["type"] == "flag")
-    return frame.loc[mask, ["notebook", "exercise_id", "learner", "response", "detail"]]
+    rows = frame.loc[mask, ["notebook", "exercise_id", "learner", "response", "detail"]]
+    if not readable:
+        return rows
+    import pandas as pd
+
+    from toolkit.tables import display_table
+
+    definitions = _definitions(None)
+    return display_table(
+        pd.DataFrame(
+            {
+                "Question": [question_title(e, definitions) for e in rows["exercise_id"]],
+                "Learner": rows["learner"].tolist(),
+                "Answer, or event flagged": rows["response"].tolist(),
+                "Type and reason (flags)": rows["detail"].tolist(),
+            }
+        )
+    )
 
 
 # --------------------------------------------------------------------------------------------

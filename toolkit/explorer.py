@@ -250,7 +250,7 @@ class TimelineExplorer:
 
     def refresh(self) -> None:
         """Apply the filters: update every trace of the figure in place."""
-        from toolkit.timeline import describe_swimlane, swimlane_traces
+        from toolkit.timeline import describe_swimlane, lane_geometry, swimlane_traces
 
         visible = self.visible_events()
         lanes = [a for a in self._lanes if a in set(self.agency_filter.value)]
@@ -272,6 +272,15 @@ class TimelineExplorer:
                     trace.marker.color = data["marker"]["color"]
                     trace.marker.symbol = data["marker"]["symbol"]
             self.figure.layout.yaxis.categoryarray = [names.get(a, a) for a in lanes]
+            sizes = lane_geometry(len(lanes))  # the figure shrinks to the lanes shown
+            self.figure.layout.height = sizes["height"]
+            self.figure.layout.yaxis.domain = sizes["lanes_domain"]
+            self.figure.layout.yaxis2.domain = sizes["risk_domain"]
+            if self.selected is not None and self.selected not in set(
+                visible["event_id"].astype("str")
+            ):
+                self.selected = None  # the filter hides it: its detail goes too
+                self.detail.value = event_detail_html(self.case.events, None)
             self._mark_selected(visible)
         description = describe_swimlane(
             visible,

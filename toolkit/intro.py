@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import html
 import math
-import textwrap
 from typing import TYPE_CHECKING, Any
 
 from toolkit.errors import ToolkitError
@@ -31,7 +30,7 @@ __all__ = ["calls_explorer", "calls_figure", "calls_in", "describe_calls", "call
 
 _PER_ROW = 20
 _MAX_MINUTES = 240
-_SLIDER_MAX = 120  # minutes; the figure keeps room for this many so it does not jump
+_ROW_PX = 24  # one row of markers
 _COLOUR = "#0072B2"  # Okabe-Ito blue: readable for colour-blind learners and in print
 
 
@@ -75,13 +74,22 @@ def _title(minutes: float, n: int) -> str:
 
 
 def calls_figure(minutes: float, *, seconds_per_call: float, source: str) -> go.Figure:
-    """One marker per call in ``minutes``; returns a plotly Figure (no ``show()``)."""
+    """One marker per call in ``minutes``; returns a plotly Figure (no ``show()``).
+
+    The figure is as tall as the rows of markers it holds, with the source note under them.
+
+    >>> fig = calls_figure(15, seconds_per_call=30, source="HMIC")
+    >>> len(fig.data[0].x), fig.layout.height < calls_figure(120, seconds_per_call=30,
+    ...                                                       source="HMIC").layout.height
+    (30, True)
+    """
     import plotly.graph_objects as go
+
+    from toolkit._figure_layout import _note_layout, _note_lines
 
     n = calls_in(minutes, seconds_per_call=seconds_per_call)
     x, y = _grid(n)
-    rows = max(1, math.ceil(max(minutes, _SLIDER_MAX) * 60 / seconds_per_call / _PER_ROW))
-    note = "<br>".join(textwrap.wrap(f"One marker = one call. Source: {html.escape(source)}", 100))
+    rows = max(1, math.ceil(n / _PER_ROW))
     fig = go.Figure(
         go.Scatter(
             x=x,
@@ -97,29 +105,25 @@ def calls_figure(minutes: float, *, seconds_per_call: float, source: str) -> go.
         title={"text": _title(minutes, n)},
         xaxis={"visible": False, "range": [-1, _PER_ROW]},
         yaxis={"visible": False, "range": [-rows + 0.5, 0.5]},
-        height=380,
-        margin={"l": 20, "r": 20, "t": 60, "b": 70},
         showlegend=False,
         plot_bgcolor="white",
-        annotations=[
-            {
-                "text": note,
-                "showarrow": False,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": -0.04,
-                "xanchor": "left",
-                "yanchor": "top",
-                "align": "left",
-                "font": {"size": 11},
-            }
-        ],
         meta={
             "description": describe_calls(minutes, seconds_per_call=seconds_per_call, source=source)
         },
+        **_note_layout(
+            _note_lines(f"One marker = one call. Source: {source}"),
+            plot_height=_ROW_PX * rows,
+            left=20,
+            axis=8,
+        ),
     )
     return fig
+
+
+def _caption_html(text: str) -> str:
+    # A paragraph of its own: inside a widget, bare text takes the 28 px line height of a
+    # control row.
+    return f'<p class="everycall-description" style="line-height:1.45">{html.escape(text)}</p>'
 
 
 def calls_explorer(minutes: int = 15) -> Any:
@@ -139,7 +143,7 @@ def calls_explorer(minutes: int = 15) -> Any:
         style={"description_width": "initial"},
     )
     caption = widgets.HTML(
-        html.escape(describe_calls(minutes, seconds_per_call=seconds, source=source))
+        _caption_html(describe_calls(minutes, seconds_per_call=seconds, source=source))
     )
     slider.add_class("everycall-minutes")
     caption.add_class("everycall-live-only")  # a handout prints it as the figure's caption
@@ -150,8 +154,10 @@ def calls_explorer(minutes: int = 15) -> Any:
             fig.data[0].x, fig.data[0].y = new.data[0].x, new.data[0].y
             fig.data[0].customdata = new.data[0].customdata
             fig.layout.title.text = new.layout.title.text
+            fig.layout.height, fig.layout.margin = new.layout.height, new.layout.margin
+            fig.layout.yaxis.range = new.layout.yaxis.range
             fig.layout.meta = new.layout.meta
-        caption.value = html.escape(new.layout.meta["description"])
+        caption.value = _caption_html(new.layout.meta["description"])
 
     slider.observe(update, names="value")
     return widgets.VBox([slider, fig, caption])

@@ -77,6 +77,7 @@ __all__ = [
     "escalation_figure",
     "flags_frame",
     "gaps",
+    "lane_geometry",
     "lane_order",
     "marker_style",
     "swimlane",
@@ -318,6 +319,34 @@ def swimlane_traces(
     return traces
 
 
+#: Pixel sizes of the swimlane figure: a lane, the risk strip under the lanes, the gap
+#: between them, and the margins (the legend sits in the bottom margin).
+_LANE_PX, _RISK_PX, _GAP_PX, _TOP_PX, _BOTTOM_PX = 42, 78, 44, 60, 170
+
+
+def lane_geometry(lanes: int) -> dict[str, Any]:
+    """Height and axis domains of a swimlane figure with ``lanes`` agency lanes.
+
+    Lanes, the gap and the risk strip keep their size in pixels whatever the number of
+    lanes, so a filtered timeline shrinks to the lanes shown instead of spreading two lanes
+    over the height of eleven, and the risk labels never crowd the date axis.
+
+    Examples
+    --------
+    >>> lane_geometry(11)["height"], lane_geometry(2)["height"]
+    (814, 436)
+    >>> round(lane_geometry(2)["risk_domain"][1], 3)
+    0.379
+    """
+    lanes = max(1, int(lanes))
+    plot = _LANE_PX * lanes + _GAP_PX + _RISK_PX
+    return {
+        "height": plot + _TOP_PX + _BOTTOM_PX,
+        "lanes_domain": [(_RISK_PX + _GAP_PX) / plot, 1.0],
+        "risk_domain": [0.0, _RISK_PX / plot],
+    }
+
+
 def swimlane(
     events: pd.DataFrame,
     *,
@@ -365,9 +394,10 @@ def swimlane(
         fig.add_trace(go.Scatter(mode="markers", hoverinfo="text", **t))
     names = _labels("agencies")
     heading = f"{TITLE_PREFIX}: {title}" if title else TITLE_PREFIX
+    sizes = lane_geometry(len(lanes))
     fig.update_layout(
         title={"text": heading},
-        height=height or 340 + 42 * len(lanes),
+        height=height or sizes["height"],
         template="plotly_white",
         hoverlabel={"align": "left"},
         # The legend sits under the plot so the lanes keep the full width.
@@ -380,9 +410,9 @@ def swimlane(
             "yanchor": "bottom",
             "x": 0,
         },
-        margin={"l": 140, "r": 20, "t": 60, "b": 170},
+        margin={"l": 140, "r": 20, "t": _TOP_PX, "b": _BOTTOM_PX},
         yaxis={
-            "domain": [0.2, 1.0],
+            "domain": sizes["lanes_domain"],
             "type": "category",
             "autorange": "reversed",
             "categoryorder": "array",
@@ -390,7 +420,7 @@ def swimlane(
             "title": {"text": "Agency"},
         },
         yaxis2={
-            "domain": [0.0, 0.13],
+            "domain": sizes["risk_domain"],
             "type": "category",
             "categoryorder": "array",
             "categoryarray": [f"{lv} risk" for lv in _RISK_STYLE],
