@@ -52,3 +52,46 @@ def test_rule_flags_say_the_northampton_review_had_already_asked_after_it_was_pu
     assert not found.loc[after, "explanation"].str.contains("later review").any()
     assert found.loc[after, "explanation"].str.contains("published in July 2023").all()
     assert found.loc[~after, "explanation"].str.contains("A later review").all()
+
+
+# ------------------------------------------------ HMIC 2014: an emergency call every 30 seconds
+
+
+def _markdown(notebook: str) -> str:
+    """The markdown cells of a notebook, joined."""
+    import json
+
+    from toolkit._paths import notebooks_dir
+
+    cells = json.loads((notebooks_dir() / notebook).read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+def _sentences_with(text: str, words: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if re.search(words, s)]
+
+
+def test_the_30_seconds_figure_is_quoted_as_the_source_words_it_an_emergency_call():
+    from toolkit import intro
+    from toolkit._paths import notebooks_dir
+
+    hmic = data.load_hmic().set_index("measure")
+    assert "emergency call" in hmic.loc["seconds_between_da_calls", "description"]
+    texts = {p.name: _markdown(p.name) for p in sorted(notebooks_dir().glob("*.ipynb"))}
+    texts["toolkit.intro"] = " ".join(str(intro.__doc__).split())
+    texts["the figure's description"] = intro.describe_calls(15, seconds_per_call=30, source="-")
+    quoted = []
+    for where, text in texts.items():
+        for sentence in _sentences_with(text, r"every 30 seconds"):
+            quoted.append(where)
+            assert "emergency call" in sentence, (where, sentence)
+    assert {"00-start-here.ipynb", "toolkit.intro", "the figure's description"} <= set(quoted)
+
+
+def test_the_start_figure_counts_emergency_calls():
+    from toolkit import intro
+
+    fig = intro.calls_figure(15, seconds_per_call=30, source="HMIC 2014")
+    assert "as emergency calls" in fig.layout.title.text
+    assert "one emergency call every 30 seconds" in fig.layout.meta["description"]
+    assert fig.layout.annotations[0].text.startswith("One marker = one emergency call")
