@@ -95,3 +95,60 @@ def test_the_start_figure_counts_emergency_calls():
     assert "as emergency calls" in fig.layout.title.text
     assert "one emergency call every 30 seconds" in fig.layout.meta["description"]
     assert fig.layout.annotations[0].text.startswith("One marker = one emergency call")
+
+
+# ------------------------------------- the definition: family members since 2013, statute 2021
+
+_CREDITS_2021 = re.compile(
+    r"2021[^.|;]*\b(?:so|therefore|which means)\b[^.|;]*\b(?:parent|son|relative|family)",
+    re.IGNORECASE,
+)
+
+
+def _policy_table(notebook: str) -> dict[str, str]:
+    """The "policy at the time" table of a notebook: its From column to its row."""
+    rows = [line for line in _markdown(notebook).splitlines() if line.startswith("| ")]
+    return {line.split("|")[1].strip(): line for line in rows}
+
+
+def test_the_policy_table_dates_familial_abuse_from_the_2013_definition():
+    table = _policy_table("02-missed-opportunities.ipynb")
+    (row_2013,) = [row for date, row in table.items() if date.endswith("2013")]
+    assert "16 or over" in row_2013 and "family members" in row_2013
+    assert "Home Office circular 003/2013" in row_2013
+    assert "already counted under the 2013 definition" in table["2021"]
+    source = data.load_sources().set_index("source_id").loc["homeoffice-2013-da-definition"]
+    assert source["date"] == "2013-02-14" and "31 March 2013" in source["note"]
+    assert "homeoffice-2013-da-definition" in _sources_cell("02-missed-opportunities.ipynb")
+
+
+def _sources_cell(notebook: str) -> str:
+    import json
+
+    from toolkit._paths import notebooks_dir
+
+    cells = json.loads((notebooks_dir() / notebook).read_text(encoding="utf-8"))["cells"]
+    return "".join(cells[-1]["source"])
+
+
+def test_nothing_says_familial_abuse_counts_because_of_the_2021_act():
+    from toolkit import exercises
+    from toolkit._paths import notebooks_dir
+
+    texts = {p.name: _markdown(p.name) for p in notebooks_dir().glob("*.ipynb")}
+    for case in data.list_cases():
+        notes = data.load_annotations(case)
+        texts[case] = " ".join(notes["explanation"]) + " " + " ".join(notes["policy_at_the_time"])
+    for ex in exercises.load_definitions().values():
+        texts[ex.id] = " ".join(
+            [ex.prompt, ex.model_answer or "", *(o.feedback or "" for o in ex.options)]
+        )
+    for where, text in texts.items():
+        assert not _CREDITS_2021.search(text), (where, _CREDITS_2021.search(text).group())
+    older = data.load_annotations("older-parent")
+    (e12,) = older.loc[
+        (older["event_id"] == "E12")
+        & (older["opportunity_type"] == "third_party_concern_not_acted_on"),
+        "policy_at_the_time",
+    ]
+    assert "since March 2013" in e12
