@@ -152,3 +152,19 @@ def test_nothing_says_familial_abuse_counts_because_of_the_2021_act():
         "policy_at_the_time",
     ]
     assert "since March 2013" in e12
+
+
+# ------------------------------------------------------------ THRIVE: what a call handler weighs
+
+
+def test_the_call_grading_annotation_says_what_thrive_asks_a_call_handler_to_weigh():
+    notes = data.load_annotations("unlinked-calls")
+    (row,) = notes[
+        notes["event_id"].eq("E15") & notes["opportunity_type"].eq("call_graded_too_low")
+    ].to_dict("records")
+    assert row["source_id"] == "north-yorkshire-thrive"
+    policy = row["policy_at_the_time"]
+    assert "weigh" in policy
+    after = policy.split("weigh", 1)[1]
+    for factor in ("threat", "harm", "risk", "investigat", "vulnerab", "engagement"):
+        assert factor in after.lower(), factor
