@@ -168,3 +168,22 @@ def test_the_call_grading_annotation_says_what_thrive_asks_a_call_handler_to_wei
     after = policy.split("weigh", 1)[1]
     for factor in ("threat", "harm", "risk", "investigat", "vulnerab", "engagement"):
         assert factor in after.lower(), factor
+
+
+# ------------------------------------------------- Marac: a high-risk referral without consent
+
+
+def test_the_marac_annotation_says_what_guidance_expects_without_consent():
+    notes = data.load_annotations("health-and-housing")
+    (row,) = notes[
+        notes["event_id"].eq("E27") & notes["opportunity_type"].eq("no_marac_referral")
+    ].to_dict("records")
+    text = f"{row['explanation']} {row['policy_at_the_time']}"
+    assert "consent" in row["policy_at_the_time"]
+    assert "with or without it" in row["policy_at_the_time"]
+    assert "where it is safe" in text and "Idva" in row["explanation"]
+    sources = data.load_sources().set_index("source_id")
+    cited = sources.loc[row["source_id"]]
+    assert cited["publisher"].startswith("SafeLives") and "consent" in cited["note"]
+    for other in ("safelives-marac-victim-info", "cheshire-west-marac-referral"):
+        assert "consent" in sources.loc[other, "note"] or "safe" in sources.loc[other, "note"]
