@@ -187,3 +187,55 @@ def test_the_marac_annotation_says_what_guidance_expects_without_consent():
     assert cited["publisher"].startswith("SafeLives") and "consent" in cited["note"]
     for other in ("safelives-marac-victim-info", "cheshire-west-marac-referral"):
         assert "consent" in sources.loc[other, "note"] or "safe" in sources.loc[other, "note"]
+
+
+# ------------------------------------- arrests per 100 crimes: 32 in 39 forces, 33 in 37 forces
+
+
+def _arrests() -> pd.DataFrame:
+    trends = data.load_trends()
+    rows = trends[trends["measure"] == "arrests_per_100_da_crimes"]
+    return rows.sort_values("period_end").set_index("period")
+
+
+def test_the_trends_table_gives_each_arrest_figure_its_base_and_both_2019_figures_a_source():
+    rows = _arrests()
+    assert rows["base"].notna().all() and (rows["base"].str.strip() != "").all()
+    y2019 = rows.loc["YE Mar 2019"]
+    assert (y2019["value"], y2019["base"], y2019["source_id"]) == (
+        32,
+        "39 forces",
+        "womensaid-2019-ons",
+    )
+    assert "33" in y2019["note"] and "37 forces" in y2019["note"]
+    # The 37-force comparison that gives 33 for the same year sits on the row whose source
+    # (the November 2020 release) gives it.
+    y2020 = rows.loc["YE Mar 2020"]
+    assert (y2020["base"], y2020["source_id"]) == ("37 forces", "ons-2020")
+    assert "year ending March 2019 was also 33" in y2020["note"]
+    sources = data.load_sources().set_index("source_id")
+    women = sources.loc["womensaid-2019-ons"]
+    assert women["kind"] == "secondary" and women["url"].startswith("https://www.womensaid.org.uk/")
+    assert "39 police forces" in women["note"] and "32 arrests per 100" in women["note"]
+    assert bool(y2019["secondary"])
+
+
+def test_the_trend_chart_joins_only_figures_on_the_same_base_and_marks_each_change():
+    from toolkit.hmic import trend_figure
+
+    rows = _arrests()
+    base_at = dict(zip(rows["period_end"], rows["base"], strict=True))
+    fig = trend_figure(data.load_trends(), "arrests_per_100_da_crimes")
+    points, *lines = fig.data
+    assert "lines" not in points.mode and len(points.x) == len(rows)
+    for line in lines:
+        assert len({base_at[pd.Timestamp(x)] for x in line.x}) == 1
+    changes = int((rows["base"] != rows["base"].shift()).sum()) - 1
+    assert changes == 2 and len(fig.layout.shapes) == changes
+    labels = [a.text for a in fig.layout.annotations[1:]]
+    assert labels == ["39 forces →<br>37 forces", "37 forces →<br>38 forces"]
+    assert "not all counted over the same base" in fig.layout.meta["description"]
+    # A measure whose base never changes keeps one line through every point.
+    crimes = trend_figure(data.load_trends(), "da_related_crimes")
+    assert len(crimes.data) == 1 and crimes.data[0].mode == "lines+markers"
+    assert not crimes.layout.shapes
