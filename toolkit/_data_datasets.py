@@ -155,7 +155,9 @@ def load_trends() -> pd.DataFrame:
     """National trend series as a tidy long table (ONS and inspection figures).
 
     Columns: measure, value (Float64), unit, period (text, e.g. "YE Mar 2018"), period_end
-    (date), note (caveats such as forces excluded), secondary (bool), source_id. Measures
+    (date), note (caveats such as forces excluded), base (what a figure is counted over where
+    that changes within a measure, such as "39 forces"; figures on different bases are not
+    comparable), secondary (bool), source_id. Measures
     include da_related_crimes, da_related_crimes_change, arrests_per_100_da_crimes, marac_cases,
     marac_cases_per_10000_women, da_share_of_recorded_crime, cps_da_charge_rate,
     coercive_control_offences and Clare's Law disclosures.

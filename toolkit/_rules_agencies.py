@@ -12,7 +12,8 @@ The three police lanes (call handling, response, the domestic abuse unit) count 
 organisation when these rules ask whether an agency followed up or shared information: they
 share one record system. Three rules here (third-party concern, cancelled appointment, promised
 call back) test patterns that a later review named (Northampton, published July 2023); their
-descriptions and explanations say so.
+descriptions and explanations say so, and a flag on an event from July 2023 on says instead that
+the review had already been published.
 
 Examples
 --------
@@ -298,6 +299,28 @@ def closed_without_follow_up(events: pd.DataFrame, params: Mapping[str, Any]) ->
     )
 
 
+def _after_northampton(events: pd.DataFrame) -> np.ndarray:
+    """True for events from July 2023, when the Northampton review was published: a flag on
+    them says what the review had already asked, not what a later review would ask."""
+    import numpy as np
+
+    ts = _col(events, "timestamp")
+    if ts.dtype.kind != "M":
+        return np.zeros(len(events), dtype=bool)
+    month = ts.dt.year * 100 + ts.dt.month
+    return np.asarray(month.fillna(0) >= 202307, dtype=bool)
+
+
+def _review_texts(events: pd.DataFrame, text: str) -> np.ndarray:
+    """``text`` for each event, with ``{review}`` naming the Northampton review as a later
+    review for events before its publication and as already published for events after."""
+    import numpy as np
+
+    before = text.format(review="A later review (Northampton, 2023)")
+    after = text.format(review="The Northampton review, published in July 2023, had already")
+    return np.where(_after_northampton(events), after, before).astype(object)
+
+
 @builtin_rule(
     "third-party-concern-not-acted-on",
     name="Third-party concern not acted on",
@@ -330,15 +353,13 @@ def third_party_concern(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.D
     org = _org(events, params["police_agencies"])
     later = seconds_to_next(events, ~third, by=[org], strict=True)
     hit = third & idle & (later > window * _DAY)
-    return flagged(
-        events,
-        hit,
+    base = (
         "Someone close to the victim-survivor raised a concern here. No action, referral or "
         f"further contact by this organisation is recorded within {window:g} days. People "
-        "around a victim-survivor often see what agencies do not. A later review (Northampton, "
-        "2023) asked agencies to act on such concerns; what did this agency's procedures expect "
-        "at the time?",
+        "around a victim-survivor often see what agencies do not. {review} asked agencies to act "
+        "on such concerns; what did this agency's procedures expect at the time?"
     )
+    return flagged(events, hit, _review_texts(events, base))
 
 
 @builtin_rule(
@@ -372,12 +393,15 @@ def cancelled_appointment(events: pd.DataFrame, params: Mapping[str, Any]) -> pd
     by_partner = matches(_col(events, "initiated_by"), "perpetrator")
     base = (
         "This was cancelled{who} after agencies had recorded a risk to the victim-survivor, "
-        f"and this agency made no further contact within {window:g} days. A later review "
-        "(Northampton, 2023) asked that cancellations by people known to be at risk are checked "
-        "with them, not taken at face value; what did this agency's practice expect at the time?"
+        f"and this agency made no further contact within {window:g} days. {{review}} asked that "
+        "cancellations by people known to be at risk are checked with them, not taken at face "
+        "value; what did this agency's practice expect at the time?"
     )
-    choices = np.array([base.format(who=""), base.format(who=" by the partner")], dtype=object)
-    return flagged(events, hit, choices[by_partner.astype(np.int64)])
+    texts = [
+        _review_texts(events, base.format(who=who, review="{review}"))
+        for who in ("", " by the partner")
+    ]
+    return flagged(events, hit, np.where(by_partner, texts[1], texts[0]))
 
 
 @builtin_rule(

@@ -63,6 +63,7 @@ LABELS: dict[str, str] = {
     "dvds_right_to_ask_disclosures": "Clare's Law: Right to Ask disclosures",
 }
 _BLUE = "#0072B2"
+_NO_BASE = "base not given"
 _NOTE_FONT = 10  # px: the footnote of sources under a trend chart
 _PLOT_HEIGHT = 280  # px for the plotting area, between the title margin and the x axis
 # px: title margin, left margin, and room under the plot for the x tick labels (pushed 8 px
@@ -121,6 +122,42 @@ def _value_text(value: float, unit: str | None) -> str:
     return f"{number} {unit}".strip()
 
 
+def _base_runs(rows: pd.DataFrame) -> list[tuple[int, int, str]]:
+    """Runs of consecutive rows counted over the same base, as (start, stop, base).
+
+    The ``base`` column says what a figure is counted over when that changes within a measure
+    (for example "39 forces"); one run means the base never changes (or is not given).
+    """
+    bases = (
+        rows["base"].fillna("").astype(str).str.strip().tolist()
+        if "base" in rows.columns
+        else [""] * len(rows)
+    )
+    runs: list[tuple[int, int, str]] = []
+    for i, base in enumerate(bases):
+        if runs and runs[-1][2] == base:
+            runs[-1] = (runs[-1][0], i + 1, base)
+        else:
+            runs.append((i, i + 1, base))
+    return runs
+
+
+def _base_sentence(rows: pd.DataFrame) -> str:
+    """A sentence on where the base changes, or "" when it does not."""
+    runs = _base_runs(rows)
+    if len(runs) < 2:
+        return ""
+    periods = rows["period"].astype(str).tolist()
+    parts = [
+        f"{base or _NO_BASE} ({periods[a]}" + (f" to {periods[b - 1]})" if b - a > 1 else ")")
+        for a, b, base in runs
+    ]
+    return (
+        f" The figures are not all counted over the same base: {'; '.join(parts)}. Only figures "
+        "on the same base are joined by a line, and a dotted line marks each change."
+    )
+
+
 def _source_list(rows: pd.DataFrame, cite: Cite, *, links: bool = True) -> list[str]:
     """Each distinct source of the rows as a reference, marked when it is secondary; with
     ``links=False`` a URL that ends the reference is left off."""
@@ -157,6 +194,7 @@ def describe_trend(trends: pd.DataFrame, measure: str, *, cite: Cite | None = No
         f"{_label(measure)}: {_value_text(first['value'], unit)} ({first['period']}) to "
         f"{_value_text(last['value'], unit)} ({last['period']}), {len(rows)} figures."
     )
+    text += _base_sentence(rows)
     if _secondary(rows).any():
         text += " Open markers come from secondary sources."
     return f"{text} Sources: {'; '.join(_source_list(rows, _citer(cite), links=False))}."
@@ -220,32 +258,68 @@ def trend_figure(
     unit = rows["unit"].iloc[0] if "unit" in rows.columns else ""
     secondary = _secondary(rows)
     notes = rows["note"].fillna("") if "note" in rows.columns else [""] * len(rows)
+    runs = _base_runs(rows)
+    bases = [base for a, b, base in runs for _ in range(a, b)]
     hover = [
-        f"{p}: {_value_text(v, unit)}" + (f"<br>{html.escape(str(n))}" if n else "")
+        f"{p}: {_value_text(v, unit)}" + (f"<br>Counted in: {html.escape(b)}" if b else "")
+        + (f"<br>{html.escape(str(n))}" if n else "")
         + f"<br>Source: {html.escape(cite(s))}" + (" (secondary)" if sec else "")
-        for p, v, n, s, sec in zip(rows["period"], rows["value"], notes, rows["source_id"],
-                                   secondary, strict=True)
+        for p, v, b, n, s, sec in zip(rows["period"], rows["value"], bases, notes,
+                                      rows["source_id"], secondary, strict=True)
     ]  # fmt: skip
+    # One line through every point when the base never changes; otherwise the points alone,
+    # with a line through each run of figures on the same base, drawn under the markers.
     fig = go.Figure(
         go.Scatter(
-            x=rows["period_end"], y=rows["value"].astype(float), mode="lines+markers",
-            line={"color": _BLUE},
+            x=rows["period_end"], y=rows["value"].astype(float),
+            mode="lines+markers" if len(runs) == 1 else "markers",
+            line={"color": _BLUE}, zorder=1,
             marker={"size": 10, "color": [("white" if s else _BLUE) for s in secondary],
                     "line": {"color": _BLUE, "width": 2}},
             hovertext=hover, hoverinfo="text", name=_label(measure),
         )
     )  # fmt: skip
+    for start, stop, base in runs:
+        if len(runs) > 1 and stop - start > 1:
+            fig.add_trace(
+                go.Scatter(
+                    x=rows["period_end"].iloc[start:stop],
+                    y=rows["value"].iloc[start:stop].astype(float),
+                    mode="lines", line={"color": _BLUE}, hoverinfo="skip", showlegend=False,
+                    name=f"{_label(measure)} ({base})", zorder=0,
+                )
+            )  # fmt: skip
     fig.update_layout(
         title={"text": title or _label(measure)},
         # x labels 8 px lower: the first date can sit under the y axis's "0"
         xaxis={"title": {"text": "end of period"}, "ticklabelstandoff": _TICK_GAP},
         yaxis={"title": {"text": str(unit)}, "rangemode": "tozero"},
-        plot_bgcolor="white",
+        plot_bgcolor="white", showlegend=False,
         meta={"description": describe_trend(trends, measure, cite=cite)},
         **_note_layout(_footnote(_source_list(rows, cite)), plot_height=_PLOT_HEIGHT, top=_TOP,
                        left=_LEFT, axis=_AXIS, font_size=_NOTE_FONT),
     )  # fmt: skip
+    _mark_base_changes(fig, rows, runs)
     return fig
+
+
+def _mark_base_changes(
+    fig: go.Figure, rows: pd.DataFrame, runs: list[tuple[int, int, str]]
+) -> None:
+    """A dotted line between the last figure on one base and the first on the next, labelled
+    with both bases near the foot of the plot (clear of the points, which sit higher up)."""
+    ends = rows["period_end"]
+    for (_, stop, before), (start, _, after) in zip(runs, runs[1:], strict=False):
+        x = ends.iloc[stop - 1] + (ends.iloc[start] - ends.iloc[stop - 1]) / 2
+        fig.add_shape(
+            type="line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="paper",
+            line={"color": "#555555", "width": 1, "dash": "dot"},
+        )  # fmt: skip
+        fig.add_annotation(
+            x=x, xref="x", y=0.04, yref="paper", yanchor="bottom", showarrow=False,
+            text=f"{html.escape(before or _NO_BASE)} →<br>{html.escape(after or _NO_BASE)}",
+            font={"size": 11, "color": "#333333"}, bgcolor="white",
+        )  # fmt: skip
 
 
 def trend_explorer(
@@ -270,10 +344,15 @@ def trend_explorer(
 
     def update(change: dict[str, Any]) -> None:
         new = trend_figure(trends, change["new"], cite=cite)
+        if len(fig.data) != 1 or len(new.data) != 1:
+            # a measure whose base changes has a line per run: swap the traces whole
+            fig.data = fig.data[:1]
+            fig.add_traces(list(new.data[1:]))
         with fig.batch_update():
             trace, fresh = fig.data[0], new.data[0]
             trace.x, trace.y, trace.hovertext = fresh.x, fresh.y, fresh.hovertext
-            trace.marker.color, trace.name = fresh.marker.color, fresh.name
+            trace.marker.color, trace.name, trace.mode = fresh.marker.color, fresh.name, fresh.mode
+            fig.layout.shapes = new.layout.shapes
             fig.layout.title.text = new.layout.title.text
             fig.layout.yaxis.title.text = new.layout.yaxis.title.text
             fig.layout.annotations = new.layout.annotations

@@ -1,9 +1,10 @@
-"""The start notebook's first interactive figure: how many domestic abuse-related calls reach
-the police while a learner works.
+"""The start notebook's first interactive figure: how many domestic abuse-related emergency
+calls reach the police while a learner works.
 
-HMIC's 2014 inspection *Everyone's business* reported that police received a domestic
-abuse-related emergency call on average every 30 seconds (2012/13). The figure draws one marker
-per call for the number of minutes the learner chooses.
+HMIC's 2014 inspection *Everyone's business* reported that, on average, police received an
+emergency call relating to domestic abuse every 30 seconds (2012/13). The figure draws one
+marker per emergency call for the number of minutes the learner chooses, and its title and
+description call them emergency calls, as the source does.
 
 Examples
 --------
@@ -35,7 +36,7 @@ _COLOUR = "#0072B2"  # Okabe-Ito blue: readable for colour-blind learners and in
 
 
 def call_interval() -> tuple[float, str]:
-    """Seconds between domestic abuse-related calls to police, and its citation, from the data.
+    """Seconds between domestic abuse-related emergency calls to police, and its citation.
 
     Reads HMIC's 2014 headline figure from the course's data package.
     """
@@ -59,9 +60,9 @@ def describe_calls(minutes: float, *, seconds_per_call: float, source: str) -> s
     """A text alternative for the figure, for screen readers and printed handouts."""
     n = calls_in(minutes, seconds_per_call=seconds_per_call)
     return (
-        f"A grid of {n} markers, one for each domestic abuse-related call to police in England "
-        f"and Wales in {minutes:g} minutes, at the average of one call every "
-        f"{seconds_per_call:g} seconds. Source: {source}."
+        f"A grid of {n} markers, one for each domestic abuse-related emergency call to police "
+        f"in England and Wales in {minutes:g} minutes, at the average of one emergency call "
+        f"every {seconds_per_call:g} seconds. Source: {source}."
     )
 
 
@@ -70,7 +71,11 @@ def _grid(n: int) -> tuple[list[int], list[int]]:
 
 
 def _title(minutes: float, n: int) -> str:
-    return f"In {minutes:g} minutes, about {n} domestic abuse-related calls reach the police"
+    # Two lines, so that the source's words ("emergency calls") fit an A4 page's width.
+    return (
+        f"In {minutes:g} minutes, about {n} domestic abuse-related calls reach the police"
+        "<br>as emergency calls"
+    )
 
 
 def calls_figure(minutes: float, *, seconds_per_call: float, source: str) -> go.Figure:
@@ -111,8 +116,9 @@ def calls_figure(minutes: float, *, seconds_per_call: float, source: str) -> go.
             "description": describe_calls(minutes, seconds_per_call=seconds_per_call, source=source)
         },
         **_note_layout(
-            _note_lines(f"One marker = one call. Source: {source}"),
+            _note_lines(f"One marker = one emergency call. Source: {source}"),
             plot_height=_ROW_PX * rows,
+            top=80,  # a title of two lines
             left=20,
             axis=8,
         ),
