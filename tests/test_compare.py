@@ -180,8 +180,9 @@ def test_the_differences_table_names_opportunity_types_in_words(monkeypatch):
         for e in ("E05", "E07", "E09")
     ]
     show_comparison(case, flags, trainer=False)
-    tables = [o.data for o in shown if isinstance(o, pd.io.formats.style.Styler)]
+    tables = [o for o in shown if isinstance(o, pd.DataFrame)]
     diff = tables[-1]
+    assert "<th></th>" not in diff._repr_html_()  # shown with no index column
     assert list(diff.columns) == ["Event", "Opportunity type", "Who", "Note"]
     assert "Repeat calls not linked" in set(diff["Opportunity type"])
     assert not any("_" in t for t in diff["Opportunity type"])

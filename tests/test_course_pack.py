@@ -180,3 +180,100 @@ def test_the_index_of_the_whole_course_says_so_and_marks_trainer_only_notebooks(
     assert "Handouts for every notebook in the course" in index
     assert "Not built this time" not in index
     assert index.count(">Trainer only") == 1  # the cohort debrief has no student edition
+
+
+# ------------------------------------------------------------------ what a printed page shows
+
+
+@pytest.mark.parametrize("edition", ["student", "trainer"])
+def test_no_page_is_left_blank_before_a_figure_that_would_fit(course: Path, edition: str):
+    from pdf_pages import figures_pushed_over
+
+    found = [
+        problem
+        for pdf in sorted((course / edition).glob("*.pdf"))
+        for problem in figures_pushed_over(pdf)
+    ]
+    assert not found, "\n".join(found)
+
+
+def test_long_lists_print_as_one_line_saying_what_they_hold(course: Path):
+    for page in sorted((course / "student").glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        for listing in re.findall(r'<ul class="ec-w-options">(.*?)</ul>', text, flags=re.S):
+            assert listing.count("<li") <= 6, f"{page.name}: a list printed option by option"
+    explorer = (course / "student" / "02-missed-opportunities.html").read_text(encoding="utf-8")
+    shown = _visible_text(explorer)
+    assert "(a list of 47 options)" in shown  # the event list: "(choose an event)" and 46
+    assert "E46 ·" not in shown
+
+
+def test_cells_that_only_show_a_question_print_no_code_for_students(course: Path):
+    call = re.compile(r"exercises\s*\.\s*show\s*\(")  # highlighted code: a span a token
+    for page in sorted((course / "student").glob("*.html")):
+        shown = _visible_text(page.read_text(encoding="utf-8"))
+        assert not call.search(shown), page.name
+    trainer = _visible_text(
+        (course / "trainer" / "02-missed-opportunities.html").read_text(encoding="utf-8")
+    )
+    assert call.search(trainer)  # trainers keep the id of each question
+
+
+def test_a_figure_description_is_printed_once(course: Path):
+    for page in sorted((course / "student").glob("*.html")):
+        document = page.read_text(encoding="utf-8")
+        captions = re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", document, flags=re.S)
+        elsewhere = _visible_text(re.sub(r"(?s)<figcaption.*?</figcaption>", " ", document))
+        for caption in captions:
+            words = re.sub(r"^\s*Figure \d+\.\s*", "", _visible_text(caption)).strip()[:120]
+            if len(words) > 40:
+                assert words not in elsewhere, f"{page.name}: printed twice: {words[:60]}..."
+
+
+def test_printed_pages_read_well_in_chromium(course: Path, tmp_path: Path):
+    """In print layout at the printable width: each printed question's option has one marker
+    (a circle for one answer, a square box for several) and no bullet; no table heading
+    breaks inside a word; no table is wider than the page."""
+    from playwright.sync_api import sync_playwright
+
+    from toolkit.browser import launch
+
+    words_split = """() => {
+        const broken = [];
+        for (const th of document.querySelectorAll('th')) {
+            const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                for (const m of node.textContent.matchAll(/\\S+/g)) {
+                    const r = document.createRange();
+                    r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);
+                    const lines = new Set([...r.getClientRects()].map(b => Math.round(b.top)));
+                    if (lines.size > 1) broken.push(m[0]);
+                }
+            }
+        }
+        return broken;
+    }"""
+    markers = """() => [...document.querySelectorAll('.everycall-printed li')].map(li => [
+        getComputedStyle(li).listStyleType,
+        li.closest('.everycall-printed').className,
+        li.textContent.trim().slice(0, 2)])"""
+    too_wide = """() => [...document.querySelectorAll('table')].filter(t =>
+        t.getBoundingClientRect().right > document.body.getBoundingClientRect().right + 1
+    ).map(t => t.innerText.slice(0, 60))"""
+    with sync_playwright() as pw:
+        browser = launch(pw)
+        page = browser.new_page(viewport={"width": 680, "height": 960})
+        page.emulate_media(media="print")
+        try:
+            for handout in sorted((course / "student").glob("*.html")):
+                page.goto(handout.as_uri(), wait_until="load")
+                assert page.evaluate(words_split) == [], handout.name
+                assert page.evaluate(too_wide) == [], handout.name
+                for style, kind, start in page.evaluate(markers):
+                    assert style == "none", f"{handout.name}: a bullet before a marker"
+                    if "multiple" in kind:
+                        assert start.startswith("☐"), (handout.name, start)
+                    else:
+                        assert start[0] in "○☐[", (handout.name, start)
+        finally:
+            browser.close()

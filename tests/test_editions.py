@@ -523,6 +523,20 @@ def test_ordinary_code_is_not_taken_for_an_inline_exercise():
         "confidence = 0.9  # a number, not an exercise",
     ]
     nb = new_notebook(cells=[new_code_cell(c) for c in cells])
-    assert [c.source for c in make_edition(nb, "student").cells] == cells
+    assert [c.source for c in make_edition(nb, "student", view="notebook").cells] == cells
     trainer_cell = new_code_cell(INLINE, metadata={"tags": ["trainer"]})
     assert make_edition(new_notebook(cells=[trainer_cell]), "student").cells == []
+
+
+def test_a_cell_that_only_shows_an_exercise_prints_no_code_in_the_student_handout():
+    cells = [
+        'toolkit.exercises.show("01-count-the-calls")',
+        '# the learner answers here\ntoolkit.exercises.show("01-escalation")',
+        'x = 1\ntoolkit.exercises.show("01-who-knew")',
+    ]
+    nb = new_notebook(cells=[new_code_cell(c) for c in cells])
+    student = make_edition(nb, "student")
+    assert [c.source for c in student.cells] == ["", "", cells[2]]
+    assert student.cells[0].metadata["transient"] == {"remove_source": True}
+    assert [c.source for c in make_edition(nb, "trainer").cells] == cells
+    assert [c.source for c in make_edition(nb, "student", view="notebook").cells] == cells

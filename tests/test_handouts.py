@@ -909,7 +909,7 @@ def test_the_widgets_that_repeat_their_figures_description_are_marked_live_only(
 
     box = calls_explorer(15)
     (caption,) = [c for c in box.children if LIVE_ONLY in c._dom_classes]
-    assert caption.value.startswith("A grid of 30 markers")
+    assert "A grid of 30 markers" in caption.value
 
 
 def test_a_second_build_waits_for_the_first_instead_of_emptying_its_folder(tmp_path, capsys):

@@ -173,7 +173,8 @@ def printed_html(ex: Exercise, edition: str) -> str:
         "confidence": "Circle one.",
     }[ex.type]
     parts = [
-        f'<section class="everycall-printed everycall-printed-{edition}" '
+        f'<section class="everycall-printed everycall-printed-{edition} '
+        f'everycall-printed-{ex.type.replace("_", "-")}" '
         f'data-exercise="{html.escape(ex.id)}" style="break-inside:avoid;margin:1em 0">',
         # the question and its choices stay together on one page; notes may follow overleaf
         '<div class="everycall-printed-question">',

@@ -277,6 +277,12 @@ HEADINGS = {
     "opportunity_type": "Opportunity type",
     "contact_type": "Contact type",
     "p_wait": "Share who wait",
+    "rec_id": "Recommendation",
+    "smart_score": "SMART score (of 4)",
+    "time_bound": "Time-bound",
+    "coder_theme": "Coder's primary theme",
+    "coder": "Keyword coder",
+    "theme": "Theme",
 }
 UNIT_SUFFIXES = {"_seconds": "seconds", "_minutes": "minutes", "_pct": "%"}
 QUALIFIERS = {

@@ -23,6 +23,7 @@ toolkit.errors.ToolkitError: params: expected a mapping of parameter names to va
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from toolkit.opportunities import Rule
+    from toolkit.tables import HtmlBlock
 
 
 def rules_table(rules: Iterable[Rule] | None = None, *, readable: bool = False) -> pd.DataFrame:
@@ -121,6 +123,90 @@ def _readable_rules(chosen: list[Rule]) -> pd.DataFrame:
         }
     )
     return for_display(frame)
+
+
+def rules_summary(rules: Iterable[Rule] | None = None) -> HtmlBlock:
+    """The rules as a short table learners read: name, type and start date, one line each,
+    with what the rule looks for, what it rests on and its settings one click away
+    (each name opens a ``<details>`` box).
+
+    >>> block = rules_summary()
+    >>> block.html.count("<details") == len(rules_table()), "In force from" in block.html
+    (True, True)
+    """
+    import pandas as pd
+
+    from toolkit.opportunities import registered_rules
+    from toolkit.tables import HtmlBlock, escape_text, table_html
+
+    chosen = list(registered_rules() if rules is None else rules)
+    full = rules_table(chosen, readable=True)
+    names = vocab_labels("opportunity_types", column="name")
+    cells = []
+    for rule, row in zip(chosen, full.itertuples(index=False), strict=True):
+        detail = (
+            f"<p><strong>What it looks for.</strong> {escape_text(row[2])}</p>"
+            f"<p><strong>Rests on.</strong> {escape_text(row[3])}</p>"
+            + (f"<p><strong>Settings.</strong> {escape_text(row[5])}</p>" if row[5] else "")
+        )
+        cells.append(
+            f'<details class="everycall-rule"><summary>{html.escape(rule.name)}</summary>'
+            f"{detail}</details>"
+        )
+    frame = pd.DataFrame(
+        {
+            "Rule": cells,
+            "Type of missed opportunity": [
+                names.get(r.opportunity_type, r.opportunity_type) for r in chosen
+            ],
+            "In force from": [str(v) for v in full["In force from"]],
+        }
+    )
+    text = "\n".join(f"{r.name}: {r.description}" for r in chosen)
+    return HtmlBlock(table_html(frame, raw=["Rule"]), text)
+
+
+def flags_summary(found: pd.DataFrame, events: pd.DataFrame) -> HtmlBlock:
+    """What the rules flagged in a case, one line per rule: how many events and which (with
+    their dates); each rule's explanations, event by event, one click away.
+
+    >>> from toolkit.data import load_case
+    >>> from toolkit.opportunities import run_rules
+    >>> case = load_case("unlinked-calls")
+    >>> block = flags_summary(run_rules(case.events), case.events)
+    >>> "Repeat call not linked" in block.html and "<details" in block.html
+    True
+    """
+    import pandas as pd
+
+    from toolkit.tables import HtmlBlock, escape_text, table_html
+
+    when = dict(zip(events["event_id"].astype(str), events["timestamp"], strict=True))
+
+    def day(event_id: str) -> str:
+        ts = when.get(event_id)
+        return f"{ts.day} {ts:%b %Y}" if ts is not None else ""
+
+    rows, text = [], []
+    for name, group in found.groupby("rule_name", sort=False):
+        ids = list(dict.fromkeys(group["event_id"].astype(str)))
+        listed = ", ".join(f"{e} ({day(e)})" for e in ids)
+        detail = "".join(
+            f"<li><strong>{html.escape(e)}, {html.escape(day(e))}:</strong> "
+            f"{escape_text(str(x))}</li>"
+            for e, x in zip(group["event_id"].astype(str), group["explanation"], strict=True)
+        )
+        rows.append(
+            {
+                "Rule": f'<details class="everycall-rule-flags"><summary>'
+                f"{html.escape(str(name))}</summary><ul>{detail}</ul></details>",
+                "Events": len(ids),
+                "Which": html.escape(listed),
+            }
+        )
+        text.append(f"{name}: {listed}")
+    frame = pd.DataFrame(rows, columns=["Rule", "Events", "Which"])
+    return HtmlBlock(table_html(frame, raw=["Rule", "Which"]), "\n".join(text))
 
 
 #: Which vocabulary a rule parameter's ids come from, by the parameter's name; an id found in

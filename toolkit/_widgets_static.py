@@ -71,14 +71,45 @@ def _selected(state: dict[str, Any]) -> set[int]:
     return {index} if isinstance(index, int) else set()
 
 
+#: A list with more options than this prints as one line saying what it holds.
+MAX_PRINTED_OPTIONS = 6
+
+
 def _choice_list(state: dict[str, Any], kind: str) -> str:
-    chosen = _selected(state)
-    picked = ' <span class="ec-w-note">(selected)</span>'
+    """A selection control on paper.
+
+    A drop-down, or any list of more than :data:`MAX_PRINTED_OPTIONS` options, is one line:
+    what is chosen and how many options the list holds (46 events would take a page). A short
+    list of radio buttons or toggles prints each option with one marker: a circle for a
+    single choice (filled when chosen), a square box for a multiple choice.
+    """
+    chosen = sorted(_selected(state))
+    options = _options(state)
+    multiple = kind == "selectmultiple"
+    if kind == "dropdown" or len(options) > MAX_PRINTED_OPTIONS:
+        picked = [options[i] for i in chosen if i < len(options)]
+        if not picked or (kind == "dropdown" and picked[0].startswith("(")):
+            value = picked[0] if picked else "none chosen"
+        elif multiple and len(picked) == len(options):
+            value = f"all {len(options)} chosen"
+        elif multiple:
+            more = f" and {len(picked) - 4} more" if len(picked) > 4 else ""
+            shown = ", ".join(picked[:4]) + more
+            value = f"{len(picked)} chosen: {shown}"
+        else:
+            value = picked[0]
+        holds = f"a list of {len(options)} option{'' if len(options) == 1 else 's'}"
+        return (
+            f'<div class="ec-w ec-w-{kind}">{_label(state)}<span class="ec-w-value">'
+            f'{_esc(value)}</span> <span class="ec-w-note">({holds})</span></div>'
+        )
+    on, off = ("&#9745;", "&#9744;") if multiple else ("&#9673;", "&#9675;")
     items = "".join(
-        f'<li class="ec-w-chosen">&#9673; {_esc(label)}{picked}</li>'
+        f'<li class="ec-w-chosen"><span aria-hidden="true">{on}</span> {_esc(label)} '
+        '<span class="ec-w-note">(chosen)</span></li>'
         if i in chosen
-        else f"<li>&#9675; {_esc(label)}</li>"
-        for i, label in enumerate(_options(state))
+        else f'<li><span aria-hidden="true">{off}</span> {_esc(label)}</li>'
+        for i, label in enumerate(options)
     )
     listing = f'<ul class="ec-w-options">{items}</ul>'
     return f'<div class="ec-w ec-w-{kind}">{_label(state)}{listing}</div>'
@@ -159,6 +190,11 @@ def _render(
         return f'<div class="ec-w ec-w-check">{mark} {_esc(state.get("description"))}</div>'
     if base == "Button":
         return f'<div class="ec-w ec-w-button">[{_esc(state.get("description") or "Button")}]</div>'
+    if base == "Textarea":  # lines kept, as typed
+        return (
+            f'<div class="ec-w ec-w-textarea">{_label(state)}'
+            f'<div class="ec-w-field ec-w-lines">{_esc(state.get("value"))}</div></div>'
+        )
     if "value" in state and not isinstance(state.get("value"), dict | list):
         return (
             f'<div class="ec-w ec-w-text">{_label(state)}'

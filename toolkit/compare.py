@@ -487,25 +487,32 @@ def show_comparison(
             )
         )
         return
-    # The trainer's view holds the reviewer's explanations: marked, so that it is never saved
-    # into the notebook file (toolkit.saving) nor printed in a student handout.
+    from toolkit.data import for_display
+    from toolkit.figures import caption_html
     from toolkit.notes import display_as_trainer
+    from toolkit.tables import display_table
 
-    show = display_as_trainer if trainer else display
+    def show(obj: Any, *, caption: bool = False) -> None:
+        # The trainer's view holds the reviewer's explanations: marked, it is never saved into
+        # the notebook file (toolkit.saving) nor printed for students. A figure's description
+        # under it is marked as its caption, which a handout prints once, under the figure.
+        if trainer:
+            display_as_trainer(obj)
+        else:
+            display(obj, metadata={"everycall": {"caption": True}} if caption else None)
 
     views = three_views(case.events, case.annotations, run_rules(case.events), mine)
     table = agreement(views)
     fig = comparison_figure(views, title=case.title, explanations=bool(trainer))
-    show(fig)
-    show(
-        HTML(f'<p class="everycall-description">{html.escape(fig.layout.meta["description"])}</p>')
-    )
     bars = agreement_figure(table, title=case.title)
-    show(bars)
-    show(
-        HTML(f'<p class="everycall-description">{html.escape(bars.layout.meta["description"])}</p>')
-    )
-    shown = table.rename(
+    for figure in (fig, bars):
+        show(figure)
+        show(HTML(caption_html(figure)), caption=True)
+    shown = table.assign(
+        precision=[f"{v:.0%}" if v == v else "n/a" for v in table["precision"]],
+        recall=[f"{v:.0%}" if v == v else "n/a" for v in table["recall"]],
+        level=table["level"].str.capitalize(),
+    ).rename(
         columns={
             "view": "Who",
             "level": "Matched by",
@@ -519,19 +526,13 @@ def show_comparison(
             "close": "Close by",
         }
     )
-    show(
-        shown.style.format({"Precision": "{:.0%}", "Recall": "{:.0%}"}, na_rep="n/a").hide(
-            axis="index"
-        )
-    )
+    show(display_table(shown))
     diff = differences(views)
     if len(diff):
-        from toolkit.data import for_display
-
         show(
             Markdown("**Where you and the reviewer differ** (differences to discuss, not errors):")
         )
-        show(for_display(diff).style.hide(axis="index"))  # type names, not ids
+        show(for_display(diff))  # type names, not ids
 
 
 def rules_and_reviewer(case: Any) -> dict[str, pd.DataFrame]:
@@ -586,11 +587,14 @@ got 'unlinked-calls'
 
     def event_rows(ids: set[str]) -> pd.DataFrame:
         chosen = sorted(ids, key=lambda e: (events.loc[e, "timestamp"], e))
+        # No event summaries: they are the learners' own material, and trainer output is kept
+        # out of the student edition sentence by sentence (the leak scan would flag them).
         frame = pd.DataFrame(
             {
                 "event_id": chosen,
                 "timestamp": [events.loc[e, "timestamp"] for e in chosen],
-                "summary": [events.loc[e, "summary"] for e in chosen],
+                "agency": [events.loc[e, "agency"] for e in chosen],
+                "contact_type": [events.loc[e, "contact_type"] for e in chosen],
                 "opportunity_type": [reviewer_types.get(e, []) for e in chosen],
             }
         )

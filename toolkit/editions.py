@@ -350,6 +350,12 @@ def _is_session_output(out: Any) -> bool:
     return isinstance(meta, dict) and "status" in meta
 
 
+def _is_caption_output(out: Any) -> bool:
+    """A figure's description shown under it (``toolkit.figures.show``)."""
+    meta = (out.get("metadata") or {}).get("everycall") or {}
+    return isinstance(meta, dict) and bool(meta.get("caption"))
+
+
 def _output_text(out: Any) -> str:
     data = out.get("data") or {}
     for mime in ("text/html", "text/markdown", "text/plain"):
@@ -387,6 +393,25 @@ def _student_metadata(nb: Any) -> None:
                 for key in list(ometa):
                     if key not in _STUDENT_OUTPUT_METADATA:
                         del ometa[key]
+
+
+_ONLY_SHOW_LINE = re.compile(r"""^\s*(toolkit\.)?exercises\.show\(\s*(["'])[\w-]+\2\s*\)\s*$""")
+
+
+def _only_shows_exercises(cell: Any) -> bool:
+    """A code cell whose every line is ``toolkit.exercises.show("<id>")`` (or a comment).
+
+    >>> import nbformat
+    >>> _only_shows_exercises(nbformat.v4.new_code_cell('toolkit.exercises.show("02-x")'))
+    True
+    >>> _only_shows_exercises(nbformat.v4.new_code_cell('x = 1\\ntoolkit.exercises.show("y")'))
+    False
+    """
+    if cell.get("cell_type") != "code":
+        return False
+    lines = [ln for ln in str(cell.get("source", "")).splitlines() if ln.strip()]
+    lines = [ln for ln in lines if not ln.strip().startswith("#")]
+    return bool(lines) and all(_ONLY_SHOW_LINE.match(ln) for ln in lines)
 
 
 def _present(cell: Any, tags: frozenset[str]) -> bool:
@@ -488,11 +513,19 @@ def make_edition(
         if view == "handout" and cell.get("outputs"):
             # The live learner's session line (name prompt, where answers are saved) means
             # nothing on paper and would print a build machine's folder.
-            cell["outputs"] = [o for o in cell["outputs"] if not _is_session_output(o)]
+            # A figure's description shown under it live is its caption on paper: once.
+            cell["outputs"] = [
+                o
+                for o in cell["outputs"]
+                if not _is_session_output(o) and not _is_caption_output(o)
+            ]
         if view == "handout" and not _present(cell, tags):
             continue
         if cell.get("cell_type") == "code":
-            _swap_exercises(cell, edition, view, exercise_renderer)
+            only_show = view == "handout" and edition == "student" and _only_shows_exercises(cell)
+            _swap_exercises(cell, edition, view, exercise_renderer)  # keyed by the show() call
+            if only_show:  # a printed question needs no code above it
+                _present(cell, frozenset({"remove-input"}))
         kept.append(cell)
     if inline:  # the answers are in the source: no student copy can be made from it
         raise ExportError("\n".join(inline))

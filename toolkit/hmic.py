@@ -368,11 +368,13 @@ def trend_explorer(
 
 
 def _blank_index(frame: pd.DataFrame) -> pd.DataFrame:
-    """A numbered index blanked, as toolkit.data.for_display does for tables learners read."""
+    """A table learners read, as :func:`toolkit.data.for_display` gives: no index column."""
     import pandas as pd
 
+    from toolkit.tables import display_table
+
     frame.index = pd.Index([""] * len(frame))
-    return frame
+    return display_table(frame)
 
 
 def _text(value: Any) -> str:

@@ -66,7 +66,9 @@ from typing import TYPE_CHECKING, Any
 from toolkit._opportunities_display import (
     PARAMETER_VOCABULARIES,
     describe_parameters,
+    flags_summary,
     label,
+    rules_summary,
     rules_table,
     vocab_labels,
 )
@@ -104,6 +106,8 @@ __all__ = [
     "register",
     "registered_rules",
     "rule",
+    "flags_summary",
+    "rules_summary",
     "rules_table",
     "run_rules",
     "seconds_to_next",

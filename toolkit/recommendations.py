@@ -57,6 +57,7 @@ __all__ = [
     "NO_THEME",
     "THEMES",
     "Agreement",
+    "agency_counts",
     "agency_theme_figure",
     "TEAM_THEMES",
     "agreement",
@@ -67,9 +68,11 @@ __all__ = [
     "cohen_kappa",
     "default_rules",
     "explain",
+    "explanation",
     "format_rules",
     "implementation_figure",
     "parse_rules",
+    "rules_frame",
     "sample",
     "smart_check",
     "smart_rules",
@@ -266,6 +269,57 @@ def agreement_with_column(
     table["agree"] = table[column] == table["coder"]
     kappa = cohen_kappa(list(learner_like.values()), table["coder"].tolist())
     return Agreement(table, kappa, float(table["agree"].mean()))
+
+
+def agency_counts(recs: pd.DataFrame, *, column: str = "bodies") -> pd.DataFrame:
+    """How many recommendations each body received (one addressed to two counts for each).
+
+    >>> from toolkit.data import load_recommendations
+    >>> counts = agency_counts(load_recommendations())
+    >>> list(counts.columns), bool(counts.iloc[0, 1] >= counts.iloc[-1, 1])
+    (['body', 'recommendations'], True)
+    """
+    import pandas as pd
+
+    counts = by_agency(recs, column=column)["agency"].value_counts()
+    return pd.DataFrame({"body": counts.index.tolist(), "recommendations": counts.to_numpy()})
+
+
+def rules_frame(rules: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
+    """The coder's rules as a table: each theme and its keywords (``*`` matches any ending).
+
+    >>> rules_frame().iloc[0].tolist()[0]
+    'training'
+    """
+    import pandas as pd
+
+    chosen = default_rules() if rules is None else rules
+    return pd.DataFrame(
+        {"theme": list(chosen), "keywords": [", ".join(words) for words in chosen.values()]}
+    )
+
+
+def explanation(coded: pd.DataFrame, row: int) -> Any:
+    """One recommendation (the ``row``-th of ``coded``), the coder's primary theme, and every
+    keyword that matched, ready to display in a notebook."""
+    from IPython.display import HTML
+
+    from toolkit.tables import escape_text, table_html
+
+    if not 0 <= row < len(coded):
+        raise ModelError(f"row must be between 0 and {len(coded) - 1}; got {row}")
+    item = coded.iloc[row]
+    matched = explain(item["text"])
+    return HTML(
+        f'<blockquote style="margin:0.3em 0 0.6em 0">{escape_text(str(item["text"]))}'
+        f"</blockquote><p>Coder's primary theme: <strong>{html.escape(str(item['coder_theme']))}"
+        f"</strong> ({html.escape(str(item['rec_id']))})</p>"
+        + table_html(
+            matched.rename(
+                columns={"theme": "Theme", "keyword": "Keyword", "matched": "Words matched"}
+            )
+        )
+    )
 
 
 def sample(recs: pd.DataFrame, *, n: int = 8, seed: int = 0) -> pd.DataFrame:
@@ -509,16 +563,21 @@ def coder_explorer(recs: pd.DataFrame, *, source: str, rules: Mapping | None = N
         **_source_layout(source, plot_height=270, left=180),
     )
 
-    def describe(coded: pd.DataFrame) -> str:
+    def words(coded: pd.DataFrame) -> str:
         none = int((coded["coder_theme"] == NO_THEME).sum())
-        top = coded["coder_theme"].value_counts()
+        tally = coded["coder_theme"].value_counts()
+        counts = "; ".join(f"{theme}: {int(n)}" for theme, n in tally.items())
         return (
-            f"<p><em>{len(coded)} recommendations coded. Most common primary theme: "
-            f"{html.escape(str(top.index[0]))} ({int(top.iloc[0])}). No rule matched "
-            f"{none}.</em></p>"
+            f"Primary theme of each of {len(coded)} recommendations, by the keyword coder's "
+            f"rules: {counts}. No rule matched {none}."
         )
 
+    def describe(coded: pd.DataFrame) -> str:
+        fig.layout.meta = {"description": words(coded)}  # the figure's text alternative
+        return f"<p><em>{html.escape(words(coded))}</em></p>"
+
     message.value = describe(coded)
+    message.add_class("everycall-live-only")  # a handout prints it as the figure's caption
 
     def recode(_: Any) -> None:
         try:

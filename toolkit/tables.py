@@ -40,7 +40,7 @@ from toolkit.errors import ToolkitError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["display_table", "is_numeric_column", "table_html"]
+__all__ = ["HtmlBlock", "display_table", "escape_text", "is_numeric_column", "table_html"]
 
 # A cell that is a number to compare down a column: 1,234 / -3.5 / 51% / £15.7bn / 16.1 s.
 _NUMBER = re.compile(
@@ -79,7 +79,7 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _escape(text: str) -> str:
+def escape_text(text: str) -> str:
     """Escape for HTML; long tokens (URLs, ids) may break after / and _ (a <wbr> there)."""
 
     def soften(match: re.Match[str]) -> str:
@@ -95,8 +95,14 @@ def _escape(text: str) -> str:
     return "".join(parts).replace("\n", "<br>")
 
 
-def table_html(frame: pd.DataFrame, *, caption: str | None = None) -> str:
-    """The HTML of ``frame`` as a table learners read (see the module docstring)."""
+def table_html(
+    frame: pd.DataFrame, *, caption: str | None = None, raw: list[str] | None = None
+) -> str:
+    """The HTML of ``frame`` as a table learners read (see the module docstring).
+
+    Cells of the columns named in ``raw`` are HTML already (built and escaped by the caller,
+    such as a ``<details>`` box) and are written as they are.
+    """
     import pandas as pd
 
     if not isinstance(frame, pd.DataFrame):
@@ -113,9 +119,9 @@ def table_html(frame: pd.DataFrame, *, caption: str | None = None) -> str:
         not num and any(len(v) > 40 for v in values)
         for num, (_name, values) in zip(numeric, columns, strict=True)
     ]
-    # Prose columns share about 60 characters of minimum width, so that none is squeezed
+    # Prose columns share about 48 characters of minimum width, so that none is squeezed
     # to a word a line, and a table of several still fits a printed page.
-    share = max(12, 60 // max(1, sum(prose)))
+    share = max(10, 48 // max(1, sum(prose)))
     styles = []
     for num, long in zip(numeric, prose, strict=True):
         if num:
@@ -132,10 +138,12 @@ def table_html(frame: pd.DataFrame, *, caption: str | None = None) -> str:
         align = ";text-align:right" if num else ""
         out.append(f'<th scope="col" style="{_TH}{align}">{html.escape(name)}</th>')
     out.append("</tr></thead><tbody>")
+    as_is = set(raw or ())
     for row in range(len(frame)):
         out.append("<tr>")
-        for (_name, values), style in zip(columns, styles, strict=True):
-            out.append(f'<td style="{style}">{_escape(values[row])}</td>')
+        for (name, values), style in zip(columns, styles, strict=True):
+            cell = values[row] if name in as_is else escape_text(values[row])
+            out.append(f'<td style="{style}">{cell}</td>')
         out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)
@@ -174,3 +182,21 @@ def display_table(frame: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame):
         raise ToolkitError(f"display_table expects a pandas DataFrame, got {type(frame).__name__}")
     return _display_class()(frame)
+
+
+class HtmlBlock:
+    """A piece of HTML to show in a notebook (and a handout), with a plain-text stand-in.
+
+    >>> block = HtmlBlock("<p>Two rules</p>", "Two rules")
+    >>> block._repr_html_(), repr(block)
+    ('<p>Two rules</p>', 'Two rules')
+    """
+
+    def __init__(self, html_text: str, text: str) -> None:
+        self.html, self.text = html_text, text
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return self.text
