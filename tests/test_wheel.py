@@ -3,6 +3,7 @@ works without the repository (a JupyterHub image, a pip install from a wheel).""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -78,3 +79,18 @@ def test_installed_toolkit_finds_its_data_without_the_repository(wheel: Path, tm
     n_cases, n_events = map(int, lines[1].split())
     assert n_cases >= 3 and n_events >= 30
     assert "0 errors" in lines[2]
+
+
+def test_the_wheel_enables_the_saving_guard_for_jupyter_where_it_is_installed(wheel: Path):
+    """The wheel's data scheme holds the server config that loads toolkit.saving (which keeps
+    trainer material out of saved notebooks): pip puts ``<name>.data/data/...`` under the
+    environment's prefix, so ``pip install`` into a hub's user environment lands it in
+    ``etc/jupyter``, where every Jupyter server started from that environment reads it."""
+    with zipfile.ZipFile(wheel) as archive:
+        name = next(
+            n
+            for n in archive.namelist()
+            if n.endswith(".data/data/etc/jupyter/jupyter_server_config.d/everycall.json")
+        )
+        config = json.loads(archive.read(name))
+    assert config == {"ServerApp": {"jpserver_extensions": {"toolkit.saving": True}}}

@@ -260,7 +260,7 @@ def event_detail_html(events: pd.DataFrame, event_id: str | None, *, flags: Any 
     )
     a, c = str(row["agency"]), str(row["contact_type"])
     return (
-        f'<div class="everycall-event-detail" aria-live="polite">'
+        f'<div class="everycall-event-detail" aria-live="polite" style="line-height:1.45">'
         f"<h4>{html.escape(str(event_id))} · {ts.day} {ts:%b %Y %H:%M} · "
         f"{html.escape(agencies.get(a, a))}: {html.escape(types.get(c, c))}</h4>"
         f'<table class="everycall-detail-fields" style="border-collapse:collapse">'
