@@ -107,6 +107,15 @@ def _cmd_handouts(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
+def _cmd_hub(args: argparse.Namespace) -> int:
+    from toolkit.hub import nbgitpuller_link, serve
+
+    if args.hub_command == "link":
+        print(nbgitpuller_link(args.hub, args.repo, branch=args.branch, path=args.path))
+        return EXIT_OK
+    return serve(demo=args.demo)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="everycall",
@@ -186,6 +195,20 @@ def _parser() -> argparse.ArgumentParser:
         help="Chromium pages checked and printed at once (default 2)",
     )
     p.set_defaults(func=_cmd_handouts)
+
+    p = sub.add_parser(
+        "hub",
+        help="start a JupyterHub for a training room (root; PORT=, WORKSHOP_CODE=, "
+        "TRAINER_PASSWORD=), or print an nbgitpuller link",
+    )
+    p.add_argument("--demo", action="store_true", help="demo mode: no accounts (not isolated)")
+    hub = p.add_subparsers(dest="hub_command", metavar="ACTION")
+    c = hub.add_parser("link", help="an nbgitpuller link to the student notebooks")
+    c.add_argument("--hub", required=True, help="the hub's address, https://hub.example.org")
+    c.add_argument("--repo", required=True, help="git repository of student-edition notebooks")
+    c.add_argument("--branch", default="main")
+    c.add_argument("--path", default="", help="folder of the notebooks in the repository")
+    p.set_defaults(func=_cmd_hub)
     return parser
 
 
