@@ -16,7 +16,13 @@ PY := $(BIN)/python
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: help lab test install install-test chromium lint benchmarks clean handouts
+# The workshop hub's own Python environment (readable by every learner's account).
+HUB_PREFIX ?= /opt/everycall-hub
+# make hub listens on 8000 unless PORT= is given (make lab's 8888 is for one person).
+HUB_PORT := $(if $(filter file,$(origin PORT)),8000,$(PORT))
+DEMO ?=
+
+.PHONY: help lab test install install-test chromium lint benchmarks clean handouts hub hub-install hub-if-possible
 
 help: ## list the commands
 	@echo "Every Call: teaching notebooks on police responses to domestic abuse"
@@ -24,6 +30,7 @@ help: ## list the commands
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 	@echo
 	@echo "Settings: PORT=$(PORT) NO_BROWSER=1 (do not open a browser) CHROMIUM=/path/to/chromium"
+	@echo "Hub: PORT=8000 WORKSHOP_CODE=... TRAINER_PASSWORD=... DEMO=1 HUB_PREFIX=$(HUB_PREFIX)"
 	@echo "Support: National Domestic Abuse Helpline 0808 2000 247 (free, 24 hours); 999 in an emergency."
 
 $(PY):
@@ -51,15 +58,24 @@ lab: $(STAMP_RUN) ## start JupyterLab on notebooks/00-start-here.ipynb (PORT=, N
 chromium: ## make sure a Chromium is available for browser tests and PDF handouts
 	@CI="$(CI)" bash scripts/ensure-chromium.sh
 
-test: $(STAMP_TEST) chromium ## run every test (browser tests need Chromium; CI=true makes a missing one fail)
-	CI="$(CI)" $(BIN)/pytest
+hub-install: ## install the workshop hub (root, Linux): its environment in HUB_PREFIX, the proxy in node_modules/
+	@bash scripts/hub-install.sh "$(HUB_PREFIX)"
 
-lint: $(STAMP_TEST) ## ruff over the toolkit, tests and notebooks
-	$(BIN)/ruff check toolkit tests benchmarks notebooks
-	$(BIN)/ruff format --check toolkit tests benchmarks
+hub-if-possible:
+	@CI="$(CI)" bash scripts/hub-install.sh "$(HUB_PREFIX)" --if-possible
 
-benchmarks: $(STAMP_TEST) ## run every benchmark and print its figures
-	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+hub: $(STAMP_RUN) hub-install ## start a JupyterHub for a training room (root; PORT=, WORKSHOP_CODE=, TRAINER_PASSWORD=, DEMO=1)
+	@EVERYCALL_HUB_ENV="$(HUB_PREFIX)" PORT="$(HUB_PORT)" $(BIN)/everycall hub $(if $(DEMO),--demo,)
+
+test: $(STAMP_TEST) chromium hub-if-possible ## run every test (browser and hub tests need Chromium, hub tests root; CI=true makes a missing one fail)
+	CI="$(CI)" EVERYCALL_HUB_ENV="$(HUB_PREFIX)" $(BIN)/pytest
+
+lint: $(STAMP_TEST) ## ruff over the toolkit, tests, deploy and notebooks
+	$(BIN)/ruff check toolkit tests benchmarks deploy notebooks
+	$(BIN)/ruff format --check toolkit tests benchmarks deploy
+
+benchmarks: $(STAMP_TEST) hub-if-possible ## run every benchmark and print its figures (hub.py needs root)
+	@for b in benchmarks/*.py; do echo "== $$b"; EVERYCALL_HUB_ENV="$(HUB_PREFIX)" $(PY) $$b || exit 1; done
 
 handouts: $(STAMP_RUN) chromium ## build the course pack (student + trainer, HTML + PDF, checked) into build/handouts/
 	$(PY) -m toolkit.cli handouts --out build/handouts

@@ -125,6 +125,12 @@ def hub(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterat
     yield from start_hub(tmp_path_factory)
 
 
+@pytest.fixture(scope="module")
+def demo_hub(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterator[Hub]:
+    """A hub in demo mode (no accounts: every learner's server runs as root)."""
+    yield from start_hub(tmp_path_factory, mode="demo")
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> Path:
     from toolkit.browser import find_chromium
