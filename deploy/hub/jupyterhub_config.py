@@ -123,7 +123,12 @@ c.Spawner.cmd = [str(s.env / "bin" / "jupyterhub-singleuser")]
 c.Spawner.notebook_dir = "~"
 c.Spawner.default_url = "/lab/tree/course/00-start-here.ipynb"
 c.Spawner.environment = {"PATH": f"{s.env / 'bin'}:/usr/local/bin:/usr/bin:/bin"}
-c.Spawner.args = ["--ServerApp.terminals_enabled=False"]  # the course needs no shell
+c.Spawner.args = [
+    "--ServerApp.terminals_enabled=False",  # the course needs no shell
+    # Learners cannot install into the hub's environment, and a training room is often
+    # offline: JupyterLab's extension manager only lists what is there, never asks PyPI.
+    "--LabApp.extension_manager=readonly",
+]
 if s.mode == "demo":
     if os.geteuid() == 0:
         c.Spawner.args.append("--allow-root")

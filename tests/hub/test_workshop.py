@@ -69,6 +69,19 @@ def test_learner_signs_in_answers_and_finds_the_answer_after_a_server_restart(
     saved = home / "everycall-answers" / "alice" / "00-start-here.json"
     assert saved.is_file() and saved.stat().st_uid == account.pw_uid
 
+    # Saving goes through the course's server extension (toolkit.saving): the file keeps
+    # no widget views (they would show "Error displaying widget" when reopened), though
+    # the page shows them, and no status line.
+    assert page.locator(".jupyter-widgets").count() >= 1
+    page.keyboard.press("Control+s")
+    notebook_file = home / "course" / "00-start-here.ipynb"
+    page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')", timeout=30_000)
+    saved_nb = json.loads(notebook_file.read_text())
+    outputs = [o for c in saved_nb["cells"] for o in c.get("outputs", [])]
+    assert outputs, "the notebook was saved with its outputs"
+    assert not any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    assert not any("status" in o.get("metadata", {}).get("everycall", {}) for o in outputs)
+
     # Stop her server from the hub's home page, start it again, open the notebook afresh.
     page.goto(f"{hub.url}/hub/home")
     page.click("#stop")
@@ -157,6 +170,7 @@ def test_the_trainer_signs_in_gets_the_trainer_edition_and_reaches_the_admin_pag
 def test_the_hub_log_holds_neither_the_code_nor_the_trainer_password(hub):
     log = hub.log_text()
     assert "Failed login" in log and "User logged in: alice" in log  # sign-ins were logged
+    assert "toolkit.saving | extension was successfully loaded" in log
     assert hub.code not in log
     assert hub.trainer_password not in log
     # The idle culler runs as a hub service with its role.
