@@ -12,6 +12,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # conda-forge names that differ from PyPI names (PyPI name -> conda name).
 CONDA_NAMES: dict[str, str] = {}
+# Packages only an image spawned by a hub needs (deploy/z2jh), each with the pyproject
+# extra and package it must stay in step with.
+IMAGE_ONLY = {"jupyterhub-singleuser": ("hub", "jupyterhub")}
 
 
 def _split(requirement: str) -> tuple[str, str]:
@@ -38,6 +41,8 @@ def _environment() -> tuple[dict[str, str], list[str], str]:
             pip.extend(dep.get("pip", []))
             continue
         name, spec = _split(dep)
+        if name in IMAGE_ONLY:
+            continue
         if name == "python":
             python = spec
         elif name != "pip":
@@ -61,3 +66,16 @@ def test_environment_yml_installs_this_package_and_the_same_python():
     assert "-e ." in pip, "environment.yml must pip-install this package (-e .)"
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert python == data["project"]["requires-python"].replace(" ", "")
+
+
+def test_the_images_jupyterhub_matches_the_hubs():
+    from packaging.specifiers import SpecifierSet
+
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    specs = dict(_split(d) for d in env["dependencies"] if isinstance(d, str))
+    for package, (extra, pypi_name) in IMAGE_ONLY.items():
+        assert package in specs, f"environment.yml lacks {package}"
+        pins = dict(_split(r) for r in data["project"]["optional-dependencies"][extra])
+        version = pins[pypi_name].removeprefix("==")
+        assert version in SpecifierSet(specs[package]), (package, specs[package], version)
