@@ -1,8 +1,9 @@
 """Real-browser fixtures: a JupyterLab server on a free loopback port and headless Chromium.
 
-The browser is the system Chromium (``toolkit.browser``), never Playwright's own download.
-Without one these tests skip with a one-line reason, except under ``CI=true`` where a missing
-browser is a failure.
+The browser is the system Chromium (``toolkit.browser``), never Playwright's own download;
+the ``chromium_path`` and ``browser`` fixtures are in ``tests/conftest.py``, shared with the hub
+tests (one Playwright per test session). Without a browser these tests skip with a one-line
+reason, except under ``CI=true`` where a missing browser is a failure.
 """
 
 from __future__ import annotations
@@ -29,19 +30,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def chromium_path() -> Path:
-    from toolkit.browser import find_chromium
-    from toolkit.errors import BrowserNotFoundError
-
-    try:
-        return find_chromium()
-    except BrowserNotFoundError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true needs a browser: {exc}")
-        pytest.skip(f"no browser: {exc}")
 
 
 @dataclass
@@ -129,19 +117,6 @@ def trainer_lab(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -
     root = work / "notebooks"
     shutil.copytree(ROOT / "notebooks", root)
     yield from start_lab(work, root, EVERYCALL_TRAINER="1")
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path: Path):
-    from playwright.sync_api import sync_playwright
-
-    from toolkit.browser import launch
-
-    pw = sync_playwright().start()
-    b = launch(pw)
-    yield b
-    b.close()
-    pw.stop()
 
 
 @pytest.fixture

@@ -131,32 +131,6 @@ def demo_hub(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> I
     yield from start_hub(tmp_path_factory, mode="demo")
 
 
-@pytest.fixture(scope="session")
-def chromium_path() -> Path:
-    from toolkit.browser import find_chromium
-    from toolkit.errors import BrowserNotFoundError
-
-    try:
-        return find_chromium()
-    except BrowserNotFoundError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true needs a browser: {exc}")
-        pytest.skip(f"no browser: {exc}")
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path: Path):
-    from playwright.sync_api import sync_playwright
-
-    from toolkit.browser import launch
-
-    pw = sync_playwright().start()
-    b = launch(pw)
-    yield b
-    b.close()
-    pw.stop()
-
-
 @pytest.fixture
 def new_page(browser):
     """``new_page()``: a page in a browser context of its own (one person's cookies)."""
