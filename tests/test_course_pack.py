@@ -230,14 +230,11 @@ def test_a_figure_description_is_printed_once(course: Path):
                 assert words not in elsewhere, f"{page.name}: printed twice: {words[:60]}..."
 
 
-def test_printed_pages_read_well_in_chromium(course: Path, tmp_path: Path):
+def test_printed_pages_read_well_in_chromium(course: Path, tmp_path: Path, browser):
     """In print layout at the printable width: each printed question's option has one marker
     (a circle for one answer, a square box for several) and no bullet; no table heading
-    breaks inside a word; no table is wider than the page."""
-    from playwright.sync_api import sync_playwright
-
-    from toolkit.browser import launch
-
+    breaks inside a word; no table is wider than the page. (The session's Chromium: a second
+    Playwright in the same process is refused.)"""
     words_split = """() => {
         const broken = [];
         for (const th of document.querySelectorAll('th')) {
@@ -260,20 +257,18 @@ def test_printed_pages_read_well_in_chromium(course: Path, tmp_path: Path):
     too_wide = """() => [...document.querySelectorAll('table')].filter(t =>
         t.getBoundingClientRect().right > document.body.getBoundingClientRect().right + 1
     ).map(t => t.innerText.slice(0, 60))"""
-    with sync_playwright() as pw:
-        browser = launch(pw)
-        page = browser.new_page(viewport={"width": 680, "height": 960})
-        page.emulate_media(media="print")
-        try:
-            for handout in sorted((course / "student").glob("*.html")):
-                page.goto(handout.as_uri(), wait_until="load")
-                assert page.evaluate(words_split) == [], handout.name
-                assert page.evaluate(too_wide) == [], handout.name
-                for style, kind, start in page.evaluate(markers):
-                    assert style == "none", f"{handout.name}: a bullet before a marker"
-                    if "multiple" in kind:
-                        assert start.startswith("☐"), (handout.name, start)
-                    else:
-                        assert start[0] in "○☐[", (handout.name, start)
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 680, "height": 960})
+    page.emulate_media(media="print")
+    try:
+        for handout in sorted((course / "student").glob("*.html")):
+            page.goto(handout.as_uri(), wait_until="load")
+            assert page.evaluate(words_split) == [], handout.name
+            assert page.evaluate(too_wide) == [], handout.name
+            for style, kind, start in page.evaluate(markers):
+                assert style == "none", f"{handout.name}: a bullet before a marker"
+                if "multiple" in kind:
+                    assert start.startswith("☐"), (handout.name, start)
+                else:
+                    assert start[0] in "○☐[", (handout.name, start)
+    finally:
+        page.close()
