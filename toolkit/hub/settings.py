@@ -5,21 +5,21 @@ checks it, and passes it on to JupyterHub's own process as environment variables
 configuration file ``deploy/hub/jupyterhub_config.py`` reads it back with
 :meth:`HubSettings.from_environment`, so the two can never disagree.
 
-==============================  ==================================  ========================
-variable                        meaning                             default
-==============================  ==================================  ========================
-``PORT``                        the port learners open              8000
-``WORKSHOP_CODE``               the learners' sign-in code          made up, kept in STATE
-``TRAINER_PASSWORD``            the trainers' sign-in password      made up, kept in STATE
-``EVERYCALL_HUB_TRAINERS``      names that sign in as trainers      ``trainer``
-``EVERYCALL_HUB_MODE``          ``workshop`` or ``demo``            ``workshop``
-``EVERYCALL_HUB_IP``            the address the hub listens on      ``0.0.0.0`` (the room)
-``EVERYCALL_HUB_ENV``           the hub's Python environment        ``/opt/everycall-hub``
-``EVERYCALL_HUB_STATE``         database, secrets, the course       ``/var/lib/everycall-hub``
-``EVERYCALL_HUB_ACCOUNT_PREFIX`` start of each learner's account    ``ec-``
-``EVERYCALL_HUB_HOMES``         where learners' homes are made      ``/home``
-``EVERYCALL_HUB_IDLE_MINUTES``  an unused server stops after        60
-==============================  ==================================  ========================
+================================  ===============================  ==========================
+variable                          meaning                          default
+================================  ===============================  ==========================
+``PORT``                          the port learners open           8000
+``WORKSHOP_CODE``                 the learners' sign-in code       made up, kept in STATE
+``TRAINER_PASSWORD``              the trainers' sign-in password   made up, kept in STATE
+``EVERYCALL_HUB_TRAINERS``        names that sign in as trainers   ``trainer``
+``EVERYCALL_HUB_MODE``            ``workshop`` or ``demo``         ``workshop``
+``EVERYCALL_HUB_IP``              the address the hub listens on   ``0.0.0.0`` (the room)
+``EVERYCALL_HUB_ENV``             the hub's Python environment     ``/opt/everycall-hub``
+``EVERYCALL_HUB_STATE``           database, secrets, the course    ``/var/lib/everycall-hub``
+``EVERYCALL_HUB_ACCOUNT_PREFIX``  start of each learner's account  ``ec-``
+``EVERYCALL_HUB_HOMES``           where learners' homes are made   ``/home``
+``EVERYCALL_HUB_IDLE_MINUTES``    an unused server stops after     60
+================================  ===============================  ==========================
 
 A made-up workshop code and trainer password are written to ``STATE/secrets.json`` (readable
 by root only), so restarting the hub keeps the code the room already has.
