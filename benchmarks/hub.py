@@ -283,6 +283,7 @@ def main() -> int:
         homes=work / "homes",
     )
     learners = [Learner(f"learner{i:02d}") for i in range(1, args.learners + 1)]
+    load_before = os.getloadavg()[0]
     running = start(settings, log=work / "hub.log")
     try:
         running.wait_ready()
@@ -316,10 +317,16 @@ def main() -> int:
     mem_total = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
     per_learner_cpu = (sum(cpu) + result["hub_cpu"]) / max(1, len(cpu))
 
+    import subprocess
+
+    hub_python = subprocess.run(
+        [str(env / "bin" / "python"), "--version"], capture_output=True, text=True
+    ).stdout.strip()
     print(
         f"Hub load test: {args.learners} learners signing in at once, first {args.cells} code "
         f"cells of 00-start-here ({platform.node()}, {cores} cores, "
-        f"{mem_total / 1024 / 1024:.1f} GB, Python {platform.python_version()})"
+        f"{mem_total / 1024 / 1024:.1f} GB; the hub's environment: {hub_python}; load before "
+        f"the start {load_before:.1f})"
     )
     print(f"  learners running with every cell done: {len(ok)} of {args.learners}")
     print(f"  failed: {len(failed)}" + "".join(f"\n    {w.name}: {w.error}" for w in failed))
