@@ -284,8 +284,9 @@ def main() -> int:
     )
     learners = [Learner(f"learner{i:02d}") for i in range(1, args.learners + 1)]
     load_before = os.getloadavg()[0]
-    running = start(settings, log=work / "hub.log")
+    running = None
     try:
+        running = start(settings, log=work / "hub.log")
         running.wait_ready()
         result = asyncio.run(
             _run(running.url, settings.workshop_code, learners, args.cells, running.process.pid)
@@ -299,7 +300,8 @@ def main() -> int:
             except KeyError:
                 pass
     finally:
-        running.stop()
+        if running is not None:
+            running.stop()
         removed = remove_accounts(prefix, homes=work / "homes")
         if args.log:
             shutil.copyfile(work / "hub.log", args.log)

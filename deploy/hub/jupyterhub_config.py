@@ -118,7 +118,8 @@ else:
     c.JupyterHub.spawner_class = "toolkit.hub.spawner.LearnerSpawner"
     c.LearnerSpawner.account_prefix = s.account_prefix
 
-c.Spawner.pre_spawn_hook = LearnerHomes(s)  # account, private home, the course handed out
+# account, private home, the course handed out (and in demo mode, the banner)
+c.Spawner.pre_spawn_hook = LearnerHomes(s, demo_css=here / "demo-banner.css")
 c.Spawner.cmd = [str(s.env / "bin" / "jupyterhub-singleuser")]
 c.Spawner.notebook_dir = "~"
 c.Spawner.default_url = "/lab/tree/course/00-start-here.ipynb"
@@ -132,8 +133,8 @@ c.Spawner.args = [
 if s.mode == "demo":
     if os.geteuid() == 0:
         c.Spawner.args.append("--allow-root")
-    # JupyterLab shows the same warning on every page (custom CSS, read from here).
-    c.Spawner.environment["JUPYTER_CONFIG_DIR"] = str(here / "demo-jupyter")
+    # JupyterLab shows the same warning on every page: custom CSS, which the spawn hook
+    # copies into each demo home's ~/.jupyter/custom/.
     c.Spawner.args.append("--LabApp.custom_css=True")
 # Twenty learners starting together on two cores: give a server time to come up.
 c.Spawner.start_timeout = 180

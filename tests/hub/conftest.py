@@ -98,8 +98,9 @@ def start_hub(tmp_path_factory: pytest.TempPathFactory, **settings: object) -> I
         homes=homes,
         **settings,
     )
-    running = start(hub_settings, log=log)
+    running = None
     try:
+        running = start(hub_settings, log=log)
         running.wait_ready()
         yield Hub(
             url=running.url,
@@ -111,7 +112,8 @@ def start_hub(tmp_path_factory: pytest.TempPathFactory, **settings: object) -> I
             running=running,
         )
     finally:
-        running.stop()
+        if running is not None:
+            running.stop()
         remove_accounts(prefix, homes=homes)
         kept = tmp_path_factory.mktemp("hub-log") / "hub.log"
         if log.exists():

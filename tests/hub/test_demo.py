@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pwd
+import subprocess
+from pathlib import Path
 
 import pytest
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 
+ROOT = Path(__file__).resolve().parents[2]
 WARNING = "DEMO MODE: every learner's server runs as the same system user"
 
 
@@ -32,3 +35,11 @@ def test_demo_mode_says_so_on_the_hub_and_in_jupyterlab_and_makes_no_accounts(
     home = demo_hub.homes.parent / "state" / "demo-homes" / "dana"
     assert (home / "course" / "00-start-here.ipynb").is_file()
     assert home.stat().st_uid == 0
+    # Learners' JupyterLab wrote its settings and workspaces in the demo home, never into
+    # the checkout the hub runs from.
+    assert (home / ".jupyter" / "custom" / "custom.css").is_file()
+    tracked = subprocess.run(
+        ["git", "ls-files", "deploy"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    on_disk = [p.relative_to(ROOT).as_posix() for p in (ROOT / "deploy").rglob("*") if p.is_file()]
+    assert sorted(on_disk) == sorted(tracked)

@@ -59,8 +59,9 @@ class LearnerHomes:
     twenty learners signing in together never race for the system's account files.
     """
 
-    def __init__(self, settings: HubSettings) -> None:
+    def __init__(self, settings: HubSettings, *, demo_css: Path | None = None) -> None:
         self.settings = settings
+        self.demo_css = demo_css  # demo mode: JupyterLab's custom CSS, the warning banner
         self._lock = asyncio.Lock()
 
     async def __call__(self, spawner: Any) -> None:
@@ -70,6 +71,10 @@ class LearnerHomes:
         if self.settings.mode == "demo":
             home, owner = Path(spawner.home_dir), None
             home.mkdir(parents=True, exist_ok=True)
+            if self.demo_css is not None:  # JupyterLab reads ~/.jupyter/custom/custom.css
+                custom = home / ".jupyter" / "custom"
+                custom.mkdir(parents=True, exist_ok=True)
+                (custom / "custom.css").write_bytes(self.demo_css.read_bytes())
         else:
             owner = self.settings.account(name)
             async with self._lock:
