@@ -3,6 +3,9 @@ test can read or overwrite a real learner's answers."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 
@@ -14,3 +17,23 @@ def _isolated_learner(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     monkeypatch.delenv("EVERYCALL_TRAINER", raising=False)
     monkeypatch.delenv("EVERYCALL_DATA", raising=False)
     yield answers
+
+
+@pytest.fixture(scope="session")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real course pack, built once per test session as `make handouts` builds it (every
+    notebook, both editions, HTML and PDF, with the build's own checks)."""
+    from toolkit.browser import find_chromium
+    from toolkit.errors import BrowserNotFoundError
+    from toolkit.handouts import build
+
+    try:
+        find_chromium()
+    except BrowserNotFoundError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true needs a browser: {exc}")
+        pytest.skip(f"no browser: {exc}")
+    out = tmp_path_factory.mktemp("course") / "handouts"
+    result = build(None, out=out, progress=False)
+    assert result.ok, result.summary()
+    return out

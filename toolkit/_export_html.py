@@ -353,13 +353,13 @@ def _markdown_html(source: str) -> str:
 
 _TABLE = re.compile(r"<table\b.*?</table>", re.IGNORECASE | re.DOTALL)
 _TEXT_NODE = re.compile(r">([^<]+)<")
-_BREAK_AFTER = re.compile(r"([_/])(?=[^\s])")
 
 
 def wrappable_tables(fragment: str) -> str:
-    """Let table cells break after ``_`` and ``/`` (``<wbr>``), so that identifiers such as
-    ``third_party_concern_not_acted_on`` and paths wrap at their joins, not mid-word, and a
-    wide table fits the printed column. Only text inside ``<table>`` changes.
+    """Let table cells wrap at the joins of identifiers and web addresses (``<wbr>``, see
+    :func:`toolkit.tables.soft_breaks`), so that ``third_party_concern_not_acted_on`` and
+    long addresses wrap there, not mid-word, and a wide table fits the printed column. Only
+    text inside ``<table>`` changes.
 
     Examples
     --------
@@ -369,8 +369,10 @@ def wrappable_tables(fragment: str) -> str:
     '<p>no table, no change: a_b</p>'
     """
 
+    from toolkit.tables import soft_breaks
+
     def text(match: re.Match[str]) -> str:
-        return ">" + _BREAK_AFTER.sub(r"\1<wbr>", match.group(1)) + "<"
+        return ">" + soft_breaks(match.group(1)) + "<"
 
     return _TABLE.sub(lambda m: _TEXT_NODE.sub(text, m.group(0)), fragment)
 

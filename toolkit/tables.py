@@ -40,15 +40,22 @@ from toolkit.errors import ToolkitError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["HtmlBlock", "display_table", "escape_text", "is_numeric_column", "table_html"]
+__all__ = [
+    "HtmlBlock",
+    "display_table",
+    "escape_text",
+    "is_numeric_column",
+    "soft_breaks",
+    "table_html",
+]
 
 # A cell that is a number to compare down a column: 1,234 / -3.5 / 51% / £15.7bn / 16.1 s.
 _NUMBER = re.compile(
     r"^(about |over |under |n/a$)?[<>~≈]?[-+−]?[£$€]?\d[\d,]*(\.\d+)?"
     r"(%| ?(bn|m|k|million|billion|seconds?|s|minutes?|min|hours?|days?))?$"
 )
-_BREAK_AFTER = re.compile(r"([/_])(?=\S)")
-_LONG_TOKEN = re.compile(r"\S{28,}")
+_JOIN = re.compile(r"([/_])(?=\S)")  # after these, any token may wrap
+_URL_JOIN = re.compile(r"([/_.=?-])(?=\S)")  # and, in a long token, after these too
 _TH = (
     "text-align:left;vertical-align:bottom;white-space:normal;word-break:normal;"
     "overflow-wrap:normal;hyphens:manual"
@@ -79,20 +86,27 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+def soft_breaks(text: str) -> str:
+    """HTML-escaped ``text`` with ``<wbr>`` where a long identifier or web address may wrap.
+
+    Any token may wrap after ``/`` and ``_``; a token of 20 characters or more (a web
+    address, a long id) also after ``.``, ``-``, ``=`` and ``?``. Short words and numbers
+    ("2017", "16.1") never break.
+
+    >>> soft_breaks("no_marac, 16.1 and www.example.org/a-long-page")
+    'no_<wbr>marac, 16.1 and www.<wbr>example.<wbr>org/<wbr>a-<wbr>long-<wbr>page'
+    """
+
+    def token(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return (_URL_JOIN if len(word) >= 20 else _JOIN).sub(r"\1<wbr>", word)
+
+    return re.sub(r"\S+", token, text)
+
+
 def escape_text(text: str) -> str:
-    """Escape for HTML; long tokens (URLs, ids) may break after / and _ (a <wbr> there)."""
-
-    def soften(match: re.Match[str]) -> str:
-        return _BREAK_AFTER.sub(r"\1<wbr>", html.escape(match.group(0)))
-
-    parts = []
-    last = 0
-    for match in _LONG_TOKEN.finditer(text):
-        parts.append(html.escape(text[last : match.start()]))
-        parts.append(soften(match))
-        last = match.end()
-    parts.append(html.escape(text[last:]))
-    return "".join(parts).replace("\n", "<br>")
+    """Escape for HTML, with :func:`soft_breaks`; line breaks become ``<br>``."""
+    return soft_breaks(html.escape(text)).replace("\n", "<br>")
 
 
 def table_html(
