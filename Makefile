@@ -32,13 +32,13 @@ $(PY):
 $(STAMP_RUN): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .
-	@$(PY) -m toolkit._setup_lab "$(VENV)"
+	@$(PY) -m toolkit.lab_settings "$(VENV)"
 	@touch $@
 
 $(STAMP_TEST): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
-	@$(PY) -m toolkit._setup_lab "$(VENV)"
+	@$(PY) -m toolkit.lab_settings "$(VENV)"
 	@touch $@ $(STAMP_RUN)
 
 install: $(STAMP_RUN) ## create .venv and install the course

@@ -23,7 +23,7 @@ def _isolated_learner(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real course pack, built once per test session as `make handouts` builds it (every
     notebook, both editions, HTML and PDF, with the build's own checks)."""
-    from toolkit.browser import find_chromium
+    from toolkit.handouts.browser import find_chromium
     from toolkit.errors import BrowserNotFoundError
     from toolkit.handouts import build
 

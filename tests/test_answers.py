@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 import toolkit
-from toolkit import _answers_data, _answers_io, answers
+from toolkit import answers
+from toolkit.answers import fileformat as _answers_data
+from toolkit.core import files as _answers_io
 from toolkit.answers import AnswerStore, bind, current_store, default_path, set_learner
 from toolkit.errors import AnswerStoreError, ToolkitError
 
@@ -219,7 +221,7 @@ class _FakeHandle:
 
 
 def _inside_a_kernel(monkeypatch) -> tuple[_FakeShell, list]:
-    from toolkit import _widgets
+    from toolkit.exercises import widget as _widgets
 
     shell, shown = _FakeShell(), []
 
@@ -234,7 +236,8 @@ def _inside_a_kernel(monkeypatch) -> tuple[_FakeShell, list]:
 
 
 def test_status_line_keeps_up_with_trainer_mode(monkeypatch):
-    from toolkit import _widgets, exercises
+    from toolkit import exercises
+    from toolkit.exercises import widget as _widgets
 
     monkeypatch.setattr(exercises, "_trainer", None)
     _shell, shown = _inside_a_kernel(monkeypatch)
@@ -280,7 +283,7 @@ def test_trainer_mode_answers_are_the_trainers_never_the_last_learners(monkeypat
 
 
 def test_begin_shows_a_toolkit_error_as_one_short_message(monkeypatch):
-    from toolkit import _widgets
+    from toolkit.exercises import widget as _widgets
     from toolkit.errors import DataError
 
     shell, shown = _inside_a_kernel(monkeypatch)
@@ -490,7 +493,7 @@ def test_a_good_file_saved_by_another_kernel_is_never_set_aside(path, monkeypatc
             AnswerStore(path, notebook="n1", learner="Sam").set("q2", "kernel 2's answer")
         return check(data, **kwargs)
 
-    # Patched where the store looks it up (it reads files through toolkit._answers_data).
+    # Patched where the store looks it up (it reads files through toolkit.answers.fileformat).
     monkeypatch.setattr(_answers_data, "check_answer_data", other_kernel_saves_first)
     kernel_1 = AnswerStore(path, notebook="n1", learner="Sam")
     assert kernel_1.get("q2") == "kernel 2's answer"

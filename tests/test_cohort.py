@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import _cohort_numeric, cohort
+from toolkit import cohort
+from toolkit.cohort import numeric as _cohort_numeric
 from toolkit.cli import main
 from toolkit.errors import ToolkitError
 
@@ -305,7 +306,7 @@ def test_the_debrief_page_names_questions_cases_and_types_in_words(tmp_path):
     )
     assert "Repeat calls not linked: Second call" in page
     assert "…" not in page  # no question or option cut short
-    from toolkit._cohort_page import _label
+    from toolkit.cohort.page import _label
     from toolkit.exercises import load_definitions
 
     prompt = html.escape(_label(load_definitions()["00-stepping-away"]))
@@ -577,7 +578,7 @@ def test_debrief_figure_says_in_words_how_many_gave_the_correct_answer(tmp_path)
 def test_numeric_chart_in_chromium_shows_bars_line_and_description(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
-    from toolkit.browser import find_chromium
+    from toolkit.handouts.browser import find_chromium
     from toolkit.errors import BrowserNotFoundError
 
     try:
@@ -597,7 +598,7 @@ def test_numeric_chart_in_chromium_shows_bars_line_and_description(tmp_path):
 def _check_numeric_chart(page_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    from toolkit.browser import launch
+    from toolkit.handouts.browser import launch
 
     with sync_playwright() as p:
         browser = launch(p)

@@ -21,7 +21,7 @@ from toolkit.compare import (
 from toolkit.data import load_case
 from toolkit.errors import ToolkitError
 from toolkit.opportunities import run_rules
-from toolkit.synthetic import events_frame
+from toolkit.data.synthetic import events_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 

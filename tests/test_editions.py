@@ -11,8 +11,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from toolkit.checks import leak_scan
-from toolkit.editions import (
+from toolkit.handouts.scans import leak_scan
+from toolkit.handouts.editions import (
     CODE_STUB,
     TEXT_STUB,
     canonical_tag,
@@ -385,7 +385,7 @@ def test_handouts_drop_the_live_session_line_in_both_editions():
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-    from toolkit.editions import make_edition
+    from toolkit.handouts.editions import make_edition
 
     cell = new_code_cell("import toolkit\n\ntoolkit.begin('01-demo')")
     cell.outputs = [

@@ -11,7 +11,7 @@ import pytest
 
 import toolkit
 from toolkit import answers, exercises
-from toolkit._widgets import ExerciseWidget
+from toolkit.exercises.widget import ExerciseWidget
 from toolkit.answers import AnswerStore, bind, current_store, default_path
 from toolkit.errors import DataError, ToolkitError
 from toolkit.exercises import (
@@ -528,7 +528,7 @@ def test_rerun_cell_restores_value_and_feedback(defs, store):
 def test_each_exercise_carries_its_layout_css_which_handouts_leave_out(defs, store):
     import ipywidgets as widgets
 
-    from toolkit._widgets_static import render_widget
+    from toolkit.handouts.widgets_static import render_widget
 
     w = ExerciseWidget(defs["90-dvpo-hearing"], store)
     style = w.children[0]
@@ -550,7 +550,7 @@ def test_typed_answers_reach_the_kernel_as_typed_not_on_leaving_the_box(defs, st
     # separate kernel threads) and Check marked the number typed before.
     assert ExerciseWidget(defs["90-dash-threshold"], store)._number.continuous_update is True
     assert ExerciseWidget(defs["90-calm-caller"], store)._text.continuous_update is True
-    from toolkit._widgets import NamePrompt
+    from toolkit.exercises.widget import NamePrompt
 
     assert NamePrompt(lambda _s: None).name.continuous_update is True
 
@@ -587,7 +587,7 @@ def test_a_value_typed_before_the_click_but_handled_after_it_is_the_one_marked(
 ):
     from datetime import UTC, datetime, timedelta
 
-    import toolkit._widgets as widget_module
+    import toolkit.exercises.widget as widget_module
 
     t0 = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
     now: dict[str, widget_module._Sent | None] = {}
@@ -681,7 +681,7 @@ def _refuse_lock_files(monkeypatch) -> None:
             raise OSError(errno.EROFS, "Read-only file system", str(where))
         return real_open(where, flags, *args)
 
-    monkeypatch.setattr("toolkit._answers_io.os.open", open_except_locks)
+    monkeypatch.setattr("toolkit.core.files.os.open", open_except_locks)
 
 
 @pytest.mark.parametrize("kind", ["confidence", "numeric", "free_text"])
@@ -875,7 +875,7 @@ def test_answers_restored_after_kernel_restart(tmp_path):
 
 
 def test_begin_asks_the_name_once_and_answers_follow_it(monkeypatch):
-    from toolkit import _widgets
+    from toolkit.exercises import widget as _widgets
 
     monkeypatch.delenv("EVERYCALL_LEARNER")
     monkeypatch.setattr("IPython.get_ipython", lambda: object())  # as if inside a kernel
@@ -905,7 +905,7 @@ def test_begin_asks_the_name_once_and_answers_follow_it(monkeypatch):
 
 
 def test_changing_learner_shows_the_new_learners_answers(monkeypatch):
-    from toolkit import _widgets
+    from toolkit.exercises import widget as _widgets
 
     monkeypatch.delenv("EVERYCALL_LEARNER")
     monkeypatch.setattr("IPython.get_ipython", lambda: object())
@@ -945,7 +945,7 @@ def test_file_damaged_while_open_is_set_aside_and_the_learner_told(defs, store):
 
 
 def _begin_in_a_kernel(monkeypatch) -> list:
-    from toolkit import _widgets
+    from toolkit.exercises import widget as _widgets
 
     monkeypatch.delenv("EVERYCALL_LEARNER")
     monkeypatch.setattr("IPython.get_ipython", lambda: object())

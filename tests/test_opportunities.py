@@ -20,7 +20,7 @@ from toolkit.opportunities import (
     rules_table,
     run_rules,
 )
-from toolkit.synthetic import events_frame, synthetic_events
+from toolkit.data.synthetic import events_frame, synthetic_events
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,7 @@ import pytest
 
 from toolkit.data import load_case, load_vocab
 from toolkit.errors import ToolkitError
-from toolkit.synthetic import events_frame, synthetic_events
+from toolkit.data.synthetic import events_frame, synthetic_events
 from toolkit.timeline import (
     OKABE_ITO,
     contacts_per_agency,

@@ -62,7 +62,7 @@ def test_installed_toolkit_finds_its_data_without_the_repository(wheel: Path, tm
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = (
-        "import toolkit, toolkit._paths as p, toolkit.data as d;"
+        "import toolkit, toolkit.core.paths as p, toolkit.data as d;"
         "assert p.repo_root() is None, p.repo_root();"
         "print(p.data_dir());"
         "print(len(d.list_cases()), len(d.load_case(d.list_cases()[0]).events));"

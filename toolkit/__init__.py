@@ -43,7 +43,7 @@ to turn on).
     ...
     toolkit.errors.ToolkitError: notebook '00 start here!' is not a notebook name: expected ...
     """
-    from toolkit._widgets import begin as _begin
+    from toolkit.exercises.widget import begin as _begin
 
     _begin(notebook, learner=learner)
 

@@ -71,7 +71,7 @@ def _course_notebook(name: Path) -> Path:
     ``00-start-here.ipynb``, ``trainer/cohort-debrief``) or its number (``00``)."""
     if name.exists() or (name.suffix == ".ipynb" and len(name.parts) > 1):
         return name
-    from toolkit._paths import notebooks_dir
+    from toolkit.core.paths import notebooks_dir
     from toolkit.handouts import course_notebooks
 
     course = course_notebooks()  # names the problem if there is no course folder

@@ -352,7 +352,7 @@ def comparison_figure(
     """
     import plotly.graph_objects as go
 
-    from toolkit.opportunities import vocab_labels
+    from toolkit.data.vocab import vocab_labels
 
     events = list(dict.fromkeys(views["event_id"]))
     names = vocab_labels("opportunity_types", column="name")
@@ -488,9 +488,9 @@ def show_comparison(
         )
         return
     from toolkit.data import for_display
-    from toolkit.figures import caption_html
+    from toolkit.core.display import caption_html
     from toolkit.notes import display_as_trainer
-    from toolkit.tables import display_table
+    from toolkit.core.tables import display_table
 
     def show(obj: Any, *, caption: bool = False) -> None:
         # The trainer's view holds the reviewer's explanations: marked, it is never saved into
@@ -628,7 +628,7 @@ def show_rules_and_reviewer(case: Any) -> None:
     from IPython.display import Markdown
 
     from toolkit.notes import display_as_trainer, showing_trainer_material
-    from toolkit.tables import display_table
+    from toolkit.core.tables import display_table
 
     if not showing_trainer_material():
         return
@@ -652,7 +652,7 @@ def show_reviewer_annotations(case: Any) -> None:
     """
     from toolkit.data import for_display
     from toolkit.notes import display_as_trainer, showing_trainer_material
-    from toolkit.tables import display_table
+    from toolkit.core.tables import display_table
 
     if not showing_trainer_material():
         return

@@ -90,7 +90,7 @@ def calls_figure(minutes: float, *, seconds_per_call: float, source: str) -> go.
     """
     import plotly.graph_objects as go
 
-    from toolkit._figure_layout import _note_layout, _note_lines
+    from toolkit.core.figures import note_layout, note_lines
 
     n = calls_in(minutes, seconds_per_call=seconds_per_call)
     x, y = _grid(n)
@@ -115,8 +115,8 @@ def calls_figure(minutes: float, *, seconds_per_call: float, source: str) -> go.
         meta={
             "description": describe_calls(minutes, seconds_per_call=seconds_per_call, source=source)
         },
-        **_note_layout(
-            _note_lines(f"One marker = one emergency call. Source: {source}"),
+        **note_layout(
+            note_lines(f"One marker = one emergency call. Source: {source}"),
             plot_height=_ROW_PX * rows,
             top=80,  # a title of two lines
             left=20,

@@ -54,7 +54,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit._paths import data_dir, repo_root
+from toolkit.core.display import TRAINER_MARKER as TRAINER_MARKER
+from toolkit.core.display import display_as_trainer as display_as_trainer
+
+from toolkit.core.paths import course_data_dir, data_dir
 from toolkit.errors import DataError, Problem, ToolkitError
 
 __all__ = [
@@ -118,34 +121,8 @@ def showing_trainer_material() -> bool:
     return is_trainer_mode() or os.environ.get("EVERYCALL_HANDOUT", "").strip() == "1"
 
 
-TRAINER_MARKER = {"everycall": {"trainer": True}}
-
-
-def display_as_trainer(*objs: Any) -> None:
-    """Display each object as trainer material: marked ``{"everycall": {"trainer": true}}``,
-    so that the server never saves it into the notebook file (:mod:`toolkit.saving`) and the
-    student edition of a handout drops it. Plotly figures are sent as their JSON bundle,
-    because a figure's own display ignores output metadata."""
-    from IPython.display import display
-
-    for obj in objs:
-        if type(obj).__module__.startswith("plotly.graph_objs"):
-            import plotly.io as pio
-
-            bundle = pio.renderers["plotly_mimetype"].to_mimebundle(obj.to_dict())
-            display(bundle, raw=True, metadata=TRAINER_MARKER)
-        else:
-            display(obj, metadata=TRAINER_MARKER)
-
-
-# --------------------------------------------------------------------------------------------
-# Reading and checking the files
-
-
 def _bundled_notes() -> Path:
-    root = repo_root()
-    base = root / "data" if root is not None else Path(__file__).resolve().parent / "_data"
-    return base / "notes"
+    return course_data_dir() / "notes"
 
 
 def _default_folder() -> Path:
@@ -198,7 +175,7 @@ def _did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
 def _check_file(
     file: Path, seen: dict[str, Note]
 ) -> tuple[list[Note], list[Problem]]:  # one file: its notes and its problems
-    from toolkit._exercise_data import _read_yaml
+    from toolkit.exercises.definitions import _read_yaml
 
     shown = _shown(file)
     data, problems = _read_yaml(file, shown)
@@ -450,7 +427,7 @@ def note_html(note: Note) -> str:
     """
     if not isinstance(note, Note):
         raise ToolkitError(f"note_html expects a Note (from find_note), got {note!r}")
-    from toolkit._exercise_html import markdown_html
+    from toolkit.exercises.html import markdown_html
 
     title = html.escape(f"Trainer note: {note.title}")
     return (
@@ -532,7 +509,7 @@ def secret_texts(notebook: str | None = None) -> list[str]:
     toolkit.errors.ToolkitError: no trainer notes are defined for notebook \
 "01-reading-a-case-timelin"; did you mean "01-reading-a-case-timeline"? notebooks with notes: ...
     """
-    from toolkit._exercise_data import _plain
+    from toolkit.exercises.definitions import _plain
 
     notes = list(load_notes().values())
     if notebook is not None:

@@ -44,7 +44,7 @@ def comparison_html(coded: pd.DataFrame, codes: Mapping[str, str]) -> str:
     import pandas as pd
 
     from toolkit.recommendations import agreement
-    from toolkit.tables import table_html
+    from toolkit.core.tables import table_html
 
     left = sum(1 for theme in codes.values() if not theme)
     if left:
@@ -69,7 +69,7 @@ def own_coding(coded: pd.DataFrame, sample: pd.DataFrame, *, key: str = KEY) -> 
 
     from toolkit.answers import current_store
     from toolkit.recommendations import THEMES
-    from toolkit.tables import escape_text
+    from toolkit.core.tables import escape_text
 
     store = current_store()
     saved = store.get(key, {}) or {}

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from toolkit._figure_layout import _legend_above, _note_layout, _note_lines, _slider_layout
+from toolkit.core.figures import legend_above, note_layout, note_lines, slider_layout, source_layout
 from toolkit.errors import ModelError
 
 if TYPE_CHECKING:
@@ -59,13 +59,6 @@ __all__ = [
 
 ROUTES = ("visible high risk", "professional judgement", "potential escalation", "repeat referral")
 _BLUE, _ORANGE, _GREEN, _GREY = "#0072B2", "#D55E00", "#009E73", "#666666"  # Okabe-Ito
-
-
-def _source_layout(source: str, **sizes: Any) -> dict[str, Any]:
-    """Layout keys for the "Source: ..." note under a figure: wrapped to fit a printed page,
-    with the bottom margin and the figure's height grown to show every line (see
-    toolkit._figure_layout._note_layout for ``sizes``)."""
-    return _note_layout(_note_lines(f"Source: {source}"), **sizes)
 
 
 def _whole(name: str, value: Any, low: int, high: int, what: str) -> int:
@@ -269,7 +262,7 @@ def threshold_figure(
         shapes.append({"type": "line", "x0": current, "x1": current, "y0": 0, "y1": 1,
                        "yref": "paper", "line": {"color": _GREY, "dash": "dot"}})  # fmt: skip
     # The legend goes above the plot, outside it, so it never covers a line.
-    legend, title, top = _legend_above([trace.name for trace in fig.data])
+    legend, title, top = legend_above([trace.name for trace in fig.data])
     fig.update_layout(
         title={"text": "Who a referral threshold reaches (synthetic cohort)", **title},
         xaxis={"title": {"text": "referral threshold (yes answers)"}},
@@ -277,7 +270,7 @@ def threshold_figure(
         shapes=shapes,
         legend=legend,
         plot_bgcolor="white",
-        **_source_layout(source, plot_height=250, top=top),
+        **source_layout(source, plot_height=250, top=top),
     )
     text = "Referrals and people at high risk referred or missed, for each threshold."
     if current is not None and (table["threshold"] == current).any():
@@ -304,7 +297,7 @@ def threshold_explorer(*, n: int = 2000, seed: int = 0, threshold: int = 14) -> 
 
     style = {"description_width": "initial"}
     # One label width for both sliders, so the tracks line up and neither is squeezed.
-    slider_style, row = _slider_layout(["Threshold", "Safe to disclose (share)"])
+    slider_style, row = slider_layout(["Threshold", "Safe to disclose (share)"])
     controls = {
         "threshold": widgets.IntSlider(value=threshold, min=5, max=24, description="Threshold",
                                        continuous_update=False, style=slider_style,
@@ -507,7 +500,7 @@ capacity required. 20 police force areas had under half.
         plot_bgcolor="white",
         meta={"description": text},
         # the x axis has two short labels and no title
-        **_source_layout(source, plot_height=230, axis=36),
+        **source_layout(source, plot_height=230, axis=36),
     )
     return fig
 

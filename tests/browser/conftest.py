@@ -1,6 +1,6 @@
 """Real-browser fixtures: a JupyterLab server on a free loopback port and headless Chromium.
 
-The browser is the system Chromium (``toolkit.browser``), never Playwright's own download.
+The browser is the system Chromium (``toolkit.handouts.browser``), never Playwright's own download.
 Without one these tests skip with a one-line reason, except under ``CI=true`` where a missing
 browser is a failure.
 """
@@ -33,7 +33,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> Path:
-    from toolkit.browser import find_chromium
+    from toolkit.handouts.browser import find_chromium
     from toolkit.errors import BrowserNotFoundError
 
     try:
@@ -135,7 +135,7 @@ def trainer_lab(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -
 def browser(chromium_path: Path):
     from playwright.sync_api import sync_playwright
 
-    from toolkit.browser import launch
+    from toolkit.handouts.browser import launch
 
     pw = sync_playwright().start()
     b = launch(pw)

@@ -1,0 +1,310 @@
+"""How rules, their settings and their flags are shown to learners.
+
+:func:`rules_table` lists rules with what each looks for and rests on; :func:`rules_summary`
+shows them one line each with the detail one click away; :func:`flags_summary` shows what the
+rules flagged in a case; :func:`describe_parameters` writes a rule's settings in words, using
+:data:`PARAMETER_VOCABULARIES` to name the ids they hold.
+
+Examples
+--------
+>>> describe_parameters({"window_days": 1, "outcomes": ["no_further_action", "mystery_id"]})
+'window: 1 day; outcomes: no further action, mystery id'
+>>> describe_parameters(None)
+Traceback (most recent call last):
+...
+toolkit.errors.ToolkitError: params: expected a mapping of parameter names to values, such as \
+{"window_days": 28}; got NoneType
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from toolkit.data.vocab import vocab_labels
+from toolkit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from toolkit.core.tables import HtmlBlock
+    from toolkit.opportunities.engine import Rule
+
+
+def rules_table(rules: Iterable[Rule] | None = None, *, readable: bool = False) -> pd.DataFrame:
+    """The rules as a table: what each looks for, what it rests on, and its settings.
+
+    Parameters
+    ----------
+    rules : iterable of Rule, optional
+        The rules to list; by default
+        :func:`~toolkit.opportunities.registered_rules`.
+    readable : bool
+        False (the default): one row per rule with its ids and ``parameters`` as code would
+        write them (``window_days=365, call_types=[emergency_call; non_emergency_call]``).
+        True: the table to show learners, as :func:`toolkit.data.for_display` shows tables:
+        plain-English headings, no index, the opportunity type and source by name, the date
+        written out, and the settings in words (:func:`describe_parameters`).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> rules_table().loc[0, "parameters"]
+    'window_days=365, call_types=[emergency_call; non_emergency_call]'
+    >>> table = rules_table(readable=True)
+    >>> list(table.columns)
+    ['Rule', 'Opportunity type', 'What it looks for', 'Rests on', 'In force from', 'Settings']
+    >>> table.iloc[0]["Settings"]
+    'window: 365 days; call types: emergency call (999), non-emergency call (101)'
+    >>> rules_table(["high-risk-no-marac"])
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: rules: expected Rule objects (see get_rule), got str
+    """
+    import pandas as pd
+
+    from toolkit.opportunities.engine import Rule, registered_rules
+
+    chosen = list(registered_rules() if rules is None else rules)
+    wrong = [r for r in chosen if not isinstance(r, Rule)]
+    if wrong:
+        raise ToolkitError(
+            f"rules: expected Rule objects (see get_rule), got {type(wrong[0]).__name__}"
+        )
+    if readable:
+        return _readable_rules(chosen)
+    rows = [
+        {
+            "rule_id": r.id,
+            "name": r.name,
+            "opportunity_type": r.opportunity_type,
+            "description": r.description,
+            "source_id": r.source_id,
+            "parameters": ", ".join(f"{k}={_fmt_param(v)}" for k, v in r.params.items()),
+            "in_force_from": r.in_force_from or "",
+        }
+        for r in chosen
+    ]
+    return pd.DataFrame(rows, columns=list(rows[0]) if rows else ["rule_id"])
+
+
+def _readable_rules(chosen: list[Rule]) -> pd.DataFrame:
+    import pandas as pd
+
+    from toolkit.data import for_display, load_sources
+
+    sources = load_sources().set_index("source_id")
+
+    def rests_on(source_id: str) -> str:
+        if source_id not in sources.index:
+            return source_id  # a trainer's rule may name a source the course does not list
+        row = sources.loc[source_id]
+        year = "" if pd.isna(row["date"]) else str(row["date"])[:4]
+        return f"{row['title']}. {row['publisher']}" + (f", {year}" if year else "")
+
+    frame = pd.DataFrame(
+        {
+            "Rule": [r.name for r in chosen],
+            "opportunity_type": [r.opportunity_type for r in chosen],
+            "What it looks for": [r.description for r in chosen],
+            "Rests on": [rests_on(r.source_id) for r in chosen],
+            "in_force_from": pd.to_datetime([r.in_force_from for r in chosen]),
+            "Settings": [describe_parameters(r.params) for r in chosen],
+        }
+    )
+    return for_display(frame)
+
+
+def rules_summary(rules: Iterable[Rule] | None = None) -> HtmlBlock:
+    """The rules as a short table learners read: name, type and start date, one line each,
+    with what the rule looks for, what it rests on and its settings one click away
+    (each name opens a ``<details>`` box).
+
+    >>> block = rules_summary()
+    >>> block.html.count("<details") == len(rules_table()), "In force from" in block.html
+    (True, True)
+    """
+    import pandas as pd
+
+    from toolkit.core.tables import HtmlBlock, escape_text, table_html
+    from toolkit.opportunities.engine import registered_rules
+
+    chosen = list(registered_rules() if rules is None else rules)
+    full = rules_table(chosen, readable=True)
+    names = vocab_labels("opportunity_types", column="name")
+    cells = []
+    for rule, row in zip(chosen, full.itertuples(index=False), strict=True):
+        detail = (
+            f"<p><strong>What it looks for.</strong> {escape_text(row[2])}</p>"
+            f"<p><strong>Rests on.</strong> {escape_text(row[3])}</p>"
+            + (f"<p><strong>Settings.</strong> {escape_text(row[5])}</p>" if row[5] else "")
+        )
+        cells.append(
+            f'<details class="everycall-rule"><summary>{html.escape(rule.name)}</summary>'
+            f"{detail}</details>"
+        )
+    frame = pd.DataFrame(
+        {
+            "Rule": cells,
+            "Type of missed opportunity": [
+                names.get(r.opportunity_type, r.opportunity_type) for r in chosen
+            ],
+            "In force from": [str(v) for v in full["In force from"]],
+        }
+    )
+    text = "\n".join(f"{r.name}: {r.description}" for r in chosen)
+    return HtmlBlock(table_html(frame, raw=["Rule"]), text)
+
+
+def flags_summary(found: pd.DataFrame, events: pd.DataFrame) -> HtmlBlock:
+    """What the rules flagged in a case, one line per rule: how many events and which (with
+    their dates); each rule's explanations, event by event, one click away.
+
+    >>> from toolkit.data import load_case
+    >>> from toolkit.opportunities import run_rules
+    >>> case = load_case("unlinked-calls")
+    >>> block = flags_summary(run_rules(case.events), case.events)
+    >>> "Repeat call not linked" in block.html and "<details" in block.html
+    True
+    """
+    import pandas as pd
+
+    from toolkit.core.tables import HtmlBlock, escape_text, table_html
+
+    when = dict(zip(events["event_id"].astype(str), events["timestamp"], strict=True))
+
+    def day(event_id: str) -> str:
+        ts = when.get(event_id)
+        return f"{ts.day} {ts:%b %Y}" if ts is not None else ""
+
+    rows, text = [], []
+    for name, group in found.groupby("rule_name", sort=False):
+        ids = list(dict.fromkeys(group["event_id"].astype(str)))
+        listed = ", ".join(f"{e} ({day(e)})" for e in ids)
+        detail = "".join(
+            f"<li><strong>{html.escape(e)}, {html.escape(day(e))}:</strong> "
+            f"{escape_text(str(x))}</li>"
+            for e, x in zip(group["event_id"].astype(str), group["explanation"], strict=True)
+        )
+        rows.append(
+            {
+                "Rule": f'<details class="everycall-rule-flags"><summary>'
+                f"{html.escape(str(name))}</summary><ul>{detail}</ul></details>",
+                "Events": len(ids),
+                "Which": html.escape(listed),
+            }
+        )
+        text.append(f"{name}: {listed}")
+    frame = pd.DataFrame(rows, columns=["Rule", "Events", "Which"])
+    return HtmlBlock(table_html(frame, raw=["Rule", "Which"]), "\n".join(text))
+
+
+#: Which vocabulary a rule parameter's ids come from, by the parameter's name; an id found in
+#: none of them is shown with spaces for underscores.
+PARAMETER_VOCABULARIES: dict[str, str] = {
+    "call_types": "contact_types",
+    "contact_types": "contact_types",
+    "agencies": "agencies",
+    "police_agencies": "agencies",
+    "third_parties": "initiated_by",
+    "outcomes": "outcomes",
+    "no_action_outcomes": "outcomes",
+    "action_outcomes": "outcomes",
+    "protection_outcomes": "outcomes",
+    "min_level": "risk_levels",
+    "top_grades": "call_grades",
+    "grades": "call_grades",
+}
+#: Words for parameter names that do not read well with underscores as spaces.
+_PARAMETER_WORDS = {
+    "min_level": "lowest risk level",
+    "no_action_outcomes": "outcomes meaning no action",
+    "action_outcomes": "outcomes meaning action",
+    "protection_outcomes": "outcomes meaning protection",
+}
+_PARAMETER_UNITS = {"_days": "day", "_hours": "hour", "_minutes": "minute"}
+
+
+def describe_parameters(params: Mapping[str, Any]) -> str:
+    """A rule's parameters in words, for learners: ``window: 365 days; call types: ...``.
+
+    Names lose their underscores (``window_days`` reads *window*, with the value in days);
+    vocabulary ids become their names from ``data/vocab/`` (see
+    :data:`PARAMETER_VOCABULARIES`); lists are joined with commas, parameters with ``;``.
+
+    Parameters
+    ----------
+    params : mapping
+        A rule's parameters, for example ``get_rule("repeat-calls-not-linked").params``.
+
+    Returns
+    -------
+    str
+        Empty when the rule has no parameters.
+
+    Examples
+    --------
+    >>> from toolkit.opportunities import get_rule
+    >>> describe_parameters(get_rule("repeat-calls-not-linked").params)
+    'window: 365 days; call types: emergency call (999), non-emergency call (101)'
+    >>> describe_parameters({"min_level": "medium", "within_hours": 1, "agencies": ["gp"]})
+    'lowest risk level: medium risk; within: 1 hour; agencies: GP practice'
+    >>> describe_parameters({})
+    ''
+    >>> describe_parameters([("window_days", 7)])
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: params: expected a mapping of parameter names to values, \
+such as {"window_days": 28}; got list
+    """
+    if not isinstance(params, Mapping):
+        raise ToolkitError(
+            "params: expected a mapping of parameter names to values, such as "
+            f'{{"window_days": 28}}; got {type(params).__name__}'
+        )
+    parts = []
+    for name, value in params.items():
+        words, unit = str(name), ""
+        for suffix, singular in _PARAMETER_UNITS.items():
+            if words.endswith(suffix) and len(words) > len(suffix):
+                words, unit = words[: -len(suffix)], singular
+                break
+        words = _PARAMETER_WORDS.get(str(name), words.replace("_", " "))
+        values = value if isinstance(value, (list, tuple)) else [value]
+        shown = ", ".join(_parameter_value(v, str(name)) for v in values)
+        if unit and not isinstance(value, (list, tuple)):
+            shown += f" {unit}" + ("" if shown == "1" else "s")
+        parts.append(f"{words}: {shown}")
+    return "; ".join(parts)
+
+
+def _parameter_value(value: Any, name: str) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if not isinstance(value, str):
+        return str(value)
+    vocab = PARAMETER_VOCABULARIES.get(name)
+    label = vocab_labels(vocab, column="name").get(value) if vocab else None
+    if label is None:
+        return value.replace("_", " ")
+    # Lower case mid-sentence ("emergency call (999)"), unless the words outside brackets
+    # hold a name or an abbreviation ("GP practice", "Domestic Violence Disclosure Scheme").
+    outside = re.sub(r"\([^)]*\)", "", label).split()
+    if outside and outside[0][1:].islower() and not any(w[:1].isupper() for w in outside[1:]):
+        return label[:1].lower() + label[1:]
+    return label
+
+
+def _fmt_param(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "[" + "; ".join(map(str, value)) + "]"
+    return str(value)
+
+

@@ -1,0 +1,53 @@
+"""recommendations: see the parts of this subpackage."""
+
+from __future__ import annotations
+
+from toolkit.recommendations.review import (
+    NO_THEME,
+    THEMES,
+    Agreement,
+    agency_counts,
+    agency_theme_figure,
+    TEAM_THEMES,
+    agreement,
+    agreement_with_column,
+    by_agency,
+    code,
+    coder_explorer,
+    cohen_kappa,
+    default_rules,
+    explain,
+    explanation,
+    format_rules,
+    implementation_figure,
+    parse_rules,
+    rules_frame,
+    sample,
+    smart_check,
+    smart_rules,
+)
+
+__all__ = [
+    "Agreement",
+    "NO_THEME",
+    "TEAM_THEMES",
+    "THEMES",
+    "agency_counts",
+    "agency_theme_figure",
+    "agreement",
+    "agreement_with_column",
+    "by_agency",
+    "code",
+    "coder_explorer",
+    "cohen_kappa",
+    "default_rules",
+    "explain",
+    "explanation",
+    "format_rules",
+    "implementation_figure",
+    "parse_rules",
+    "rules_frame",
+    "sample",
+    "smart_check",
+    "smart_rules",
+]
