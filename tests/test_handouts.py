@@ -577,7 +577,7 @@ def test_trainer_print_has_no_empty_notes_box():
     ids=["image-set", "escaped-url", "import-string", "import-url"],
 )
 def test_sanitized_output_css_fetches_nothing(css: str):
-    from toolkit.handouts.html import sanitize_html
+    from toolkit.core.html import sanitize_html
     from toolkit.handouts.scans import offline_scan
 
     kept = "<style>.dataframe th { text-align: right; }</style>"

@@ -473,7 +473,7 @@ def show_comparison(
     from toolkit.timeline import flags_frame
 
     if trainer is None:
-        from toolkit.exercises import is_trainer_mode
+        from toolkit.core.session import is_trainer_mode
 
         trainer = is_trainer_mode()
     mine = flags_frame(flags)

@@ -28,7 +28,7 @@ belong to the course notebooks rather than to the cases.
 - :func:`trainer_note` shows one note (exported as ``toolkit.trainer_note``);
 - :func:`find_note` and :func:`load_notes` read the definitions;
 - :func:`validate_notes` checks the files and returns every problem (for ``everycall validate``);
-- :func:`secret_texts` lists every note's text for the handouts' leak scan;
+- :func:`note_texts` lists every note's text for the handouts' leak scan;
 - :func:`note_html` is the box as HTML (a pure function).
 
 Examples
@@ -56,8 +56,10 @@ from typing import Any
 
 from toolkit.core.display import TRAINER_MARKER as TRAINER_MARKER
 from toolkit.core.display import display_as_trainer as display_as_trainer
-
 from toolkit.core.paths import course_data_dir, data_dir
+from toolkit.core.session import showing_trainer_material as showing_trainer_material
+from toolkit.core.text import did_you_mean, plain
+from toolkit.core.yamlio import read_yaml
 from toolkit.errors import DataError, Problem, ToolkitError
 
 __all__ = [
@@ -65,7 +67,7 @@ __all__ = [
     "find_note",
     "load_notes",
     "note_html",
-    "secret_texts",
+    "note_texts",
     "display_as_trainer",
     "showing_trainer_material",
     "trainer_note",
@@ -97,28 +99,6 @@ class Note:
 
 # --------------------------------------------------------------------------------------------
 # When trainer material shows
-
-
-def showing_trainer_material() -> bool:
-    """True when trainer material should show: trainer mode is on, or a handout build runs.
-
-    A handout build (``EVERYCALL_HANDOUT=1``) runs each notebook once for both editions, with
-    trainer mode off; the student edition then removes every output marked as trainer
-    material and every cell tagged ``trainer``.
-
-    Examples
-    --------
-    >>> from unittest import mock
-    >>> with mock.patch.dict("os.environ", {"EVERYCALL_HANDOUT": "1"}):
-    ...     showing_trainer_material()
-    True
-    >>> with mock.patch.dict("os.environ", {"EVERYCALL_HANDOUT": "0", "EVERYCALL_TRAINER": ""}):
-    ...     showing_trainer_material()
-    False
-    """
-    from toolkit.exercises import is_trainer_mode
-
-    return is_trainer_mode() or os.environ.get("EVERYCALL_HANDOUT", "").strip() == "1"
 
 
 def _bundled_notes() -> Path:
@@ -167,18 +147,11 @@ def _text_problem(value: Any) -> str | None:
     return None
 
 
-def _did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f'did you mean "{close[0]}"? ' if close else ""
-
-
 def _check_file(
     file: Path, seen: dict[str, Note]
 ) -> tuple[list[Note], list[Problem]]:  # one file: its notes and its problems
-    from toolkit.exercises.definitions import _read_yaml
-
     shown = _shown(file)
-    data, problems = _read_yaml(file, shown)
+    data, problems = read_yaml(file, shown)
     if data is None:
         if not problems:
             problems.append(Problem(shown, "is empty (expected notebook: and notes:)"))
@@ -193,7 +166,7 @@ def _check_file(
         problems.append(
             Problem(
                 shown,
-                f'field "{key}" is not known; {_did_you_mean(key, _TOP)}known fields: '
+                f'field "{key}" is not known; {did_you_mean(key, _TOP)}known fields: '
                 + ", ".join(_TOP),
                 row=lines.get(key),
                 column=key,
@@ -262,7 +235,7 @@ def _check_note(
 
     for key in sorted(map(str, set(raw) - set(FIELDS))):
         add(
-            f'field "{key}" is not known; {_did_you_mean(key, FIELDS)}known fields: '
+            f'field "{key}" is not known; {did_you_mean(key, FIELDS)}known fields: '
             + ", ".join(FIELDS),
             key,
         )
@@ -490,27 +463,25 @@ def trainer_note(note_id: str) -> None:
 # Leak scanning
 
 
-def secret_texts(notebook: str | None = None) -> list[str]:
+def note_texts(notebook: str | None = None) -> list[str]:
     """Every trainer note's text, for a student handout's leak scan.
 
     Each note's whole text as plain text (Markdown removed, white space collapsed), as
-    :func:`toolkit.exercises.secret_texts` gives exercise answers; compare them with a handout's
+    :func:`toolkit.exercises.answer_texts` gives exercise answers; compare them with a handout's
     visible text (HTML unescaped, white space collapsed). Titles are left out: they are a few
     generic words.
 
     Examples
     --------
-    >>> secrets = secret_texts("01-reading-a-case-timeline")
+    >>> secrets = note_texts("01-reading-a-case-timeline")
     >>> any("nine before the Marac" in s for s in secrets)
     True
-    >>> secret_texts("01-reading-a-case-timelin")
+    >>> note_texts("01-reading-a-case-timelin")
     Traceback (most recent call last):
     ...
     toolkit.errors.ToolkitError: no trainer notes are defined for notebook \
 "01-reading-a-case-timelin"; did you mean "01-reading-a-case-timeline"? notebooks with notes: ...
     """
-    from toolkit.exercises.definitions import _plain
-
     notes = list(load_notes().values())
     if notebook is not None:
         notebooks = sorted({n.notebook for n in notes})
@@ -522,5 +493,5 @@ def secret_texts(notebook: str | None = None) -> list[str]:
                 f'no trainer notes are defined for notebook "{notebook}"; {hint}notebooks with '
                 f"notes: {', '.join(notebooks)}"
             )
-    found = {_plain(n.text) for n in notes}
+    found = {plain(n.text) for n in notes}
     return sorted(t for t in found if len(t) >= MIN_SECRET_LENGTH)

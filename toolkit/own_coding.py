@@ -43,13 +43,13 @@ def comparison_html(coded: pd.DataFrame, codes: Mapping[str, str]) -> str:
     """
     import pandas as pd
 
-    from toolkit.recommendations import agreement
+    from toolkit.recommendations import coding_agreement
     from toolkit.core.tables import table_html
 
     left = sum(1 for theme in codes.values() if not theme)
     if left:
         return f'<p role="status">Choose a theme for each recommendation first ({left} left).</p>'
-    result = agreement(coded, dict(codes))
+    result = coding_agreement(coded, dict(codes))
     table = pd.DataFrame(
         {
             "Recommendation": result.table["rec_id"],

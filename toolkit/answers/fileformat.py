@@ -33,7 +33,7 @@ from typing import Any
 
 from toolkit.errors import AnswerStoreError
 
-__all__ = ["FORMAT", "SCHEMA_VERSION", "check_answer_data", "merge_entry"]
+__all__ = ["FORMAT", "SCHEMA_VERSION", "check_answer_data", "merge_entry", "parse_time"]
 
 FORMAT = "everycall-answers"
 SCHEMA_VERSION = 1
@@ -43,7 +43,7 @@ _MAX_KEY = 200
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _when(text: Any) -> datetime | None:
+def parse_time(text: Any) -> datetime | None:
     """An ISO 8601 time from a file as an aware datetime (naive ones read as UTC), or None."""
     if not isinstance(text, str):
         return None
@@ -181,14 +181,14 @@ def merge_entry(kept: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any
         )
     if kept == incoming:
         return dict(kept)
-    newer = (_when(incoming.get("last_answered")) or _EPOCH) >= (
-        _when(kept.get("last_answered")) or _EPOCH
+    newer = (parse_time(incoming.get("last_answered")) or _EPOCH) >= (
+        parse_time(kept.get("last_answered")) or _EPOCH
     )
     merged = dict(incoming if newer else kept)
     merged["attempts"] = int(kept.get("attempts", 0) or 0) + int(incoming.get("attempts", 0) or 0)
-    firsts = [e.get("first_answered") for e in (kept, incoming) if _when(e.get("first_answered"))]
+    firsts = [e.get("first_answered") for e in (kept, incoming) if parse_time(e.get("first_answered"))]
     if firsts:
-        merged["first_answered"] = min(firsts, key=lambda t: _when(t) or _EPOCH)
+        merged["first_answered"] = min(firsts, key=lambda t: parse_time(t) or _EPOCH)
     return merged
 
 

@@ -73,8 +73,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-# Crash-safe file handling and the answer file's format live in two private modules; their
-# names are imported here so that toolkit.answers stays the one place to import them from.
 from toolkit.answers.fileformat import (
     _MAX_KEY,
     _NOTEBOOK_RE,
@@ -84,7 +82,6 @@ from toolkit.answers.fileformat import (
     _json_value,
     _parse,
     _record,
-    _when,  # noqa: F401  (toolkit.cohort.gather imports it from here)
     check_answer_data,
     merge_entry,
 )
@@ -96,22 +93,23 @@ from toolkit.core.files import (
     remove_stale_temps,
     atomic_write_text,
 )
+from toolkit.core.session import SESSION
 from toolkit.errors import AnswerStoreError, ToolkitError
 
 __all__ = [
-    "FORMAT",
-    "SCHEMA_VERSION",
+    "PROFILE_FORMAT",
+    "TRAINER_FOLDER",
+    "TRAINER_NAME",
+    "UNNAMED",
     "AnswerStore",
     "answers_root",
-    "atomic_write_text",
     "bind",
-    "check_answer_data",
     "current_store",
     "default_path",
     "is_trainer_store",
     "learner_folder",
     "learner_slug",
-    "merge_entry",
+    "learner_source",
     "read_profile",
     "set_learner",
 ]
@@ -522,7 +520,6 @@ def _save_profile(name: str) -> None:
         ) from None
 
 
-_session: dict[str, Any] = {"store": None, "learner_source": None, "learner_arg": None}
 
 
 def is_trainer_store(store: AnswerStore) -> bool:
@@ -548,7 +545,7 @@ def bind(notebook: str, learner: str | None = None, *, trainer: bool = False) ->
     ('_trainer', 'Trainer', True)
     """
     _check_notebook(notebook)
-    _session["learner_arg"] = learner
+    SESSION.learner_arg = learner
     if trainer:
         store = AnswerStore(
             answers_root() / TRAINER_FOLDER / f"{notebook}.json",
@@ -556,8 +553,8 @@ def bind(notebook: str, learner: str | None = None, *, trainer: bool = False) ->
             learner=TRAINER_NAME,
         )
         store._data["role"] = "trainer"
-        _session["store"] = store
-        _session["learner_source"] = "trainer"
+        SESSION.store = store
+        SESSION.learner_source = "trainer"
         return store
     if learner is not None and not str(learner).strip():
         learner_slug(learner)  # raises the clear empty-name message
@@ -571,8 +568,8 @@ def bind(notebook: str, learner: str | None = None, *, trainer: bool = False) ->
     store = AnswerStore(default_path(notebook, name), notebook=notebook, learner=name)
     if name is not None:
         store = _adopt_unnamed(store, name)
-    _session["store"] = store
-    _session["learner_source"] = source
+    SESSION.store = store
+    SESSION.learner_source = source
     return store
 
 
@@ -605,14 +602,14 @@ def current_store() -> AnswerStore:
 
     Examples
     --------
-    >>> _session["store"] = None
+    >>> SESSION.store = None
     >>> current_store()
     Traceback (most recent call last):
     ...
     toolkit.errors.AnswerStoreError: no answer store is bound yet: run the notebook's first \
 code cell, toolkit.begin("<notebook name>"), before the exercises
     """
-    store = _session.get("store")
+    store = SESSION.store
     if store is None:
         raise AnswerStoreError(
             "no answer store is bound yet: run the notebook's first code cell, "
@@ -623,7 +620,7 @@ code cell, toolkit.begin("<notebook name>"), before the exercises
 
 def learner_source() -> str | None:
     """How the bound learner was found: "argument", "environment", "profile" or "none"."""
-    return _session.get("learner_source")
+    return SESSION.learner_source
 
 
 def set_learner(name: str) -> AnswerStore:
@@ -641,12 +638,12 @@ def set_learner(name: str) -> AnswerStore:
     target = default_path(store.notebook, clean)
     _save_profile(clean)
     if is_trainer_store(store):  # trainer mode: the name is kept for later, answers stay apart
-        _session["learner_source"] = "profile"
+        SESSION.learner_source = "profile"
         return store
     if store.path.parent.name == UNNAMED:
         store.move_to(target, learner=clean)
     elif store.path != target:
-        _session["store"] = store = AnswerStore(target, notebook=store.notebook, learner=clean)
+        SESSION.store = store = AnswerStore(target, notebook=store.notebook, learner=clean)
     else:
         store._data["learner"] = clean
     if target.parent.name != learner_slug(clean):
@@ -655,5 +652,5 @@ def set_learner(name: str) -> AnswerStore:
             f"({learner_slug(clean)}), so your answers are kept in {target.parent.name}/ "
             f"({target.parent}), apart from theirs."
         )
-    _session["learner_source"] = "profile"
+    SESSION.learner_source = "profile"
     return store

@@ -57,7 +57,7 @@ import io
 import random
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 # Reading and de-duplicating the files is in _cohort_gather, the page and its charts in
 # _cohort_page; the public names stay importable from here.
@@ -81,31 +81,27 @@ from toolkit.cohort.page import (
     question_title,
     readable_summary,
 )
-from toolkit.answers import AnswerStore, atomic_write_text
+from toolkit.answers import atomic_write_text
 from toolkit.errors import AnswerStoreError, ToolkitError
 
 if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
 
-    from toolkit.exercises import Exercise
 
 __all__ = [
     "COLUMNS",
-    "CollectResult",
+    "DEFAULT_OUT",
     "anonymised",
     "collect",
     "csv_safe",
     "csv_unescape",
-    "demo_cohort",
-    "demo_summary",
-    "exercise_figure",
+    "debrief_html",
     "figures",
     "free_text_responses",
-    "gather",
+    "load_summary",
     "readable_summary_table",
     "show_debrief",
-    "load_summary",
     "summary_table",
 ]
 
@@ -406,102 +402,4 @@ def free_text_responses(frame: pd.DataFrame, *, readable: bool = False) -> pd.Da
 # --------------------------------------------------------------------------------------------
 # A demo cohort (for the debrief notebook, tests and benchmarks)
 
-_DEMO_NAMES = (
-    "Amira",
-    "Ben",
-    "Chloe",
-    "Dev",
-    "Ellie",
-    "Femi",
-    "Grace",
-    "Hassan",
-    "Isla",
-    "Jonah",
-    "Kemi",
-    "Leo",
-    "Maya",
-    "Nico",
-    "Orla",
-    "Priya",
-)
 
-
-def demo_cohort(
-    folder: Path | str,
-    *,
-    learners: int = 12,
-    seed: int = 2014,
-    exercises_dir: Path | str | None = None,
-) -> Path:
-    """Write a fictional cohort's answer files (every defined exercise) under ``folder``.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> folder = demo_cohort(tempfile.mkdtemp(), learners=3)
-    >>> sorted({path.parent.name for path in folder.rglob("*.json")})  # one folder a learner
-    ['amira', 'ben', 'chloe']
-    >>> demo_cohort(tempfile.mkdtemp(), learners=0)
-    Traceback (most recent call last):
-    ...
-    toolkit.errors.ToolkitError: learners is 0: expected a number from 1 to 16
-    """
-    if not 1 <= learners <= len(_DEMO_NAMES):
-        raise ToolkitError(
-            f"learners is {learners}: expected a number from 1 to {len(_DEMO_NAMES)}"
-        )
-    from toolkit.answers import learner_slug
-    from toolkit.exercises import load_definitions, mark
-
-    folder = Path(folder)
-    rng = random.Random(seed)
-    definitions = load_definitions(exercises_dir)
-    for name in _DEMO_NAMES[:learners]:
-        stores: dict[str, AnswerStore] = {}
-        for ex in definitions.values():
-            if ex.notebook not in stores:
-                path = folder / learner_slug(name) / f"{ex.notebook}.json"
-                stores[ex.notebook] = AnswerStore(path, notebook=ex.notebook, learner=name)
-            value = _demo_value(ex, rng)
-            result = mark(ex, value)
-            for _ in range(rng.choice((1, 1, 1, 2))):
-                stores[ex.notebook].set(ex.id, value, attempt=True, correct=result.correct)
-    return folder
-
-
-def _demo_value(ex: Exercise, rng: random.Random) -> Any:
-    right = rng.random() < 0.7
-    if ex.type == "single_choice":
-        wrong = [o.text for o in ex.options if not o.correct]
-        return ex.correct_options[0].text if right or not wrong else rng.choice(wrong)
-    if ex.type == "multiple_choice":
-        if right:
-            return [o.text for o in ex.correct_options]
-        return [o.text for o in ex.options if rng.random() < 0.5] or [ex.options[0].text]
-    if ex.type == "numeric":
-        assert ex.answer is not None
-        return ex.answer + (
-            0 if right else rng.choice((-1, 1)) * (ex.tolerance + rng.randint(1, 5))
-        )
-    if ex.type == "ordering":
-        items = list(ex.items)
-        if not right:
-            rng.shuffle(items)
-        return items
-    if ex.type == "confidence":
-        return rng.choice(ex.scale)
-    return rng.choice(
-        (
-            "Demo reflection: a fictional learner's answer.",
-            "Demo reflection: another fictional learner's answer.",
-        )
-    )
-
-
-def demo_summary(*, learners: int = 12, seed: int = 2014) -> pd.DataFrame:
-    """A fictional cohort's summary as :func:`load_summary` would return it."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="everycall-demo-") as tmp:
-        demo_cohort(tmp, learners=learners, seed=seed)
-        return _frame(gather(tmp).rows)

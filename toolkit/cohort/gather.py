@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit.exercises.definitions import plain_number
 from toolkit.answers import (
     PROFILE_FORMAT,
-    _when,
+    parse_time,
     check_answer_data,
     learner_slug,
 )
@@ -168,11 +168,11 @@ def _read_file(path: Path) -> tuple[dict[str, Any] | None, str | None]:
 
 
 def _definitions(exercises_dir: Path | None) -> dict[str, Exercise]:
-    from toolkit.exercises import _load
+    from toolkit.exercises.catalog import valid_definitions
 
     # Every valid definition, even when another file is broken: answers to exercises whose
     # definition cannot be read are still collected, as type "unknown" and unmarked.
-    return _load(exercises_dir)[0]
+    return valid_definitions(exercises_dir)
 
 
 def _response_text(ex: Exercise | None, value: Any) -> str:
@@ -325,7 +325,7 @@ def gather(
         contents[content] = shown
         group = _group(PurePosixPath(relative.parent.as_posix()), name)
         key = (group, name or f"(no name: {shown})", data["notebook"])
-        new = _Kept(shown, _when(data.get("updated")), data)
+        new = _Kept(shown, parse_time(data.get("updated")), data)
         old = kept.get(key)
         if old is None:
             kept[key] = new

@@ -29,9 +29,9 @@ if TYPE_CHECKING:
 
 def _label(ex: Exercise) -> str:
     """The question's prompt as plain text, whole."""
-    from toolkit.exercises.definitions import _plain
+    from toolkit.core.text import plain
 
-    return _plain(ex.prompt)
+    return plain(ex.prompt)
 
 
 #: What a learner's own coding (answers saved under ``coding:<id>``) is called in a debrief.

@@ -22,12 +22,22 @@ from __future__ import annotations
 import html
 from typing import Any
 
-__all__ = ["CAPTION_MARKER", "TRAINER_MARKER", "caption_html", "display_as_trainer", "show"]
+__all__ = [
+    "CAPTION_MARKER",
+    "LIVE_ONLY",
+    "TRAINER_MARKER",
+    "caption_html",
+    "display_as_trainer",
+    "show",
+]
 
 #: Output metadata of a figure's description shown under it in a live notebook.
 CAPTION_MARKER = {"everycall": {"caption": True}}
 #: Output metadata of trainer material.
 TRAINER_MARKER = {"everycall": {"trainer": True}}
+#: The CSS class of a widget that is for the live notebook only, such as the text under a
+#: figure that a handout already prints as the figure's caption.
+LIVE_ONLY = "everycall-live-only"
 
 
 def caption_html(fig: Any) -> str:

@@ -96,6 +96,11 @@ def showing_trainer_material() -> bool:
 
     A handout build executes each notebook once, with trainer mode off; the student edition
     then removes every output marked as trainer material and every cell tagged ``trainer``.
+
+    >>> from unittest import mock
+    >>> with mock.patch.dict("os.environ", {"EVERYCALL_HANDOUT": "1"}):
+    ...     showing_trainer_material()
+    True
     """
     return is_trainer_mode() or in_handout_build()
 

@@ -1,9 +1,10 @@
-"""Words for values in messages: counts, near misses, lists and dates that did not parse.
+"""Text helpers used everywhere: counts, near misses, lists, dates that did not parse, and
+course text (Markdown) as plain text or safe HTML.
 
-Split from :mod:`toolkit.data.reading` because these helpers read no file and know no schema: they
-only turn a value into the plain words a course builder sees ("3 events", "did you mean
-...?", "there is no 31 February 2020"). Every checking module uses them, so this module imports
-nothing from the others. :mod:`toolkit.data.reading` re-exports every name here; import from there.
+They read no file and know no schema: they turn a value into the plain words a course builder
+or learner sees ("3 events", 'did you mean "agencies"? ', "there is no 31 February 2020").
+One helper per job: every "did you mean" in the toolkit is :func:`did_you_mean` (or
+:func:`suggest` when the caller needs the match itself).
 
 Examples
 --------
@@ -36,6 +37,48 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     '0 agencies'
     """
     return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def did_you_mean(given: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str:
+    """The phrase ``did you mean "<closest>"? `` for a message, or "" when nothing is close.
+
+    Uses difflib, the standard library's fuzzy matcher.
+
+    >>> did_you_mean("agencys", ["agencies", "outcomes"])
+    'did you mean "agencies"? '
+    >>> did_you_mean("zzz", ["agencies"])
+    ''
+    """
+    close = difflib.get_close_matches(str(given), sorted(set(choices)), n=1, cutoff=cutoff)
+    return f'did you mean "{close[0]}"? ' if close else ""
+
+
+def plain(markdown_text: str) -> str:
+    """Markdown reduced to its visible text, white space collapsed.
+
+    >>> plain("**Why** see [the review](https://example.org)\n\n- one")
+    'Why see the review one'
+    """
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"(\*\*|__|\*|_|`)", "", text)
+    text = re.sub(r"^\s{0,3}(#+|[-*+]|\d+\.|>)\s+", "", text, flags=re.M)
+    return " ".join(text.split())
+
+
+def markdown_html(text: str | None) -> str:
+    """Course text (Markdown) as HTML with any raw HTML escaped and unsafe links removed.
+
+    >>> markdown_html("**Why** <script>x</script>")
+    '<p><strong>Why</strong> &lt;script&gt;x&lt;/script&gt;</p>'
+    """
+    if not text:
+        return ""
+    # mistune (already required by nbconvert) with escape=True: raw HTML in course text is
+    # shown as text and javascript: links are dropped, so no course file can inject script.
+    import mistune
+
+    return str(mistune.create_markdown(escape=True)(text)).strip()
 
 
 def suggest(

@@ -30,13 +30,7 @@ from zoneinfo import ZoneInfo
 
 from toolkit.data import guard as _guard
 from toolkit.data import reading as _checks
-from toolkit.data.case_yaml import PLACEHOLDER_KEYS as PLACEHOLDER_KEYS
-from toolkit.data.case_yaml import TYPE_WORDS as TYPE_WORDS
 from toolkit.data.case_yaml import CaseMeta, _available, _line, keypath
-from toolkit.data.case_yaml import _loader as _loader
-from toolkit.data.case_yaml import check_case_yaml as check_case_yaml
-from toolkit.data.case_yaml import parse_date as parse_date
-from toolkit.data.case_yaml import placeholders as placeholders
 from toolkit.errors import Problem
 
 if TYPE_CHECKING:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from toolkit.core.yamlio import loader_class
 from toolkit.data import reading as _checks
 from toolkit.errors import Problem
 
@@ -78,70 +79,6 @@ def _available(ctx: CaseContext, table: str, value: str) -> dt.date | None:
 
 
 # ---------------------------------------------------------------- case.yaml
-
-
-def _loader() -> type:
-    """A PyYAML SafeLoader for case files (use an instance: it records what it noticed).
-
-    It keeps dates as text, so the schema sees what the author wrote; reads every key as the
-    text written (``5:`` is the key ``"5"``); records keys given twice in one mapping
-    (``duplicates``: mapping node, key, line, first line), which plain YAML silently lets the
-    last one win; and keeps a number too long for Python to read as its text
-    (``long_numbers``), rather than failing.
-    """
-    import yaml
-    from yaml.constructor import ConstructorError
-
-    class Loader(yaml.SafeLoader):
-        def __init__(self, stream: Any) -> None:
-            super().__init__(stream)
-            self.duplicates: list[tuple[Any, str, int, int]] = []
-            self.long_numbers: list[Any] = []
-
-        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-            if not isinstance(node, yaml.MappingNode):
-                raise ConstructorError(
-                    None, None, f"expected a mapping node, but found {node.id}", node.start_mark
-                )
-            own = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
-            self.flatten_mapping(node)
-            mapping: dict[Any, Any] = {}
-            first: dict[Any, int] = {}
-            for key_node, value_node in node.value:
-                key = self.construct_object(key_node, deep=deep)
-                if not isinstance(key, str) and isinstance(key_node, yaml.ScalarNode):
-                    key = key_node.value
-                try:
-                    hash(key)
-                except TypeError:
-                    raise ConstructorError(
-                        "while constructing a mapping",
-                        node.start_mark,
-                        "found unhashable key",
-                        key_node.start_mark,
-                    ) from None
-                line = key_node.start_mark.line + 1
-                if id(key_node) in own:
-                    if key in first:
-                        self.duplicates.append((node, key, line, first[key]))
-                    else:
-                        first[key] = line
-                mapping[key] = self.construct_object(value_node, deep=deep)
-            return mapping
-
-        def construct_yaml_int(self, node: Any) -> Any:
-            try:
-                return super().construct_yaml_int(node)
-            except ValueError:  # more digits than Python reads (sys.get_int_max_str_digits)
-                self.long_numbers.append(node)
-                return node.value
-
-    Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)
-    Loader.yaml_implicit_resolvers = {
-        key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    return Loader
 
 
 def _line(node: Any, path: list[Any]) -> int | None:
@@ -302,7 +239,7 @@ def _case_yaml(path: Path, ctx: CaseContext, shown: str) -> tuple[CaseMeta | Non
         schema = ctx.case_schema()
     except _checks.BadFile as exc:
         return None, [exc.problem]
-    loader = _loader()(text)
+    loader = loader_class()(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -433,7 +370,7 @@ def _template_values() -> dict[str, str]:
     import yaml
 
     template = Path(__file__).parent / "case_template" / "case.yaml"
-    data = yaml.load(template.read_text(encoding="utf-8"), Loader=_loader())  # noqa: S506
+    data = yaml.load(template.read_text(encoding="utf-8"), Loader=loader_class())  # noqa: S506
     out = {}
     for path in PLACEHOLDER_KEYS:
         value = _get(data, path)

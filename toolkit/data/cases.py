@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from toolkit.core.paths import data_dir
+from toolkit.core.yamlio import loader_class
 from toolkit.data import reading as _checks
 from toolkit.data.loading import TIMEZONE, _cached, _context, _errors, _frame, no_cases_message
 from toolkit.errors import DataError, Problem
@@ -172,11 +173,10 @@ def load_case(slug: str) -> Case:
     def build() -> Case:
         import yaml
 
-        from toolkit.data.case_checks import _loader
         from toolkit.data.validation import check_case_folder
 
         _errors(check_case_folder(folder, _context(root), guard=False))
-        meta = yaml.load((folder / "case.yaml").read_text(encoding="utf-8-sig"), Loader=_loader())  # noqa: S506 (a SafeLoader subclass)
+        meta = yaml.load((folder / "case.yaml").read_text(encoding="utf-8-sig"), Loader=loader_class())  # noqa: S506 (a SafeLoader subclass)
         events = _frame(folder / "events.csv", _checks.load_json(files[4]), root)  # checked above
         events["disclosure"] = events["disclosure"].fillna(False).astype(bool)
         events["risk_tool"] = events["risk_tool"].fillna("none")

@@ -181,6 +181,7 @@ def check_case_folder(
 ) -> list[Problem]:
     """Every problem in one case folder, errors first (used by the loaders with guard off)."""
     from toolkit.data import case_checks as _case_checks
+    from toolkit.data.case_yaml import check_case_yaml
 
     ctx = ctx or CaseContext.for_case(folder)
     if ctx.problems:
@@ -200,7 +201,7 @@ def check_case_folder(
         readable[name] = problem is None
     meta = None
     if readable["case.yaml"]:
-        meta, found = _case_checks.check_case_yaml(folder / "case.yaml", ctx, shown["case.yaml"])
+        meta, found = check_case_yaml(folder / "case.yaml", ctx, shown["case.yaml"])
         problems += found
     events = annotations = None
     for name in ("events.csv", "annotations.csv"):

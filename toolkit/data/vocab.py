@@ -81,8 +81,6 @@ def vocab_labels(name: str, *, column: str = "short_name") -> dict[str, str]:
     ...
     toolkit.errors.DataError: ..."agencys" is not a vocabulary; did you mean "agencies"? ...
     """
-    from toolkit.data import load_vocab
-
     table = load_vocab(name)
     col = column if column in table.columns else "name"
     return dict(zip(table["id"].astype("str"), table[col].astype("str"), strict=True))

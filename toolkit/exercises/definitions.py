@@ -18,18 +18,18 @@ line, the exercise id and the field:
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import json
 import math
 import random
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from toolkit.core.paths import data_dir
+from toolkit.core.text import did_you_mean, plain
+from toolkit.core.yamlio import LinedDict, read_yaml
 from toolkit.errors import DataError, Problem
 
 TYPES = ("single_choice", "multiple_choice", "numeric", "free_text", "ordering", "confidence")
@@ -182,76 +182,6 @@ def display_order(ex: Exercise) -> list[str]:
 # YAML with line numbers
 
 
-class _Lined(dict):
-    """A mapping that remembers the YAML line of itself and of each key."""
-
-    line: int = 0
-    key_lines: dict[str, int]
-
-
-def _loader() -> type:
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        duplicates: list[tuple[str, int]]
-
-    def construct_mapping(loader: Any, node: Any, deep: bool = False) -> _Lined:
-        loader.flatten_mapping(node)
-        mapping = _Lined()
-        mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {}
-        for key_node, value_node in node.value:
-            key = _construct(loader, key_node)
-            if key in mapping:
-                loader.duplicates.append((str(key), key_node.start_mark.line + 1))
-            mapping[key] = _construct(loader, value_node)
-            mapping.key_lines[str(key)] = key_node.start_mark.line + 1
-        return mapping
-
-    def _construct(loader: Any, node: Any) -> Any:
-        try:
-            return loader.construct_object(node, deep=True)
-        except ValueError as exc:  # a 5000-digit number, a date such as 2019-02-31
-            what = (
-                f"a number has more than {sys.get_int_max_str_digits()} digits"
-                if "integer string conversion" in str(exc)
-                else f"a value cannot be read ({exc})"
-            )
-            raise yaml.constructor.ConstructorError(None, None, what, node.start_mark) from None
-
-    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-    return Loader
-
-
-def _read_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
-    import yaml
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return None, [Problem(shown, "is not UTF-8 text (save it as UTF-8)")]
-    except OSError as exc:
-        return None, [Problem(shown, f"cannot be read ({exc.strerror})")]
-    loader_cls = _loader()
-    loader = loader_cls(text)
-    loader.duplicates = []
-    try:
-        data = loader.get_single_data()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        what = getattr(exc, "problem", None) or str(exc)
-        return None, [
-            Problem(shown, f"is not valid YAML: {what}", row=mark.line + 1 if mark else None)
-        ]
-    finally:
-        loader.dispose()
-    problems = [
-        Problem(shown, f'"{key}" is given twice; the second one would silently win', row=line)
-        for key, line in loader.duplicates
-    ]
-    return data, problems
-
-
 # --------------------------------------------------------------------------------------------
 # Validation
 
@@ -261,11 +191,6 @@ def _schema() -> dict[str, Any]:
 
     path = course_data_dir() / "exercises" / "schema.json"
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _did_you_mean(word: str, choices: list[str] | set[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1)
-    return f'did you mean "{close[0]}"? ' if close else ""
 
 
 def _where(data: Any, path: list[Any]) -> tuple[int | None, str | None, str | None]:
@@ -297,7 +222,7 @@ def _schema_message(error: Any) -> str:
         return f'field "{missing}" is missing'
     if kind == "enum":
         return (
-            f'"{value}" is not a known question type; {_did_you_mean(str(value), TYPES)}'
+            f'"{value}" is not a known question type; {did_you_mean(str(value), TYPES)}'
             f"known types: {', '.join(TYPES)}"
         )
     if kind == "type":
@@ -348,7 +273,7 @@ def _check_schema(data: Any, shown: str) -> list[Problem]:
             for extra in sorted(map(str, set(error.instance) - allowed)):
                 row = getattr(error.instance, "key_lines", {}).get(extra, line)
                 message = (
-                    f'field "{extra}" is not known; {_did_you_mean(extra, allowed)}'
+                    f'field "{extra}" is not known; {did_you_mean(extra, allowed)}'
                     f"known fields: {', '.join(sorted(allowed))}"
                 )
                 problems.append(Problem(shown, prefix + message, row=row, column=extra))
@@ -357,15 +282,6 @@ def _check_schema(data: Any, shown: str) -> list[Problem]:
         if problem not in problems:  # "" breaks both minLength and the \S pattern: say it once
             problems.append(problem)
     return problems
-
-
-def _plain(markdown_text: str) -> str:
-    """Markdown reduced to its visible text (for secret scanning and plain renderings)."""
-    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"(\*\*|__|\*|_|`)", "", text)
-    text = re.sub(r"^\s{0,3}(#+|[-*+]|\d+\.|>)\s+", "", text, flags=re.M)
-    return " ".join(text.split())
 
 
 def _build(raw: dict[str, Any], notebook: str, shown: str) -> Exercise:
@@ -494,7 +410,7 @@ def load_all(path: Path | None = None) -> tuple[dict[str, Exercise], list[Proble
     sources = _known_sources(folder if folder.is_dir() else folder.parent)
     for file in files:
         shown = _shown(file)
-        data, found = _read_yaml(file, shown)
+        data, found = read_yaml(file, shown)
         problems += found
         if data is None:
             if not found:
@@ -541,7 +457,7 @@ def load_all(path: Path | None = None) -> tuple[dict[str, Exercise], list[Proble
                     Problem(
                         shown,
                         f'exercise {raw["id"]}: source "{raw["source_id"]}" is not in '
-                        f"data/sources.csv; {_did_you_mean(raw['source_id'], sources)}",
+                        f"data/sources.csv; {did_you_mean(raw['source_id'], sources)}",
                         row=raw.key_lines.get("source_id"),
                         column="source_id",
                     )
@@ -568,10 +484,10 @@ def _leak_warnings(exercises: dict[str, Exercise]) -> list[Problem]:
     visible: dict[str, str] = {}
     for ex in exercises.values():
         shown = [ex.prompt, *(o.text for o in ex.options), *ex.items, *ex.scale]
-        visible[ex.notebook] = visible.get(ex.notebook, "") + "\n" + _plain("\n".join(shown))
+        visible[ex.notebook] = visible.get(ex.notebook, "") + "\n" + plain("\n".join(shown))
     for ex in exercises.values():
         for secret in ex.secrets():
-            plain = _plain(secret)
+            plain = plain(secret)
             if len(plain) >= MIN_SECRET_LENGTH and plain in visible[ex.notebook]:
                 problems.append(
                     Problem(
@@ -591,7 +507,7 @@ def check_inline(raw: dict[str, Any], notebook: str = "inline") -> Exercise:
     problems = _check_schema(json.loads(json.dumps(data)), "<inline exercise>")
     if not problems:
         problems = [
-            p for p in _check_exercise(_Lined(raw), "<inline exercise>") if p.level == "error"
+            p for p in _check_exercise(LinedDict(raw), "<inline exercise>") if p.level == "error"
         ]
     if problems:
         raise DataError(problems)

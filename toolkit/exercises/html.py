@@ -9,24 +9,9 @@ from __future__ import annotations
 
 import html
 
-from toolkit.exercises.definitions import Exercise, Result, _num, _plain, display_order
-
-
-def markdown_html(text: str | None) -> str:
-    """Course text (Markdown) as HTML with any raw HTML escaped and unsafe links removed.
-
-    Examples
-    --------
-    >>> markdown_html("**Why** <script>x</script>")
-    '<p><strong>Why</strong> &lt;script&gt;x&lt;/script&gt;</p>'
-    """
-    if not text:
-        return ""
-    # mistune (already required by nbconvert) with escape=True: raw HTML in course text is
-    # shown as text and javascript: links are dropped, so no course file can inject script.
-    import mistune
-
-    return str(mistune.create_markdown(escape=True)(text)).strip()
+from toolkit.core.text import markdown_html
+from toolkit.core.text import plain
+from toolkit.exercises.definitions import Exercise, Result, _num, display_order
 
 
 # Layout fixes for the live question widgets, scoped to the exercise classes so no other widget
@@ -151,7 +136,7 @@ _LINE = '<div style="border-bottom:1px solid #777;height:1.9em"></div>'
 
 def render_text(ex: Exercise) -> str:
     """A plain-text, student-safe rendering (the widget's text/plain form)."""
-    lines = [f"Exercise {ex.id} ({ex.type.replace('_', ' ')}): {_plain(ex.prompt)}"]
+    lines = [f"Exercise {ex.id} ({ex.type.replace('_', ' ')}): {plain(ex.prompt)}"]
     if ex.type in ("single_choice", "multiple_choice"):
         lines += [f"  [ ] {o.text}" for o in ex.options]
     elif ex.type == "ordering":

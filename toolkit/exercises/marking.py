@@ -16,8 +16,9 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from toolkit.exercises.definitions import TYPES, Exercise, Result, _num
 from toolkit.errors import ToolkitError
+from toolkit.exercises.catalog import find
+from toolkit.exercises.definitions import TYPES, Exercise, Result, _num
 
 
 def _bad(ex: Exercise, response: Any, expected: str) -> ToolkitError:
@@ -191,8 +192,6 @@ def mark(exercise: Exercise | str, response: Any) -> Result:
     toolkit.errors.ToolkitError: exercise 00-stepping-away (single_choice): response 'Not an \
 option' is not usable; expected one of: ...
     """
-    from toolkit.exercises import find  # at call time: toolkit.exercises imports this module
-
     ex = find(exercise) if isinstance(exercise, str) else exercise
     value = normalise_response(ex, response)
     if value is None:

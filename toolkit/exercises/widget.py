@@ -1,7 +1,7 @@
-"""The widgets behind ``toolkit.begin`` and ``toolkit.exercises.show``: thin, no logic of their own.
+"""The exercise widget behind ``toolkit.exercises.show``: thin, no logic of its own.
 
 Every decision (is this right, what feedback, what is saved) is made by the pure functions in
-:mod:`toolkit.exercises` and :mod:`toolkit.answers`; these classes only build ipywidgets 8
+:mod:`toolkit.exercises.marking` and :mod:`toolkit.answers`; these classes only build ipywidgets 8
 controls, call those functions from their callbacks and show the result. Tests drive them
 from Python with :meth:`ExerciseWidget.answer`, :meth:`ExerciseWidget.check` and
 :meth:`ExerciseWidget.show_hint`, exactly as a click would.
@@ -12,7 +12,7 @@ list box (arrow keys) with Move up / Move down buttons instead of drag and drop,
 says right or not in words and an icon, never colour alone, in a ``role="status"`` region.
 
 Layout: each exercise carries a hidden ``<style>`` (``WIDGET_CSS`` in
-``toolkit/_exercise_html.py``) so long options wrap and number boxes keep their width.
+:mod:`toolkit.exercises.html`) so long options wrap and number boxes keep their width.
 Timing: typed answers reach the kernel as they are typed, and every callback takes one lock,
 because JupyterLab may hand a value change and a click on Check to two kernel threads.
 """
@@ -21,13 +21,11 @@ from __future__ import annotations
 
 import html
 import threading
-import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import ipywidgets as widgets
-from IPython.display import HTML, display
 
 from toolkit import answers
 from toolkit.exercises.definitions import Exercise, Result, display_order, plain_number
@@ -38,11 +36,12 @@ from toolkit.exercises.html import (
     trainer_html,
     widget_style_html,
 )
-from toolkit.handouts.widgets_static import LIVE_ONLY
+from toolkit.core.display import LIVE_ONLY
+from toolkit.core.session import SESSION, is_trainer_mode
 from toolkit.errors import AnswerStoreError, ToolkitError
-from toolkit.exercises import is_trainer_mode, mark, normalise_response, number_problem
+from toolkit.exercises.catalog import find
+from toolkit.exercises.marking import mark, normalise_response, number_problem
 
-_live: weakref.WeakSet[ExerciseWidget] = weakref.WeakSet()
 _WIDE = {"description_width": "initial"}
 _PRESS_CHECK = "Press Check to see feedback on your new answer."
 
@@ -187,7 +186,7 @@ class ExerciseWidget(widgets.VBox):
         ]
         self.refresh_trainer()
         self.restore()
-        _live.add(self)
+        SESSION.live.add(self)
 
     # -- building -----------------------------------------------------------------------------
 
@@ -492,242 +491,24 @@ class ExerciseWidget(widgets.VBox):
         return data, {"everycall": {"exercise": self.exercise.id}}
 
 
-def refresh_trainer_views() -> None:
-    """Update every exercise on screen, and the status line, after trainer mode changed."""
-    switch_store_for_mode(is_trainer_mode())
-    for live in list(_live):
-        live.refresh_trainer()
-    handle, store = _status.get("handle"), _status.get("store")
-    if handle is not None and store is not None:
-        handle.update(_status_html(store))
-
-
 # --------------------------------------------------------------------------------------------
-# toolkit.begin()
+# Showing an exercise
 
 
-def _home(path: Any) -> str:
-    from pathlib import Path
+def widget(exercise_id: str | Exercise) -> Any:
+    """The exercise's widget bound to the learner's answer store, not yet displayed."""
+    from toolkit.answers import current_store
 
-    text = str(path)
-    home = str(Path.home())
-    return "~" + text[len(home) :] if text.startswith(home + "/") else text
+    return ExerciseWidget(find(exercise_id), current_store())
 
 
-def status_text(store: answers.AnswerStore) -> str:
-    """The one-line status ``toolkit.begin`` shows.
+def show(exercise_id: str) -> None:
+    """Display the exercise with this id, restoring the learner's saved answer.
 
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> s = answers.AnswerStore(pathlib.Path(tempfile.mkdtemp()) / "00-start-here.json",
-    ...                         notebook="00-start-here", learner="Sam")
-    >>> status_text(s).startswith("Answering as Sam. Answers are saved to ")
-    True
-    >>> status_text(s).endswith("; trainer mode: off (toolkit.trainer_mode(True) to turn on).")
-    True
-    >>> status_text("Sam")
-    Traceback (most recent call last):
-    ...
-    toolkit.errors.ToolkitError: status_text expects an AnswerStore (from toolkit.begin), got 'Sam'
+    The output carries the metadata ``{"everycall": {"exercise": id}}`` so that the handout
+    builder can replace it with :func:`render_printed`.
     """
-    if not isinstance(store, answers.AnswerStore):
-        raise ToolkitError(
-            f"status_text expects an AnswerStore (from toolkit.begin), got {store!r}"
-        )
-    where = _home(store.path.parent) + "/"
-    if answers.is_trainer_store(store):
-        return (
-            "Trainer mode ON: model answers and trainer notes show (do not project). Answers "
-            f"you give are saved as the trainer's, apart from every learner's, in {where}."
-        )
-    if is_trainer_mode():
-        mode = "trainer mode: ON (model answers and trainer notes show; do not project)"
-    else:
-        mode = "trainer mode: off (toolkit.trainer_mode(True) to turn on)"
-    if store.learner:
-        return f"Answering as {store.learner}. Answers are saved to {where}; {mode}."
-    return f"Answers are saved to {where} until you give your name below; {mode}."
+    from IPython.display import display
 
-
-def _status_html(store: answers.AnswerStore) -> HTML:
-    return HTML(
-        '<div class="everycall-status" style="font-size:0.9em;color:#37474f">'
-        f"{html.escape(status_text(store))}</div>"
-    )
-
-
-class NamePrompt(widgets.VBox):
-    """Asks the learner's display name once (remembered on this machine)."""
-
-    def __init__(self, on_saved: Any, *, current: str | None = None) -> None:
-        super().__init__()
-        self.add_class("everycall-name")
-        self._on_saved = on_saved
-        self.name = widgets.Text(
-            placeholder="for example Sam Patel",
-            description="Your name:",
-            style=_WIDE,
-            continuous_update=True,  # in the kernel before "Save my name" is clicked
-        )
-        self.save_button = widgets.Button(
-            description="Save my name",
-            button_style="primary",
-            tooltip="Keep your answers under this name",
-            layout=widgets.Layout(width="auto"),  # fit the text, never "Save my n…"
-        ).add_class("everycall-name-save")
-        self.save_button.on_click(lambda _b: self.save())
-        self.message = widgets.HTML("")
-        self.change_button = widgets.Button(
-            description=f"Not {current}? Change name" if current else "Change name",
-            tooltip="Answer under a different name on this computer",
-            layout=widgets.Layout(width="auto"),
-        ).add_class("everycall-name-change")
-        self.change_button.on_click(lambda _b: self._ask())
-        self.form = widgets.HBox([self.name, self.save_button])
-        if current:
-            self.children = [self.change_button]
-        else:
-            self._ask()
-
-    def _ask(self) -> None:
-        self.message.value = (
-            "<span>Your name keeps your answers separate from anyone else using this computer, "
-            "and lets your trainer see whose answers are whose.</span>"
-        )
-        self.children = [self.message, self.form]
-
-    def save(self, name: str | None = None) -> None:
-        """Save ``name`` (or what was typed) as this learner's name."""
-        typed = self.name.value if name is None else name
-        before = answers._session.get("store")
-        seen = len(before.notices) if before is not None else 0
-        try:
-            store = answers.set_learner(typed)
-        except (ToolkitError, OSError) as exc:  # OSError too: never fail silently in a click
-            self.message.value = f'<span role="alert">{html.escape(str(exc))}</span>'
-            return
-        self._on_saved(store)
-        self.change_button.description = f"Not {store.learner}? Change name"
-        notices = store.notices[seen:] if store is before else store.notices
-        said = "".join(f' <span role="alert">{html.escape(n)}</span>' for n in notices)
-        self.message.value = (
-            f"<span>Thank you, {html.escape(store.learner or '')}. Your answers are kept "
-            f"under your name.</span>{said}"
-        )
-        self.children = [self.message, self.change_button]
-
-
-# The status line begin() showed last, so that trainer_mode() can keep it true.
-_status: dict[str, Any] = {"handle": None, "store": None}
-
-
-def error_html(message: str) -> str:
-    """The short box a notebook shows for a ``ToolkitError`` instead of a traceback.
-
-    Examples
-    --------
-    >>> print(error_html('no such case "x"'))
-    <div class="everycall-error" role="alert" ...><strong>Something needs fixing:</strong> \
-no such case &quot;x&quot;</div>
-    >>> error_html(None)
-    Traceback (most recent call last):
-    ...
-    toolkit.errors.ToolkitError: error_html expects the error's message as text, got None
-    """
-    if not isinstance(message, str):
-        raise ToolkitError(f"error_html expects the error's message as text, got {message!r}")
-    return (
-        '<div class="everycall-error" role="alert" style="border-left:6px solid #b00020;'
-        "background:#fdecea;color:#1a1a1a;padding:0.4em 1em;margin:0.3em 0;"
-        'white-space:pre-wrap"><strong>Something needs fixing:</strong> '
-        f"{html.escape(message)}</div>"
-    )
-
-
-def show_toolkit_error(
-    shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None
-) -> list[str]:
-    """IPython custom exception handler: a ``ToolkitError`` as one short box, no traceback.
-
-    Registered by :func:`begin` with ``shell.set_custom_exc((ToolkitError,), ...)``. The cell
-    still fails (the kernel's reply says "error", so Run All stops there and nbclient raises),
-    but the learner sees one message saying what to fix.
-    """
-    message = str(value)
-    display(
-        {"text/plain": f"Something needs fixing: {message}", "text/html": error_html(message)},
-        raw=True,
-        metadata={"everycall": {"error": True}},
-    )
-    if hasattr(shell, "_last_traceback"):  # ipykernel puts this in the execute reply
-        shell._last_traceback = [f"{etype.__name__}: {message}"]
-    return []
-
-
-def _readable_tables() -> None:
-    """Tables in the course are read, not scanned: show whole texts (descriptions, summaries,
-    explanations) rather than pandas' default 50 characters and an ellipsis."""
-    import pandas as pd
-
-    pd.set_option("display.max_colwidth", None)
-    pd.set_option("display.max_rows", 200)
-
-
-def begin(notebook: str, *, learner: str | None = None) -> None:
-    """Bind the answer store for ``notebook``, ask the learner's name once, show the status.
-
-    In a notebook it also registers :func:`show_toolkit_error`, so any ``ToolkitError`` in a
-    later cell (a bad ``EVERYCALL_DATA``, an unknown case) shows as one short message.
-    """
-    from IPython import get_ipython
-
-    shell = get_ipython()
-    if shell is not None and hasattr(shell, "set_custom_exc"):
-        shell.set_custom_exc((ToolkitError,), show_toolkit_error)
-        _readable_tables()
-    store = answers.bind(notebook, learner, trainer=is_trainer_mode())
-    if shell is None:  # a plain Python script: no widgets, just say where answers go
-        for line in [status_text(store), *store.notices]:
-            print(line)
-        return None
-    handle = display(_status_html(store), display_id=True, metadata={"everycall": {"status": True}})
-    _status.update(handle=handle, store=store)
-    for notice in store.notices:
-        display(
-            HTML(f'<div role="alert" class="everycall-notice">{html.escape(notice)}</div>'),
-            metadata={"everycall": {"status": True}},
-        )
-    source = answers.learner_source()
-    if source not in ("none", "profile"):
-        return None  # the name came from the call or EVERYCALL_LEARNER (or trainer mode)
-
-    def saved(new_store: answers.AnswerStore) -> None:
-        rebind_live(new_store)
-        if handle is not None:
-            handle.update(_status_html(new_store))
-            if _status.get("handle") is handle:
-                _status["store"] = new_store
-
-    display(NamePrompt(saved, current=store.learner), metadata={"everycall": {"status": True}})
-    return None
-
-
-def rebind_live(new_store: answers.AnswerStore) -> None:
-    """Point every exercise on screen for the same notebook at ``new_store`` and restore it."""
-    for live in list(_live):
-        if live.store is not new_store and live.store.notebook == new_store.notebook:
-            live.store = new_store
-            live.restore()
-
-
-def switch_store_for_mode(trainer: bool) -> None:
-    """After trainer mode changed: answers go to the trainer's store (on) or back to the
-    learner's (off), and the exercises and status line on screen follow."""
-    current = answers._session.get("store")
-    if current is None or answers.is_trainer_store(current) == trainer:
-        return
-    new_store = answers.bind(current.notebook, answers._session.get("learner_arg"), trainer=trainer)
-    rebind_live(new_store)
-    if _status.get("store") is not None:
-        _status["store"] = new_store
+    ex = find(exercise_id)
+    display(widget(ex), metadata={"everycall": {"exercise": ex.id}})

@@ -1,33 +1,4 @@
-"""An interactive case explorer: read a chronology, choose an event, flag a missed opportunity.
-
-The widget is thin. Its controls (case, agencies, dates, event, opportunity type, reason) call
-the pure functions in :mod:`toolkit.explorer.model` (re-exported here, where users import
-them from) and in :mod:`toolkit.timeline`, and the timeline is one
-``plotly.graph_objects.FigureWidget`` updated in place (``batch_update``), never rebuilt when a
-filter changes. A learner's flags are saved in their answer store under ``flags:<case slug>``
-(``toolkit.answers``), so they come back when the notebook is reopened; each flag is
-``{"event_id", "opportunity_type", "reason", "flagged_at"}``.
-
-Keyboard users choose events from the *Event* list (markers can also be clicked). The
-reviewer's annotations appear only in trainer mode (``toolkit.trainer_mode(True)``): learners
-make their own judgement first.
-
-Flags are the learner's own reasoning. Nothing here marks a flag right or wrong; notebook 02
-compares them with the rules and the reviewer to show agreement and difference.
-
-Examples
---------
->>> from toolkit.data import load_case
->>> events = load_case("unlinked-calls").events
->>> flags = add_flag([], events, "E05", "repeat_calls_not_linked", "Second call in 7 weeks",
-...                  when="2026-11-23T10:00:00+00:00")
->>> flags[0]["event_id"], flags[0]["reason"]
-('E05', 'Second call in 7 weeks')
->>> add_flag(flags, events, "E99", "repeat_calls_not_linked", "?")
-Traceback (most recent call last):
-...
-toolkit.errors.ToolkitError: event "E99" is not in this case (expected an event_id such as E01)
-"""
+"""The explorer widget: :class:`TimelineExplorer` (see :mod:`toolkit.explorer`)."""
 
 from __future__ import annotations
 
@@ -53,21 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-__all__ = [
-    "TimelineExplorer",
-    "add_flag",
-    "case_header_html",
-    "date_range_html",
-    "event_detail_html",
-    "event_options",
-    "explore",
-    "filter_events",
-    "flags_html",
-    "flags_key",
-    "month_options",
-    "remove_flag",
-    "unusable_cases_html",
-]
+__all__ = ["NO_EVENT", "NO_EVENT_LABEL", "TimelineExplorer", "explore"]
 
 #: The event list's first entry, chosen when no event is: a real value, so the list shows it
 #: (a ``None`` value leaves an ipywidgets Dropdown blank in the browser).
@@ -114,7 +71,7 @@ class TimelineExplorer:
 
             store = current_store()
         if trainer is None:
-            from toolkit.exercises import is_trainer_mode
+            from toolkit.core.session import is_trainer_mode
 
             trainer = is_trainer_mode()
         self.store, self.trainer = store, bool(trainer)

@@ -77,6 +77,9 @@ import re
 from collections.abc import Callable
 from typing import Any, Literal
 
+from toolkit.errors import ExportError
+from toolkit.exercises.catalog import EDITIONS
+
 # The cell markers and the inline-exercise finder live in private modules of their own; every
 # public name is re-exported here, so ``from toolkit.handouts.editions import ...`` finds all of them.
 from toolkit.handouts.inline import INLINE_KINDS as INLINE_KINDS
@@ -91,7 +94,6 @@ from toolkit.handouts.markers import (
     is_trainer_only,
     replace_regions,
 )
-from toolkit.errors import ExportError
 
 __all__ = [
     "CODE_STUB",
@@ -108,7 +110,7 @@ __all__ = [
     "make_edition",
     "prune_widget_state",
     "replace_regions",
-    "secret_texts",
+    "notebook_secrets",
 ]
 
 Edition = Literal["student", "trainer"]
@@ -116,7 +118,6 @@ View = Literal["handout", "notebook"]
 #: ``render(exercise_id, edition) -> html`` for the printed form of an exercise.
 ExerciseRenderer = Callable[[str, str], str]
 
-EDITIONS: tuple[str, ...] = ("student", "trainer")
 
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -537,7 +538,7 @@ def make_edition(
     return out
 
 
-def secret_texts(nb: Any, *, name: str = "notebook") -> list[str]:
+def notebook_secrets(nb: Any, *, name: str = "notebook") -> list[str]:
     """Every text the student edition of ``nb`` must not contain.
 
     Trainer-only cells (their source), solution regions and whole nbgrader solution cells,
@@ -553,9 +554,9 @@ def secret_texts(nb: Any, *, name: str = "notebook") -> list[str]:
     >>> nb = nbformat.v4.new_notebook()
     >>> nb.cells = [nbformat.v4.new_code_cell(
     ...     "### BEGIN HIDDEN TESTS\\nassert answer == 42\\n### END HIDDEN TESTS")]
-    >>> secret_texts(nb)
+    >>> notebook_secrets(nb)
     ['assert answer == 42']
-    >>> secret_texts(nbformat.v4.new_notebook())
+    >>> notebook_secrets(nbformat.v4.new_notebook())
     []
     """
     found: list[str] = []

@@ -35,8 +35,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from toolkit.core.html import sanitize_html
 from toolkit.core.paths import templates_dir
-from toolkit.handouts.scans import css_references
 
 __all__ = ["HtmlExport", "figure_alt", "render_html", "sanitize_html", "wrappable_tables"]
 
@@ -50,114 +50,6 @@ EDITION_LABELS = {
 }
 
 # --- sanitizer ---------------------------------------------------------------------------
-
-_TAGS = frozenset(
-    """a abbr b bdi bdo blockquote br caption cite code col colgroup dd del details dfn div dl
-    dt em fieldset figcaption figure h1 h2 h3 h4 h5 h6 hr i img input ins kbd label legend li
-    mark meter ol output p pre progress q s samp section small span strong style sub summary
-    sup table tbody td textarea tfoot th thead time tr u ul var""".split()
-)
-_GLOBAL_ATTRS = {"class", "id", "title", "lang", "dir", "role", "hidden", "tabindex"}
-_TAG_ATTRS = {
-    "a": {"href", "rel"},
-    "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan", "headers"},
-    "th": {"colspan", "rowspan", "headers", "scope"},
-    "ol": {"start", "type", "reversed"},
-    "details": {"open"},
-    "input": {"type", "checked", "disabled", "readonly", "value", "name", "aria-label"},
-    "textarea": {"rows", "cols", "readonly", "disabled", "placeholder", "name"},
-    "label": {"for"},
-    "meter": {"value", "min", "max", "low", "high", "optimum"},
-    "progress": {"value", "max"},
-    "time": {"datetime"},
-    "col": {"span"},
-    "colgroup": {"span"},
-    "table": {"border", "summary"},
-    "style": {"type", "scoped"},
-}
-
-
-def _allowed_attribute(tag: str, name: str, value: str) -> bool:
-    if name in _GLOBAL_ATTRS or name.startswith(("aria-", "data-")) or name == "style":
-        return True
-    if tag == "img" and name == "src":
-        # a handout is self-contained: only embedded images (data:) load offline
-        return value.startswith("data:image/")
-    return name in _TAG_ATTRS.get(tag, ())
-
-
-@cache
-def _cleaner() -> Any:
-    # bleach: maintained HTML sanitizer already installed with nbconvert; an allow-list parser
-    # is the only safe way to strip scripts and event handlers from arbitrary HTML.
-    import bleach
-    from bleach.css_sanitizer import ALLOWED_CSS_PROPERTIES, CSSSanitizer
-
-    class OfflineCSS(CSSSanitizer):
-        """bleach's property allow-list, minus any declaration that would fetch something
-        (``cursor: url(https://...)`` passes bleach: it does not check values)."""
-
-        def sanitize_css(self, style: str) -> str:
-            clean = super().sanitize_css(style)
-            if not css_references(clean, external=True):
-                return clean
-            # tinycss2: the CSS parser bleach itself uses, so declarations split as it splits
-            import tinycss2
-
-            kept = [
-                d
-                for d in tinycss2.parse_declaration_list(clean, skip_whitespace=True)
-                if d.type == "declaration"
-                and not css_references(tinycss2.serialize(d.value), external=True)
-            ]
-            return " ".join(
-                f"{d.name}: {tinycss2.serialize(d.value).strip()}{' !important' * d.important};"
-                for d in kept
-            )
-
-    css = OfflineCSS(
-        allowed_css_properties=ALLOWED_CSS_PROPERTIES
-        | {"text-align", "vertical-align", "white-space", "border", "padding", "margin"}
-    )
-    return bleach.Cleaner(
-        tags=_TAGS,
-        attributes=_allowed_attribute,
-        protocols={"http", "https", "mailto", "data"},
-        strip=True,
-        strip_comments=True,
-        css_sanitizer=css,
-    )
-
-
-_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE)
-_STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style>", re.IGNORECASE | re.DOTALL)
-
-
-def _offline_style(match: re.Match[str]) -> str:
-    """A ``<style>`` element, or nothing if its CSS would fetch anything from elsewhere."""
-    return "" if css_references(html.unescape(match.group(1)), external=True) else match.group(0)
-
-
-def sanitize_html(fragment: str) -> str:
-    """Strip anything that could run or load from an HTML fragment.
-
-    A ``<style>`` element whose CSS would fetch anything (``url()``, ``image-set()``,
-    ``@import``, however escaped) is dropped whole; in a ``style`` attribute only the
-    declaration that would fetch is dropped.
-
-    Examples
-    --------
-    >>> sanitize_html('<p onclick="x()">Hi<script>alert(1)</script></p>')
-    '<p>Hialert(1)</p>'
-    >>> sanitize_html('<p><img src="https://example.org/a.png" alt="a"></p>')
-    '<p></p>'
-    >>> sanitize_html(r'<style>p { background: \\75 rl(https://x.org/a.png) }</style><p>Hi</p>')
-    '<p>Hi</p>'
-    >>> sanitize_html('<p style="color: red; cursor: url(https://x.org/c.cur), auto">Hi</p>')
-    '<p style="color: red;">Hi</p>'
-    """
-    return _STYLE_ELEMENT.sub(_offline_style, _IMG_WITHOUT_SRC.sub("", _cleaner().clean(fragment)))
 
 
 # --- figures -----------------------------------------------------------------------------

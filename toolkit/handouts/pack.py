@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from toolkit.errors import ExportError
 
 if TYPE_CHECKING:
-    from toolkit.handouts import HandoutFile
+    from toolkit.handouts.plan import HandoutFile
 
 ZIP_NAME = "everycall-handouts.zip"
 

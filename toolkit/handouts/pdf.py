@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.handouts.scans import AXE_RUN, axe_script
 from toolkit.errors import ExportError
+from toolkit.handouts.scans import AXE_RUN, axe_script
 
 __all__ = ["BrowserSession", "PageReport", "fixed_pdf_dates", "pdf_date"]
 

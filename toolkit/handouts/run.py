@@ -22,10 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from toolkit.handouts.pack import _write
 from toolkit.core.paths import templates_dir
 from toolkit.errors import BrowserNotFoundError, ExportError, Problem, ToolkitError
-from toolkit.handouts import (
+from toolkit.handouts.pack import _write
+from toolkit.handouts.plan import (
     CELL_TIMEOUT,
     HandoutFile,
     NotebookReport,
@@ -268,9 +268,9 @@ class _Builder:
     async def _handout(
         self, rep: NotebookReport, executed: Any, source: Any, edition: str, pins: list[Any]
     ) -> None:
+        from toolkit.handouts.editions import make_edition
         from toolkit.handouts.html import has_sources_cell, render_html
         from toolkit.handouts.scans import axe_problems, leak_scan, offline_scan, pdf_text
-        from toolkit.handouts.editions import make_edition
 
         display = _display_name(rep.source)
         ed = make_edition(
@@ -346,8 +346,8 @@ class _Builder:
     ) -> None:
         import nbformat
 
-        from toolkit.handouts.scans import leak_scan
         from toolkit.handouts.editions import make_edition
+        from toolkit.handouts.scans import leak_scan
 
         display = _display_name(rep.source)
         ed = make_edition(source, edition, view="notebook", name=display)
@@ -369,8 +369,8 @@ class _Builder:
 
         from nbclient.exceptions import CellExecutionError, DeadKernelError
 
+        from toolkit.handouts.editions import notebook_secrets
         from toolkit.handouts.scans import needles
-        from toolkit.handouts.editions import secret_texts
 
         start = time.perf_counter()
         display = _display_name(rep.source)
@@ -383,7 +383,7 @@ class _Builder:
             inline = _inline_problems(source, display, rep.editions, self.formats)
             if inline:  # before running anything: the build could only fail or leak
                 raise ExportError("\n".join(inline))
-            pins = needles(secret_texts(source, name=display) + self.course_secrets)
+            pins = needles(notebook_secrets(source, name=display) + self.course_secrets)
             executed = source
             if {"html", "pdf"} & set(self.formats):
                 executed = copy.deepcopy(source)
@@ -401,7 +401,7 @@ class _Builder:
                         ) from None
                     rep.execute_seconds = time.perf_counter() - t
                 # the executed notebook adds its trainer notes' text (toolkit.trainer_note)
-                pins = needles(secret_texts(executed, name=display) + self.course_secrets)
+                pins = needles(notebook_secrets(executed, name=display) + self.course_secrets)
             for edition in rep.editions:
                 if {"html", "pdf"} & set(self.formats):
                     await self._handout(rep, executed, source, edition, pins)
@@ -462,7 +462,7 @@ class _Builder:
             autoescape=select_autoescape(default=True),
             keep_trailing_newline=True,
         )
-        from toolkit.handouts import course_notebooks
+        from toolkit.handouts.plan import course_notebooks
 
         rows = []
         for r in reports:

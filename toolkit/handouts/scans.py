@@ -41,6 +41,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from toolkit.core.html import is_local_url, css_references
+from toolkit.core.paths import data_dir
 from toolkit.errors import Problem
 
 __all__ = [
@@ -48,8 +50,6 @@ __all__ = [
     "Needle",
     "axe_problems",
     "axe_script",
-    "css_references",
-    "decode_css",
     "leak_scan",
     "needles",
     "normalise",
@@ -243,92 +243,6 @@ _RESOURCE_ATTRS = {
     "use": ("href", "xlink:href"),
     "feimage": ("href", "xlink:href"),
 }
-_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
-_CSS_ESCAPE = re.compile(
-    r"\\(?:([0-9a-fA-F]{1,6})(?:\r\n|[ \t\n\r\f])?|(\r\n|[\n\r\f])|(.))", re.DOTALL
-)
-_CSS_STRING = r"""(?:"([^"]*)"|'([^']*)')"""
-# url(x) and src(x); @import "x"; strings inside image-set(), image() and cross-fade()
-_CSS_FETCH = re.compile(
-    rf"""\b(?:url|src)\(\s*(?:{_CSS_STRING}|([^)\s]*))|@import\s*{_CSS_STRING}"""
-    r"""|\b(?:image-set|image|cross-fade)\(""",
-    re.IGNORECASE,
-)
-_CSS_STRINGS = re.compile(_CSS_STRING)
-
-
-def decode_css(css: str) -> str:
-    """CSS with comments removed and escapes decoded, as the browser's tokenizer reads it.
-
-    ``\\75 rl(`` is ``url(`` to a browser: a scan must see it that way.
-
-    Examples
-    --------
-    >>> decode_css(r"p { background: \\75 rl(https://x.org/a.png) /* note */ }")
-    'p { background: url(https://x.org/a.png)  }'
-    >>> decode_css(r"a\\110000 b") == "a\\ufffdb"  # out of range: the replacement character
-    True
-    """
-
-    def one(match: re.Match[str]) -> str:
-        if match.group(1):
-            code = int(match.group(1), 16)
-            valid = 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
-            return chr(code) if valid else "\ufffd"
-        return match.group(3) or ""  # an escaped newline continues a string
-
-    return _CSS_ESCAPE.sub(one, _CSS_COMMENT.sub("", css))
-
-
-def _close(css: str, start: int) -> int:
-    """Index of the parenthesis closing the one open at ``start - 1`` (or the end)."""
-    depth = 1
-    for i in range(start, len(css)):
-        depth += {"(": 1, ")": -1}.get(css[i], 0)
-        if depth == 0:
-            return i
-    return len(css)
-
-
-def css_references(css: str, *, external: bool = False) -> list[str]:
-    """Every address a piece of CSS asks the browser to fetch, escapes decoded.
-
-    ``url()`` and ``src()`` (quoted or bare), ``@import "..."``, and the bare strings that
-    ``image-set()``, ``image()`` and ``cross-fade()`` also take as addresses. With
-    ``external=True``, only those that are not embedded (``data:``) or in-page (``#``).
-
-    Examples
-    --------
-    >>> css_references('@import "https://a.org/x.css"; p { background: '
-    ...                'image-set("https://a.org/1.png" 1x, url(b.png) 2x) }')
-    ['https://a.org/x.css', 'https://a.org/1.png', 'b.png']
-    >>> css_references(r"p { background: \\75 rl(//cdn.example/a.png) }")
-    ['//cdn.example/a.png']
-    >>> css_references("p { color: red; content: 'https://not.fetched/' }")
-    []
-    >>> css_references("p { background: url(data:image/png;base64,AA) }", external=True)
-    []
-    """
-    text = decode_css(css)
-    found: list[str] = []
-    for match in _CSS_FETCH.finditer(text):
-        groups = [g for g in match.groups() if g is not None]
-        if groups:
-            found.append(groups[0].strip())
-            continue
-        body = text[match.end() : _close(text, match.end())]  # image-set(...) and friends
-        for string in _CSS_STRINGS.finditer(body):
-            found.append((string.group(1) or string.group(2) or "").strip())
-    out: list[str] = []
-    for url in found:
-        if url not in out and not (external and _is_local(url)):
-            out.append(url)
-    return out
-
-
-def _is_local(url: str) -> bool:
-    url = url.strip()
-    return url == "" or url.startswith(("data:", "#", "about:blank", "blob:"))
 
 
 def srcset_urls(value: str) -> list[str]:
@@ -378,7 +292,7 @@ class _ResourceParser(HTMLParser):
                 continue
             if name in names or name == "background":  # <td background=...> loads too
                 urls = srcset_urls(value) if name in ("srcset", "imagesrcset") else [value]
-                self.found.extend((u, f"{tag} {name}") for u in urls if not _is_local(u))
+                self.found.extend((u, f"{tag} {name}") for u in urls if not is_local_url(u))
             elif name == "style":
                 self._css(value, f"{tag} style")
         self._in_style = tag == "style"
@@ -473,3 +387,23 @@ def axe_problems(violations: list[dict[str, Any]], *, file: str) -> list[Problem
             )
         )
     return problems
+
+
+def course_secrets() -> tuple[list[str], list[str]]:
+    """Everything from the course's data that a student file must never hold, for the scan.
+
+    Exercise answers, feedback, model answers and facilitator notes
+    (:func:`toolkit.exercises.answer_texts`), every trainer note's text
+    (:func:`toolkit.notes.note_texts`) and every reviewer annotation's explanation. The second
+    list is for notes on anything that could not be scanned (none today: kept for callers).
+    """
+    import csv
+
+    from toolkit.exercises import answer_texts
+    from toolkit.notes import note_texts
+
+    secrets = answer_texts() + note_texts()
+    for path in sorted((data_dir() / "cases").glob("*/annotations.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            secrets += [row["explanation"] for row in csv.DictReader(handle) if row.get("explanation")]
+    return secrets, []

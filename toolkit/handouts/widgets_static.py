@@ -29,6 +29,8 @@ import html
 from collections.abc import Callable
 from typing import Any
 
+from toolkit.core.display import LIVE_ONLY
+
 __all__ = ["render_widget"]
 
 _REF = "IPY_MODEL_"
@@ -51,7 +53,7 @@ def _label(state: dict[str, Any]) -> str:
     if not desc:
         return ""
     if state.get("description_allow_html"):
-        from toolkit.handouts.html import sanitize_html
+        from toolkit.core.html import sanitize_html
 
         text = sanitize_html(desc)
     else:
@@ -115,9 +117,7 @@ def _choice_list(state: dict[str, Any], kind: str) -> str:
     return f'<div class="ec-w ec-w-{kind}">{_label(state)}{listing}</div>'
 
 
-# A widget with this class is for the live notebook only: the text alternative a widget shows
-# under its figure, which a handout already prints as the figure's caption ("Figure 1. ...").
-LIVE_ONLY = "everycall-live-only"
+
 
 
 def _render(
@@ -159,7 +159,7 @@ def _render(
         if base == "Label":
             body = _esc(value)
         else:
-            from toolkit.handouts.html import sanitize_html
+            from toolkit.core.html import sanitize_html
 
             body = sanitize_html(str(value))
         return f'<div class="ec-w ec-w-{base.lower()}">{_label(state)}{body}</div>'

@@ -23,14 +23,14 @@ Parameters: ...
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from toolkit.opportunities.events import flagged, matches, prepare_events
+from toolkit.core.text import did_you_mean
 from toolkit.errors import ToolkitError
+from toolkit.opportunities.events import matches, prepare_events
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -230,12 +230,8 @@ def get_rule(rule_id: str) -> Rule:
         if r.id == rule_id:
             return r
     ids = [r.id for r in rules]
-    raise ToolkitError(f'no rule "{rule_id}"{_did_you_mean(rule_id, ids)}Rules: {", ".join(ids)}')
-
-
-def _did_you_mean(given: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(given, list(known), n=1)
-    return f'; did you mean "{close[0]}"? ' if close else "; "
+    hint = did_you_mean(rule_id, ids)
+    raise ToolkitError(f'no rule "{rule_id}"; {hint}Rules: {", ".join(ids)}')
 
 
 def evaluable(events: pd.DataFrame, rules: Iterable[Rule] | None = None) -> pd.DataFrame:
@@ -298,7 +294,7 @@ def run_rules(
     for key in param_overrides:
         if key not in known:
             raise ToolkitError(
-                f'no rule has a parameter "{key}"{_did_you_mean(key, known)}'
+                f'no rule has a parameter "{key}"; {did_you_mean(key, known)}'
                 f"Parameters: {', '.join(known)}"
             )
     prepared = prepare_events(events)

@@ -20,6 +20,7 @@ toolkit.errors.ModelError: keyword "*" is empty (expected a word, with an option
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -246,3 +247,40 @@ def parse_rules(text: str) -> dict[str, list[str]]:
     if not rules:
         raise ModelError("rules: no themes given (expected lines like 'training: train*')")
     return rules
+
+
+def rules_frame(rules: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
+    """The coder's rules as a table: each theme and its keywords (``*`` matches any ending).
+
+    >>> rules_frame().iloc[0].tolist()[0]
+    'training'
+    """
+    import pandas as pd
+
+    chosen = default_rules() if rules is None else rules
+    return pd.DataFrame(
+        {"theme": list(chosen), "keywords": [", ".join(words) for words in chosen.values()]}
+    )
+
+
+def explanation(coded: pd.DataFrame, row: int) -> Any:
+    """One recommendation (the ``row``-th of ``coded``), the coder's primary theme, and every
+    keyword that matched, ready to display in a notebook."""
+    from IPython.display import HTML
+
+    from toolkit.core.tables import escape_text, table_html
+
+    if not 0 <= row < len(coded):
+        raise ModelError(f"row must be between 0 and {len(coded) - 1}; got {row}")
+    item = coded.iloc[row]
+    matched = explain(item["text"])
+    return HTML(
+        f'<blockquote style="margin:0.3em 0 0.6em 0">{escape_text(str(item["text"]))}'
+        f"</blockquote><p>Coder's primary theme: <strong>{html.escape(str(item['coder_theme']))}"
+        f"</strong> ({html.escape(str(item['rec_id']))})</p>"
+        + table_html(
+            matched.rename(
+                columns={"theme": "Theme", "keyword": "Keyword", "matched": "Words matched"}
+            )
+        )
+    )

@@ -63,7 +63,6 @@ from toolkit.opportunities.builtin.common import (
     _LEVEL_NAMES,
     CALLS,
     POLICE,
-    THIRD_PARTIES,
     _assessed,
     _col,
     _concat,
