@@ -151,8 +151,8 @@ def ours(work: Path) -> dict:
 
 
 def main() -> None:
-    from toolkit.handouts.html import plotly_js
     from toolkit.handouts import course_notebooks, plan_editions
+    from toolkit.handouts.html import plotly_js
 
     only_ours = "--only-ours" in sys.argv
     notebooks = [

@@ -19,8 +19,8 @@ import platform
 import statistics
 import time
 
-from toolkit.opportunities import prepare_events, registered_rules, run_rules
 from toolkit.data.synthetic import synthetic_events
+from toolkit.opportunities import prepare_events, registered_rules, run_rules
 
 
 def _median_seconds(fn, runs: int, clock=time.perf_counter) -> float:

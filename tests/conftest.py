@@ -19,13 +19,25 @@ def _isolated_learner(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     yield answers
 
 
+@pytest.fixture(autouse=True)
+def _fresh_session(monkeypatch: pytest.MonkeyPatch):
+    """Every test starts a kernel's session afresh: trainer mode unset, no store bound."""
+    import dataclasses
+
+    from toolkit.core.session import SESSION, Session
+
+    fresh = Session()
+    for f in dataclasses.fields(fresh):
+        monkeypatch.setattr(SESSION, f.name, getattr(fresh, f.name))
+
+
 @pytest.fixture(scope="session")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real course pack, built once per test session as `make handouts` builds it (every
     notebook, both editions, HTML and PDF, with the build's own checks)."""
-    from toolkit.handouts.browser import find_chromium
     from toolkit.errors import BrowserNotFoundError
     from toolkit.handouts import build
+    from toolkit.handouts.browser import find_chromium
 
     try:
         find_chromium()

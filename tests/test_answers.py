@@ -11,9 +11,11 @@ import pytest
 
 import toolkit
 from toolkit import answers
-from toolkit.answers import fileformat as _answers_data
-from toolkit.core import files as _answers_io
 from toolkit.answers import AnswerStore, bind, current_store, default_path, set_learner
+from toolkit.answers import fileformat as _answers_data
+from toolkit.answers import store as answer_store
+from toolkit.core import files as _answers_io
+from toolkit.core.session import SESSION
 from toolkit.errors import AnswerStoreError, ToolkitError
 
 
@@ -185,7 +187,7 @@ def test_answers_env_overrides_the_folder(monkeypatch, tmp_path):
 
 
 def test_current_store_before_begin_says_what_to_do(monkeypatch):
-    monkeypatch.setitem(answers._session, "store", None)
+    monkeypatch.setattr(SESSION, "store", None)
     with pytest.raises(AnswerStoreError, match=r'toolkit.begin\("<notebook name>"\)'):
         current_store()
 
@@ -221,7 +223,7 @@ class _FakeHandle:
 
 
 def _inside_a_kernel(monkeypatch) -> tuple[_FakeShell, list]:
-    from toolkit.exercises import widget as _widgets
+    from toolkit import session as _widgets
 
     shell, shown = _FakeShell(), []
 
@@ -236,16 +238,14 @@ def _inside_a_kernel(monkeypatch) -> tuple[_FakeShell, list]:
 
 
 def test_status_line_keeps_up_with_trainer_mode(monkeypatch):
-    from toolkit import exercises
-    from toolkit.exercises import widget as _widgets
 
-    monkeypatch.setattr(exercises, "_trainer", None)
+    monkeypatch.setattr(SESSION, "trainer", None)
     _shell, shown = _inside_a_kernel(monkeypatch)
     toolkit.begin("00-start-here")
     status, kwargs = shown[0]
     assert "trainer mode: off (toolkit.trainer_mode(True) to turn on)." in status.data
     assert kwargs["metadata"] == {"everycall": {"status": True}}
-    handle = _widgets._status["handle"]
+    handle = SESSION.status_handle
     assert isinstance(handle, _FakeHandle)
     toolkit.trainer_mode(True)
     assert "Trainer mode ON" in handle.updates[-1].data  # the earlier line no longer says off
@@ -259,12 +259,12 @@ def test_trainer_mode_answers_are_the_trainers_never_the_last_learners(monkeypat
     """On a shared laptop, a trainer in trainer mode never answers as the learner who used it
     last: answers go to _trainer/, and back to the learner's own file when it is turned off;
     the cohort debrief leaves the trainer's answers out."""
-    from toolkit import answers, cohort, exercises
+    from toolkit import answers, cohort
 
     monkeypatch.setenv("EVERYCALL_ANSWERS", str(tmp_path))
     monkeypatch.delenv("EVERYCALL_LEARNER", raising=False)
-    answers._save_profile("Sam Learner")  # the last learner on this computer
-    monkeypatch.setattr(exercises, "_trainer", None)
+    answer_store._save_profile("Sam Learner")  # the last learner on this computer
+    monkeypatch.setattr(SESSION, "trainer", None)
     monkeypatch.setenv("EVERYCALL_TRAINER", "1")
     _inside_a_kernel(monkeypatch)
     toolkit.begin("00-start-here")
@@ -283,7 +283,7 @@ def test_trainer_mode_answers_are_the_trainers_never_the_last_learners(monkeypat
 
 
 def test_begin_shows_a_toolkit_error_as_one_short_message(monkeypatch):
-    from toolkit.exercises import widget as _widgets
+    from toolkit import session as _widgets
     from toolkit.errors import DataError
 
     shell, shown = _inside_a_kernel(monkeypatch)
@@ -393,7 +393,7 @@ def test_the_move_to_the_named_file_holds_both_files_locks(monkeypatch):
                     os.close(fd)
         write(where, text)
 
-    monkeypatch.setattr(answers, "atomic_write_text", probe)
+    monkeypatch.setattr(answer_store, "atomic_write_text", probe)  # where the store looks it up
     set_learner("Sam")
     assert held == ["_unnamed", "sam"]
 

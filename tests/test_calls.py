@@ -597,8 +597,8 @@ def test_the_helpline_question_reads_whole_as_plain_text():
     # plain-text rendering ("49% in September It had 14 staff").
     import re
 
-    from toolkit.exercises.html import render_text
     from toolkit.exercises import find, load_definitions
+    from toolkit.exercises.html import render_text
 
     assert "49% in September 2020. It had 14 staff" in render_text(find("04-why-unanswered"))
     for ex in load_definitions().values():

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from toolkit import cohort
-from toolkit.cohort import numeric as _cohort_numeric
 from toolkit.cli import main
+from toolkit.cohort import numeric as _cohort_numeric
+from toolkit.cohort import reading as cohort_gather
 from toolkit.errors import ToolkitError
 
 ANSWERS = Path(__file__).parent / "data" / "answers"
@@ -163,7 +164,7 @@ def test_second_file_for_the_same_learner_keeps_the_newer(tmp_path):
 
 
 def test_oversized_file_is_skipped_unread(tmp_path):
-    (tmp_path / "huge.json").write_bytes(b" " * (cohort.MAX_FILE_BYTES + 1))
+    (tmp_path / "huge.json").write_bytes(b" " * (cohort_gather.MAX_FILE_BYTES + 1))
     result = cohort.gather(tmp_path)
     assert result.skipped == ["huge.json: is 2.0 MB, larger than any answer file (limit 2 MB)"]
 
@@ -578,8 +579,8 @@ def test_debrief_figure_says_in_words_how_many_gave_the_correct_answer(tmp_path)
 def test_numeric_chart_in_chromium_shows_bars_line_and_description(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
-    from toolkit.handouts.browser import find_chromium
     from toolkit.errors import BrowserNotFoundError
+    from toolkit.handouts.browser import find_chromium
 
     try:
         find_chromium()

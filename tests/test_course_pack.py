@@ -44,7 +44,7 @@ def test_student_handout_holds_no_answer_feedback_or_trainer_note(course: Path, 
     import nbformat
 
     from toolkit import exercises
-    from toolkit.handouts.editions import secret_texts
+    from toolkit.handouts.editions import notebook_secrets as secret_texts
 
     page = (course / "student" / f"{nb.stem}.html").read_text(encoding="utf-8")
     text = _visible_text(page)

@@ -493,7 +493,7 @@ def test_bad_source_date_epoch_is_named(tmp_path, monkeypatch):
 
 
 def test_trainer_folder_notebooks_get_the_trainer_edition_only():
-    from toolkit.handouts import plan_editions
+    from toolkit.handouts.plan import plan_editions
 
     assert plan_editions("both", trainer_only=True) == ("trainer",)
     assert plan_editions("student", trainer_only=True) == ()
@@ -555,8 +555,8 @@ def test_trainer_print_shows_each_option_feedback_once():
 
 
 def test_trainer_print_has_no_empty_notes_box():
-    from toolkit.exercises.html import printed_html
     from toolkit.exercises import Exercise
+    from toolkit.exercises.html import printed_html
 
     ex = Exercise(id="c", type="confidence", notebook="n", prompt="How sure are you?",
                   scale=("Not at all", "Very"))  # fmt: skip
@@ -620,8 +620,8 @@ def _note_boxes(page: str) -> list[str]:
 def test_a_trainer_note_is_boxed_for_trainers_and_absent_for_students():
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    from toolkit.handouts.html import render_html
     from toolkit.handouts.editions import make_edition
+    from toolkit.handouts.html import render_html
 
     nb = new_notebook(
         cells=[
@@ -675,8 +675,8 @@ def _output_widget_note_notebook():
 
 
 def test_a_trainer_note_inside_an_output_widget_is_boxed_for_trainers_only():
-    from toolkit.handouts.html import render_html
     from toolkit.handouts.editions import make_edition
+    from toolkit.handouts.html import render_html
 
     nb = _output_widget_note_notebook()
     trainer = render_html(make_edition(nb, "trainer"), edition="trainer", name="n").html
@@ -852,7 +852,7 @@ def test_the_built_trainer_note_is_boxed_for_trainers_only(layout):
 @pytest.mark.slow
 def test_leak_scan_covers_trainer_notes(tmp_path: Path, monkeypatch):
     """A note's text reaching a student page fails the build: the text of the executed note,
-    and whatever ``toolkit.notes.secret_texts()`` lists (when that module exists)."""
+    and whatever ``toolkit.notes.note_texts()`` lists."""
     import types
 
     import nbformat
@@ -860,7 +860,7 @@ def test_leak_scan_covers_trainer_notes(tmp_path: Path, monkeypatch):
 
     listed = "The facilitator should pause here and check how the room is feeling."
     fake = types.ModuleType("toolkit.notes")
-    fake.secret_texts = lambda notebook=None: [listed]  # type: ignore[attr-defined]
+    fake.note_texts = lambda notebook=None: [listed]  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "toolkit.notes", fake)
     nb = new_notebook(
         cells=[
@@ -915,7 +915,7 @@ def test_the_widgets_that_repeat_their_figures_description_are_marked_live_only(
 def test_a_second_build_waits_for_the_first_instead_of_emptying_its_folder(tmp_path, capsys):
     import threading
 
-    from toolkit.handouts import _one_build_at_a_time
+    from toolkit.handouts.build import _one_build_at_a_time
 
     order: list[str] = []
     entered, release = threading.Event(), threading.Event()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from toolkit.data.synthetic import events_frame, synthetic_events
 from toolkit.errors import ToolkitError
 from toolkit.opportunities import (
     RULES,
@@ -20,7 +21,6 @@ from toolkit.opportunities import (
     rules_table,
     run_rules,
 )
-from toolkit.data.synthetic import events_frame, synthetic_events
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from toolkit.data import load_case, load_vocab
-from toolkit.errors import ToolkitError
 from toolkit.data.synthetic import events_frame, synthetic_events
+from toolkit.errors import ToolkitError
 from toolkit.timeline import (
     OKABE_ITO,
     contacts_per_agency,

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.data import guard as _guard
 from toolkit.core.paths import data_dir
+from toolkit.data import guard as _guard
 from toolkit.errors import DataError
 from toolkit.validate import new_case, validate
 

@@ -487,10 +487,10 @@ def show_comparison(
             )
         )
         return
-    from toolkit.data import for_display
     from toolkit.core.display import caption_html
-    from toolkit.notes import display_as_trainer
     from toolkit.core.tables import display_table
+    from toolkit.data import for_display
+    from toolkit.notes import display_as_trainer
 
     def show(obj: Any, *, caption: bool = False) -> None:
         # The trainer's view holds the reviewer's explanations: marked, it is never saved into
@@ -627,8 +627,8 @@ def show_rules_and_reviewer(case: Any) -> None:
     """
     from IPython.display import Markdown
 
-    from toolkit.notes import display_as_trainer, showing_trainer_material
     from toolkit.core.tables import display_table
+    from toolkit.notes import display_as_trainer, showing_trainer_material
 
     if not showing_trainer_material():
         return
@@ -650,9 +650,9 @@ def show_reviewer_annotations(case: Any) -> None:
 
     Shown only while trainer material is on show; marked as trainer material.
     """
+    from toolkit.core.tables import display_table
     from toolkit.data import for_display
     from toolkit.notes import display_as_trainer, showing_trainer_material
-    from toolkit.core.tables import display_table
 
     if not showing_trainer_material():
         return

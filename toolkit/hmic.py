@@ -424,7 +424,7 @@ def figures_table(
         if rows.empty:
             known = ", ".join(dict.fromkeys(figures["report_id"]))
             raise ModelError(f'no figures for report "{report_id}"; reports: {known}')
-    from toolkit.data.loading import figure_text  # the same wording as toolkit.data.for_display
+    from toolkit.data.display import figure_text  # the same wording as toolkit.data.for_display
 
     cite = _citer(cite)
 

@@ -427,7 +427,7 @@ def trainer_note(note_id: str) -> None:
     Examples
     --------
     >>> trainer_note("03-closing-reflection")
-    >>> from toolkit.exercises import trainer_mode
+    >>> from toolkit.session import trainer_mode
     >>> trainer_mode(True)
     Trainer mode on: ...
     >>> trainer_note("03-closing-reflection")

@@ -43,8 +43,8 @@ def comparison_html(coded: pd.DataFrame, codes: Mapping[str, str]) -> str:
     """
     import pandas as pd
 
-    from toolkit.recommendations import coding_agreement
     from toolkit.core.tables import table_html
+    from toolkit.recommendations import coding_agreement
 
     left = sum(1 for theme in codes.values() if not theme)
     if left:
@@ -68,8 +68,8 @@ def own_coding(coded: pd.DataFrame, sample: pd.DataFrame, *, key: str = KEY) -> 
     import ipywidgets as widgets
 
     from toolkit.answers import current_store
-    from toolkit.recommendations import THEMES
     from toolkit.core.tables import escape_text
+    from toolkit.recommendations import THEMES
 
     store = current_store()
     saved = store.get(key, {}) or {}

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from toolkit.core.figures import legend_above, note_layout, note_lines, slider_layout, source_layout
+from toolkit.core.figures import legend_above, slider_layout, source_layout
 from toolkit.errors import ModelError
 
 if TYPE_CHECKING:

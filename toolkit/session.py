@@ -156,8 +156,6 @@ class NamePrompt(widgets.VBox):
         self.children = [self.message, self.change_button]
 
 
-
-
 def error_html(message: str) -> str:
     """The short box a notebook shows for a ``ToolkitError`` instead of a traceback.
 

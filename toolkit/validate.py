@@ -36,17 +36,17 @@ import difflib
 import os
 from pathlib import Path
 
-from toolkit.core.paths import data_dir, repo_root
+from toolkit.core.paths import data_dir, display, repo_root
 from toolkit.data import reading as _checks
 from toolkit.data.scaffold import SLUG as SLUG
 from toolkit.data.scaffold import TEMPLATE as TEMPLATE
 from toolkit.data.scaffold import new_case
 from toolkit.data.validation import (
     CASE_FILES,
+    CaseContext,
     ValidationReport,
     check_case,
     check_package,
-    CaseContext,
     package_of,
 )
 from toolkit.errors import Problem
@@ -81,11 +81,11 @@ def validate(path: Path | str | None = None) -> ValidationReport:
     """
     course = path is None
     path = Path(path) if path is not None else data_dir()
-    report = ValidationReport(_checks.display(path))
+    report = ValidationReport(display(path))
     if not path.exists():
         problem = _checks.file_problem(path, report.path) if path.is_symlink() else None
         near = None if problem else _near_path(path)
-        hint = f"; did you mean {_checks.display(near)}?" if near else ""
+        hint = f"; did you mean {display(near)}?" if near else ""
         report.add([problem or Problem(report.path, f"does not exist{hint}")])
         return report
     if path.is_dir() and (path / "datapackage.json").is_file():
@@ -144,7 +144,7 @@ def _check_notebooks(path: Path, report: ValidationReport) -> None:
             continue
         report.add(
             [
-                Problem(_checks.display(nb), p.message, p.row, p.column, p.level)
+                Problem(display(nb), p.message, p.row, p.column, p.level)
                 for p in notebook_problems(nb)
             ]
         )
@@ -184,5 +184,3 @@ def _near_path(path: Path) -> Path | None:
 
 
 # ---------------------------------------------------------------- package
-
-

@@ -33,8 +33,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> Path:
-    from toolkit.handouts.browser import find_chromium
     from toolkit.errors import BrowserNotFoundError
+    from toolkit.handouts.browser import find_chromium
 
     try:
         return find_chromium()

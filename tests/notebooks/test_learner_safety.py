@@ -73,7 +73,7 @@ def _course_secrets() -> list[str]:
     """Everything a learner must not see, from the whole course (not one notebook only)."""
     from toolkit import exercises, notes
 
-    return notes.secret_texts() + exercises.secret_texts() + _annotation_explanations()
+    return notes.note_texts() + exercises.answer_texts() + _annotation_explanations()
 
 
 # -------------------------------------------------------------------------- static checks
@@ -322,7 +322,7 @@ SUPPORT_TEXTS = sorted(
         *(ROOT / "toolkit" / "templates").rglob("*.j2"),
         ROOT / "README.md",
         ROOT / "toolkit" / "cli.py",
-        ROOT / "toolkit" / "_cohort_page.py",
+        ROOT / "toolkit" / "cohort" / "page.py",
     ]
 )
 

@@ -186,7 +186,9 @@ def merge_entry(kept: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any
     )
     merged = dict(incoming if newer else kept)
     merged["attempts"] = int(kept.get("attempts", 0) or 0) + int(incoming.get("attempts", 0) or 0)
-    firsts = [e.get("first_answered") for e in (kept, incoming) if parse_time(e.get("first_answered"))]
+    firsts = [
+        e.get("first_answered") for e in (kept, incoming) if parse_time(e.get("first_answered"))
+    ]
     if firsts:
         merged["first_answered"] = min(firsts, key=lambda t: parse_time(t) or _EPOCH)
     return merged

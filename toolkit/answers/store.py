@@ -82,16 +82,15 @@ from toolkit.answers.fileformat import (
     _json_value,
     _parse,
     _record,
-    check_answer_data,
     merge_entry,
 )
 from toolkit.core.files import (
+    atomic_write_text,
     file_stamp,
     locked,
     move_aside,
     read_bytes,
     remove_stale_temps,
-    atomic_write_text,
 )
 from toolkit.core.session import SESSION
 from toolkit.errors import AnswerStoreError, ToolkitError
@@ -518,8 +517,6 @@ def _save_profile(name: str) -> None:
         raise AnswerStoreError(
             f"{_profile_path()}: your name could not be saved ({exc.strerror or exc})"
         ) from None
-
-
 
 
 def is_trainer_store(store: AnswerStore) -> bool:

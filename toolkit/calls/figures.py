@@ -19,9 +19,7 @@ toolkit.errors.ModelError: the sweep has no column "stable" (columns: model, cal
 
 from __future__ import annotations
 
-import html
 import math
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from toolkit.calls.erlang import _minutes
@@ -243,5 +241,3 @@ def simulation_figure(
 
 
 # --------------------------------------------------------------------------- widget
-
-

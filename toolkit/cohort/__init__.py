@@ -68,8 +68,8 @@ from toolkit.cohort.collect import (
     summary_table,
 )
 from toolkit.cohort.demo import demo_cohort, demo_summary
-from toolkit.cohort.gather import CollectResult, gather
 from toolkit.cohort.page import exercise_figure
+from toolkit.cohort.reading import CollectResult, gather
 
 __all__ = [
     "COLUMNS",

@@ -59,16 +59,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-# Reading and de-duplicating the files is in _cohort_gather, the page and its charts in
-# _cohort_page; the public names stay importable from here.
-from toolkit.cohort.gather import (
-    MAX_FILE_BYTES,  # noqa: F401  (importable from here, where it always was)
-    MAX_TEXT,  # noqa: F401  (importable from here, where it always was)
-    CollectResult,
-    _definitions,
-    _shuffle_seed,
-    gather,
-)
+from toolkit.answers import atomic_write_text
 from toolkit.cohort.page import (
     chart_description,
     coding_description,
@@ -81,7 +72,17 @@ from toolkit.cohort.page import (
     question_title,
     readable_summary,
 )
-from toolkit.answers import atomic_write_text
+
+# Reading and de-duplicating the files is in _cohort_gather, the page and its charts in
+# _cohort_page; the public names stay importable from here.
+from toolkit.cohort.reading import (
+    MAX_FILE_BYTES,  # noqa: F401  (importable from here, where it always was)
+    MAX_TEXT,  # noqa: F401  (importable from here, where it always was)
+    CollectResult,
+    _definitions,
+    _shuffle_seed,
+    gather,
+)
 from toolkit.errors import AnswerStoreError, ToolkitError
 
 if TYPE_CHECKING:
@@ -401,5 +402,3 @@ def free_text_responses(frame: pd.DataFrame, *, readable: bool = False) -> pd.Da
 
 # --------------------------------------------------------------------------------------------
 # A demo cohort (for the debrief notebook, tests and benchmarks)
-
-

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.answers.store import AnswerStore
 from toolkit.cohort.collect import _frame
-from toolkit.cohort.gather import gather
+from toolkit.cohort.reading import gather
 from toolkit.errors import ToolkitError
 from toolkit.exercises.definitions import Exercise
 

@@ -56,7 +56,7 @@ def did_you_mean(given: str, choices: Iterable[str], *, cutoff: float = 0.6) -> 
 def plain(markdown_text: str) -> str:
     """Markdown reduced to its visible text, white space collapsed.
 
-    >>> plain("**Why** see [the review](https://example.org)\n\n- one")
+    >>> plain("**Why** see [the review](https://example.org)\\n\\n- one")
     'Why see the review one'
     """
     text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)

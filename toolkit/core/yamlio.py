@@ -145,8 +145,7 @@ def read_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
         return None, [
             Problem(
                 shown,
-                "is not valid YAML: a number has more than "
-                f"{sys.get_int_max_str_digits()} digits",
+                f"is not valid YAML: a number has more than {sys.get_int_max_str_digits()} digits",
                 row=node.start_mark.line + 1,
             )
         ]

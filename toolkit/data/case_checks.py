@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from toolkit.core.text import plural
 from toolkit.data import guard as _guard
 from toolkit.data import reading as _checks
 from toolkit.data.case_yaml import CaseMeta, _available, _line, keypath
@@ -268,7 +269,6 @@ def standards(
     """Warnings when a case is short of what a course case needs; an error when it has no
     events at all (the notebooks have nothing to show)."""
     out: list[Problem] = []
-    plural = _checks.plural
     low, high = STANDARDS["events"]
     if events is not None:
         events = [e for e in events if any(v.strip() for v in e.values())]  # not blank rows

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from toolkit.core.text import plural, suggest
 from toolkit.core.yamlio import loader_class
 from toolkit.data import reading as _checks
 from toolkit.errors import Problem
@@ -181,7 +182,7 @@ def _schema_problem(err: Any, node: Any, shown: str) -> list[Problem]:
         allowed = list(err.schema.get("properties", {}))
         out = []
         for key in [k for k in inst if k not in allowed]:
-            near = _checks.suggest(str(key), allowed)
+            near = suggest(str(key), allowed)
             hint = f'; did you mean "{near}"?' if near else "."
             out.append(
                 Problem(
@@ -208,9 +209,9 @@ def _schema_problem(err: Any, node: Any, shown: str) -> list[Problem]:
         else:
             message = f'"{inst}" does not have the expected form'
     elif rule == "minItems":
-        message = f"needs at least {_checks.plural(err.validator_value, 'item')}"
+        message = f"needs at least {plural(err.validator_value, 'item')}"
     elif rule == "minLength":
-        message = f"is too short (at least {_checks.plural(err.validator_value, 'character')})"
+        message = f"is too short (at least {plural(err.validator_value, 'character')})"
     elif rule in ("minimum", "maximum"):
         message = f"{inst} is out of range ({rule} {err.validator_value})"
     else:
@@ -218,7 +219,9 @@ def _schema_problem(err: Any, node: Any, shown: str) -> list[Problem]:
     return [Problem(shown, message, line, where or None)]
 
 
-def check_case_yaml(path: Path, ctx: CaseContext, shown: str) -> tuple[CaseMeta | None, list[Problem]]:
+def check_case_yaml(
+    path: Path, ctx: CaseContext, shown: str
+) -> tuple[CaseMeta | None, list[Problem]]:
     """Schema and meaning of case.yaml; returns what later checks need.
 
     The problems are :class:`~toolkit.data.reading.LineProblem` objects: their ``row`` is a line.

@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from toolkit.core.paths import data_dir
+from toolkit.core.paths import data_dir, display
+from toolkit.core.text import suggest
 from toolkit.core.yamlio import loader_class
 from toolkit.data import reading as _checks
 from toolkit.data.loading import TIMEZONE, _cached, _context, _errors, _frame, no_cases_message
@@ -150,13 +151,13 @@ def load_case(slug: str) -> Case:
     if not (folder / "case.yaml").is_file():
         cases = list_cases()
         if not cases:
-            raise DataError([Problem(_checks.display(folder), no_cases_message())])
-        near = _checks.suggest(slug, cases)
+            raise DataError([Problem(display(folder), no_cases_message())])
+        near = suggest(slug, cases)
         hint = f'; did you mean "{near}"?' if near else "."
         raise DataError(
             [
                 Problem(
-                    _checks.display(folder),
+                    display(folder),
                     f"there is no such case{hint} Cases: {', '.join(cases)}",
                 )
             ]
@@ -176,7 +177,9 @@ def load_case(slug: str) -> Case:
         from toolkit.data.validation import check_case_folder
 
         _errors(check_case_folder(folder, _context(root), guard=False))
-        meta = yaml.load((folder / "case.yaml").read_text(encoding="utf-8-sig"), Loader=loader_class())  # noqa: S506 (a SafeLoader subclass)
+        meta = yaml.load(
+            (folder / "case.yaml").read_text(encoding="utf-8-sig"), Loader=loader_class()
+        )  # noqa: S506 (a SafeLoader subclass)
         events = _frame(folder / "events.csv", _checks.load_json(files[4]), root)  # checked above
         events["disclosure"] = events["disclosure"].fillna(False).astype(bool)
         events["risk_tool"] = events["risk_tool"].fillna("none")

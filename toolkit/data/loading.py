@@ -19,8 +19,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from toolkit.core.paths import data_dir, display
+from toolkit.core.text import suggest
 from toolkit.data import reading as _checks
-from toolkit.core.paths import data_dir
 from toolkit.errors import DataError, Problem
 
 if TYPE_CHECKING:
@@ -65,15 +66,11 @@ def _package(root: Path) -> dict[str, dict[str, Any]]:
             descriptor = json.loads(read.text or "")
         except json.JSONDecodeError as exc:
             raise DataError(
-                [
-                    _checks.LineProblem(
-                        _checks.display(path), f"is not valid JSON: {exc.msg}", exc.lineno
-                    )
-                ]
+                [_checks.LineProblem(display(path), f"is not valid JSON: {exc.msg}", exc.lineno)]
             ) from None
         resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
         if not isinstance(resources, list):
-            raise DataError([Problem(_checks.display(path), 'has no "resources" list')])
+            raise DataError([Problem(display(path), 'has no "resources" list')])
         return {
             r["name"]: r
             for r in resources
@@ -95,7 +92,7 @@ def no_cases_message() -> str:
     """What to say when the data folder in use has no case folders, naming the folder."""
     import os
 
-    cases = _checks.display(data_dir() / "cases")
+    cases = display(data_dir() / "cases")
     override = os.environ.get("EVERYCALL_DATA")
     source = f" (the data folder set by EVERYCALL_DATA={override})" if override else ""
     return (
@@ -123,12 +120,12 @@ def _vocab_ids(root: Path, name: str) -> list[str]:
 
 def _known_vocab(name: str) -> None:
     if name not in _checks.VOCABULARIES:
-        near = _checks.suggest(name, list(_checks.VOCABULARIES))
+        near = suggest(name, list(_checks.VOCABULARIES))
         hint = f'; did you mean "{near}"?' if near else "."
         raise DataError(
             [
                 Problem(
-                    _checks.display(data_dir() / "vocab"),
+                    display(data_dir() / "vocab"),
                     f'"{name}" is not a '
                     f"vocabulary{hint} Vocabularies: "
                     f"{', '.join(_checks.VOCABULARIES)}",
@@ -200,9 +197,7 @@ def _resource(name: str) -> pd.DataFrame:
     root = data_dir()
     resources = _package(root)
     if name not in resources:
-        raise DataError(
-            [Problem(_checks.display(root / "datapackage.json"), f'has no resource "{name}"')]
-        )
+        raise DataError([Problem(display(root / "datapackage.json"), f'has no resource "{name}"')])
     res = resources[name]
     path, schema_path = root / res["path"], root / res["schema"]
     files = [
@@ -237,5 +232,3 @@ def _count_rows(path: Path) -> int:
 
 
 # ---------------------------------------------------------------- display-ready tables
-
-

@@ -38,18 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit.data.csv_checks import TYPE_WORDS as TYPE_WORDS
-from toolkit.data.csv_checks import check_header as check_header
-from toolkit.data.csv_checks import frictionless_problems as frictionless_problems
-from toolkit.data.csv_checks import records as records
-from toolkit.data.csv_checks import row_shapes as row_shapes
-from toolkit.data.csv_checks import rows_of as rows_of
-from toolkit.data.csv_checks import translate as translate
-from toolkit.core.text import FORMAT_HINTS as FORMAT_HINTS
-from toolkit.core.text import date_message as date_message
-from toolkit.core.text import plural as plural
+from toolkit.core.paths import display
 from toolkit.core.text import quoted_list, suggest
-from toolkit.core.paths import display as display
 from toolkit.errors import Problem
 
 MAX_BYTES = 5 * 1024 * 1024

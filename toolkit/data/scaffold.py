@@ -22,8 +22,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from toolkit.core.paths import data_dir, display, repo_root
 from toolkit.data import reading as _checks
-from toolkit.core.paths import data_dir, repo_root
 from toolkit.errors import DataError, Problem
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -67,7 +67,7 @@ def new_case(slug: str, root: Path | str | None = None) -> Path:
         raise DataError(
             [
                 Problem(
-                    _checks.display(Path(root or ".") / slug),
+                    display(Path(root or ".") / slug),
                     "is not a valid case "
                     "name: use lower case words joined by hyphens, for example "
                     "harbour-street",
@@ -79,7 +79,7 @@ def new_case(slug: str, root: Path | str | None = None) -> Path:
             raise DataError(
                 [
                     Problem(
-                        _checks.display(data_dir()),
+                        display(data_dir()),
                         "is the data packaged with the "
                         "toolkit and is not for editing: set EVERYCALL_DATA to your "
                         "own data folder or pass --root",
@@ -91,17 +91,13 @@ def new_case(slug: str, root: Path | str | None = None) -> Path:
     folder = root / slug
     if root.exists() and not root.is_dir():
         raise DataError(
-            [
-                Problem(
-                    _checks.display(root), "is a file; expected the folder that holds case folders"
-                )
-            ]
+            [Problem(display(root), "is a file; expected the folder that holds case folders")]
         )
     if folder.exists():
         raise DataError(
             [
                 Problem(
-                    _checks.display(folder),
+                    display(folder),
                     "already exists; choose another name or remove the folder first",
                 )
             ]
@@ -147,7 +143,7 @@ def _undo(folder: Path | None, made_root: Path | None) -> None:
 def _not_written(path: Path, exc: OSError) -> DataError:
     reason = exc.strerror or str(exc)
     return DataError(
-        [Problem(_checks.display(path), f"could not be written ({reason}); nothing was changed")]
+        [Problem(display(path), f"could not be written ({reason}); nothing was changed")]
     )
 
 

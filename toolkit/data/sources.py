@@ -22,9 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from toolkit.data import reading as _checks
+from toolkit.core.paths import data_dir, display
 from toolkit.data.loading import _context, _resource
-from toolkit.core.paths import data_dir
 from toolkit.errors import DataError, Problem
 
 if TYPE_CHECKING:
@@ -82,9 +81,7 @@ def cite(source_id: str) -> str:
     rows = _source_rows()
     if source_id not in rows:
         lookup = _context(data_dir()).lookups["sources"]
-        raise DataError(
-            [Problem(_checks.display(data_dir() / "sources.csv"), lookup.unknown(source_id))]
-        )
+        raise DataError([Problem(display(data_dir() / "sources.csv"), lookup.unknown(source_id))])
     row = rows[source_id]
     parts = [row["title"], row["publisher"], _date_text(row.get("date"))]
     if row.get("url"):
@@ -136,7 +133,7 @@ def sources_markdown(ids: Iterable[str], heading: str | None = "Sources") -> str
     wanted = list(dict.fromkeys(ids))
     unknown = [s for s in wanted if s not in rows]
     if unknown:
-        shown = _checks.display(data_dir() / "sources.csv")
+        shown = display(data_dir() / "sources.csv")
         raise DataError([Problem(shown, lookup.unknown(s)) for s in unknown])
     lines = [f"## {heading}", ""] if heading else []
     for sid in wanted:

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.core.paths import data_dir
+from toolkit.core.paths import data_dir, display
+from toolkit.core.text import plural
 from toolkit.data import reading as _checks
+from toolkit.data.csv_checks import check_header, frictionless_problems, row_shapes, rows_of
 from toolkit.errors import Problem
 
 __all__ = [
@@ -62,7 +64,7 @@ class CaseContext:
             if read.problem:
                 self.problems.append(read.problem)
             text = read.text
-            rows = _checks.rows_of(text) if text else []
+            rows = rows_of(text) if text else []
             self.rows[name] = [r for r in rows if any(v.strip() for v in r.values())]
             key = "source_id" if name == "sources" else "id"
             where = "sources.csv" if name == "sources" else f"vocab/{name}.csv"
@@ -114,7 +116,7 @@ class CaseContext:
                     key = fk["reference"]["fields"]
                     key = key if isinstance(key, str) else key[0]
                     self.lookups[name] = _checks.Lookup(
-                        name, _checks.rows_of(text or ""), key, f"{res['path']} in the data folder"
+                        name, rows_of(text or ""), key, f"{res['path']} in the data folder"
                     )
         return refs
 
@@ -148,12 +150,12 @@ def check_csv(
     path: Path, schema: dict[str, Any], ctx: CaseContext, what: str, shown: str | None = None
 ) -> tuple[list[Problem], list[dict[str, str]] | None]:
     """Encoding, size, header and every cell of one CSV; returns problems and parsed rows."""
-    shown = shown or _checks.display(path)
+    shown = shown or display(path)
     read = _checks.read_text(path, shown)
     if read.problem:
         return [read.problem], None
     assert read.text is not None
-    problems = _checks.check_header(read.text, schema, shown, what)
+    problems = check_header(read.text, schema, shown, what)
     if any(p.message.startswith(("is empty", "uses ;")) for p in problems):
         return problems, None
     try:
@@ -161,15 +163,17 @@ def check_csv(
     except _checks.BadFile as exc:  # a vocabulary's or resource's schema is broken
         return [exc.problem], None
     # A row whose cells do not line up with the header gets one message, and no cell checks.
-    shapes = _checks.row_shapes(read.text, shown)
-    cells = _checks.frictionless_problems(
+    shapes = row_shapes(read.text, shown)
+    cells = frictionless_problems(
         path, schema, references, ctx.lookups, shown, skip=frozenset(shapes)
     )
     problems += sorted([*shapes.values(), *cells], key=lambda p: p.row or 0)
-    return problems, _checks.rows_of(read.text)
+    return problems, rows_of(read.text)
 
 
-def check_case(folder: Path, ctx: CaseContext, report: ValidationReport, guard: bool = True) -> None:
+def check_case(
+    folder: Path, ctx: CaseContext, report: ValidationReport, guard: bool = True
+) -> None:
     problems = check_case_folder(folder, ctx, guard=guard)
     report.add(problems)
     report.files += sum((folder / n).is_file() for n in CASE_FILES)
@@ -185,8 +189,8 @@ def check_case_folder(
 
     ctx = ctx or CaseContext.for_case(folder)
     if ctx.problems:
-        return [*ctx.problems, ctx.unchecked(_checks.display(folder))]
-    shown = {n: _checks.display(folder / n) for n in CASE_FILES}
+        return [*ctx.problems, ctx.unchecked(display(folder))]
+    shown = {n: display(folder / n) for n in CASE_FILES}
     problems: list[Problem] = []
     readable = {}
     for name in CASE_FILES:
@@ -232,7 +236,7 @@ def check_case_folder(
 
 
 def check_package(root: Path, report: ValidationReport, only: str | None = None) -> None:
-    shown = _checks.display(root / "datapackage.json")
+    shown = display(root / "datapackage.json")
     read = _checks.read_text(root / "datapackage.json", shown)
     if read.problem:
         report.add([read.problem])
@@ -249,7 +253,7 @@ def check_package(root: Path, report: ValidationReport, only: str | None = None)
     report.files += 1
     ctx = CaseContext(root)
     if ctx.problems:
-        report.add([*ctx.problems, ctx.unchecked(_checks.display(root))])
+        report.add([*ctx.problems, ctx.unchecked(display(root))])
         return
     listed_cases: dict[str, list[str]] = {}  # case folder name: its resources' names
     for i, res in enumerate(resources, 1):
@@ -301,7 +305,7 @@ def check_package(root: Path, report: ValidationReport, only: str | None = None)
             report.add(
                 [
                     Problem(
-                        _checks.display(folder),
+                        display(folder),
                         "is not listed in datapackage.json; "
                         f'add resources "{folder.name}-events" and '
                         f'"{folder.name}-annotations" for its two CSVs (copy another case\'s '
@@ -399,7 +403,6 @@ class ValidationReport:
 
     def summary(self) -> str:
         """One line for the end of the report."""
-        plural = _checks.plural
         counts = f"{plural(len(self.errors), 'error')}, {plural(len(self.warnings), 'warning')}"
         if self.errors:
             return f"{counts} in {self.path}."

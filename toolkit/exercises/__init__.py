@@ -17,7 +17,7 @@ Six types: ``single_choice``, ``multiple_choice``, ``numeric`` (with a tolerance
 The parts: :mod:`~toolkit.exercises.definitions` (the dataclasses, reading and checking the
 YAML), :mod:`~toolkit.exercises.catalog` (the course's exercises, found by id, and what a
 student handout must not hold), :mod:`~toolkit.exercises.marking`, :mod:`~toolkit.exercises.html`
-(feedback, the trainer view, printed forms), :mod:`~toolkit.exercises.widget` (the widget and
+(feedback, the trainer view, printed forms), :mod:`~toolkit.exercises.widgets` (the widget and
 :func:`show`) and :mod:`~toolkit.exercises.inline` (exercises drafted in a cell).
 
 Widgets (:func:`show`, :func:`widget`, and the inline helpers such as :func:`single_choice`)
@@ -68,7 +68,7 @@ from toolkit.exercises.inline import (
     single_choice,
 )
 from toolkit.exercises.marking import mark, normalise_response, number_problem, parse_number
-from toolkit.exercises.widget import ExerciseWidget, show, widget
+from toolkit.exercises.widgets import ExerciseWidget, show, widget
 
 __all__ = [
     "EDITIONS",

@@ -200,13 +200,11 @@ def answer_texts(notebook: str | None = None, *, include_hints: bool = False) ->
     found: set[str] = set()
     for ex in exercises:
         for text in ex.secrets(include_hints=include_hints):
-            plain = plain(text)
-            if len(plain) >= MIN_SECRET_LENGTH:
-                found.add(plain)
+            words = plain(text)
+            if len(words) >= MIN_SECRET_LENGTH:
+                found.add(words)
     return sorted(found)
 
 
 # --------------------------------------------------------------------------------------------
 # Widgets (thin: see toolkit/_widgets.py)
-
-

@@ -487,12 +487,12 @@ def _leak_warnings(exercises: dict[str, Exercise]) -> list[Problem]:
         visible[ex.notebook] = visible.get(ex.notebook, "") + "\n" + plain("\n".join(shown))
     for ex in exercises.values():
         for secret in ex.secrets():
-            plain = plain(secret)
-            if len(plain) >= MIN_SECRET_LENGTH and plain in visible[ex.notebook]:
+            text = plain(secret)
+            if len(text) >= MIN_SECRET_LENGTH and text in visible[ex.notebook]:
                 problems.append(
                     Problem(
                         ex.file,
-                        f"exercise {ex.id}: the secret text {plain[:40]!r} also appears in "
+                        f"exercise {ex.id}: the secret text {text[:40]!r} also appears in "
                         "a question or option, so the student edition would show it",
                         row=ex.line,
                         level="warning",

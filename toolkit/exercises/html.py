@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import html
 
-from toolkit.core.text import markdown_html
-from toolkit.core.text import plain
+from toolkit.core.text import markdown_html, plain
 from toolkit.exercises.definitions import Exercise, Result, _num, display_order
-
 
 # Layout fixes for the live question widgets, scoped to the exercise classes so no other widget
 # changes. ipywidgets 8 gives each radio option a fixed 20 px row and each checkbox a one-line,

@@ -17,7 +17,7 @@ from toolkit.errors import DataError, Problem
 from toolkit.exercises.catalog import _inline, _load
 from toolkit.exercises.definitions import Option, check_inline
 from toolkit.exercises.html import markdown_html
-from toolkit.exercises.widget import widget
+from toolkit.exercises.widgets import widget
 
 
 def _inline_widget(raw: dict[str, Any]) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
+from toolkit.errors import ToolkitError
 from toolkit.explorer.model import (
     add_flag,
     case_header_html,
@@ -18,7 +19,6 @@ from toolkit.explorer.model import (
     remove_flag,
     unusable_cases_html,
 )
-from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
     import pandas as pd

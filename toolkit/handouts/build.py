@@ -32,16 +32,7 @@ from toolkit.handouts.plan import (
 )
 from toolkit.handouts.scans import course_secrets
 
-__all__ = [
-    "DEFAULT_OUT",
-    "BuildResult",
-    "HandoutFile",
-    "NotebookReport",
-    "build",
-    "course_notebooks",
-    "plan_editions",
-    "plan_formats",
-]
+__all__ = ["build"]
 
 
 # --- inputs ------------------------------------------------------------------------------

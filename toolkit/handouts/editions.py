@@ -1,10 +1,10 @@
 """Student and trainer editions of a notebook: which cells, and which parts of cells, each keeps.
 
 This is the one place that decides what a learner may see. Handouts (HTML, PDF) and the
-student ``.ipynb`` export both call :func:`make_edition`; nothing else strips solutions. Two
-private modules hold parts of it, and every public name is importable from here:
-``toolkit.handouts.markers`` (the tags and solution/hidden-test/mark-scheme regions, applied
-to one cell) and ``toolkit.handouts.inline`` (finding exercises defined inline in a cell).
+student ``.ipynb`` export both call :func:`make_edition`; nothing else strips solutions. It
+applies :mod:`toolkit.handouts.markers` (the tags and solution/hidden-test/mark-scheme regions,
+applied to one cell) and :mod:`toolkit.handouts.inline` (finding exercises defined inline in a
+cell) to a whole notebook, its outputs and its saved widget state.
 
 Conventions honoured
 --------------------
@@ -80,37 +80,21 @@ from typing import Any, Literal
 from toolkit.errors import ExportError
 from toolkit.exercises.catalog import EDITIONS
 
-# The cell markers and the inline-exercise finder live in private modules of their own; every
-# public name is re-exported here, so ``from toolkit.handouts.editions import ...`` finds all of them.
-from toolkit.handouts.inline import INLINE_KINDS as INLINE_KINDS
-from toolkit.handouts.inline import InlineExercise, _InlineFinder, inline_exercises
+from toolkit.handouts.inline import _InlineFinder
 from toolkit.handouts.markers import (
-    CODE_STUB,
-    TEXT_STUB,
-    TRAINER_TAGS,
     _student_cell,
-    canonical_tag,
     cell_tags,
     is_trainer_only,
-    replace_regions,
 )
 
 __all__ = [
-    "CODE_STUB",
-    "EDITIONS",
-    "TEXT_STUB",
-    "TRAINER_TAGS",
+    "Edition",
     "ExerciseRenderer",
-    "InlineExercise",
-    "canonical_tag",
-    "cell_tags",
+    "View",
     "exercise_ids",
-    "inline_exercises",
-    "is_trainer_only",
     "make_edition",
-    "prune_widget_state",
-    "replace_regions",
     "notebook_secrets",
+    "prune_widget_state",
 ]
 
 Edition = Literal["student", "trainer"]

@@ -178,7 +178,7 @@ def _inline_problems(
     answers in the cell's source, and its definition exists only in the kernel that ran it:
     a student edition would ship the answers, and a printed handout cannot render it.
     """
-    from toolkit.handouts.editions import inline_exercises
+    from toolkit.handouts.inline import inline_exercises
 
     printed = bool({"html", "pdf"} & set(formats))
     found = []

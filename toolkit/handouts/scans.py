@@ -41,7 +41,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from toolkit.core.html import is_local_url, css_references
+from toolkit.core.html import css_references, is_local_url
 from toolkit.core.paths import data_dir
 from toolkit.errors import Problem
 
@@ -405,5 +405,7 @@ def course_secrets() -> tuple[list[str], list[str]]:
     secrets = answer_texts() + note_texts()
     for path in sorted((data_dir() / "cases").glob("*/annotations.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
-            secrets += [row["explanation"] for row in csv.DictReader(handle) if row.get("explanation")]
+            secrets += [
+                row["explanation"] for row in csv.DictReader(handle) if row.get("explanation")
+            ]
     return secrets, []

@@ -117,9 +117,6 @@ def _choice_list(state: dict[str, Any], kind: str) -> str:
     return f'<div class="ec-w ec-w-{kind}">{_label(state)}{listing}</div>'
 
 
-
-
-
 def _render(
     model_id: str, models: dict[str, Any], render_output: OutputRenderer, depth: int
 ) -> str:

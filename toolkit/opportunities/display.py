@@ -306,5 +306,3 @@ def _fmt_param(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + "; ".join(map(str, value)) + "]"
     return str(value)
-
-

@@ -99,6 +99,7 @@ def coding_agreement(
     Examples
     --------
     >>> import pandas as pd
+    >>> from toolkit.recommendations.coder import code
     >>> recs = code(pd.DataFrame({"rec_id": ["a", "b", "c"],
     ...     "text": ["Deliver training.", "Audit case files.", "Create a referral pathway."]}))
     >>> coding_agreement(recs, {"a": "training", "b": "supervision or audit",
@@ -166,6 +167,7 @@ def agreement_with_column(
     Examples
     --------
     >>> import pandas as pd
+    >>> from toolkit.recommendations.coder import code
     >>> recs = code(pd.DataFrame({"rec_id": ["a", "b"], "text": ["Deliver training.",
     ...     "Audit case files."], "theme": ["training_awareness", "record_keeping"]}))
     >>> agreement_with_column(recs).table["agree"].tolist()

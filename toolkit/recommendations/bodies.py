@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = ["agency_counts", "agency_theme_figure", "by_agency", "implementation_figure"]
 
+
 def agency_counts(recs: pd.DataFrame, *, column: str = "bodies") -> pd.DataFrame:
     """How many recommendations each body received (one addressed to two counts for each).
 
@@ -153,5 +154,3 @@ def implementation_figure(
 
 
 # --------------------------------------------------------------------------- widget
-
-

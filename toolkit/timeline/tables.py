@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from toolkit.timeline.events import _labels, _norm, _nothing_to_show, lane_order
 from toolkit.errors import ToolkitError
+from toolkit.timeline.events import _labels, _norm, lane_order
 
 if TYPE_CHECKING:
     import pandas as pd
-    import plotly.graph_objects as go
 
 __all__ = ["contacts_per_agency", "escalation", "gaps", "who_knew_what"]
 

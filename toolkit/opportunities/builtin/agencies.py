@@ -32,6 +32,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from toolkit.data.vocab import label
+from toolkit.errors import ToolkitError
 from toolkit.opportunities.builtin.common import (
     _DAY,
     _LEVELS,
@@ -50,8 +52,6 @@ from toolkit.opportunities.builtin.common import (
     _truthy,
     builtin_rule,
 )
-from toolkit.data.vocab import label
-from toolkit.errors import ToolkitError
 from toolkit.opportunities.events import (
     day_text,
     flagged,

@@ -55,6 +55,7 @@ _LEVEL_NAMES = ("", "standard", "medium", "high")
 # --------------------------------------------------------------------------------------------
 # Defining and registering the built-in rules
 
+
 def builtin_rule(
     id: str,
     *,

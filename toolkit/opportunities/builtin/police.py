@@ -102,7 +102,6 @@ __all__ = [
 ]
 
 
-
 # --------------------------------------------------------------------------------------------
 # Calls to the police
 
@@ -486,4 +485,3 @@ def closed_without_arrest(events: pd.DataFrame, params: Mapping[str, Any]) -> pd
         "victim-survivor (999 recordings, what officers saw, photographs, other agencies' "
         "records) was gathered and weighed.",
     )
-

@@ -44,14 +44,14 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from toolkit.exercises.definitions import plain_number
 from toolkit.answers import (
     PROFILE_FORMAT,
-    parse_time,
     check_answer_data,
     learner_slug,
+    parse_time,
 )
 from toolkit.errors import AnswerStoreError, ToolkitError
+from toolkit.exercises.definitions import plain_number
 
 if TYPE_CHECKING:
     from toolkit.exercises import Exercise

@@ -28,6 +28,10 @@ from typing import Any
 import ipywidgets as widgets
 
 from toolkit import answers
+from toolkit.core.display import LIVE_ONLY
+from toolkit.core.session import SESSION, is_trainer_mode
+from toolkit.errors import AnswerStoreError, ToolkitError
+from toolkit.exercises.catalog import find
 from toolkit.exercises.definitions import Exercise, Result, display_order, plain_number
 from toolkit.exercises.html import (
     feedback_html,
@@ -36,10 +40,6 @@ from toolkit.exercises.html import (
     trainer_html,
     widget_style_html,
 )
-from toolkit.core.display import LIVE_ONLY
-from toolkit.core.session import SESSION, is_trainer_mode
-from toolkit.errors import AnswerStoreError, ToolkitError
-from toolkit.exercises.catalog import find
 from toolkit.exercises.marking import mark, normalise_response, number_problem
 
 _WIDE = {"description_width": "initial"}
