@@ -14,10 +14,11 @@ used only once they existed, annotations pointing at real events, scaffold place
 and the personal-data guard (an email address, UK phone number, postcode or NHS number is an
 error; a possible name or date of birth is a warning).
 
-The checks themselves live in private modules: :mod:`toolkit.data.reading` (files, schemas, CSV
-rows and cells), :mod:`toolkit.data.case_checks` and :mod:`toolkit.data.case_yaml` (one case folder).
-:func:`new_case`, the one part that writes, lives in :mod:`toolkit.data.scaffold` and is imported
-from here.
+The course-wide entry point: it dispatches a path to the check that fits it. Data folders,
+cases and their files go to :mod:`toolkit.data.validation`; exercise and trainer-note YAML to
+:mod:`toolkit.exercises` and :mod:`toolkit.notes`; notebooks to :mod:`toolkit.saving` (no
+trainer material saved in them). :func:`new_case`, the one part that writes, lives in
+:mod:`toolkit.data.scaffold`.
 
 Examples
 --------

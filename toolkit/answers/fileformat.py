@@ -1,12 +1,11 @@
 """The answer file's format: reading and checking a file, recording and merging answers.
 
-Kept apart from :mod:`toolkit.answers` because it is the file format itself, with no state and
-no writing: the answer store checks every file it reads with :func:`check_answer_data`, and
-``toolkit.cohort`` checks the files a trainer collects with the same function, so a file is
-judged the same way wherever it is read. ``_record`` says how a saved answer's record changes
-(attempts, checked, times) and :func:`merge_entry` which of two answers to the same question is
-kept when two files are merged. :mod:`toolkit.answers` re-exports the public names
-(``FORMAT``, ``SCHEMA_VERSION``, :func:`check_answer_data`, :func:`merge_entry`).
+The file format itself, with no state and no writing: the answer store checks every file it
+reads with :func:`check_answer_data`, and :mod:`toolkit.cohort` checks the files a trainer
+collects with the same function, so a file is judged the same way wherever it is read.
+``_record`` says how a saved answer's record changes (attempts, checked, times) and
+:func:`merge_entry` which of two answers to the same question is kept when two files are
+merged.
 
 Examples
 --------

@@ -1,4 +1,4 @@
-"""The call-queue simulation behind :func:`toolkit.calls.simulate_queue` (import it from there).
+"""A seeded discrete-event simulation of a call queue through an outage and its recovery.
 
 A seeded discrete-event simulation of the queue that :mod:`toolkit.calls` models with Erlang C
 and Erlang A, through an outage and its recovery: failed call attempts, redials, backlog and

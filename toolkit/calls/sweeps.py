@@ -1,10 +1,9 @@
-"""Staffing sweeps and what-if tables for :mod:`toolkit.calls` (import them from there).
+"""Staffing sweeps and what-if tables: the queue models run many times over.
 
 Functions that run the Erlang C and Erlang A models of :mod:`toolkit.calls` many times: one
 row per staffing level (:func:`staffing_sweep`), the fewest handlers that meet a service level
 (:func:`staff_for_service_level`), every combination of a set of assumptions
 (:func:`scenario_grid`), and which of those reproduce published figures (:func:`reproduces`).
-They live here so that the models module can be read in one sitting, and load on first use.
 Parameter names are those of the :mod:`toolkit.calls` glossary.
 
 Examples

@@ -72,12 +72,7 @@ from toolkit.cohort.page import (
     question_title,
     readable_summary,
 )
-
-# Reading and de-duplicating the files is in _cohort_gather, the page and its charts in
-# _cohort_page; the public names stay importable from here.
 from toolkit.cohort.reading import (
-    MAX_FILE_BYTES,  # noqa: F401  (importable from here, where it always was)
-    MAX_TEXT,  # noqa: F401  (importable from here, where it always was)
     CollectResult,
     _definitions,
     _shuffle_seed,

@@ -1,7 +1,7 @@
 """Numbers on the cohort debrief's charts: bars for numeric answers, and values in words.
 
-Private; see :mod:`toolkit.cohort`. Kept apart from the page (``toolkit.cohort.page``)
-because it is one self-contained problem with its own rules: how to count learners' numeric
+One self-contained problem with its own rules, used by the page
+(:mod:`toolkit.cohort.page`): how to count learners' numeric
 answers so a reader can read a value off the chart (one bar per value while they are few,
 else round bins), where the correct answer and its accepted range are drawn, how a number is
 written with its unit (``9 calls``, ``1 call``, ``40%``, ``32,500``), and how a count axis

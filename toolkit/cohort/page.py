@@ -1,4 +1,4 @@
-"""The cohort debrief page and its charts (private; see :mod:`toolkit.cohort`).
+"""The cohort debrief page and its charts: one renderer for every place a debrief is shown.
 
 Chart labels come from exercise definitions (options, scale points), never from learners'
 text; the few learner-supplied labels (timeline event ids) are reduced to safe characters.

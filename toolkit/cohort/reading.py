@@ -1,14 +1,12 @@
-"""Reading a folder of learners' answer files into rows (private; see :mod:`toolkit.cohort`).
+"""Reading a folder of learners' answer files into rows, each file judged once.
 
-Kept apart from :mod:`toolkit.cohort` (which writes the summary CSV and debrief page and builds
-the tables and charts from them) because this part only reads and de-duplicates what learners
-handed in: it refuses anything that is not an answer file and says why (a symbolic link, a
-file set aside earlier, one too large, not UTF-8, not JSON, not the answer format), tells two
-learners of one name apart by the folder above their own, keeps the later of two files for
-the same learner and notebook (compared as times), reads a file copied unchanged into a
-second folder once, marks every answer against the current definitions, and numbers learners
-and files in a random order when anonymising. :mod:`toolkit.cohort` re-exports
-:func:`gather`, :class:`CollectResult` and :data:`MAX_FILE_BYTES`.
+This part only reads and de-duplicates what learners handed in (:mod:`toolkit.cohort.collect` writes
+the summary CSV and the page): it refuses anything that is not an answer file and says why (a
+symbolic link, a file set aside earlier, one too large, not UTF-8, not JSON, not the answer format),
+tells two learners of one name apart by the folder above their own, keeps the later of two files for
+the same learner and notebook (compared as times), reads a file copied unchanged into a second
+folder once, marks every answer against the current definitions, and numbers learners and files in a
+random order when anonymising.
 
 Examples
 --------

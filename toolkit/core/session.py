@@ -1,11 +1,10 @@
 """The state of one kernel's session, in one object: trainer mode, the learner's answer store,
 and what is on screen that must follow a change of mode.
 
-Everything that used to live in module-level dicts spread over several modules is an attribute
-of :data:`SESSION`, in the manner of plotly.express's single ``px.defaults``: the learner layer
-binds the answer store here (``toolkit.answers.bind``), ``toolkit.begin`` keeps its status line
-here, and each exercise on screen registers itself so that turning trainer mode on or off
-updates it at once.
+Everything a kernel remembers between cells is an attribute of :data:`SESSION`, in the manner
+of plotly.express's single ``px.defaults``: the learner layer binds the answer store here
+(``toolkit.answers.bind``), ``toolkit.begin`` keeps its status line here, and each exercise on
+screen registers itself so that turning trainer mode on or off updates it at once.
 
 Examples
 --------

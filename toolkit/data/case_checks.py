@@ -1,9 +1,8 @@
 """Case-folder checks a Table Schema cannot express (used by :mod:`toolkit.validate`).
 
 ``case.yaml`` is checked in :mod:`toolkit.data.case_yaml` (its schema with jsonschema, errors
-reworded with YAML line numbers, dates, sources, pseudonyms and placeholders); the names used
-elsewhere are re-exported here, so this stays the one place :mod:`toolkit.validate` and
-:mod:`toolkit.data` import case checks from. This module holds the cross-file rules: event
+reworded with YAML line numbers, dates, sources, pseudonyms and placeholders). This module
+holds the cross-file rules: event
 times inside the case period and real in UK local time; tools, contact types and outcomes used
 only once they existed (``available_from`` in the vocabularies; DARA only after the force
 adopted it); scores only with a scored tool; links, sharing and annotations pointing at things

@@ -1,15 +1,14 @@
 """The checks of one case's ``case.yaml`` (used by :mod:`toolkit.data.case_checks`).
 
-Split from :mod:`toolkit.data.case_checks` because ``case.yaml`` is the one YAML file of a case: it
-is read with its own loader (dates kept as text, keys given twice recorded), checked against
+``case.yaml`` is the one YAML file of a case: it is read with the course's YAML reader
+(:mod:`toolkit.core.yamlio`: dates kept as text, keys given twice recorded), checked against
 ``data/schemas/case.schema.json`` with jsonschema (the maintained JSON Schema validator), and
 its errors are reworded with YAML line numbers. Then what a schema cannot say: real dates, a
 period that does not end before it starts, DARA adopted no earlier than it was launched, known
 source ids, pseudonyms declared once, and placeholders left from the scaffold (warnings).
 
 :func:`check_case_yaml` returns a :class:`CaseMeta` holding what the events, annotations and
-guard checks need. :mod:`toolkit.data.case_checks` re-exports the names used elsewhere; import
-from there.
+guard checks need.
 
 Examples
 --------

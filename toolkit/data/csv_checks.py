@@ -1,8 +1,8 @@
 """CSV content checks: rows that do not line up with the header, the header itself, and
 frictionless's cell-by-cell checks reworded for a course builder.
 
-Split from :mod:`toolkit.data.reading` (which reads files and schemas) because this is the one place
-that knows how a CSV's rows and cells go wrong. frictionless is the maintained implementation of
+The one place that knows how a CSV's rows and cells go wrong (:mod:`toolkit.data.reading`
+reads the files and schemas). frictionless is the maintained implementation of
 the Table Schema standard that ``data/`` follows; it checks types, formats, constraints and
 foreign keys cell by cell, so none of that is hand-written here, only the words of each message
 (:func:`translate`). It is imported inside :func:`frictionless_problems` to keep
@@ -12,7 +12,6 @@ A row with more or fewer cells than the header (usually text holding a comma wit
 quotes) is reported once, by :func:`row_shapes`, and none of its cells is checked: they sit in
 the wrong columns, so every message about them would be nonsense.
 
-:mod:`toolkit.data.reading` re-exports every public name here; import from there.
 
 Examples
 --------

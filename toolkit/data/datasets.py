@@ -4,9 +4,7 @@ Each function returns one table of ``data/`` that is not a case, a vocabulary or
 list (the rows :func:`toolkit.data.catalog` lists as kind ``dataset``): domestic homicide
 review recommendations and what became of them, HMIC inspections, national trends, call
 handling, services and Marac criteria. They are thin: the typing, checking and caching all
-happen in :mod:`toolkit.data.loading`. They live apart from :mod:`toolkit.data` so that module can be
-read as the case and vocabulary loaders plus the index of the rest. Import these names from
-:mod:`toolkit.data`, which re-exports them; this module is private.
+happen in :mod:`toolkit.data.loading`.
 
 Examples
 --------

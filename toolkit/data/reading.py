@@ -1,29 +1,22 @@
-"""Low-level checks shared by :mod:`toolkit.validate` and :mod:`toolkit.data`.
+"""Reading a course file safely and wording what is wrong with it.
 
 Reading a file safely (size limit, UTF-8 with an optional BOM), loading the schemas a CSV or
 ``case.yaml`` is checked against, the vocabularies' lookups with "did you mean" for unknown
 values, and YAML syntax errors in plain words. Each problem is one
-:class:`~toolkit.errors.Problem` a course builder can act on.
-
-Two parts live in their own modules and are re-exported here, so every check is imported from
-this one place:
-
-- :mod:`toolkit.data.csv_checks`: the rows, header and cells of one CSV (row shapes, the header,
-  frictionless's cell errors reworded);
-- :mod:`toolkit.core.text`: words for values in messages (``plural``, ``suggest``,
-  ``quoted_list``, ``date_message``).
+:class:`~toolkit.errors.Problem` a course builder can act on. The checks of a CSV's rows and
+cells are in :mod:`toolkit.data.csv_checks`; the checks of a whole case in
+:mod:`toolkit.data.case_checks`.
 
 YAML syntax errors are reworded in plain words at the line where the mistake starts
 (:func:`yaml_problem`), for example an unclosed quote that PyYAML only notices lines later.
 Problems in YAML and JSON files are :class:`LineProblem` objects, shown with "line 12" where
-CSV problems say "row 12" (the twelfth row under the header).
+CSV problems say "line 13" of the file (the twelfth row under the header).
 
 Examples
 --------
->>> suggest("polce_response", ["police_response", "gp"])
-'police_response'
->>> suggest("zzz", ["police_response", "gp"]) is None
-True
+>>> text = 'title: "An unfinished title\\nfictional: true\\nsummary: "x"\\n'
+>>> unclosed_quote(text)
+1
 """
 
 from __future__ import annotations

@@ -1,11 +1,9 @@
 """Scaffold a new case folder: ``everycall new-case SLUG`` (:func:`new_case`).
 
-Split from :mod:`toolkit.validate`, which reads and never writes: this is the one part of case
-checking that writes files. It copies the commented template in ``toolkit/case_template/``
-into a new folder (written in a temporary folder, then renamed into place, so there is never a
-half-written case) and, when the cases folder sits in a data package, adds the case's two CSVs
-to ``datapackage.json``. :func:`new_case` is re-exported by :mod:`toolkit.validate`; import it
-from there.
+Validation reads and never writes: this is the one part of the case tools that writes files. It
+copies the commented template in ``toolkit/case_template/`` into a new folder (written in a
+temporary folder, then renamed into place, so there is never a half-written case) and, when the
+cases folder sits in a data package, adds the case's two CSVs to ``datapackage.json``.
 
 Examples
 --------

@@ -3,9 +3,8 @@
 
 Every figure in the course carries a ``source_id`` that resolves in ``data/sources.csv``; this
 module turns those ids into references (one line for a caption, a markdown list for a
-notebook's closing Sources cell). It is separate from :mod:`toolkit.data` because citing is
-its own job, shared by every loader's rows, with its own date wording. Import these names
-from :mod:`toolkit.data`, which re-exports them; this module is private.
+notebook's closing Sources cell). Citing is its own job, shared by every
+loader's rows, with its own date wording.
 
 Examples
 --------

@@ -1,8 +1,7 @@
 """Exercise definitions as data: the dataclasses, the YAML loader and its validation.
 
-The public names are re-exported by :mod:`toolkit.exercises`; the format is documented by
-``data/exercises/schema.json`` (JSON Schema, so editors with a YAML language server check a
-file as it is typed) and by the example in ``docs/TEAM-NOTES.md``.
+The format is documented by ``data/exercises/schema.json`` (JSON Schema, so editors with a YAML
+language server check a file as it is typed) and by the example in ``docs/ARCHITECTURE.md``.
 
 Validation runs in two passes and reports every problem at once, each naming the file, the
 line, the exercise id and the field:

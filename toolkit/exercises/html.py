@@ -1,8 +1,7 @@
 """HTML for exercises: escaped Markdown, feedback blocks, the trainer view, printed forms.
 
-Pure functions of an :class:`~toolkit.exercises.Exercise`; :mod:`toolkit.exercises`
-re-exports the public ones. Every text from a course file goes through
-:func:`markdown_html` (raw HTML escaped) or ``html.escape``.
+Pure functions of an :class:`~toolkit.exercises.Exercise`. Every text from a course file goes
+through :func:`markdown_html` (raw HTML escaped) or ``html.escape``.
 """
 
 from __future__ import annotations

@@ -1,12 +1,9 @@
 """Marking: a learner's response checked against an exercise, as pure functions.
 
-:mod:`toolkit.exercises` re-exports the public names here (:func:`mark`,
-:func:`normalise_response`, :func:`parse_number`, :func:`number_problem`), and notebooks,
-widgets and tests reach them there. They live apart because marking is one concept with no
-state: it reads an :class:`~toolkit.exercises.Exercise` and a response and returns a
-:class:`~toolkit.exercises.Result`, while :mod:`toolkit.exercises` keeps the definitions
-cache, trainer mode and the widgets. The one link back is :func:`mark` given an exercise id,
-which looks it up with :func:`toolkit.exercises.find` at call time.
+Marking is one concept with no state: it reads an :class:`~toolkit.exercises.Exercise` and a
+response and returns a :class:`~toolkit.exercises.Result`. :func:`mark` also takes an
+exercise id, which it looks up in the course's exercises
+(:func:`toolkit.exercises.catalog.find`).
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """An interactive case explorer: read a chronology, choose an event, flag a missed opportunity.
 
-The widget is thin. Its controls (case, agencies, dates, event, opportunity type, reason) call
-the pure functions in :mod:`toolkit.explorer.model` and in :mod:`toolkit.timeline`, and the timeline is one
-``plotly.graph_objects.FigureWidget`` updated in place (``batch_update``), never rebuilt when a
+The widget is thin. Its controls (case, agencies, dates, event, opportunity type, reason) call the
+pure functions in :mod:`toolkit.explorer.model` and in :mod:`toolkit.timeline`, and the timeline is
+one ``plotly.graph_objects.FigureWidget`` updated in place (``batch_update``), never rebuilt when a
 filter changes. A learner's flags are saved in their answer store under ``flags:<case slug>``
-(``toolkit.answers``), so they come back when the notebook is reopened; each flag is
-``{"event_id", "opportunity_type", "reason", "flagged_at"}``.
+(``toolkit.answers``), so they come back when the notebook is reopened; each flag is ``{"event_id",
+"opportunity_type", "reason", "flagged_at"}``.
 
 Keyboard users choose events from the *Event* list (markers can also be clicked). The
 reviewer's annotations appear only in trainer mode (``toolkit.trainer_mode(True)``): learners

@@ -1,10 +1,9 @@
 """The explorer's pure functions: what it lists, shows and saves, with no widgets in sight.
 
-:class:`toolkit.explorer.TimelineExplorer` is thin: each control calls one of these functions
-and puts the result in a widget. They live apart from the widget so the logic worth testing
-(filtering events, the event list and month options, the HTML panels, and adding, removing and
-keying a learner's flags) can be read and tested on its own. Every public name here is
-re-exported from :mod:`toolkit.explorer`, which is where users and notebooks import it from.
+:class:`toolkit.explorer.TimelineExplorer` is thin: each control calls one of these functions and
+puts the result in a widget. Everything worth testing (filtering events, the event list and month
+options, the HTML panels, and adding, removing and keying a learner's flags) is here, without a
+widget.
 
 Nothing heavy is imported at module level: pandas and the toolkit's table modules load inside
 the functions that need them.

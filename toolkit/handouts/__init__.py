@@ -1,10 +1,10 @@
 """Handouts and course packs: student and trainer editions as offline HTML, PDF and notebooks.
 
-``everycall handouts`` and ``make handouts`` call :func:`build`. Each notebook is executed
-once (nbclient, trainer mode off, a throw-away answer folder, ``PYTHONHASHSEED=0``, the kernel
-on Unix sockets in a private folder rather than TCP, pandas set to print table cells in full)
-and both editions come from that one execution through :func:`toolkit.handouts.editions.make_edition`.
-Then, per edition:
+``everycall handouts`` and ``make handouts`` call :func:`build`. Each notebook is executed once
+(nbclient, trainer mode off, a throw-away answer folder, ``PYTHONHASHSEED=0``, the kernel on Unix
+sockets in a private folder rather than TCP, pandas set to print table cells in full) and both
+editions come from that one execution through :func:`toolkit.handouts.editions.make_edition`. Then,
+per edition:
 
 * HTML: one self-contained page (``toolkit.handouts.html``), checked for external requests and,
   for the student edition, for leaks (solutions, exercise answers, reviewer annotations, and

@@ -16,9 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ExportError, Problem
-
-# re-exported, so ``toolkit.handouts.ZIP_NAME`` still names the pack's zip
-from toolkit.handouts.pack import ZIP_NAME as ZIP_NAME
 from toolkit.handouts.pack import _clear_previous, _manifest, _write, _zip
 from toolkit.handouts.plan import (
     DEFAULT_OUT,

@@ -79,7 +79,6 @@ from typing import Any, Literal
 
 from toolkit.errors import ExportError
 from toolkit.exercises.catalog import EDITIONS
-
 from toolkit.handouts.inline import _InlineFinder
 from toolkit.handouts.markers import (
     _student_cell,

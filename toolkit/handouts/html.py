@@ -1,6 +1,6 @@
 """One self-contained, offline HTML handout from one edition of an executed notebook.
 
-Private to ``toolkit.handouts``. What it does to the notebook before nbconvert sees it:
+What it does to the notebook before nbconvert sees it:
 
 * plotly outputs (``application/vnd.plotly.v1+json``, which nbconvert drops) become a
   ``<figure>`` with the chart (deterministic ``div`` id, plotly.js inlined once per file in

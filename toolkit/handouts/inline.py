@@ -1,7 +1,6 @@
 """Inline exercises: exercises defined in a notebook cell, found by reading its Python.
 
-Part of :mod:`toolkit.handouts.editions`, which re-exports every public name here. Kept apart because
-it is a small static analyser of its own (the cell source parsed with :mod:`ast`, IPython
+A small static analyser of its own (the cell source parsed with :mod:`ast`, IPython
 magics made readable, every way of importing ``toolkit.exercises`` followed), used both by
 :func:`toolkit.handouts.editions.make_edition` to refuse a student edition and by the handouts to
 name the cell before anything is built.

@@ -1,7 +1,6 @@
 """Cell markers: the tags and source regions that say what a learner may not see.
 
-Part of :mod:`toolkit.handouts.editions`, which re-exports every public name here. Kept apart because
-this is the vocabulary of the conventions the course honours (the trainer tags and RISE
+The vocabulary of the conventions the course honours (the trainer tags and RISE
 speaker notes; nbgrader's solution and hidden-test regions; our mark-scheme regions) and the
 rules that apply it to one cell, with no notebook, output or widget in sight: both editions
 and the leak scan's list of secrets start from here.

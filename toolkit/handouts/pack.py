@@ -1,11 +1,10 @@
 """The handout pack on disk: writing files, the manifest, the zip, clearing a previous pack.
 
-Private to :mod:`toolkit.handouts`, which calls these once per build: :func:`_clear_previous`
-before anything is written, :func:`_write` for every file, then :func:`_manifest` and
-:func:`_zip` at the end. Kept apart from the build because none of it runs a kernel or a
-browser: it is the pack's file format (``manifest.json`` and ``everycall-handouts.zip``,
-both byte-for-byte reproducible) and the rule that a folder another tool wrote is never
-emptied.
+:func:`toolkit.handouts.build` calls these once per build: :func:`_clear_previous` before anything
+is written, :func:`_write` for every file, then :func:`_manifest` and :func:`_zip` at the end. None
+of it runs a kernel or a browser: it is the pack's file format (``manifest.json`` and
+``everycall-handouts.zip``, both byte-for-byte reproducible) and the rule that a folder another tool
+wrote is never emptied.
 """
 
 from __future__ import annotations

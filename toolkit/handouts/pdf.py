@@ -1,7 +1,7 @@
 """Open each HTML handout once in the system Chromium: check it, then print it to PDF.
 
-Private to ``toolkit.handouts``. One browser for the whole build (``toolkit.handouts.browser``, never
-Playwright's own download); several pages at once. Per page:
+One browser for the whole build (:mod:`toolkit.handouts.browser`, never Playwright's own
+download); several pages at once. Per page:
 
 1. viewport of the printable width (A4 less 15 mm margins: 680 CSS px), every request that is
    not ``file:``/``data:`` blocked and recorded (a second, live offline check);

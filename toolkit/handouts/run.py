@@ -1,12 +1,11 @@
 """Running a handout build: the kernel's environment and transport, and the builder.
 
-Private to :mod:`toolkit.handouts`, whose :func:`~toolkit.handouts.build` checks its
-arguments, clears the pack folder and then hands the notebooks to :class:`_Builder` here.
-The builder executes each notebook once in its own kernel (nbclient, on Unix sockets in a
-private folder, with the handout environment of :func:`_kernel_env`), renders each edition
-(``toolkit.handouts.editions``, ``toolkit.handouts.html``), has Chromium check and print it
-(``toolkit.handouts.pdf``), scans it (``toolkit.handouts.scans``) and writes the course map. Kept
-apart so the entry point reads as the plan of a build, and this module as how one is run.
+:func:`toolkit.handouts.build` checks its arguments, clears the pack folder and then hands the
+notebooks to :class:`_Builder` here. The builder executes each notebook once in its own kernel
+(nbclient, on Unix sockets in a private folder, with the handout environment of
+:func:`_kernel_env`), renders each edition (``toolkit.handouts.editions``,
+``toolkit.handouts.html``), has Chromium check and print it (``toolkit.handouts.pdf``), scans it
+(``toolkit.handouts.scans``) and writes the course map.
 """
 
 from __future__ import annotations

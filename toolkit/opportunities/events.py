@@ -1,14 +1,12 @@
 """Preparing an events table for the rules, and the vectorised helpers rules are written with.
 
-Kept apart from :mod:`toolkit.opportunities` (the engine: the :class:`~toolkit.opportunities.Rule`
-record, the registry and :func:`~toolkit.opportunities.run_rules`) because none of it knows what
-a rule is: how to check and sort an events table and add the integer keys that make every
-window a binary search (:func:`prepare_events`), how to match text over a column's few distinct
-values rather than a million strings (:func:`matches`, :func:`is_blank`), how to find the next,
-previous or recent rows in the same case and group (:func:`seconds_to_next`,
-:func:`previous_in_group`, :func:`trailing_count`), and how to hand flagged rows back to the
-engine (:func:`flagged`, :func:`day_text`). A trainer writing a rule imports them from
-:mod:`toolkit.opportunities`, which re-exports every one.
+None of it knows what a rule is (that is :mod:`toolkit.opportunities.engine`): how to check and sort
+an events table and add the integer keys that make every window a binary search
+(:func:`prepare_events`), how to match text over a column's few distinct values rather than a
+million strings (:func:`matches`, :func:`is_blank`), how to find the next, previous or recent rows
+in the same case and group (:func:`seconds_to_next`, :func:`previous_in_group`,
+:func:`trailing_count`), and how to hand flagged rows back to the engine (:func:`flagged`,
+:func:`day_text`). A trainer writing a rule imports them from :mod:`toolkit.opportunities`.
 
 Examples
 --------

@@ -25,7 +25,7 @@ Examples
 Traceback (most recent call last):
 ...
 toolkit.errors.ModelError: rules, line 1: "training train*" has no colon (expected "theme: keyword, keyword, ...")
-"""
+"""  # noqa: E501 (a doctest shows the whole message)
 
 from __future__ import annotations
 

@@ -1,10 +1,8 @@
-"""The keyword theme coder behind :mod:`toolkit.recommendations` (import it from there).
+"""The keyword theme coder: its rules, their plain-text format, and applying them.
 
 The rules themselves (:data:`THEMES`, the default keywords, their plain-text format) and the
 functions that apply them to recommendations (:func:`code`, :func:`explain`): everything that
-turns a recommendation's text into themes. It lives apart from agreement, the agency view,
-the SMART prompts and the figures so that each file can be read in one sitting; those import
-from here, never the other way, so there is no import cycle. The keyword syntax is described
+turns a recommendation's text into themes. The keyword syntax is described
 in :mod:`toolkit.recommendations`.
 
 Examples

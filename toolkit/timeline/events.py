@@ -1,13 +1,10 @@
 """Checks and normalising shared by the swimlane (:mod:`toolkit.timeline`) and its summaries.
 
-Both halves of the timeline read the same ``events`` table the same way: these helpers check
-it (a DataFrame with event_id, timestamp, agency and contact_type; time-zone-aware
-timestamps, none missing), make a sorted plain-text copy, give the agencies' lane order, read
-a learner's flags into a table, and hold the note an empty figure carries. They live apart
-from the figure code so :mod:`toolkit.timeline.tables` can use them without importing the
-swimlane, and without an import cycle. The public names (:func:`lane_order`,
-:func:`flags_frame`) are re-exported from :mod:`toolkit.timeline`, where users find them;
-``toolkit.explorer.model`` imports ``check_events``, ``check_times`` and ``cell_text`` from there too.
+Both halves of the timeline read the same ``events`` table the same way: these helpers check it (a
+DataFrame with event_id, timestamp, agency and contact_type; time-zone-aware timestamps, none
+missing), make a sorted plain-text copy, give the agencies' lane order, read a learner's flags into
+a table, and hold the note an empty figure carries. The figures and the summary tables both build on
+them; so does the explorer.
 
 Examples
 --------

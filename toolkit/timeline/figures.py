@@ -24,8 +24,6 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-# The shared checks and normalising, and the summary tables, live in private modules (so each
-# file reads in one sitting); their public names are re-exported here, where users find them.
 from toolkit.timeline.events import _labels, _norm, _nothing_to_show, flags_frame, lane_order
 from toolkit.timeline.tables import escalation
 

@@ -4,9 +4,7 @@ Where the swimlane shows a case's events one by one, these functions count them:
 :func:`contacts_per_agency` (who was in contact and what each recorded), :func:`gaps` (the
 silences between contacts), :func:`escalation` and :func:`escalation_figure` with its text
 alternative :func:`describe_escalation` (how often things happened, period by period) and
-:func:`who_knew_what` (what each agency knew by a given date). They are kept apart from the
-swimlane figure so each file reads in one sitting; every one is re-exported from
-:mod:`toolkit.timeline`, which is where notebooks and users import them.
+:func:`who_knew_what` (what each agency knew by a given date).
 """
 
 from __future__ import annotations

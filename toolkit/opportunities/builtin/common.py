@@ -1,16 +1,18 @@
 """What the built-in rules share: the lists of agencies and contact types they default to,
 the small vectorised readers they are written with, and the decorator that defines one.
 
-The rules are in :mod:`toolkit.opportunities.builtin.police` (calls, risk assessment and the police response) and
-:mod:`toolkit.opportunities.builtin.agencies` (information shared, referrals and follow-up, health services).
-What both use sits here, apart from either, so each family reads on its own and neither imports
-the other. Like the rules, every reader works on a whole prepared events table at once (no loop
-over events) and imports numpy and pandas only when called, so ``import toolkit`` stays fast.
+The rules are in :mod:`toolkit.opportunities.builtin.police` (calls, risk assessment and the police
+response) and :mod:`toolkit.opportunities.builtin.agencies` (information shared, referrals and
+follow-up, health services). What both use sits here, apart from either, so each family reads on its
+own and neither imports the other. Like the rules, every reader works on a whole prepared events
+table at once (no loop over events) and imports numpy and pandas only when called, so ``import
+toolkit`` stays fast.
 
 A built-in rule is defined with :func:`builtin_rule`, which takes the same arguments as
-:func:`toolkit.opportunities.rule` but keeps the rule back; :mod:`toolkit.opportunities.builtin.police` then registers
-them all with :func:`register_builtins` in the order it lists, so the registry (and every table
-of rules) keeps one order whichever module a rule is written in.
+:func:`toolkit.opportunities.rule` but only attaches the rule to the function: nothing is
+registered on import. :data:`toolkit.opportunities.builtin.BUILTIN_RULES` lists them in one order,
+and :mod:`toolkit.opportunities` registers that list, so the registry (and every table of rules)
+keeps one order whichever module a rule is written in.
 
 Examples
 --------
