@@ -490,7 +490,7 @@ def show_comparison(
     from toolkit.core.display import caption_html
     from toolkit.core.tables import display_table
     from toolkit.data import for_display
-    from toolkit.notes import display_as_trainer
+    from toolkit.core.display import display_as_trainer
 
     def show(obj: Any, *, caption: bool = False) -> None:
         # The trainer's view holds the reviewer's explanations: marked, it is never saved into
@@ -628,7 +628,8 @@ def show_rules_and_reviewer(case: Any) -> None:
     from IPython.display import Markdown
 
     from toolkit.core.tables import display_table
-    from toolkit.notes import display_as_trainer, showing_trainer_material
+    from toolkit.core.display import display_as_trainer
+    from toolkit.core.session import showing_trainer_material
 
     if not showing_trainer_material():
         return
@@ -652,7 +653,8 @@ def show_reviewer_annotations(case: Any) -> None:
     """
     from toolkit.core.tables import display_table
     from toolkit.data import for_display
-    from toolkit.notes import display_as_trainer, showing_trainer_material
+    from toolkit.core.display import display_as_trainer
+    from toolkit.core.session import showing_trainer_material
 
     if not showing_trainer_material():
         return

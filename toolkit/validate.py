@@ -51,6 +51,9 @@ from toolkit.data.validation import (
     package_of,
 )
 from toolkit.errors import Problem
+from toolkit.exercises import validate_definitions
+from toolkit.notes import validate_notes
+from toolkit.saving import notebook_problems
 
 __all__ = ["ValidationReport", "new_case", "validate"]
 
@@ -91,6 +94,7 @@ def validate(path: Path | str | None = None) -> ValidationReport:
         return report
     if path.is_dir() and (path / "datapackage.json").is_file():
         check_package(path, report)
+        _check_definitions(path, report)
         root = repo_root()
         if course and root is not None and (root / "notebooks").is_dir():
             _check_notebooks(root / "notebooks", report)
@@ -106,17 +110,14 @@ def validate(path: Path | str | None = None) -> ValidationReport:
     elif path.is_file() and path.name in CASE_FILES:
         check_case(path.parent, CaseContext.for_case(path.parent), report)
     elif path.is_file() and path.suffix in {".yaml", ".yml"} and path.parent.name == "exercises":
-        from toolkit.exercises import validate_definitions
-
         report.add(validate_definitions(path))
         report.files += 1
     elif path.is_file() and path.suffix in {".yaml", ".yml"} and path.parent.name == "notes":
-        from toolkit.notes import validate_notes
-
         report.add(validate_notes(path))
         report.files += 1
     elif path.is_file() and path.name == "datapackage.json":
         check_package(path.parent, report)
+        _check_definitions(path.parent, report)
     elif path.is_file() and path.suffix == ".csv" and package_of(path):
         root = package_of(path)
         assert root is not None
@@ -135,10 +136,16 @@ def validate(path: Path | str | None = None) -> ValidationReport:
     return report
 
 
+def _check_definitions(root: Path, report: ValidationReport) -> None:
+    """Exercise definitions and trainer notes in a data folder: data too, in the same report."""
+    for folder, check in (("exercises", validate_definitions), ("notes", validate_notes)):
+        if (root / folder).is_dir():
+            report.add(check(root / folder))
+            report.files += sum(1 for p in (root / folder).glob("*.yaml") if p.name[0] != ".")
+
+
 def _check_notebooks(path: Path, report: ValidationReport) -> None:
     """No notebook learners may open (committed, or handed out) holds trainer material."""
-    from toolkit.saving import notebook_problems
-
     files = [path] if path.is_file() else sorted(path.rglob("*.ipynb"))
     for nb in files:
         if ".ipynb_checkpoints" in nb.parts:
@@ -180,8 +187,3 @@ def _near_path(path: Path) -> Path | None:
         current = there
     return current if changed and current.exists() else None
 
-
-# ---------------------------------------------------------------- cases
-
-
-# ---------------------------------------------------------------- package

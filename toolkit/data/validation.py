@@ -288,17 +288,6 @@ def check_package(root: Path, report: ValidationReport, only: str | None = None)
         return
     if only:
         return
-    if (root / "exercises").is_dir():
-        # Exercise definitions and trainer notes are data too: the same report and exit status.
-        from toolkit.exercises import validate_definitions
-
-        report.add(validate_definitions(root / "exercises"))
-        report.files += _yaml_files(root / "exercises")
-    if (root / "notes").is_dir():
-        from toolkit.notes import validate_notes
-
-        report.add(validate_notes(root / "notes"))
-        report.files += _yaml_files(root / "notes")
     for folder in folders:
         check_case(folder, ctx, report)
         if folder.name in unlisted and folder.name not in renamed.values():
@@ -314,11 +303,6 @@ def check_package(root: Path, report: ValidationReport, only: str | None = None)
                     )
                 ]
             )
-
-
-def _yaml_files(folder: Path) -> int:
-    """How many definition files ``folder`` holds (as the exercise and note loaders read them)."""
-    return sum(1 for p in folder.glob("*.yaml") if not p.name.startswith("."))
 
 
 def _renames(gone: list[str], unlisted: list[str]) -> dict[str, str]:
