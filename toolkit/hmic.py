@@ -32,6 +32,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from toolkit.core.figures import note_layout, note_lines
+from toolkit.core.tables import display_table
+from toolkit.data import cite as data_cite
+from toolkit.data.display import figure_text
 from toolkit.errors import ModelError
 
 if TYPE_CHECKING:
@@ -78,7 +81,6 @@ def _citer(cite: Cite | None) -> Cite:
     """The function that turns a source id into a reference: ``cite`` or toolkit.data.cite."""
     if cite is not None:
         return cite
-    from toolkit.data import cite as data_cite
 
     return data_cite
 
@@ -371,8 +373,6 @@ def _blank_index(frame: pd.DataFrame) -> pd.DataFrame:
     """A table learners read, as :func:`toolkit.data.for_display` gives: no index column."""
     import pandas as pd
 
-    from toolkit.core.tables import display_table
-
     frame.index = pd.Index([""] * len(frame))
     return display_table(frame)
 
@@ -424,7 +424,6 @@ def figures_table(
         if rows.empty:
             known = ", ".join(dict.fromkeys(figures["report_id"]))
             raise ModelError(f'no figures for report "{report_id}"; reports: {known}')
-    from toolkit.data.display import figure_text  # the same wording as toolkit.data.for_display
 
     cite = _citer(cite)
 

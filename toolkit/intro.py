@@ -22,6 +22,8 @@ import html
 import math
 from typing import TYPE_CHECKING, Any
 
+from toolkit.core.figures import note_layout, note_lines
+from toolkit.data import cite, load_hmic
 from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
@@ -40,7 +42,6 @@ def call_interval() -> tuple[float, str]:
 
     Reads HMIC's 2014 headline figure from the course's data package.
     """
-    from toolkit.data import cite, load_hmic
 
     hmic = load_hmic()
     row = hmic[hmic["measure"] == "seconds_between_da_calls"].iloc[0]
@@ -89,8 +90,6 @@ def calls_figure(minutes: float, *, seconds_per_call: float, source: str) -> go.
     (30, True)
     """
     import plotly.graph_objects as go
-
-    from toolkit.core.figures import note_layout, note_lines
 
     n = calls_in(minutes, seconds_per_call=seconds_per_call)
     x, y = _grid(n)

@@ -26,6 +26,10 @@ import html
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from toolkit.answers import current_store
+from toolkit.core.tables import escape_text, table_html
+from toolkit.recommendations import THEMES, coding_agreement
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -42,9 +46,6 @@ def comparison_html(coded: pd.DataFrame, codes: Mapping[str, str]) -> str:
     Until every recommendation has a theme, says how many are left.
     """
     import pandas as pd
-
-    from toolkit.core.tables import table_html
-    from toolkit.recommendations import coding_agreement
 
     left = sum(1 for theme in codes.values() if not theme)
     if left:
@@ -66,10 +67,6 @@ def own_coding(coded: pd.DataFrame, sample: pd.DataFrame, *, key: str = KEY) -> 
     that compares the learner's coding with the coder's (``coded``, from
     :func:`toolkit.recommendations.code`). Choices are saved as they are made."""
     import ipywidgets as widgets
-
-    from toolkit.answers import current_store
-    from toolkit.core.tables import escape_text
-    from toolkit.recommendations import THEMES
 
     store = current_store()
     saved = store.get(key, {}) or {}

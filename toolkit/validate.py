@@ -186,4 +186,3 @@ def _near_path(path: Path) -> Path | None:
             there, changed = current / match[0], True
         current = there
     return current if changed and current.exists() else None
-

@@ -10,7 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from toolkit.errors import ModelError
+from toolkit.core.paths import data_dir, display
+from toolkit.core.text import suggest
+from toolkit.data import for_display, list_cases, load_calls, load_case
+from toolkit.errors import DataError, ModelError, Problem
+from toolkit.opportunities import run_rules
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -97,9 +101,6 @@ def first_contact_review(slugs: Sequence[str] | None = None) -> pd.DataFrame:
     """
     import pandas as pd
 
-    from toolkit.data import list_cases, load_case
-    from toolkit.opportunities import run_rules
-
     frames = []
     for slug in list(slugs) if slugs is not None else list_cases():
         events = load_case(slug).events
@@ -141,10 +142,6 @@ def published_figures(
     ...
     toolkit.errors.DataError: data/calls.csv: topic "999_leage_2022" is not in the table; did you mean "999_league_2022"? Topics: 999_standard, 999_league_2022, 999_demand, bt_outage_2023, met_cms
     """  # noqa: E501
-    from toolkit.core.paths import data_dir, display
-    from toolkit.core.text import suggest
-    from toolkit.data import for_display, load_calls
-    from toolkit.errors import DataError, Problem
 
     calls = load_calls()
     known = list(dict.fromkeys(str(t) for t in calls["topic"]))

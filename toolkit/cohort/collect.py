@@ -78,6 +78,7 @@ from toolkit.cohort.reading import (
     _shuffle_seed,
     gather,
 )
+from toolkit.core.tables import display_table
 from toolkit.errors import AnswerStoreError, ToolkitError
 
 if TYPE_CHECKING:
@@ -319,7 +320,6 @@ def show_debrief(frame: pd.DataFrame, *, exercises_dir: Path | str | None = None
 
 def readable_summary_table(frame: pd.DataFrame) -> pd.DataFrame:
     """:func:`summary_table` with headings and values in words (for the notebook and page)."""
-    from toolkit.core.tables import display_table
 
     return display_table(readable_summary(summary_table(frame)))
 
@@ -379,8 +379,6 @@ def free_text_responses(frame: pd.DataFrame, *, readable: bool = False) -> pd.Da
     if not readable:
         return rows
     import pandas as pd
-
-    from toolkit.core.tables import display_table
 
     definitions = _definitions(None)
     return display_table(

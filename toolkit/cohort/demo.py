@@ -10,10 +10,12 @@ import random
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from toolkit.answers import learner_slug
 from toolkit.answers.store import AnswerStore
 from toolkit.cohort.collect import _frame
 from toolkit.cohort.reading import gather
 from toolkit.errors import ToolkitError
+from toolkit.exercises import load_definitions, mark
 from toolkit.exercises.definitions import Exercise
 
 if TYPE_CHECKING:
@@ -64,8 +66,6 @@ def demo_cohort(
         raise ToolkitError(
             f"learners is {learners}: expected a number from 1 to {len(_DEMO_NAMES)}"
         )
-    from toolkit.answers import learner_slug
-    from toolkit.exercises import load_definitions, mark
 
     folder = Path(folder)
     rng = random.Random(seed)

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 # The numeric answers' bars and the numbers written in words live in _cohort_numeric.
 from toolkit.cohort.numeric import _accepted, _natural, _whole_numbers, numeric_figure
+from toolkit.core.paths import notebooks_dir
+from toolkit.core.text import plain
 from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
@@ -29,7 +31,6 @@ if TYPE_CHECKING:
 
 def _label(ex: Exercise) -> str:
     """The question's prompt as plain text, whole."""
-    from toolkit.core.text import plain
 
     return plain(ex.prompt)
 
@@ -58,7 +59,6 @@ def notebook_title(stem: str) -> str:
     >>> notebook_title("03-hmic-findings"), notebook_title("90-demo-all-types")
     ('03 What the inspectorate found', '90 Demo all types')
     """
-    from toolkit.core.paths import notebooks_dir
 
     folder = notebooks_dir()
     path = (

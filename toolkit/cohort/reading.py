@@ -49,6 +49,8 @@ from toolkit.answers import (
     parse_time,
 )
 from toolkit.errors import AnswerStoreError, ToolkitError
+from toolkit.exercises import mark
+from toolkit.exercises.catalog import valid_definitions
 from toolkit.exercises.definitions import plain_number
 
 if TYPE_CHECKING:
@@ -166,7 +168,6 @@ def _read_file(path: Path) -> tuple[dict[str, Any] | None, str | None]:
 
 
 def _definitions(exercises_dir: Path | None) -> dict[str, Exercise]:
-    from toolkit.exercises.catalog import valid_definitions
 
     # Every valid definition, even when another file is broken: answers to exercises whose
     # definition cannot be read are still collected, as type "unknown" and unmarked.
@@ -201,7 +202,6 @@ def _opportunity_names() -> dict[str, str]:
 def _rows_for(
     data: dict[str, Any], shown: str, learner: str, definitions: dict[str, Exercise]
 ) -> list[dict[str, str]]:
-    from toolkit.exercises import mark
 
     rows = []
     notebook = data["notebook"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from toolkit.core.paths import data_dir
+from toolkit.core.tables import display_table
 from toolkit.data.loading import _context
 from toolkit.errors import DataError, Problem
 
@@ -211,7 +212,6 @@ def display_frame(frame: pd.DataFrame, *, labels: bool = True) -> pd.DataFrame:
         table.index = pd.Index([""] * len(table))
     else:
         table.index = pd.Index([str(i) for i in index], name=index.name)
-    from toolkit.core.tables import display_table
 
     return display_table(table)
 

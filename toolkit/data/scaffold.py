@@ -22,6 +22,7 @@ from pathlib import Path
 
 from toolkit.core.paths import data_dir, display, repo_root
 from toolkit.data import reading as _checks
+from toolkit.data.validation import CASE_FILES
 from toolkit.errors import DataError, Problem
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -59,7 +60,6 @@ def new_case(slug: str, root: Path | str | None = None) -> Path:
     ...
     toolkit.errors.DataError: Harbour Street: is not a valid case name: use lower case words joined by hyphens, for example harbour-street
     """  # noqa: E501
-    from toolkit.data.validation import CASE_FILES
 
     if not SLUG.match(slug):
         raise DataError(

@@ -20,7 +20,9 @@ from typing import Any
 
 from toolkit.core.paths import data_dir, display
 from toolkit.core.text import plural
+from toolkit.data import case_checks as _case_checks
 from toolkit.data import reading as _checks
+from toolkit.data.case_yaml import check_case_yaml
 from toolkit.data.csv_checks import check_header, frictionless_problems, row_shapes, rows_of
 from toolkit.errors import Problem
 
@@ -184,8 +186,6 @@ def check_case_folder(
     folder: Path, ctx: CaseContext | None = None, *, guard: bool = True
 ) -> list[Problem]:
     """Every problem in one case folder, errors first (used by the loaders with guard off)."""
-    from toolkit.data import case_checks as _case_checks
-    from toolkit.data.case_yaml import check_case_yaml
 
     ctx = ctx or CaseContext.for_case(folder)
     if ctx.problems:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolkit.core.paths import data_dir
+from toolkit.core.paths import course_data_dir, data_dir
 from toolkit.core.text import did_you_mean, plain
 from toolkit.core.yamlio import LinedDict, read_yaml
 from toolkit.errors import DataError, Problem
@@ -186,7 +186,6 @@ def display_order(ex: Exercise) -> list[str]:
 
 
 def _schema() -> dict[str, Any]:
-    from toolkit.core.paths import course_data_dir
 
     path = course_data_dir() / "exercises" / "schema.json"
     return json.loads(path.read_text(encoding="utf-8"))

@@ -28,6 +28,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from toolkit import answers
+from toolkit.answers import current_store
 from toolkit.core.display import LIVE_ONLY
 from toolkit.core.session import SESSION, is_trainer_mode
 from toolkit.errors import AnswerStoreError, ToolkitError
@@ -497,7 +498,6 @@ class ExerciseWidget(widgets.VBox):
 
 def widget(exercise_id: str | Exercise) -> Any:
     """The exercise's widget bound to the learner's answer store, not yet displayed."""
-    from toolkit.answers import current_store
 
     return ExerciseWidget(find(exercise_id), current_store())
 

@@ -26,7 +26,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from toolkit.data import load_vocab
+from toolkit.data.vocab import vocab_labels
 from toolkit.errors import ToolkitError
+from toolkit.timeline.events import cell_text, check_events, check_times, flags_frame
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -143,8 +146,6 @@ def month_options(events: pd.DataFrame) -> list[tuple[str, Any]]:
     """
     import pandas as pd
 
-    from toolkit.timeline.events import check_times
-
     check_times(events)
     if events.empty:
         return []
@@ -167,8 +168,6 @@ def event_options(events: pd.DataFrame) -> list[tuple[str, str]]:
     toolkit.errors.ToolkitError: events: column "agency" is missing (expected event_id, \
 timestamp, agency, contact_type); the table contains these columns: event_id, timestamp, ...
     """
-    from toolkit.data.vocab import vocab_labels
-    from toolkit.timeline.events import check_events
 
     check_events(events)
     agencies = vocab_labels("agencies")
@@ -209,8 +208,6 @@ def event_detail_html(events: pd.DataFrame, event_id: str | None, *, flags: Any 
     ...
     toolkit.errors.ToolkitError: event "E5" is not in this case (expected an event_id such as E01)
     """
-    from toolkit.data.vocab import vocab_labels
-    from toolkit.timeline.events import cell_text, flags_frame
 
     if event_id is None:
         return "<p><em>Choose an event from the list, or click a marker on the timeline.</em></p>"
@@ -297,7 +294,6 @@ def add_flag(
         The event is not in the case, the type is not in the vocabulary, or the reason is
         empty or longer than 1,000 characters.
     """
-    from toolkit.data import load_vocab
 
     _row(events, event_id)
     known = load_vocab("opportunity_types")["id"].astype("str").tolist()
@@ -404,8 +400,6 @@ run <code>everycall validate</code> in a terminal.</p>
 
 def flags_html(flags: Any) -> str:
     """The learner's flags as a small table (their words, in time order)."""
-    from toolkit.data.vocab import vocab_labels
-    from toolkit.timeline import flags_frame
 
     table = flags_frame(flags)
     if table.empty:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
+from toolkit.data import default_case, list_cases, load_case, load_vocab
+from toolkit.data.vocab import vocab_labels
 from toolkit.errors import ToolkitError
 from toolkit.explorer.model import (
     add_flag,
@@ -19,6 +21,7 @@ from toolkit.explorer.model import (
     remove_flag,
     unusable_cases_html,
 )
+from toolkit.timeline import describe_swimlane, lane_geometry, lane_order, swimlane, swimlane_traces
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,8 +66,6 @@ class TimelineExplorer:
     ) -> None:
         import ipywidgets as w
         import plotly.graph_objects as go
-
-        from toolkit.data import default_case, list_cases, load_case, load_vocab
 
         if store is None:
             from toolkit.answers import current_store
@@ -200,14 +201,12 @@ class TimelineExplorer:
 
     def show_case(self, slug: str) -> None:
         """Switch to another case (rebuilds the traces: the contact types differ)."""
-        from toolkit.data import load_case
 
         self.case = load_case(slug)
         self._load(slug)
 
     def refresh(self) -> None:
         """Apply the filters: update every trace of the figure in place."""
-        from toolkit.timeline import describe_swimlane, lane_geometry, swimlane_traces
 
         visible = self.visible_events()
         lanes = [a for a in self._lanes if a in set(self.agency_filter.value)]
@@ -218,7 +217,6 @@ class TimelineExplorer:
             lanes=lanes,
             contact_types=self._types,
         )
-        from toolkit.data.vocab import vocab_labels
 
         names = vocab_labels("agencies")
         with self.figure.batch_update():
@@ -322,9 +320,6 @@ class TimelineExplorer:
     def _load(self, slug: str) -> None:
         import plotly.graph_objects as go
 
-        from toolkit.data.vocab import vocab_labels
-        from toolkit.timeline import lane_order, swimlane
-
         events = self.case.events
         self._lanes = lane_order(events)
         self._types = list(
@@ -389,7 +384,6 @@ class TimelineExplorer:
         self.refresh()
 
     def _mark_selected(self, visible: pd.DataFrame) -> None:
-        from toolkit.data.vocab import vocab_labels
 
         marker = self.figure.data[-1]
         row = visible[visible["event_id"].astype("str") == str(self.selected)]

@@ -37,6 +37,7 @@ from typing import Any
 
 from toolkit.core.html import sanitize_html
 from toolkit.core.paths import templates_dir
+from toolkit.core.tables import soft_breaks
 
 __all__ = ["HtmlExport", "figure_alt", "render_html", "sanitize_html", "wrappable_tables"]
 
@@ -260,8 +261,6 @@ def wrappable_tables(fragment: str) -> str:
     >>> wrappable_tables("<p>no table, no change: a_b</p>")
     '<p>no table, no change: a_b</p>'
     """
-
-    from toolkit.core.tables import soft_breaks
 
     def text(match: re.Match[str]) -> str:
         return ">" + soft_breaks(match.group(1)) + "<"

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
 
+from toolkit import __version__
 from toolkit.errors import ExportError
 
 if TYPE_CHECKING:
@@ -107,7 +108,6 @@ def _clear_previous(out: Path) -> None:
 
 
 def _manifest(files: list[HandoutFile], epoch: int | None) -> bytes:
-    from toolkit import __version__
 
     body = {
         "course": "Every Call",

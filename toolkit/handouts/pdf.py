@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ExportError
+from toolkit.handouts.browser import find_chromium, launch
 from toolkit.handouts.scans import AXE_RUN, axe_script
 
 __all__ = ["BrowserSession", "PageReport", "fixed_pdf_dates", "pdf_date"]
@@ -141,8 +142,6 @@ class BrowserSession:
 
     async def __aenter__(self) -> BrowserSession:
         from playwright.async_api import async_playwright
-
-        from toolkit.handouts.browser import find_chromium, launch
 
         find_chromium()  # a clear BrowserNotFoundError before Playwright says anything
         self._pw = await async_playwright().start()

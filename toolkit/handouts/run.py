@@ -21,9 +21,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from toolkit import __version__
 from toolkit.core.paths import templates_dir
 from toolkit.errors import BrowserNotFoundError, ExportError, Problem, ToolkitError
+from toolkit.handouts.editions import make_edition, notebook_secrets
+from toolkit.handouts.html import has_sources_cell, render_html
 from toolkit.handouts.pack import _write
+from toolkit.handouts.pdf import BrowserSession
 from toolkit.handouts.plan import (
     CELL_TIMEOUT,
     HandoutFile,
@@ -34,7 +38,9 @@ from toolkit.handouts.plan import (
     _objectives,
     _read,
     _sources_fallback,
+    course_notebooks,
 )
+from toolkit.handouts.scans import axe_problems, leak_scan, needles, offline_scan, pdf_text
 
 
 def _record(out: Path, path: Path, notebook: str, edition: str, fmt: str) -> HandoutFile:
@@ -267,9 +273,6 @@ class _Builder:
     async def _handout(
         self, rep: NotebookReport, executed: Any, source: Any, edition: str, pins: list[Any]
     ) -> None:
-        from toolkit.handouts.editions import make_edition
-        from toolkit.handouts.html import has_sources_cell, render_html
-        from toolkit.handouts.scans import axe_problems, leak_scan, offline_scan, pdf_text
 
         display = _display_name(rep.source)
         ed = make_edition(
@@ -345,9 +348,6 @@ class _Builder:
     ) -> None:
         import nbformat
 
-        from toolkit.handouts.editions import make_edition
-        from toolkit.handouts.scans import leak_scan
-
         display = _display_name(rep.source)
         ed = make_edition(source, edition, view="notebook", name=display)
         text = nbformat.writes(ed) + "\n"
@@ -367,9 +367,6 @@ class _Builder:
         import copy
 
         from nbclient.exceptions import CellExecutionError, DeadKernelError
-
-        from toolkit.handouts.editions import notebook_secrets
-        from toolkit.handouts.scans import needles
 
         start = time.perf_counter()
         display = _display_name(rep.source)
@@ -428,7 +425,6 @@ class _Builder:
             print(f"      {problem}", flush=True)
 
     async def run(self, reports: list[NotebookReport]) -> None:
-        from toolkit.handouts.pdf import BrowserSession
 
         slots = asyncio.Semaphore(self.jobs)
         # biggest notebooks first, so the last to finish is a small one
@@ -453,15 +449,11 @@ class _Builder:
     async def _index(self, reports: list[NotebookReport]) -> None:
         from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-        from toolkit import __version__
-        from toolkit.handouts.scans import axe_problems, offline_scan
-
         env = Environment(
             loader=FileSystemLoader(str(templates_dir() / "everycall_pack")),
             autoescape=select_autoescape(default=True),
             keep_trailing_newline=True,
         )
-        from toolkit.handouts.plan import course_notebooks
 
         rows = []
         for r in reports:

@@ -44,6 +44,8 @@ from typing import Any
 from toolkit.core.html import css_references, is_local_url
 from toolkit.core.paths import data_dir
 from toolkit.errors import Problem
+from toolkit.exercises import answer_texts
+from toolkit.notes import note_texts
 
 __all__ = [
     "AXE_VERSION",
@@ -398,9 +400,6 @@ def course_secrets() -> tuple[list[str], list[str]]:
     list is for notes on anything that could not be scanned (none today: kept for callers).
     """
     import csv
-
-    from toolkit.exercises import answer_texts
-    from toolkit.notes import note_texts
 
     secrets = answer_texts() + note_texts()
     for path in sorted((data_dir() / "cases").glob("*/annotations.csv")):

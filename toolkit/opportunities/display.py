@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from toolkit.core.tables import HtmlBlock, escape_text, table_html
+from toolkit.data import for_display, load_sources
 from toolkit.data.vocab import vocab_labels
 from toolkit.errors import ToolkitError
 
@@ -96,8 +98,6 @@ def rules_table(rules: Iterable[Rule] | None = None, *, readable: bool = False) 
 def _readable_rules(chosen: list[Rule]) -> pd.DataFrame:
     import pandas as pd
 
-    from toolkit.data import for_display, load_sources
-
     sources = load_sources().set_index("source_id")
 
     def rests_on(source_id: str) -> str:
@@ -131,7 +131,6 @@ def rules_summary(rules: Iterable[Rule] | None = None) -> HtmlBlock:
     """
     import pandas as pd
 
-    from toolkit.core.tables import HtmlBlock, escape_text, table_html
     from toolkit.opportunities.engine import registered_rules
 
     chosen = list(registered_rules() if rules is None else rules)
@@ -173,8 +172,6 @@ def flags_summary(found: pd.DataFrame, events: pd.DataFrame) -> HtmlBlock:
     True
     """
     import pandas as pd
-
-    from toolkit.core.tables import HtmlBlock, escape_text, table_html
 
     when = dict(zip(events["event_id"].astype(str), events["timestamp"], strict=True))
 

@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from toolkit.core.tables import escape_text, table_html
 from toolkit.errors import ModelError
 
 if TYPE_CHECKING:
@@ -265,8 +266,6 @@ def explanation(coded: pd.DataFrame, row: int) -> Any:
     """One recommendation (the ``row``-th of ``coded``), the coder's primary theme, and every
     keyword that matched, ready to display in a notebook."""
     from IPython.display import HTML
-
-    from toolkit.core.tables import escape_text, table_html
 
     if not 0 <= row < len(coded):
         raise ModelError(f"row must be between 0 and {len(coded) - 1}; got {row}")

@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from toolkit.data import load_vocab
+from toolkit.data.vocab import vocab_labels
 from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
@@ -94,7 +96,6 @@ def _norm(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def _labels(name: str, column: str = "short_name") -> dict[str, str]:
-    from toolkit.data.vocab import vocab_labels
 
     return vocab_labels(name, column=column)
 
@@ -109,7 +110,6 @@ def lane_order(events: pd.DataFrame) -> list[str]:
     ...                          {"timestamp": "2019-01-02 10:00"}]))
     ['police_call_handling', 'gp']
     """
-    from toolkit.data import load_vocab
 
     order = {a: i for i, a in enumerate(load_vocab("agencies")["id"].astype("str"))}
     present = list(dict.fromkeys(_text(events["agency"]).tolist()))

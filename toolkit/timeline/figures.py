@@ -24,6 +24,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from toolkit.data import load_vocab
 from toolkit.timeline.events import _labels, _norm, _nothing_to_show, flags_frame, lane_order
 from toolkit.timeline.tables import escalation
 
@@ -85,7 +86,6 @@ def marker_style(contact_type: str) -> tuple[str, str]:
 
 
 def _contact_type_ids() -> list[str]:
-    from toolkit.data import load_vocab
 
     return load_vocab("contact_types")["id"].astype("str").tolist()
 
