@@ -41,7 +41,7 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from toolkit.core.display import caption_html, display_as_trainer
-from toolkit.core.session import showing_trainer_material
+from toolkit.core.session import is_trainer_mode, showing_trainer_material
 from toolkit.core.tables import display_table
 from toolkit.data import for_display
 from toolkit.data.vocab import vocab_labels
@@ -473,8 +473,6 @@ def show_comparison(
     from IPython.display import HTML, Markdown, display
 
     if trainer is None:
-        from toolkit.core.session import is_trainer_mode
-
         trainer = is_trainer_mode()
     mine = flags_frame(flags)
     if not trainer and mine["event_id"].nunique() < min_flags:

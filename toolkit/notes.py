@@ -58,7 +58,7 @@ from toolkit.core.display import TRAINER_MARKER as TRAINER_MARKER
 from toolkit.core.display import display_as_trainer as display_as_trainer
 from toolkit.core.paths import course_data_dir, data_dir
 from toolkit.core.session import showing_trainer_material as showing_trainer_material
-from toolkit.core.text import did_you_mean, plain
+from toolkit.core.text import did_you_mean, markdown_html, plain
 from toolkit.core.yamlio import read_yaml
 from toolkit.errors import DataError, Problem, ToolkitError
 
@@ -400,7 +400,6 @@ def note_html(note: Note) -> str:
     """
     if not isinstance(note, Note):
         raise ToolkitError(f"note_html expects a Note (from find_note), got {note!r}")
-    from toolkit.exercises.html import markdown_html
 
     title = html.escape(f"Trainer note: {note.title}")
     return (

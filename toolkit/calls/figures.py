@@ -23,6 +23,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from toolkit.calls.erlang import _minutes
+from toolkit.calls.simulation import Simulation
 from toolkit.core.figures import legend_above, note_layout, note_lines
 from toolkit.errors import ModelError
 
@@ -199,8 +200,6 @@ def simulation_figure(
     toolkit.errors.ModelError: simulation_figure needs the result of simulate_queue(); got a DataFrame
     """  # noqa: E501
     import plotly.graph_objects as go
-
-    from toolkit.calls.simulation import Simulation
 
     if not isinstance(sim, Simulation):
         raise ModelError(

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from toolkit.cohort.numeric import _accepted, _natural, _whole_numbers, numeric_figure
 from toolkit.core.paths import notebooks_dir
 from toolkit.core.text import plain
+from toolkit.data import load_case
 from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
@@ -82,8 +83,6 @@ def notebook_title(stem: str) -> str:
 def case_title(slug: str) -> str:
     """A case's title from the data in use, or its folder name if it cannot be loaded."""
     try:
-        from toolkit.data import load_case
-
         return str(load_case(slug).title)
     except Exception:  # noqa: BLE001 - a learner's file may name a case this folder lacks
         return _safe_label(slug)

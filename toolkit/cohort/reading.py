@@ -48,6 +48,7 @@ from toolkit.answers import (
     learner_slug,
     parse_time,
 )
+from toolkit.data.vocab import vocab_labels
 from toolkit.errors import AnswerStoreError, ToolkitError
 from toolkit.exercises import mark
 from toolkit.exercises.catalog import valid_definitions
@@ -192,8 +193,6 @@ def _response_text(ex: Exercise | None, value: Any) -> str:
 def _opportunity_names() -> dict[str, str]:
     """Opportunity type ids in words (the course's vocabulary), for flags in the debrief."""
     try:
-        from toolkit.data.vocab import vocab_labels
-
         return vocab_labels("opportunity_types", column="name")
     except ToolkitError:  # a broken data folder: the ids still say what was flagged
         return {}

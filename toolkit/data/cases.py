@@ -24,6 +24,7 @@ from toolkit.core.text import suggest
 from toolkit.core.yamlio import loader_class
 from toolkit.data import reading as _checks
 from toolkit.data.loading import TIMEZONE, _cached, _context, _errors, _frame, no_cases_message
+from toolkit.data.validation import check_case_folder
 from toolkit.errors import DataError, Problem
 
 if TYPE_CHECKING:
@@ -108,8 +109,6 @@ def default_case() -> str:
     """
     cases = list_cases()
     if not cases:
-        from toolkit.data.loading import no_cases_message
-
         raise DataError(no_cases_message())
     return COURSE_CASE if COURSE_CASE in cases else cases[0]
 
@@ -173,8 +172,6 @@ def load_case(slug: str) -> Case:
 
     def build() -> Case:
         import yaml
-
-        from toolkit.data.validation import check_case_folder
 
         _errors(check_case_folder(folder, _context(root), guard=False))
         meta = yaml.load(

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from toolkit.core.paths import data_dir, display
 from toolkit.core.text import suggest
 from toolkit.data import reading as _checks
+from toolkit.data.validation import CaseContext, check_csv
 from toolkit.errors import DataError, Problem
 
 if TYPE_CHECKING:
@@ -82,7 +83,6 @@ def _package(root: Path) -> dict[str, dict[str, Any]]:
 
 
 def _context(root: Path) -> Any:
-    from toolkit.data.validation import CaseContext
 
     files = [root / "sources.csv", *(root / "vocab" / f"{v}.csv" for v in _checks.VOCABULARIES)]
     return _cached("context", files, lambda: CaseContext(root))
@@ -208,7 +208,6 @@ def _resource(name: str) -> pd.DataFrame:
     ]
 
     def build() -> pd.DataFrame:
-        from toolkit.data.validation import check_csv
 
         ctx = _context(root)
         _errors(ctx.problems)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
+from toolkit.answers import current_store
+from toolkit.core.session import is_trainer_mode
 from toolkit.data import default_case, list_cases, load_case, load_vocab
 from toolkit.data.vocab import vocab_labels
 from toolkit.errors import ToolkitError
@@ -68,12 +70,8 @@ class TimelineExplorer:
         import plotly.graph_objects as go
 
         if store is None:
-            from toolkit.answers import current_store
-
             store = current_store()
         if trainer is None:
-            from toolkit.core.session import is_trainer_mode
-
             trainer = is_trainer_mode()
         self.store, self.trainer = store, bool(trainer)
         cases = list_cases()

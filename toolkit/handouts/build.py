@@ -27,6 +27,7 @@ from toolkit.handouts.plan import (
     plan_editions,
     plan_formats,
 )
+from toolkit.handouts.run import _answers_dir, _Builder
 from toolkit.handouts.scans import course_secrets
 
 __all__ = ["build"]
@@ -138,7 +139,6 @@ def build(
     toolkit.errors.ExportError: no/such.ipynb: no such notebook
     """
     # the builder needs the records and inputs above, so it is imported here, not at the top
-    from toolkit.handouts.run import _answers_dir, _Builder
 
     started = time.perf_counter()
     formats = plan_formats(fmt)

@@ -78,6 +78,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from toolkit.errors import ExportError
+from toolkit.exercises import render_printed
 from toolkit.exercises.catalog import EDITIONS
 from toolkit.handouts.inline import _InlineFinder
 from toolkit.handouts.markers import (
@@ -236,13 +237,6 @@ def _output_exercise(out: Any) -> str | None:
 
 
 def _default_renderer(exercise_id: str, edition: str) -> str:
-    try:
-        from toolkit.exercises import render_printed
-    except ImportError as exc:  # the exercises module is part of the course, so say so clearly
-        raise ExportError(
-            f'exercise "{exercise_id}" cannot be printed: toolkit.exercises is not available '
-            f"({exc})"
-        ) from exc
     return render_printed(exercise_id, edition)
 
 

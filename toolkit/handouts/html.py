@@ -38,6 +38,7 @@ from typing import Any
 from toolkit.core.html import sanitize_html
 from toolkit.core.paths import templates_dir
 from toolkit.core.tables import soft_breaks
+from toolkit.handouts.widgets_static import render_widget
 
 __all__ = ["HtmlExport", "figure_alt", "render_html", "sanitize_html", "wrappable_tables"]
 
@@ -280,8 +281,6 @@ def output_html(output: dict[str, Any], state: _State) -> str | None:
         state.trace_types |= {str(t.get("type") or "scatter") for t in figure.get("data") or []}
         return figure_html(figure, f"ec-fig-{state.figures}", state.figures)
     if WIDGET_VIEW in data:
-        from toolkit.handouts.widgets_static import render_widget
-
         model_id = (data[WIDGET_VIEW] or {}).get("model_id", "")
         return render_widget(model_id, state.widgets, lambda out: output_to_html(out, state))
     if "text/html" in data:

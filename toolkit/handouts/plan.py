@@ -24,7 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.core.paths import notebooks_dir, repo_root
+from toolkit.data import load_sources, sources_markdown
 from toolkit.errors import ExportError, Problem
+from toolkit.handouts.html import _markdown_html
+from toolkit.handouts.inline import inline_exercises
 
 DEFAULT_OUT = Path("build/handouts")
 
@@ -178,7 +181,6 @@ def _inline_problems(
     answers in the cell's source, and its definition exists only in the kernel that ran it:
     a student edition would ship the answers, and a printed handout cannot render it.
     """
-    from toolkit.handouts.inline import inline_exercises
 
     printed = bool({"html", "pdf"} & set(formats))
     found = []
@@ -213,10 +215,6 @@ def _objectives(markdown: str) -> list[str]:
 
 def _sources_fallback(nb: Any) -> str | None:
     """Sources cited by source id in the notebook, when it has no sources cell."""
-    try:
-        from toolkit.data import load_sources, sources_markdown
-    except ImportError:
-        return None
     text = json.dumps(nb.get("cells", []))
     try:
         sources = load_sources()
@@ -224,8 +222,6 @@ def _sources_fallback(nb: Any) -> str | None:
         cited = [i for i in ids if isinstance(i, str) and re.search(rf"\b{re.escape(i)}\b", text)]
         if not cited:
             return None
-        from toolkit.handouts.html import _markdown_html
-
         return _markdown_html(sources_markdown(cited, heading=None))  # the page adds its own
     except Exception:  # a broken sources table is reported by `everycall validate`
         return None

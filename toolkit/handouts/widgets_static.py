@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from toolkit.core.display import LIVE_ONLY
+from toolkit.core.html import sanitize_html
 
 __all__ = ["render_widget"]
 
@@ -53,8 +54,6 @@ def _label(state: dict[str, Any]) -> str:
     if not desc:
         return ""
     if state.get("description_allow_html"):
-        from toolkit.core.html import sanitize_html
-
         text = sanitize_html(desc)
     else:
         text = _esc(desc)
@@ -156,8 +155,6 @@ def _render(
         if base == "Label":
             body = _esc(value)
         else:
-            from toolkit.core.html import sanitize_html
-
             body = sanitize_html(str(value))
         return f'<div class="ec-w ec-w-{base.lower()}">{_label(state)}{body}</div>'
     if base.endswith("Slider") or base.endswith("Progress"):

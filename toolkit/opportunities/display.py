@@ -27,6 +27,7 @@ from toolkit.core.tables import HtmlBlock, escape_text, table_html
 from toolkit.data import for_display, load_sources
 from toolkit.data.vocab import vocab_labels
 from toolkit.errors import ToolkitError
+from toolkit.opportunities.engine import Rule, registered_rules
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,8 +70,6 @@ def rules_table(rules: Iterable[Rule] | None = None, *, readable: bool = False) 
     toolkit.errors.ToolkitError: rules: expected Rule objects (see get_rule), got str
     """
     import pandas as pd
-
-    from toolkit.opportunities.engine import Rule, registered_rules
 
     chosen = list(registered_rules() if rules is None else rules)
     wrong = [r for r in chosen if not isinstance(r, Rule)]
@@ -130,8 +129,6 @@ def rules_summary(rules: Iterable[Rule] | None = None) -> HtmlBlock:
     (True, True)
     """
     import pandas as pd
-
-    from toolkit.opportunities.engine import registered_rules
 
     chosen = list(registered_rules() if rules is None else rules)
     full = rules_table(chosen, readable=True)
