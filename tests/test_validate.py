@@ -243,7 +243,7 @@ def test_rows_after_a_blank_row_keep_their_numbers(tmp_path, monkeypatch):
     ],
 )
 def test_dates_close_to_the_form_say_what_is_wrong(cell, fmt, message):
-    from toolkit.data.reading import date_message
+    from toolkit.core.text import date_message
 
     assert date_message(cell, fmt) == message
 

@@ -43,8 +43,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit.core.display import caption_html, display_as_trainer
 from toolkit.core.session import is_trainer_mode, showing_trainer_material
 from toolkit.core.tables import display_table
-from toolkit.data import for_display
-from toolkit.data.vocab import vocab_labels
+from toolkit.data import for_display, vocab_labels
 from toolkit.errors import ToolkitError
 from toolkit.opportunities import run_rules
 from toolkit.timeline import flags_frame

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit.core.figures import note_layout, note_lines
 from toolkit.core.tables import display_table
 from toolkit.data import cite as data_cite
-from toolkit.data.display import figure_text
+from toolkit.data import figure_text
 from toolkit.errors import ModelError
 
 if TYPE_CHECKING:

@@ -38,18 +38,18 @@ import os
 from pathlib import Path
 
 from toolkit.core.paths import data_dir, display, repo_root
-from toolkit.data import reading as _checks
-from toolkit.data.scaffold import SLUG as SLUG
-from toolkit.data.scaffold import TEMPLATE as TEMPLATE
-from toolkit.data.scaffold import new_case
-from toolkit.data.validation import (
+from toolkit.data import (
     CASE_FILES,
     CaseContext,
     ValidationReport,
     check_case,
     check_package,
+    file_problem,
+    new_case,
     package_of,
 )
+from toolkit.data import SLUG as SLUG
+from toolkit.data import TEMPLATE as TEMPLATE
 from toolkit.errors import Problem
 from toolkit.exercises import validate_definitions
 from toolkit.notes import validate_notes
@@ -87,7 +87,7 @@ def validate(path: Path | str | None = None) -> ValidationReport:
     path = Path(path) if path is not None else data_dir()
     report = ValidationReport(display(path))
     if not path.exists():
-        problem = _checks.file_problem(path, report.path) if path.is_symlink() else None
+        problem = file_problem(path, report.path) if path.is_symlink() else None
         near = None if problem else _near_path(path)
         hint = f"; did you mean {display(near)}?" if near else ""
         report.add([problem or Problem(report.path, f"does not exist{hint}")])

@@ -10,13 +10,11 @@ import random
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.answers import learner_slug
-from toolkit.answers.store import AnswerStore
+from toolkit.answers import AnswerStore, learner_slug
 from toolkit.cohort.collect import _frame
 from toolkit.cohort.reading import gather
 from toolkit.errors import ToolkitError
-from toolkit.exercises import load_definitions, mark
-from toolkit.exercises.definitions import Exercise
+from toolkit.exercises import Exercise, load_definitions, mark
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -48,11 +48,9 @@ from toolkit.answers import (
     learner_slug,
     parse_time,
 )
-from toolkit.data.vocab import vocab_labels
+from toolkit.data import vocab_labels
 from toolkit.errors import AnswerStoreError, ToolkitError
-from toolkit.exercises import mark
-from toolkit.exercises.catalog import valid_definitions
-from toolkit.exercises.definitions import plain_number
+from toolkit.exercises import mark, plain_number, valid_definitions
 
 if TYPE_CHECKING:
     from toolkit.exercises import Exercise

@@ -52,11 +52,32 @@ from toolkit.data.datasets import (
     load_services,
     load_trends,
 )
-from toolkit.data.display import for_display
+from toolkit.data.display import figure_text, for_display
+from toolkit.data.reading import file_problem
+from toolkit.data.scaffold import SLUG, TEMPLATE, new_case
 from toolkit.data.sources import MONTHS, cite, load_sources, source_ids, sources_markdown
+from toolkit.data.validation import (
+    CASE_FILES,
+    CaseContext,
+    ValidationReport,
+    check_case,
+    check_package,
+    package_of,
+)
 from toolkit.data.vocab import label, load_vocab, vocab_dtype, vocab_labels
 
 __all__ = [
+    "file_problem",
+    "figure_text",
+    "SLUG",
+    "TEMPLATE",
+    "new_case",
+    "CASE_FILES",
+    "CaseContext",
+    "ValidationReport",
+    "check_case",
+    "check_package",
+    "package_of",
     "COURSE_CASE",
     "LOADERS",
     "MONTHS",

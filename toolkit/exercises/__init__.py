@@ -54,9 +54,17 @@ from toolkit.exercises.catalog import (
     find,
     load_definitions,
     render_printed,
+    valid_definitions,
     validate_definitions,
 )
-from toolkit.exercises.definitions import TYPES, Exercise, Option, Result, display_order
+from toolkit.exercises.definitions import (
+    TYPES,
+    Exercise,
+    Option,
+    Result,
+    display_order,
+    plain_number,
+)
 from toolkit.exercises.html import feedback_html
 from toolkit.exercises.inline import (
     confidence,
@@ -71,6 +79,8 @@ from toolkit.exercises.marking import mark, normalise_response, number_problem, 
 from toolkit.exercises.widgets import ExerciseWidget, show, widget
 
 __all__ = [
+    "valid_definitions",
+    "plain_number",
     "EDITIONS",
     "TYPES",
     "Exercise",

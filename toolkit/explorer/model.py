@@ -26,10 +26,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from toolkit.data import load_vocab
-from toolkit.data.vocab import vocab_labels
+from toolkit.data import load_vocab, vocab_labels
 from toolkit.errors import ToolkitError
-from toolkit.timeline.events import cell_text, check_events, check_times, flags_frame
+from toolkit.timeline import cell_text, check_events, check_times, flags_frame
 
 if TYPE_CHECKING:
     import pandas as pd

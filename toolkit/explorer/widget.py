@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.answers import current_store
 from toolkit.core.session import is_trainer_mode
-from toolkit.data import default_case, list_cases, load_case, load_vocab
-from toolkit.data.vocab import vocab_labels
+from toolkit.data import default_case, list_cases, load_case, load_vocab, vocab_labels
 from toolkit.errors import ToolkitError
 from toolkit.explorer.model import (
     add_flag,

@@ -78,8 +78,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from toolkit.errors import ExportError
-from toolkit.exercises import render_printed
-from toolkit.exercises.catalog import EDITIONS
+from toolkit.exercises import EDITIONS, render_printed
 from toolkit.handouts.inline import _InlineFinder
 from toolkit.handouts.markers import (
     _student_cell,

@@ -24,8 +24,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from toolkit.core.tables import HtmlBlock, escape_text, table_html
-from toolkit.data import for_display, load_sources
-from toolkit.data.vocab import vocab_labels
+from toolkit.data import for_display, load_sources, vocab_labels
 from toolkit.errors import ToolkitError
 from toolkit.opportunities.engine import Rule, registered_rules
 

@@ -30,7 +30,7 @@ and normalising they share).
 
 from __future__ import annotations
 
-from toolkit.timeline.events import check_events, check_times, flags_frame, lane_order
+from toolkit.timeline.events import cell_text, check_events, check_times, flags_frame, lane_order
 from toolkit.timeline.figures import (
     OKABE_ITO,
     TITLE_PREFIX,
@@ -45,6 +45,7 @@ from toolkit.timeline.figures import (
 from toolkit.timeline.tables import contacts_per_agency, escalation, gaps, who_knew_what
 
 __all__ = [
+    "cell_text",
     "OKABE_ITO",
     "TITLE_PREFIX",
     "check_events",

@@ -24,8 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from toolkit.data import load_vocab
-from toolkit.data.vocab import vocab_labels
+from toolkit.data import load_vocab, vocab_labels
 from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:

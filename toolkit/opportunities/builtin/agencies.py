@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from toolkit.data.vocab import label
+from toolkit.data import label
 from toolkit.errors import ToolkitError
 from toolkit.opportunities.builtin.common import (
     _DAY,
