@@ -40,6 +40,7 @@ from toolkit.data.cases import (
     load_events,
 )
 from toolkit.data.catalog import LOADERS, catalog
+from toolkit.data.context import CaseContext
 from toolkit.data.datasets import (
     load_calls,
     load_dhr_implementation,
@@ -58,7 +59,6 @@ from toolkit.data.scaffold import SLUG, TEMPLATE, new_case
 from toolkit.data.sources import MONTHS, cite, load_sources, source_ids, sources_markdown
 from toolkit.data.validation import (
     CASE_FILES,
-    CaseContext,
     ValidationReport,
     check_case,
     check_package,

@@ -24,17 +24,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from toolkit.core.text import plural
 from toolkit.data import guard as _guard
 from toolkit.data import reading as _checks
 from toolkit.data.case_yaml import CaseMeta, _available, _line, keypath
+from toolkit.data.context import CaseContext
 from toolkit.errors import Problem
-
-if TYPE_CHECKING:
-    from toolkit.data.validation import CaseContext
 
 LONDON = ZoneInfo("Europe/London")
 STANDARDS = {"events": (30, 80), "agencies": 6, "opportunity_types": 5, "years": (1, 5)}

@@ -24,15 +24,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from toolkit.core.text import plural, suggest
 from toolkit.core.yamlio import loader_class
 from toolkit.data import reading as _checks
+from toolkit.data.context import CaseContext
 from toolkit.errors import Problem
-
-if TYPE_CHECKING:
-    from toolkit.data.validation import CaseContext
 
 
 @dataclass

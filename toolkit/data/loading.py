@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from toolkit.core.paths import data_dir, display
 from toolkit.core.text import suggest
 from toolkit.data import reading as _checks
-from toolkit.data.validation import CaseContext, check_csv
+from toolkit.data.context import CaseContext
+from toolkit.data.validation import check_csv
 from toolkit.errors import DataError, Problem
 
 if TYPE_CHECKING:

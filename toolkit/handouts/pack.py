@@ -15,16 +15,25 @@ import re
 import time
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import TYPE_CHECKING
 
 from toolkit import __version__
 from toolkit.errors import ExportError
 
-if TYPE_CHECKING:
-    from toolkit.handouts.plan import HandoutFile
-
 ZIP_NAME = "everycall-handouts.zip"
+
+
+@dataclass(frozen=True)
+class HandoutFile:
+    """One file in the pack; ``file`` is relative to the pack folder."""
+
+    file: str
+    notebook: str
+    edition: str
+    format: str
+    sha256: str
+    bytes: int
 
 
 def _write(path: Path, data: bytes) -> None:

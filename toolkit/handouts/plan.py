@@ -28,6 +28,7 @@ from toolkit.data import load_sources, sources_markdown
 from toolkit.errors import ExportError, Problem
 from toolkit.handouts.html import _markdown_html
 from toolkit.handouts.inline import inline_exercises
+from toolkit.handouts.pack import HandoutFile
 
 DEFAULT_OUT = Path("build/handouts")
 
@@ -62,18 +63,6 @@ def plan_editions(edition: str, *, trainer_only: bool = False) -> tuple[str, ...
         )
     chosen = _EDITIONS[edition]
     return tuple(e for e in chosen if e == "trainer") if trainer_only else chosen
-
-
-@dataclass(frozen=True)
-class HandoutFile:
-    """One file in the pack; ``file`` is relative to the pack folder."""
-
-    file: str
-    notebook: str
-    edition: str
-    format: str
-    sha256: str
-    bytes: int
 
 
 @dataclass
