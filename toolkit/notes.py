@@ -251,7 +251,7 @@ def _check_note(
             add(str(_text_problem(raw[key])), key)
     if problems:
         return problems, None
-    if not _ID.match(note_id):
+    if not isinstance(note_id, str) or not _ID.match(note_id):
         add(
             f"{note_id!r} is not a valid id (expected lower case letters, digits and hyphens, "
             "such as 01-session-plan)",

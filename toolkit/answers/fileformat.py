@@ -225,7 +225,7 @@ def _record(
     entry.setdefault("first_answered", now)
     entry.setdefault("attempts", 0)
     if attempt:
-        entry["attempts"] = int(entry["attempts"]) + 1
+        entry["attempts"] = int(str(entry["attempts"])) + 1
         entry["checked"] = True
         if correct is None:
             entry.pop("correct", None)

@@ -102,10 +102,11 @@ def sweep_figure(
     fig = go.Figure()
     target = sweep["target_seconds"].dropna()
     seconds = float(target.iloc[0]) if not target.empty else math.nan
+    visible: bool | str = True  # plotly's "legendonly": listed in the legend, not drawn
     if math.isinf(seconds) or math.isnan(seconds):
         label, visible = "answered within target (none set)", "legendonly"
     else:
-        label, visible = f"answered within {_minutes(seconds)}", True
+        label = f"answered within {_minutes(seconds)}"
     fig.add_scatter(x=sweep["staff"], y=sweep["answered"], name="answered at all",
                     line={"color": _BLUE}, mode="lines+markers")  # fmt: skip
     fig.add_scatter(x=sweep["staff"], y=sweep["answered_within_target"], name=label,

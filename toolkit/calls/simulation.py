@@ -254,7 +254,10 @@ def simulate_queue(
         if outage is not None:
             in_outage = (gen_t >= outage[0] * 3600) & (gen_t < outage[1] * 3600)
             failed = in_outage & (rng.random(gen_t.size) < share)
-        all_t.append(gen_t), all_c.append(gen_c), all_a.append(gen_a), all_failed.append(failed)
+        all_t.append(gen_t)
+        all_c.append(gen_c)
+        all_a.append(gen_a)
+        all_failed.append(failed)
         again = failed & (rng.random(gen_t.size) < retry) & (gen_a < max_attempts)
         next_t = gen_t[again] + rng.exponential(retry_mean, again.sum())
         keep = next_t < horizon

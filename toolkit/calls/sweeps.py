@@ -22,9 +22,10 @@ toolkit.errors.ModelError: staff lists more than 2,000 staffing levels; sweep a 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.calls.erlang import (
     MAX_STAFF,
@@ -225,11 +226,9 @@ def scenario_grid(
     ...
     toolkit.errors.ModelError: calls_per_hour must list at least one value
     """
-    import itertools
-
     import pandas as pd
 
-    lists = {
+    lists: dict[str, list[Any]] = {
         "calls_per_hour": list(calls_per_hour),
         "handle_seconds": list(handle_seconds),
         "patience_seconds": list(patience_seconds),
@@ -238,13 +237,19 @@ def scenario_grid(
     for name, values in lists.items():
         if not values:
             raise ModelError(f"{name} must list at least one value")
+    grid = itertools.product(
+        lists["calls_per_hour"], lists["handle_seconds"], lists["patience_seconds"], lists["staff"]
+    )
     rows = [
         queue_metrics(
-            calls_per_hour=c, handle_seconds=hs, patience_seconds=p, staff=s,
+            calls_per_hour=c,
+            handle_seconds=hs,
+            patience_seconds=p,
+            staff=s,
             target_seconds=target_seconds,
         ).as_dict()
-        for c, hs, p, s in itertools.product(*lists.values())
-    ]  # fmt: skip
+        for c, hs, p, s in grid
+    ]
     return pd.DataFrame(rows)
 
 

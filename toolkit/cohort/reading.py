@@ -359,12 +359,12 @@ def gather(
                 f"{file_label[event[1]]}: the same answers as {file_label[event[2]]}; read once"
             )
         else:
-            _kind, dropped, winner, group, name, notebook, newer = event
+            _kind, dropped, kept_file, group, name, notebook, newer = event
             outcome = (
-                f"kept the newer one ({file_label[winner]})"
+                f"kept the newer one ({file_label[kept_file]})"
                 if newer
                 else f"the files do not show which is newer, so the first one read was kept "
-                f"({file_label[winner]})"
+                f"({file_label[kept_file]})"
             )
             message = (
                 f"{file_label[dropped]}: a second file for {label[(group, name)]}, {notebook}; "

@@ -39,18 +39,18 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else many or word + 's'}"
 
 
-def did_you_mean(given: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str:
+def did_you_mean(given: str, choices: Iterable[str]) -> str:
     """The phrase ``did you mean "<closest>"? `` for a message, or "" when nothing is close.
 
-    Uses difflib, the standard library's fuzzy matcher.
+    The closest choice is :func:`suggest`'s.
 
     >>> did_you_mean("agencys", ["agencies", "outcomes"])
     'did you mean "agencies"? '
     >>> did_you_mean("zzz", ["agencies"])
     ''
     """
-    close = difflib.get_close_matches(str(given), sorted(set(choices)), n=1, cutoff=cutoff)
-    return f'did you mean "{close[0]}"? ' if close else ""
+    close = suggest(str(given), sorted(set(choices)))
+    return f'did you mean "{close}"? ' if close else ""
 
 
 def plain(markdown_text: str) -> str:

@@ -32,7 +32,7 @@ from toolkit.errors import Problem
 __all__ = ["LinedDict", "loader_class", "read_yaml"]
 
 
-class LinedDict(dict):  # type: ignore[type-arg]
+class LinedDict(dict[Any, Any]):
     """A mapping read from YAML that remembers its line and the line of each key."""
 
     line: int = 0

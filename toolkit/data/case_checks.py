@@ -35,7 +35,12 @@ from toolkit.data.context import CaseContext
 from toolkit.errors import Problem
 
 LONDON = ZoneInfo("Europe/London")
-STANDARDS = {"events": (30, 80), "agencies": 6, "opportunity_types": 5, "years": (1, 5)}
+STANDARDS: dict[str, Any] = {
+    "events": (30, 80),
+    "agencies": 6,
+    "opportunity_types": 5,
+    "years": (1, 5),
+}
 """What a course case needs (issue 3). A case short of these gets warnings, not errors (except
 a case with no events at all, which is an error)."""
 NAME_FIELDS = {"summary", "action", "explanation"}
@@ -139,7 +144,7 @@ def check_events(
                 err("linked_to", f'"{link}" is not an event_id in this file{hint}')
             elif link == row.get("event_id"):
                 err("linked_to", f'"{link}" is this event (linked_to names earlier events)')
-            elif times[link] and when and times[link] > when:
+            elif (earlier := times[link]) and when and earlier > when:
                 err(
                     "linked_to",
                     f'"{link}" is later than this event (linked_to names earlier events)',

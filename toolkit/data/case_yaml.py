@@ -264,7 +264,9 @@ def _case_yaml(path: Path, ctx: CaseContext, shown: str) -> tuple[CaseMeta | Non
     for err in errors:
         problems += _schema_problem(err, node, shown)
     meta = CaseMeta(data, node=node)
-    period = data.get("period") if isinstance(data.get("period"), dict) else {}
+    period: dict[Any, Any] = {}
+    if isinstance(data.get("period"), dict):
+        period = data["period"]
     unreadable = []
     for key in ("start", "end"):
         value = period.get(key)
@@ -297,7 +299,9 @@ def _case_yaml(path: Path, ctx: CaseContext, shown: str) -> tuple[CaseMeta | Non
         meta.start = meta.end = None
         meta.period_note = "the period in case.yaml starts after it ends"
     problems += placeholders(data, node, shown)
-    policy = data.get("policy_context") if isinstance(data.get("policy_context"), dict) else {}
+    policy: dict[Any, Any] = {}
+    if isinstance(data.get("policy_context"), dict):
+        policy = data["policy_context"]
     for key in ("dara_adopted", "rcrp_adopted"):
         value = policy.get(key)
         if isinstance(value, str) and parse_date(value) is None and _looks_dated(value):
@@ -322,7 +326,9 @@ def _case_yaml(path: Path, ctx: CaseContext, shown: str) -> tuple[CaseMeta | Non
                 "policy_context.dara_adopted",
             )
         )
-    sources = data.get("sources") if isinstance(data.get("sources"), list) else []
+    sources: list[Any] = []
+    if isinstance(data.get("sources"), list):
+        sources = data["sources"]
     for i, sid in enumerate(sources):
         if isinstance(sid, str) and sid not in ctx.lookups["sources"].rows:
             problems.append(
@@ -333,7 +339,9 @@ def _case_yaml(path: Path, ctx: CaseContext, shown: str) -> tuple[CaseMeta | Non
                     f"sources[{i + 1}]",
                 )
             )
-    people = data.get("people") if isinstance(data.get("people"), list) else []
+    people: list[Any] = []
+    if isinstance(data.get("people"), list):
+        people = data["people"]
     seen: set[str] = set()
     for i, person in enumerate(people):
         name = person.get("pseudonym") if isinstance(person, dict) else None
@@ -349,7 +357,9 @@ def _case_yaml(path: Path, ctx: CaseContext, shown: str) -> tuple[CaseMeta | Non
                 )
             seen.add(name)
             meta.pseudonyms.update(name.split())
-    terms = data.get("terms") if isinstance(data.get("terms"), list) else []
+    terms: list[Any] = []
+    if isinstance(data.get("terms"), list):
+        terms = data["terms"]
     meta.terms = {w for t in terms if isinstance(t, str) for w in t.split()}
     for key in ("title", "summary", "notice", "content_note", "setting"):
         meta.lines[key] = _line(node, [key]) or 1

@@ -235,7 +235,7 @@ def events_frame(
                 row[col] = float("nan")
                 continue
             try:
-                row[col] = float(val)
+                row[col] = float(val)  # type: ignore[arg-type]  # bad values are caught below
             except (TypeError, ValueError):
                 problems.append(Problem(source, f'"{val}" is not a number', i, col))
         flag = rec.get("disclosure", False)

@@ -49,7 +49,6 @@ toolkit.errors.ToolkitError: no exercise has the id "00-stepping-awya"; did you 
 from __future__ import annotations
 
 from toolkit.exercises.catalog import (
-    EDITIONS,
     answer_texts,
     find,
     load_definitions,
@@ -58,7 +57,9 @@ from toolkit.exercises.catalog import (
     validate_definitions,
 )
 from toolkit.exercises.definitions import (
+    EDITIONS,
     TYPES,
+    Edition,
     Exercise,
     Option,
     Result,
@@ -82,6 +83,7 @@ __all__ = [
     "valid_definitions",
     "plain_number",
     "EDITIONS",
+    "Edition",
     "TYPES",
     "Exercise",
     "ExerciseWidget",

@@ -23,14 +23,15 @@ from toolkit.core.paths import data_dir
 from toolkit.core.text import plain
 from toolkit.errors import DataError, Problem, ToolkitError
 from toolkit.exercises.definitions import (
+    EDITIONS,
     MIN_SECRET_LENGTH,
+    Edition,
     Exercise,
     load_all,
 )
 from toolkit.exercises.html import printed_html
 
 __all__ = [
-    "EDITIONS",
     "answer_texts",
     "find",
     "load_definitions",
@@ -39,8 +40,6 @@ __all__ = [
     "validate_definitions",
 ]
 
-#: The two editions of every handout: what a learner may hold, and everything.
-EDITIONS: tuple[str, ...] = ("student", "trainer")
 
 # --------------------------------------------------------------------------------------------
 # Trainer mode
@@ -119,7 +118,7 @@ def load_definitions(path: Path | str | None = None) -> dict[str, Exercise]:
     return dict(exercises)
 
 
-def find(exercise_id: str, *, path: Path | str | None = None) -> Exercise:
+def find(exercise_id: str | Exercise, *, path: Path | str | None = None) -> Exercise:
     """The exercise with this id, from the YAML files (or defined inline in this kernel)."""
     if isinstance(exercise_id, Exercise):
         return exercise_id
@@ -144,7 +143,7 @@ def find(exercise_id: str, *, path: Path | str | None = None) -> Exercise:
 # Printed editions and the handout leak scan
 
 
-def render_printed(exercise_id: str | Exercise, edition: str) -> str:
+def render_printed(exercise_id: str | Exercise, edition: Edition) -> str:
     """The exercise as printed HTML for a handout: ``edition`` is "student" or "trainer".
 
     The student edition holds the question, the options and lined space to answer, and

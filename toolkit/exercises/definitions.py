@@ -24,12 +24,16 @@ import random
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from toolkit.core.paths import course_data_dir, data_dir
 from toolkit.core.text import did_you_mean, plain
 from toolkit.core.yamlio import LinedDict, read_yaml
 from toolkit.errors import DataError, Problem
+
+#: The two editions of every handout: what a learner may hold, and everything.
+Edition = Literal["student", "trainer"]
+EDITIONS: tuple[Edition, ...] = ("student", "trainer")
 
 TYPES = ("single_choice", "multiple_choice", "numeric", "free_text", "ordering", "confidence")
 
@@ -92,8 +96,8 @@ class Exercise:
         """Every text a student edition must not contain: feedback, model answer, notes."""
         texts = [o.feedback for o in self.options if o.feedback]
         texts += list(self.feedback.values())
-        texts += [self.model_answer, self.facilitator]
-        if include_hints:
+        texts += [t for t in (self.model_answer, self.facilitator) if t]
+        if include_hints and self.hint:
             texts.append(self.hint)
         return [t for t in texts if t]
 
@@ -247,7 +251,11 @@ def _schema_message(error: Any) -> str:
         return f"has {len(value)} entries, expected at least {error.validator_value}"
     if kind == "uniqueItems":
         seen: set[str] = set()
-        twice = [v for v in value if v in seen or seen.add(v)]
+        twice = []
+        for v in value:
+            if v in seen:
+                twice.append(v)
+            seen.add(v)
         return f"lists {json.dumps(twice[0]) if twice else 'an entry'} twice (expected each once)"
     if kind == "minimum":
         return f"is {value}, expected {error.validator_value} or more"
@@ -416,7 +424,7 @@ def load_all(path: Path | None = None) -> tuple[dict[str, Exercise], list[Proble
             continue
         schema_problems = _check_schema(data, shown)
         problems += schema_problems
-        if not isinstance(data, dict):
+        if not isinstance(data, LinedDict):
             continue
         notebook = data.get("notebook")
         if isinstance(notebook, str) and notebook != file.stem:
@@ -430,7 +438,7 @@ def load_all(path: Path | None = None) -> tuple[dict[str, Exercise], list[Proble
                 )
             )
         for raw in data.get("exercises") or []:
-            if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            if not isinstance(raw, LinedDict) or not isinstance(raw.get("id"), str):
                 continue
             if raw.get("type") not in TYPES or any(
                 p.message.startswith(f"exercise {raw['id']}:") for p in schema_problems

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 from toolkit.core.text import markdown_html, plain
-from toolkit.exercises.definitions import Exercise, Result, _num, display_order
+from toolkit.exercises.definitions import Edition, Exercise, Result, _num, display_order
 
 # Layout fixes for the live question widgets, scoped to the exercise classes so no other widget
 # changes. ipywidgets 8 gives each radio option a fixed 20 px row and each checkbox a one-line,
@@ -85,7 +85,7 @@ def _trainer_rows(ex: Exercise, *, options: bool) -> list[str]:
             mark_ = "✓ correct" if o.correct else "✗ not right"
             fb = f": {markdown_html(o.feedback)}" if o.feedback else ""
             rows.append(f"<li><strong>{html.escape(o.text)}</strong> ({mark_}){fb}</li>")
-    elif ex.type == "numeric":
+    elif ex.type == "numeric" and ex.answer is not None:
         unit = f" {html.escape(ex.unit)}" if ex.unit else ""
         lo, hi = _num(ex.answer - ex.tolerance), _num(ex.answer + ex.tolerance)
         accepted = f" (accepted: {lo} to {hi})" if ex.tolerance else ""
@@ -143,7 +143,7 @@ def render_text(ex: Exercise) -> str:
     return "\n".join(lines)
 
 
-def printed_html(ex: Exercise, edition: str) -> str:
+def printed_html(ex: Exercise, edition: Edition) -> str:
     """The printed form of ``ex`` (see ``toolkit.exercises.render_printed``)."""
     trainer = edition == "trainer"
     label = {

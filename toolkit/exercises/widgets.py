@@ -159,12 +159,12 @@ class ExerciseWidget(widgets.VBox):
         ).add_class("everycall-check")
         self.check_button.on_click(lambda _b: self.check())
         _hide(self.check_button, kind == "confidence")  # choosing a point is the answer
+        self.hint = widgets.HTML("").add_class("everycall-hint")
         self.hint_button = widgets.Button(
             description="Show hint", tooltip="Show a hint for this question"
         ).add_class("everycall-hint-button")
         self.hint_button.on_click(lambda _b: self.show_hint(not self.hint.value))
         _hide(self.hint_button, not exercise.hint)
-        self.hint = widgets.HTML("").add_class("everycall-hint")
         self.feedback = widgets.HTML("").add_class("everycall-feedback")
         self.attempts = widgets.HTML("").add_class("everycall-attempts")
         self.save_error = widgets.HTML("").add_class("everycall-save-error")

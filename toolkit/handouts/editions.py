@@ -78,7 +78,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from toolkit.errors import ExportError
-from toolkit.exercises import EDITIONS, render_printed
+from toolkit.exercises import EDITIONS, Edition, render_printed
 from toolkit.handouts.inline import _InlineFinder
 from toolkit.handouts.markers import (
     _student_cell,
@@ -96,10 +96,9 @@ __all__ = [
     "prune_widget_state",
 ]
 
-Edition = Literal["student", "trainer"]
 View = Literal["handout", "notebook"]
 #: ``render(exercise_id, edition) -> html`` for the printed form of an exercise.
-ExerciseRenderer = Callable[[str, str], str]
+ExerciseRenderer = Callable[[str, Edition], str]
 
 
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -235,11 +234,11 @@ def _output_exercise(out: Any) -> str | None:
     return ex if isinstance(ex, str) and ex else None
 
 
-def _default_renderer(exercise_id: str, edition: str) -> str:
+def _default_renderer(exercise_id: str, edition: Edition) -> str:
     return render_printed(exercise_id, edition)
 
 
-def _printed_exercise(exercise_id: str, edition: str, render: ExerciseRenderer) -> Any:
+def _printed_exercise(exercise_id: str, edition: Edition, render: ExerciseRenderer) -> Any:
     import nbformat
 
     html = render(exercise_id, edition)
@@ -250,7 +249,9 @@ def _printed_exercise(exercise_id: str, edition: str, render: ExerciseRenderer) 
     )
 
 
-def _swap_exercises(cell: Any, edition: str, view: str, render: ExerciseRenderer | None) -> None:
+def _swap_exercises(
+    cell: Any, edition: Edition, view: View, render: ExerciseRenderer | None
+) -> None:
     """Replace a cell's exercise widget outputs by their printed form (or drop them)."""
     outputs = cell.get("outputs", [])
     if not outputs:
@@ -282,7 +283,9 @@ def _captured(nb: Any) -> list[dict[str, Any]]:
     return found
 
 
-def _captured_outputs(nb: Any, edition: str, view: str, render: ExerciseRenderer | None) -> None:
+def _captured_outputs(
+    nb: Any, edition: Edition, view: View, render: ExerciseRenderer | None
+) -> None:
     """Apply the output rules to outputs captured inside Output widgets (in place).
 
     ``with out: toolkit.trainer_note(...)`` keeps the note in the widget state, not in the
@@ -412,9 +415,9 @@ def _present(cell: Any, tags: frozenset[str]) -> bool:
 
 def make_edition(
     nb: Any,
-    edition: str,
+    edition: Edition,
     *,
-    view: str = "handout",
+    view: View = "handout",
     exercise_renderer: ExerciseRenderer | None = None,
     name: str = "notebook",
 ) -> Any:

@@ -38,6 +38,7 @@ from typing import Any
 from toolkit.core.html import sanitize_html
 from toolkit.core.paths import templates_dir
 from toolkit.core.tables import soft_breaks
+from toolkit.exercises import Edition
 from toolkit.handouts.widgets_static import render_widget
 
 __all__ = ["HtmlExport", "figure_alt", "render_html", "sanitize_html", "wrappable_tables"]
@@ -233,7 +234,7 @@ class _State:
     """Per-document counters and the notebook's widget state."""
 
     widgets: dict[str, Any] = field(default_factory=dict)
-    edition: str = "student"
+    edition: Edition = "student"
     figures: int = 0
     trace_types: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
@@ -347,7 +348,7 @@ _NOTE_BOX = (
 )
 
 
-def _prepare(nb: Any, state: _State, edition: str) -> None:
+def _prepare(nb: Any, state: _State, edition: Edition) -> None:
     """Rewrite outputs in place so nbconvert renders only safe, self-contained HTML.
 
     Trainer notes (outputs marked ``everycall.trainer``) are never rendered in the student
@@ -463,7 +464,7 @@ def _css() -> str:
 def render_html(
     nb: Any,
     *,
-    edition: str,
+    edition: Edition,
     name: str,
     built: str | None = None,
     sources_html: str | None = None,
@@ -480,7 +481,8 @@ def render_html(
     _prepare(nb, state, edition)
     if not has_sources and sources_html is None:
         state.warnings.append(f"{name}: no sources cell at the end of the notebook")
-    resources = {
+    plotly_js = plotly_bundle(state.trace_types) if state.figures else ""
+    resources: dict[str, Any] = {
         "metadata": {"name": title},
         "everycall": {
             "title": title,
@@ -490,7 +492,7 @@ def render_html(
             "support_missing": SUPPORT_NUMBER not in cover,
             "built": built,
             "css": _css(),
-            "plotly_js": plotly_bundle(state.trace_types) if state.figures else "",
+            "plotly_js": plotly_js,
             "sources_html": None if has_sources else sources_html,
             "sources_cell": has_sources,
         },
@@ -501,7 +503,7 @@ def render_html(
         title=title,
         figures=state.figures,
         warnings=state.warnings,
-        plotly_js=resources["everycall"]["plotly_js"],
+        plotly_js=plotly_js,
     )
 
 

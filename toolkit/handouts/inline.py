@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 
+from toolkit.exercises import Edition
 from toolkit.handouts.markers import is_trainer_only
 
 #: The ``toolkit.exercises`` functions that define an exercise in a cell, answer and all.
@@ -58,7 +59,7 @@ class InlineExercise:
     exercise_id: str | None
     trainer_only: bool
 
-    def message(self, name: str, *, edition: str = "student") -> str:
+    def message(self, name: str, *, edition: Edition = "student") -> str:
         """What the course builder reads: where, why, and what to do instead."""
         stem = PurePath(name).stem
         why = (

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from toolkit import __version__
 from toolkit.errors import ExportError
+from toolkit.exercises import Edition
 
 ZIP_NAME = "everycall-handouts.zip"
 
@@ -30,7 +31,7 @@ class HandoutFile:
 
     file: str
     notebook: str
-    edition: str
+    edition: Edition
     format: str
     sha256: str
     bytes: int
@@ -86,6 +87,7 @@ did not write (expected "generator": "everycall ..."); choose an empty folder fo
         path = PurePosixPath(rel) if isinstance(rel, str) else None
         if (
             path is None
+            or not isinstance(rel, str)
             or not rel.strip()
             or path.is_absolute()
             or PureWindowsPath(rel).drive

@@ -26,6 +26,7 @@ from typing import Any
 from toolkit.core.paths import notebooks_dir, repo_root
 from toolkit.data import load_sources, sources_markdown
 from toolkit.errors import ExportError, Problem
+from toolkit.exercises import Edition
 from toolkit.handouts.html import _markdown_html
 from toolkit.handouts.inline import inline_exercises
 from toolkit.handouts.pack import HandoutFile
@@ -45,7 +46,11 @@ _FORMATS = {
 }
 
 
-_EDITIONS = {"student": ("student",), "trainer": ("trainer",), "both": ("student", "trainer")}
+_EDITIONS: dict[str, tuple[Edition, ...]] = {
+    "student": ("student",),
+    "trainer": ("trainer",),
+    "both": ("student", "trainer"),
+}
 
 
 def plan_formats(fmt: str) -> tuple[str, ...]:
@@ -55,7 +60,7 @@ def plan_formats(fmt: str) -> tuple[str, ...]:
     return _FORMATS[fmt]
 
 
-def plan_editions(edition: str, *, trainer_only: bool = False) -> tuple[str, ...]:
+def plan_editions(edition: str, *, trainer_only: bool = False) -> tuple[Edition, ...]:
     """The editions to build for one notebook (trainer-only notebooks get no student copy)."""
     if edition not in _EDITIONS:
         raise ExportError(
@@ -73,7 +78,7 @@ class NotebookReport:
     name: str
     title: str = ""
     objectives: list[str] = field(default_factory=list)
-    editions: tuple[str, ...] = ()
+    editions: tuple[Edition, ...] = ()
     seconds: float = 0.0
     execute_seconds: float = 0.0
     error: str | None = None

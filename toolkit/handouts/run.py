@@ -24,6 +24,7 @@ from typing import Any
 from toolkit import __version__
 from toolkit.core.paths import templates_dir
 from toolkit.errors import BrowserNotFoundError, ExportError, Problem, ToolkitError
+from toolkit.exercises import Edition
 from toolkit.handouts.editions import make_edition, notebook_secrets
 from toolkit.handouts.html import has_sources_cell, render_html
 from toolkit.handouts.pack import _write
@@ -43,7 +44,7 @@ from toolkit.handouts.plan import (
 from toolkit.handouts.scans import axe_problems, leak_scan, needles, offline_scan, pdf_text
 
 
-def _record(out: Path, path: Path, notebook: str, edition: str, fmt: str) -> HandoutFile:
+def _record(out: Path, path: Path, notebook: str, edition: Edition, fmt: str) -> HandoutFile:
     """The manifest entry of a file the builder wrote: where it is in the pack, its hash."""
     data = path.read_bytes()
     return HandoutFile(
@@ -243,6 +244,7 @@ class _Builder:
             extra_arguments=arguments,
         )
         async with client.async_setup_kernel(env=self.env):
+            assert client.kc is not None  # set up by async_setup_kernel
             reply = await client.async_wait_for_reply(client.kc.kernel_info())
             if reply is not None and "language_info" in reply["content"]:
                 nb.metadata["language_info"] = reply["content"]["language_info"]
@@ -271,7 +273,7 @@ class _Builder:
     # -- one edition
 
     async def _handout(
-        self, rep: NotebookReport, executed: Any, source: Any, edition: str, pins: list[Any]
+        self, rep: NotebookReport, executed: Any, source: Any, edition: Edition, pins: list[Any]
     ) -> None:
 
         display = _display_name(rep.source)
@@ -344,7 +346,7 @@ class _Builder:
             rep.files.append(_record(self.out, pdf_path, display, edition, "pdf"))
 
     def _notebook_file(
-        self, rep: NotebookReport, source: Any, edition: str, pins: list[Any]
+        self, rep: NotebookReport, source: Any, edition: Edition, pins: list[Any]
     ) -> None:
         import nbformat
 

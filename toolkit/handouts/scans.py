@@ -189,7 +189,9 @@ def leak_scan(document: str, secrets: Iterable[str] | list[Needle], *, file: str
     secrets is searched in many files).
     """
     items = list(secrets)
-    pins = items if items and isinstance(items[0], Needle) else needles(items)  # type: ignore[arg-type]
+    pins = [i for i in items if isinstance(i, Needle)] or needles(
+        [i for i in items if isinstance(i, str)]
+    )
     hay = _haystacks(document)
     reported: set[str] = set()
     problems = []

@@ -34,7 +34,7 @@ number; got 0
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from toolkit.errors import ToolkitError
 from toolkit.opportunities.engine import Rule
@@ -58,6 +58,14 @@ _LEVEL_NAMES = ("", "standard", "medium", "high")
 # Defining and registering the built-in rules
 
 
+class BuiltinEvaluator(Protocol):
+    """A built-in rule's function: called like any evaluator, with its :class:`Rule` on it."""
+
+    rule: Rule
+
+    def __call__(self, events: pd.DataFrame, params: Mapping[str, Any], /) -> pd.DataFrame: ...
+
+
 def builtin_rule(
     id: str,
     *,
@@ -68,7 +76,7 @@ def builtin_rule(
     params: Mapping[str, Any] | None = None,
     requires: Sequence[str] = (),
     in_force_from: str | None = None,
-) -> Callable[[Evaluator], Evaluator]:
+) -> Callable[[Evaluator], BuiltinEvaluator]:
     """Decorator: make the decorated ``evaluate(events, params)`` a built-in rule.
 
     The :class:`~toolkit.opportunities.engine.Rule` (the arguments are those of
@@ -86,8 +94,9 @@ def builtin_rule(
     ('Any GP contact', True)
     """
 
-    def keep(fn: Evaluator) -> Evaluator:
-        fn.rule = Rule(  # type: ignore[attr-defined]
+    def keep(fn: Evaluator) -> BuiltinEvaluator:
+        kept = cast(BuiltinEvaluator, fn)
+        kept.rule = Rule(
             id=id,
             name=name,
             description=description,
@@ -98,7 +107,7 @@ def builtin_rule(
             requires=tuple(requires),
             in_force_from=in_force_from,
         )
-        return fn
+        return kept
 
     return keep
 
