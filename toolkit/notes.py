@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import difflib
 import html
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +55,7 @@ from typing import Any
 
 from toolkit.core.display import TRAINER_MARKER as TRAINER_MARKER
 from toolkit.core.display import display_as_trainer as display_as_trainer
+from toolkit.core.files import cached_by_files
 from toolkit.core.paths import course_data_dir, data_dir
 from toolkit.core.session import showing_trainer_material as showing_trainer_material
 from toolkit.core.text import did_you_mean, markdown_html, plain
@@ -277,32 +277,23 @@ def _check_note(
     return problems, note
 
 
-_cache: dict[str, tuple[tuple[Any, ...], dict[str, Note], list[Problem]]] = {}
-
-
-def _signature(files: list[Path]) -> tuple[Any, ...]:
-    try:
-        return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
-    except OSError:
-        return ("unreadable", os.urandom(4))
-
-
 def _load(path: Path | None) -> tuple[dict[str, Note], list[Problem]]:
+    """Every note under ``path`` and the problems found, read again only after an edit."""
     folder = Path(path) if path is not None else _default_folder()
     if not folder.exists():
         return {}, [Problem(folder.as_posix(), "does not exist (expected a folder of .yaml files)")]
     files = _note_files(folder)
-    key, sig = str(folder.resolve()), _signature(files)
-    cached = _cache.get(key)
-    if cached is not None and cached[0] == sig:  # unchanged since last read: no re-parsing
-        return dict(cached[1]), list(cached[2])
-    seen: dict[str, Note] = {}
-    problems: list[Problem] = []
-    for file in files:
-        _notes, found = _check_file(file, seen)
-        problems += found
-    problems.sort(key=lambda p: (p.level != "error", p.file, p.row or 0))
-    _cache[key] = (sig, seen, problems)
+
+    def read() -> tuple[dict[str, Note], list[Problem]]:
+        seen: dict[str, Note] = {}
+        problems: list[Problem] = []
+        for file in files:
+            _notes, found = _check_file(file, seen)
+            problems += found
+        problems.sort(key=lambda p: (p.level != "error", p.file, p.row or 0))
+        return seen, problems
+
+    seen, problems = cached_by_files(f"notes:{folder.resolve()}", [folder, *files], read)
     return dict(seen), list(problems)
 
 

@@ -32,9 +32,10 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from toolkit.errors import AnswerStoreError
 
@@ -196,3 +197,49 @@ def move_aside(path: Path, kind: str = "corrupt") -> Path:
         ) from None
     _fsync_dir(path.parent)
     return aside
+
+
+# --------------------------------------------------------------------------------------------
+# Reading course files again only when they change
+
+T = TypeVar("T")
+_BY_FILES: dict[tuple[Any, ...], Any] = {}
+
+
+def files_key(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    """A key that changes when any of ``paths`` is edited, created or deleted."""
+    key = []
+    for p in paths:
+        try:
+            st = os.stat(p)
+            key.append((str(p), st.st_mtime_ns, st.st_size))
+        except OSError:
+            key.append((str(p), -1, -1))
+    return tuple(key)
+
+
+def cached_by_files(kind: str, files: Iterable[Path], build: Callable[[], T]) -> T:
+    """``build()``, run again only when one of ``files`` changed since the last call.
+
+    Course files are parsed and checked once and then served from memory until a course
+    builder edits one, so widgets can ask for a case or the exercises on every click.
+
+    >>> import pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "a.yaml"
+    >>> _ = f.write_text("one")
+    >>> calls = []
+    >>> def build():
+    ...     calls.append(1)
+    ...     return f.read_text()
+    >>> cached_by_files("demo", [f], build), cached_by_files("demo", [f], build), len(calls)
+    ('one', 'one', 1)
+    >>> _ = f.write_text("three")
+    >>> cached_by_files("demo", [f], build), len(calls)
+    ('three', 2)
+    """
+    key = (kind, files_key(files))
+    if key not in _BY_FILES:
+        if len(_BY_FILES) > 256:
+            _BY_FILES.clear()
+        _BY_FILES[key] = build()
+    return _BY_FILES[key]

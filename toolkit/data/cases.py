@@ -19,11 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from toolkit.core.files import cached_by_files
 from toolkit.core.paths import data_dir, display
 from toolkit.core.text import suggest
 from toolkit.core.yamlio import loader_class
 from toolkit.data import reading as _checks
-from toolkit.data.loading import TIMEZONE, _cached, _context, _errors, _frame, no_cases_message
+from toolkit.data.loading import TIMEZONE, _context, _errors, _frame, no_cases_message
 from toolkit.data.validation import check_case_folder
 from toolkit.errors import DataError, Problem
 
@@ -186,7 +187,7 @@ def load_case(slug: str) -> Case:
         people["age"] = people["age"].astype("Int64")
         return Case(slug, meta, events, annotations, people)
 
-    case = _cached(f"case:{folder}", files, build)
+    case = cached_by_files(f"case:{folder}", files, build)
     import copy
 
     return Case(

@@ -15,10 +15,11 @@ toolkit.errors.DataError: data/datapackage.json: has no resource "no_such_table"
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from toolkit.core.files import cached_by_files
 from toolkit.core.paths import data_dir, display
 from toolkit.core.text import suggest
 from toolkit.data import reading as _checks
@@ -38,20 +39,9 @@ SORT_BY = {
     "call_grades": "rank",
     "opportunity_types": "number",
 }
-_CACHE: dict[tuple[Any, ...], Any] = {}
 
 
 # ---------------------------------------------------------------- cache and package
-
-
-def _cached(kind: str, files: Iterable[Path], build: Callable[[], T]) -> T:
-    """Return ``build()``, re-running it only when one of ``files`` changed."""
-    key = (kind, _checks.mtime_key(files))
-    if key not in _CACHE:
-        if len(_CACHE) > 256:
-            _CACHE.clear()
-        _CACHE[key] = build()
-    return _CACHE[key]
 
 
 def _package(root: Path) -> dict[str, dict[str, Any]]:
@@ -80,13 +70,13 @@ def _package(root: Path) -> dict[str, dict[str, Any]]:
             and all(isinstance(r.get(k), str) for k in ("name", "path", "schema"))
         }
 
-    return _cached("package", [path], build)
+    return cached_by_files("package", [path], build)
 
 
 def _context(root: Path) -> Any:
 
     files = [root / "sources.csv", *(root / "vocab" / f"{v}.csv" for v in _checks.VOCABULARIES)]
-    return _cached("context", files, lambda: CaseContext(root))
+    return cached_by_files("context", files, lambda: CaseContext(root))
 
 
 def no_cases_message() -> str:
@@ -220,7 +210,7 @@ def _resource(name: str) -> pd.DataFrame:
         _errors(problems)
         return _frame(path, schema, root)
 
-    return _cached(f"resource:{name}", files, build).copy()
+    return cached_by_files(f"resource:{name}", files, build).copy()
 
 
 def _count_rows(path: Path) -> int:
@@ -228,7 +218,7 @@ def _count_rows(path: Path) -> int:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
 
-    return _cached("rows", [path], build)
+    return cached_by_files("rows", [path], build)
 
 
 # ---------------------------------------------------------------- display-ready tables

@@ -451,15 +451,3 @@ def yaml_problem(exc: Any, text: str, shown: str) -> Problem:
     else:
         message = problem
     return LineProblem(shown, f"is not valid YAML: {message}", line)
-
-
-def mtime_key(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
-    """A cache key that changes when any of ``paths`` is edited, created or deleted."""
-    key = []
-    for p in paths:
-        try:
-            st = os.stat(p)
-            key.append((str(p), st.st_mtime_ns, st.st_size))
-        except FileNotFoundError:
-            key.append((str(p), -1, -1))
-    return tuple(key)

@@ -17,8 +17,8 @@ from __future__ import annotations
 import difflib
 import os
 from pathlib import Path
-from typing import Any
 
+from toolkit.core.files import cached_by_files
 from toolkit.core.paths import data_dir
 from toolkit.core.text import plain
 from toolkit.errors import DataError, Problem, ToolkitError
@@ -57,29 +57,17 @@ def is_trainer_mode() -> bool:
 # --------------------------------------------------------------------------------------------
 # Definitions
 
-_cache: dict[str, tuple[tuple[Any, ...], dict[str, Exercise], list[Problem]]] = {}
 _inline: dict[str, Exercise] = {}
 
 
-def _signature(folder: Path) -> tuple[Any, ...]:
-    try:
-        return tuple(
-            (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.yaml"))
-        )
-    except OSError:
-        return ()
-
-
 def _load(path: Path | None) -> tuple[dict[str, Exercise], list[Problem]]:
+    """Every exercise under ``path`` and the problems found, read again only after an edit."""
     folder = Path(path) if path is not None else data_dir() / "exercises"
-    key = str(folder.resolve())
-    sig = _signature(folder) if folder.is_dir() else ("file", os.urandom(4))
-    cached = _cache.get(key)
-    if cached is not None and cached[0] == sig:
-        return cached[1], cached[2]
-    exercises, problems = load_all(folder)
-    _cache[key] = (sig, exercises, problems)
-    return exercises, problems
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else [folder]
+    exercises, problems = cached_by_files(
+        f"exercises:{folder.resolve()}", [folder, *files], lambda: load_all(folder)
+    )
+    return dict(exercises), list(problems)
 
 
 def valid_definitions(path: Path | str | None = None) -> dict[str, Exercise]:
