@@ -54,9 +54,11 @@ chromium: ## make sure a Chromium is available for browser tests and PDF handout
 test: $(STAMP_TEST) chromium ## run every test (browser tests need Chromium; CI=true makes a missing one fail)
 	CI="$(CI)" $(BIN)/pytest
 
-lint: $(STAMP_TEST) ## ruff over the toolkit, tests and notebooks
+lint: $(STAMP_TEST) ## ruff, the import contracts (import-linter) and types (mypy)
 	$(BIN)/ruff check toolkit tests benchmarks notebooks
-	$(BIN)/ruff format --check toolkit tests benchmarks
+	$(BIN)/ruff format --check toolkit tests benchmarks notebooks
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 benchmarks: $(STAMP_TEST) ## run every benchmark and print its figures
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

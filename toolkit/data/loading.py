@@ -1,5 +1,6 @@
-"""Private machinery for :mod:`toolkit.data`: the mtime cache, schema-driven typing of CSVs,
-and validation on first load (the same checks as ``everycall validate``, without the guard).
+"""How :mod:`toolkit.data` reads a table: schema-driven typing of CSVs, validation on first
+load (the same checks as ``everycall validate``, without the guard), and each result kept
+until its file changes (:func:`toolkit.core.files.cached_by_files`).
 
 Examples
 --------

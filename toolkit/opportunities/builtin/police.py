@@ -1,5 +1,5 @@
-"""The built-in missed-opportunity rules, one function each, registered with
-:func:`toolkit.opportunities.rule`.
+"""The built-in rules about calls, risk assessment and the police response, one function each,
+defined with :func:`~toolkit.opportunities.builtin.common.builtin_rule`.
 
 Each rule stands for one missed-opportunity type in ``data/vocab/opportunity_types.csv`` (fact
 sheet section 7) and rests on a named source. The rules read the events columns exactly as
