@@ -121,8 +121,3 @@ def notebooks_dir() -> Path | None:
     """The course notebooks, when running from a checkout."""
     root = repo_root()
     return root / "notebooks" if root is not None else None
-
-
-def templates_dir() -> Path:
-    """nbconvert templates and CSS shipped as package data."""
-    return _PACKAGE / "handouts" / "templates"

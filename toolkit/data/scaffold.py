@@ -1,7 +1,7 @@
 """Scaffold a new case folder: ``everycall new-case SLUG`` (:func:`new_case`).
 
 Validation reads and never writes: this is the one part of the case tools that writes files. It
-copies the commented template in ``toolkit/case_template/`` into a new folder (written in a
+copies the commented template in ``toolkit/data/case_template/`` into a new folder (written in a
 temporary folder, then renamed into place, so there is never a half-written case) and, when the
 cases folder sits in a data package, adds the case's two CSVs to ``datapackage.json``.
 

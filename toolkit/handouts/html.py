@@ -19,7 +19,7 @@ What it does to the notebook before nbconvert sees it:
 * ``<style>`` elements and ``style`` attributes in outputs lose anything that would fetch a
   resource (``url()``, ``image-set()``, ``@import``, also when spelt with CSS escapes).
 
-The page itself comes from the ``everycall`` nbconvert template in ``toolkit/templates/``:
+The page itself comes from the ``everycall`` nbconvert template in ``toolkit/handouts/templates/``:
 ``<html lang="en-GB">``, a skip link, a cover (title, edition, objectives, content note,
 support), the sources at the end, print CSS, and the trainer mark.
 """
@@ -36,10 +36,12 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.core.html import sanitize_html
-from toolkit.core.paths import templates_dir
 from toolkit.core.tables import soft_breaks
 from toolkit.exercises import Edition
 from toolkit.handouts.widgets_static import render_widget
+
+#: The nbconvert templates and CSS of handouts and the course pack's index page.
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 __all__ = ["HtmlExport", "figure_alt", "render_html", "sanitize_html", "wrappable_tables"]
 
@@ -187,7 +189,7 @@ def plotly_js() -> str:
     return path.read_text(encoding="utf-8")
 
 
-#: Trace types in the vendored cartesian bundle (toolkit/vendor/plotly.js-cartesian).
+#: Trace types in the vendored cartesian bundle (toolkit/handouts/vendor/plotly.js-cartesian).
 CARTESIAN_TRACES = frozenset(
     "bar box contour heatmap histogram histogram2d histogram2dcontour image pie scatter "
     "scatterternary violin".split()
@@ -450,7 +452,7 @@ def _exporter() -> Any:
     exporter = HTMLExporter(
         config=config,
         template_name="everycall",
-        extra_template_basedirs=[str(templates_dir())],
+        extra_template_basedirs=[str(TEMPLATES)],
     )
     exporter.register_filter("ec_clean", sanitize_html)  # this instance only
     return exporter
@@ -458,7 +460,7 @@ def _exporter() -> Any:
 
 @cache
 def _css() -> str:
-    return (templates_dir() / "everycall" / "static" / "handout.css").read_text(encoding="utf-8")
+    return (TEMPLATES / "everycall" / "static" / "handout.css").read_text(encoding="utf-8")
 
 
 def render_html(

@@ -22,11 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from toolkit import __version__
-from toolkit.core.paths import templates_dir
 from toolkit.errors import BrowserNotFoundError, ExportError, Problem, ToolkitError
 from toolkit.exercises import Edition
 from toolkit.handouts.editions import make_edition, notebook_secrets
-from toolkit.handouts.html import has_sources_cell, render_html
+from toolkit.handouts.html import TEMPLATES, has_sources_cell, render_html
 from toolkit.handouts.pack import _write
 from toolkit.handouts.pdf import BrowserSession
 from toolkit.handouts.plan import (
@@ -452,7 +451,7 @@ class _Builder:
         from jinja2 import Environment, FileSystemLoader, select_autoescape
 
         env = Environment(
-            loader=FileSystemLoader(str(templates_dir() / "everycall_pack")),
+            loader=FileSystemLoader(str(TEMPLATES / "everycall_pack")),
             autoescape=select_autoescape(default=True),
             keep_trailing_newline=True,
         )
@@ -466,7 +465,7 @@ class _Builder:
             whole = course <= {r.source.resolve() for r in reports}
         except ToolkitError:
             whole = False
-        css = (templates_dir() / "everycall" / "static" / "handout.css").read_text("utf-8")
+        css = (TEMPLATES / "everycall" / "static" / "handout.css").read_text("utf-8")
         page = env.get_template("index.html.j2").render(
             rows=rows, css=css, version=__version__, built=self.built, whole=whole
         )

@@ -9,7 +9,7 @@
   ``url()``, ``image-set()``, ``@import``, with CSS escapes decoded first), that is not
   embedded (``data:``) or in-page (``#``): a handout must open on a machine with no network.
 * :func:`axe_problems` turns axe-core results (run in Chromium by the handouts build, from the
-  copy vendored in ``toolkit/vendor/axe-core``) into problems: any serious or critical
+  copy vendored in ``toolkit/handouts/vendor/axe-core``) into problems: any serious or critical
   finding fails the build.
 
 Examples
@@ -347,7 +347,7 @@ def offline_scan(document: str, *, file: str) -> list[Problem]:
 
 
 def axe_script() -> Path:
-    """The vendored axe-core (``axe.min.js``); see ``toolkit/vendor/axe-core/README.md``."""
+    """The vendored axe-core (``axe.min.js``); see ``toolkit/handouts/vendor/axe-core/README.md``."""
     return Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 
 
