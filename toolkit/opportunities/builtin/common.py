@@ -27,8 +27,8 @@ Examples
 >>> _number({"window_days": 0}, "repeat-calls-not-linked", "window_days")
 Traceback (most recent call last):
 ...
-toolkit.errors.ToolkitError: rule "repeat-calls-not-linked": window_days must be a positive \
-number; got 0
+toolkit.errors.ToolkitError: rule "repeat-calls-not-linked": window_days must be a finite \
+number greater than 0; got 0
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from toolkit.core.params import check_number
 from toolkit.errors import ToolkitError
 from toolkit.opportunities.engine import Rule
 from toolkit.opportunities.events import flagged, is_blank, matches
@@ -117,10 +118,7 @@ def builtin_rule(
 
 
 def _number(params: Mapping[str, Any], rule_id: str, name: str) -> float:
-    value = params[name]
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
-        raise ToolkitError(f'rule "{rule_id}": {name} must be a positive number; got {value}')
-    return float(value)
+    return check_number(f'rule "{rule_id}": {name}', params[name], error=ToolkitError)
 
 
 def _col(events: pd.DataFrame, name: str) -> pd.Series:

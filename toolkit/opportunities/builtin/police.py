@@ -49,8 +49,8 @@ is not linked to it, so it may have been handled as if it were the first.
 >>> run_rules(ev, rules=[get_rule("repeat-calls-not-linked")], window_days=-1)
 Traceback (most recent call last):
 ...
-toolkit.errors.ToolkitError: rule "repeat-calls-not-linked": window_days must be a positive \
-number; got -1
+toolkit.errors.ToolkitError: rule "repeat-calls-not-linked": window_days must be a finite \
+number greater than 0; got -1
 """
 
 from __future__ import annotations
