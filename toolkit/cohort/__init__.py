@@ -52,7 +52,10 @@ sam-patel/01-reading-a-case-timeline.json); nothing was written
 
 from __future__ import annotations
 
-from toolkit.cohort.collect import (
+from toolkit.cohort.demo import demo_cohort, demo_summary
+from toolkit.cohort.page import exercise_figure
+from toolkit.cohort.reading import CollectResult, gather
+from toolkit.cohort.summary import (
     COLUMNS,
     DEFAULT_OUT,
     anonymised,
@@ -67,9 +70,6 @@ from toolkit.cohort.collect import (
     show_debrief,
     summary_table,
 )
-from toolkit.cohort.demo import demo_cohort, demo_summary
-from toolkit.cohort.page import exercise_figure
-from toolkit.cohort.reading import CollectResult, gather
 
 __all__ = [
     "COLUMNS",

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.answers import AnswerStore, learner_slug
-from toolkit.cohort.collect import _frame
 from toolkit.cohort.reading import gather
+from toolkit.cohort.summary import _frame
 from toolkit.errors import ToolkitError
 from toolkit.exercises import Exercise, load_definitions, mark
 

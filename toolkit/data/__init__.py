@@ -14,7 +14,7 @@ file and modification time, so widgets can call a loader on every event.
 
 The parts: :mod:`~toolkit.data.cases` (cases), :mod:`~toolkit.data.vocab` (vocabularies),
 :mod:`~toolkit.data.datasets` (the national figures), :mod:`~toolkit.data.sources` (sources and
-citing them), :mod:`~toolkit.data.display` (tables for learners), :mod:`~toolkit.data.catalog`;
+citing them), :mod:`~toolkit.data.display` (tables for learners);
 below them :mod:`~toolkit.data.loading` (typed, cached reading) and the checks
 (:mod:`~toolkit.data.validation`, :mod:`~toolkit.data.reading`,
 :mod:`~toolkit.data.csv_checks`, :mod:`~toolkit.data.case_yaml`,
@@ -39,9 +39,10 @@ from toolkit.data.cases import (
     load_case,
     load_events,
 )
-from toolkit.data.catalog import LOADERS, catalog
 from toolkit.data.context import CaseContext
 from toolkit.data.datasets import (
+    LOADERS,
+    catalog,
     load_calls,
     load_dhr_implementation,
     load_hmic,

@@ -68,103 +68,155 @@ def check_events(
     rows: list[dict[str, str]], meta: CaseMeta | None, ctx: CaseContext, shown: str
 ) -> list[Problem]:
     """Rules across rows and files; cells that failed their type were reported already."""
-    problems: list[Problem] = []
-    times = {r.get("event_id", ""): parse_local(r.get("timestamp", "")) for r in rows}
-    agencies = ctx.lookups["agencies"]
-    tools = ctx.lookups["risk_tools"].rows
+    whens = [parse_local(r.get("timestamp", "")) for r in rows]
+    times = {r.get("event_id", ""): when for r, when in zip(rows, whens, strict=True)}
     fields = {f["name"]: f for f in ctx.schema("events")["fields"]}
     score_max = int(fields["risk_score"].get("constraints", {}).get("maximum", 10**6))
-    dara_unchecked = False
-    for i, row in enumerate(rows, 1):
+    problems: list[Problem] = []
+    for i, (row, when) in enumerate(zip(rows, whens, strict=True), 1):
+        found = [
+            *_time_problems(row, when, meta, ctx),
+            *_score_problems(row, ctx, score_max),
+            *_link_problems(row, when, times),
+            *_sharing_problems(row, ctx),
+            *_call_problems(row),
+            *_example_problems(row),
+        ]
+        problems += [Problem(shown, message, i, column, level) for column, message, level in found]
+    return problems + _unchecked_warnings(rows, whens, meta, shown)
 
-        def err(column: str, message: str, level: str = "error", _i: int = i) -> None:
-            problems.append(Problem(shown, message, _i, column, level))
 
-        when = parse_local(row.get("timestamp", ""))
-        if when is not None:
-            stamp = row["timestamp"].strip()
-            if not exists_in_london(when):
-                err(
-                    "timestamp",
-                    f'"{stamp}" does not exist in UK local time (the clocks went '
-                    "forward that night)",
-                )
-            if meta:
-                outside = _outside_period(stamp, when.date(), meta)
-                if outside:
-                    err("timestamp", outside)
-            for column, table in (
-                ("contact_type", "contact_types"),
-                ("outcome", "outcomes"),
-                ("risk_tool", "risk_tools"),
-            ):
-                value = row.get(column, "").strip()
-                since = _available(ctx, table, value) if value else None
-                if since and when.date() < since:
-                    err(
-                        column,
-                        f'"{value}" did not exist before {since} (this event is on '
-                        f"{when.date()}; see data/vocab/{table}.csv)",
-                    )
-            if row.get("risk_tool", "").strip() == "dara" and meta is not None:
-                if meta.dara_adopted is None and meta.dara_given:
-                    dara_unchecked = True
-                elif meta.dara_adopted is None:
-                    err(
-                        "risk_tool",
-                        '"dara" is used but case.yaml does not say when the force '
-                        "adopted it (policy_context.dara_adopted)",
-                    )
-                elif when.date() < meta.dara_adopted:
-                    err(
-                        "risk_tool",
-                        f'"dara" is used before the force adopted it on '
-                        f"{meta.dara_adopted} (case.yaml policy_context.dara_adopted)",
-                    )
-        score, tool = row.get("risk_score", "").strip(), row.get("risk_tool", "").strip()
-        if score and score.isdigit():
-            spec = tools.get(tool or "none")
-            if spec and spec.get("scored") != "true":
-                err(
-                    "risk_score",
-                    f"a score needs a scored risk_tool (dash or safelives_dash); "
-                    f'risk_tool is "{tool or "none"}"',
-                )
-            elif (
-                spec and spec.get("questions") and int(spec["questions"]) < int(score) <= score_max
-            ):
-                err(
-                    "risk_score",
-                    f'"{score}" is more than the {spec["questions"]} questions of {tool}',
-                )
-        for link in _split(row.get("linked_to", "")):
-            if link not in times:
-                near = same_id(link, list(times))
-                hint = f'; did you mean "{near}"?' if near else ""
-                err("linked_to", f'"{link}" is not an event_id in this file{hint}')
-            elif link == row.get("event_id"):
-                err("linked_to", f'"{link}" is this event (linked_to names earlier events)')
-            elif (earlier := times[link]) and when and earlier > when:
-                err(
-                    "linked_to",
-                    f'"{link}" is later than this event (linked_to names earlier events)',
-                )
-        for agency in _split(row.get("shared_with", "")):
-            if agency not in agencies.rows:
-                err("shared_with", agencies.unknown(agency))
-        if not row.get("call_grade", "").strip():
-            for column in ("response_target_minutes", "attended_minutes"):
-                if row.get(column, "").strip():
-                    err(column, "is set but call_grade is empty (give the call's grade)")
-        if (
-            row.get("outcome", "").strip() == "not_attended"
-            and row.get("attended_minutes", "").strip()
-        ):
-            err("attended_minutes", 'is set but the outcome is "not_attended"')
-        if row.get("summary", "").strip().upper().startswith("EXAMPLE"):
-            err("summary", "is still an example row from everycall new-case; replace it", "warning")
+#: A problem found in one row of events.csv: (column, message, level).
+_RowProblem = tuple[str, str, str]
+
+
+def _time_problems(
+    row: dict[str, str], when: dt.datetime | None, meta: CaseMeta | None, ctx: CaseContext
+) -> Iterator[_RowProblem]:
+    """The event's time: real in UK local time, inside the case period, and no earlier than
+    the contact type, outcome and risk tool it uses (and DARA no earlier than the force
+    adopted it)."""
+    if when is None:
+        return
+    stamp = row["timestamp"].strip()
+    if not exists_in_london(when):
+        yield (
+            "timestamp",
+            f'"{stamp}" does not exist in UK local time (the clocks went forward that night)',
+            "error",
+        )
+    if meta:
+        outside = _outside_period(stamp, when.date(), meta)
+        if outside:
+            yield "timestamp", outside, "error"
+    for column, table in (
+        ("contact_type", "contact_types"),
+        ("outcome", "outcomes"),
+        ("risk_tool", "risk_tools"),
+    ):
+        value = row.get(column, "").strip()
+        since = _available(ctx, table, value) if value else None
+        if since and when.date() < since:
+            yield (
+                column,
+                f'"{value}" did not exist before {since} (this event is on '
+                f"{when.date()}; see data/vocab/{table}.csv)",
+                "error",
+            )
+    if row.get("risk_tool", "").strip() != "dara" or meta is None:
+        return
+    if meta.dara_adopted is None and not meta.dara_given:
+        yield (
+            "risk_tool",
+            '"dara" is used but case.yaml does not say when the force '
+            "adopted it (policy_context.dara_adopted)",
+            "error",
+        )
+    elif meta.dara_adopted is not None and when.date() < meta.dara_adopted:
+        yield (
+            "risk_tool",
+            f'"dara" is used before the force adopted it on '
+            f"{meta.dara_adopted} (case.yaml policy_context.dara_adopted)",
+            "error",
+        )
+
+
+def _score_problems(row: dict[str, str], ctx: CaseContext, score_max: int) -> Iterator[_RowProblem]:
+    """A score only with a scored risk tool, and no more than the tool's questions."""
+    score, tool = row.get("risk_score", "").strip(), row.get("risk_tool", "").strip()
+    if not (score and score.isdigit()):
+        return
+    spec = ctx.lookups["risk_tools"].rows.get(tool or "none")
+    if spec and spec.get("scored") != "true":
+        yield (
+            "risk_score",
+            f"a score needs a scored risk_tool (dash or safelives_dash); "
+            f'risk_tool is "{tool or "none"}"',
+            "error",
+        )
+    elif spec and spec.get("questions") and int(spec["questions"]) < int(score) <= score_max:
+        yield (
+            "risk_score",
+            f'"{score}" is more than the {spec["questions"]} questions of {tool}',
+            "error",
+        )
+
+
+def _link_problems(
+    row: dict[str, str], when: dt.datetime | None, times: dict[str, dt.datetime | None]
+) -> Iterator[_RowProblem]:
+    """``linked_to`` names earlier events of this file."""
+    for link in _split(row.get("linked_to", "")):
+        if link not in times:
+            near = same_id(link, list(times))
+            hint = f'; did you mean "{near}"?' if near else ""
+            yield "linked_to", f'"{link}" is not an event_id in this file{hint}', "error"
+        elif link == row.get("event_id"):
+            yield "linked_to", f'"{link}" is this event (linked_to names earlier events)', "error"
+        elif (earlier := times[link]) and when and earlier > when:
+            yield (
+                "linked_to",
+                f'"{link}" is later than this event (linked_to names earlier events)',
+                "error",
+            )
+
+
+def _sharing_problems(row: dict[str, str], ctx: CaseContext) -> Iterator[_RowProblem]:
+    """``shared_with`` names known agencies."""
+    agencies = ctx.lookups["agencies"]
+    for agency in _split(row.get("shared_with", "")):
+        if agency not in agencies.rows:
+            yield "shared_with", agencies.unknown(agency), "error"
+
+
+def _call_problems(row: dict[str, str]) -> Iterator[_RowProblem]:
+    """A response target or attendance time only for a graded call, and no attendance time
+    for a call nobody attended."""
+    if not row.get("call_grade", "").strip():
+        for column in ("response_target_minutes", "attended_minutes"):
+            if row.get(column, "").strip():
+                yield column, "is set but call_grade is empty (give the call's grade)", "error"
+    if row.get("outcome", "").strip() == "not_attended" and row.get("attended_minutes", "").strip():
+        yield "attended_minutes", 'is set but the outcome is "not_attended"', "error"
+
+
+def _example_problems(row: dict[str, str]) -> Iterator[_RowProblem]:
+    """A row left as the example ``everycall new-case`` writes (a warning)."""
+    if row.get("summary", "").strip().upper().startswith("EXAMPLE"):
+        yield "summary", "is still an example row from everycall new-case; replace it", "warning"
+
+
+def _unchecked_warnings(
+    rows: list[dict[str, str]],
+    whens: list[dt.datetime | None],
+    meta: CaseMeta | None,
+    shown: str,
+) -> list[Problem]:
+    """What could not be checked against case.yaml, and why (a check that cannot run says so
+    rather than passing in silence)."""
+    out = []
     if rows and meta is None:
-        problems.append(
+        out.append(
             Problem(
                 shown,
                 "was not checked against case.yaml (the case period, the date DARA was "
@@ -179,11 +231,20 @@ def check_events(
             if side
             else "were not checked against the case period"
         )
-        problems.append(
+        out.append(
             Problem(shown, f"event times {checked}, because {meta.period_note}", level="warning")
         )
+    dara_unchecked = (
+        meta is not None
+        and meta.dara_adopted is None
+        and meta.dara_given
+        and any(
+            when is not None and row.get("risk_tool", "").strip() == "dara"
+            for row, when in zip(rows, whens, strict=True)
+        )
+    )
     if dara_unchecked:
-        problems.append(
+        out.append(
             Problem(
                 shown,
                 'events using "dara" were not checked against the date the force adopted it, '
@@ -191,7 +252,7 @@ def check_events(
                 level="warning",
             )
         )
-    return problems
+    return out
 
 
 def _outside_period(stamp: str, day: dt.date, meta: CaseMeta) -> str | None:

@@ -228,9 +228,6 @@ def check_case_yaml(
 
 
 def _case_yaml(path: Path, ctx: CaseContext, shown: str) -> tuple[CaseMeta | None, list[Problem]]:
-    import yaml
-    from jsonschema import Draft202012Validator
-
     read = _checks.read_text(path, shown)
     if read.problem:
         return None, [read.problem]
@@ -239,15 +236,10 @@ def _case_yaml(path: Path, ctx: CaseContext, shown: str) -> tuple[CaseMeta | Non
         schema = ctx.case_schema()
     except _checks.BadFile as exc:
         return None, [exc.problem]
-    loader = loader_class()(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        return None, [_checks.yaml_problem(exc, text, shown)]
-    finally:
-        loader.dispose()
-    loaded = _loader_problems(loader, node, shown)
+    loaded = _load(text, shown)
+    if isinstance(loaded, Problem):
+        return None, [loaded]
+    data, node, problems = loaded
     if not isinstance(data, dict):
         return None, [
             Problem(
@@ -256,17 +248,63 @@ def _case_yaml(path: Path, ctx: CaseContext, shown: str) -> tuple[CaseMeta | Non
                 "that everycall new-case writes)",
             )
         ]
-    problems: list[Problem] = loaded
+    problems += _schema_problems(schema, data, node, shown)
+    meta = CaseMeta(data, node=node)
+    problems += _check_period(meta, shown)
+    problems += placeholders(data, node, shown)
+    problems += _check_policy_context(meta, ctx, shown)
+    problems += _check_sources(meta, ctx, shown)
+    problems += _check_people(meta, shown)
+    meta.terms = {w for t in _list(data, "terms") if isinstance(t, str) for w in t.split()}
+    for key in ("title", "summary", "notice", "content_note", "setting"):
+        meta.lines[key] = _line(node, [key]) or 1
+    return meta, problems
+
+
+def _load(text: str, shown: str) -> tuple[Any, Any, list[Problem]] | Problem:
+    """The parsed document, its node tree (for line numbers) and what the loader noticed
+    (keys given twice, numbers too long to read); or the problem when it is not YAML."""
+    import yaml
+
+    loader = loader_class()(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        return _checks.yaml_problem(exc, text, shown)
+    finally:
+        loader.dispose()
+    return data, node, _loader_problems(loader, node, shown)
+
+
+def _schema_problems(schema: Any, data: dict[str, Any], node: Any, shown: str) -> list[Problem]:
+    """Every error of case.schema.json, in the order of the keys, reworded for a trainer."""
+    from jsonschema import Draft202012Validator
+
     errors = sorted(
         Draft202012Validator(schema).iter_errors(data),
         key=lambda e: [str(p) for p in e.absolute_path],
     )
-    for err in errors:
-        problems += _schema_problem(err, node, shown)
-    meta = CaseMeta(data, node=node)
-    period: dict[Any, Any] = {}
-    if isinstance(data.get("period"), dict):
-        period = data["period"]
+    return [problem for err in errors for problem in _schema_problem(err, node, shown)]
+
+
+def _mapping(data: dict[str, Any], key: str) -> dict[Any, Any]:
+    """``data[key]`` when it is a mapping, else an empty one (the schema reports it)."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _list(data: dict[str, Any], key: str) -> list[Any]:
+    """``data[key]`` when it is a list, else an empty one (the schema reports it)."""
+    value = data.get(key)
+    return value if isinstance(value, list) else []
+
+
+def _check_period(meta: CaseMeta, shown: str) -> list[Problem]:
+    """Real dates for ``period``, a start no later than the end; sets ``meta.start``,
+    ``meta.end`` and, when the period cannot be used, ``meta.period_note``."""
+    problems = []
+    period = _mapping(meta.data, "period")
     unreadable = []
     for key in ("start", "end"):
         value = period.get(key)
@@ -276,14 +314,14 @@ def _case_yaml(path: Path, ctx: CaseContext, shown: str) -> tuple[CaseMeta | Non
                 Problem(
                     shown,
                     f'"{value}" is not a real date',
-                    _line(node, ["period", key]),
+                    _line(meta.node, ["period", key]),
                     f"period.{key}",
                 )
             )
         if parsed is None:
             unreadable.append(f"period.{key}")
         setattr(meta, key, parsed)
-    if not isinstance(data.get("period"), dict):
+    if not isinstance(meta.data.get("period"), dict):
         meta.period_note = "case.yaml has no period"
     elif unreadable:
         meta.period_note = f"{' and '.join(unreadable)} in case.yaml is not a valid date"
@@ -292,16 +330,20 @@ def _case_yaml(path: Path, ctx: CaseContext, shown: str) -> tuple[CaseMeta | Non
             Problem(
                 shown,
                 f"{meta.start} is after the end {meta.end}",
-                _line(node, ["period", "start"]),
+                _line(meta.node, ["period", "start"]),
                 "period.start",
             )
         )
         meta.start = meta.end = None
         meta.period_note = "the period in case.yaml starts after it ends"
-    problems += placeholders(data, node, shown)
-    policy: dict[Any, Any] = {}
-    if isinstance(data.get("policy_context"), dict):
-        policy = data["policy_context"]
+    return problems
+
+
+def _check_policy_context(meta: CaseMeta, ctx: CaseContext, shown: str) -> list[Problem]:
+    """Real dates in ``policy_context``, and DARA adopted no earlier than it was launched;
+    sets ``meta.dara_adopted`` and ``meta.dara_given``."""
+    problems = []
+    policy = _mapping(meta.data, "policy_context")
     for key in ("dara_adopted", "rcrp_adopted"):
         value = policy.get(key)
         if isinstance(value, str) and parse_date(value) is None and _looks_dated(value):
@@ -309,7 +351,7 @@ def _case_yaml(path: Path, ctx: CaseContext, shown: str) -> tuple[CaseMeta | Non
                 Problem(
                     shown,
                     f'"{value}" is not a real date',
-                    _line(node, ["policy_context", key]),
+                    _line(meta.node, ["policy_context", key]),
                     f"policy_context.{key}",
                 )
             )
@@ -322,48 +364,43 @@ def _case_yaml(path: Path, ctx: CaseContext, shown: str) -> tuple[CaseMeta | Non
             Problem(
                 shown,
                 f"{meta.dara_adopted} is before DARA was launched on {launch}",
-                _line(node, ["policy_context", "dara_adopted"]),
+                _line(meta.node, ["policy_context", "dara_adopted"]),
                 "policy_context.dara_adopted",
             )
         )
-    sources: list[Any] = []
-    if isinstance(data.get("sources"), list):
-        sources = data["sources"]
-    for i, sid in enumerate(sources):
-        if isinstance(sid, str) and sid not in ctx.lookups["sources"].rows:
+    return problems
+
+
+def _check_sources(meta: CaseMeta, ctx: CaseContext, shown: str) -> list[Problem]:
+    """Every source id in ``sources`` is a row of sources.csv."""
+    known = ctx.lookups["sources"]
+    return [
+        Problem(shown, known.unknown(sid), _line(meta.node, ["sources", i]), f"sources[{i + 1}]")
+        for i, sid in enumerate(_list(meta.data, "sources"))
+        if isinstance(sid, str) and sid not in known.rows
+    ]
+
+
+def _check_people(meta: CaseMeta, shown: str) -> list[Problem]:
+    """Each pseudonym declared once; collects their words in ``meta.pseudonyms``."""
+    problems = []
+    seen: set[str] = set()
+    for i, person in enumerate(_list(meta.data, "people")):
+        name = person.get("pseudonym") if isinstance(person, dict) else None
+        if not isinstance(name, str):
+            continue
+        if name in seen:
             problems.append(
                 Problem(
                     shown,
-                    ctx.lookups["sources"].unknown(sid),
-                    _line(node, ["sources", i]),
-                    f"sources[{i + 1}]",
+                    f'"{name}" is declared twice',
+                    _line(meta.node, ["people", i, "pseudonym"]),
+                    f"people[{i + 1}].pseudonym",
                 )
             )
-    people: list[Any] = []
-    if isinstance(data.get("people"), list):
-        people = data["people"]
-    seen: set[str] = set()
-    for i, person in enumerate(people):
-        name = person.get("pseudonym") if isinstance(person, dict) else None
-        if isinstance(name, str):
-            if name in seen:
-                problems.append(
-                    Problem(
-                        shown,
-                        f'"{name}" is declared twice',
-                        _line(node, ["people", i, "pseudonym"]),
-                        f"people[{i + 1}].pseudonym",
-                    )
-                )
-            seen.add(name)
-            meta.pseudonyms.update(name.split())
-    terms: list[Any] = []
-    if isinstance(data.get("terms"), list):
-        terms = data["terms"]
-    meta.terms = {w for t in terms if isinstance(t, str) for w in t.split()}
-    for key in ("title", "summary", "notice", "content_note", "setting"):
-        meta.lines[key] = _line(node, [key]) or 1
-    return meta, problems
+        seen.add(name)
+        meta.pseudonyms.update(name.split())
+    return problems
 
 
 PLACEHOLDER_KEYS = (

@@ -33,11 +33,12 @@ toolkit.errors.DataError: events, row 1, column "timestamp": "31/02/2019" is not
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from toolkit.errors import DataError, Problem, ToolkitError
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 __all__ = [
@@ -314,48 +315,136 @@ def synthetic_events(
     toolkit.errors.ToolkitError: n_events must be at least 1; got 0
     """
     import numpy as np
-    import pandas as pd
 
+    n_cases = _check_sizes(n_events, n_cases, mean_gap_days)
+    rng = np.random.default_rng(seed)
+    # The draws below are made in this order for every seed: reordering them would change
+    # the events a seed gives.
+    cases = _split_into_cases(n_events, n_cases)
+    ns = _contact_times(rng, cases, start=start, end=end, mean_gap_days=mean_gap_days)
+    drawn = _draw_templates(rng, n_events)
+    risk = _assess_risk(rng, drawn.risk_tool, ns, cases.frac)
+    referral = _refer_high_risk_to_marac(rng, drawn.referral, risk.high)
+    shared_with = _share_with_police(rng, drawn.agency)
+    case_ids, event_ids = _event_ids(cases)
+    linked_to = _link_repeat_calls(rng, drawn, cases, event_ids)
+    calls = _grade_and_attend_calls(rng, drawn.contact_type, drawn.outcome)
+    return _events_table(
+        cases, ns, drawn, risk, referral, shared_with, case_ids, event_ids, linked_to, calls
+    )
+
+
+class _Cases(NamedTuple):
+    """Which case each event belongs to, and where it falls within its case."""
+
+    n_events: int
+    n_cases: int
+    first: np.ndarray  # True for a case's first event
+    starts: np.ndarray  # row of each case's first event
+    lengths: np.ndarray  # events in each case
+    pos: np.ndarray  # position of each event within its case, from 0
+    frac: np.ndarray  # the same as a share of the way through the case, 0 to 1
+
+
+class _Templates(NamedTuple):
+    """The template columns of each event (see ``_TEMPLATES``), one array each."""
+
+    agency: np.ndarray
+    contact_type: np.ndarray
+    initiated_by: np.ndarray
+    summary: np.ndarray
+    risk_tool: np.ndarray
+    action: np.ndarray
+    referral: np.ndarray
+    outcome: np.ndarray
+    disclosure: np.ndarray
+
+
+class _Risk(NamedTuple):
+    tool: np.ndarray  # "none" where no assessment was made
+    score: np.ndarray  # NaN where no score is recorded
+    level: np.ndarray
+    high: np.ndarray  # assessed as high risk
+
+
+class _Calls(NamedTuple):
+    grade: np.ndarray  # "" except for emergency calls
+    target: np.ndarray  # response target in minutes (NaN except for emergency calls)
+    attended: np.ndarray  # minutes to attendance (NaN when not attended)
+    outcome: np.ndarray  # the templates' outcomes, "not_attended" where nobody came
+
+
+def _check_sizes(n_events: int, n_cases: int | None, mean_gap_days: float) -> int:
+    """The number of cases (one per 100 events by default), once the sizes are checked."""
     if n_events < 1:
         raise ToolkitError(f"n_events must be at least 1; got {n_events}")
     n_cases = n_cases if n_cases is not None else max(1, n_events // 100)
     if not 1 <= n_cases <= n_events:
         raise ToolkitError(f"n_cases must be between 1 and n_events ({n_events}); got {n_cases}")
-    rng = np.random.default_rng(seed)
-
-    # Case of each event: split n_events as evenly as possible, then keep events in case order.
-    case = np.repeat(np.arange(n_cases), np.diff(np.linspace(0, n_events, n_cases + 1).astype(int)))
-    first = np.r_[True, case[1:] != case[:-1]]
-    case_start_idx = np.flatnonzero(first)
-    case_len = np.diff(np.r_[case_start_idx, n_events])
-    pos = np.arange(n_events) - np.repeat(case_start_idx, case_len)
-    frac = pos / np.maximum(np.repeat(case_len, case_len) - 1, 1)
-
-    # Times: gaps shrink to a fifth across a case (escalation).
     if mean_gap_days <= 0:
         raise ToolkitError(f"mean_gap_days must be positive; got {mean_gap_days}")
-    gap_days = rng.exponential(mean_gap_days * (1.0 - 0.8 * frac))
-    gap_days[first] = 0.0
+    return n_cases
+
+
+def _split_into_cases(n_events: int, n_cases: int) -> _Cases:
+    """Split ``n_events`` as evenly as possible into cases, keeping events in case order."""
+    import numpy as np
+
+    case = np.repeat(np.arange(n_cases), np.diff(np.linspace(0, n_events, n_cases + 1).astype(int)))
+    first = np.r_[True, case[1:] != case[:-1]]
+    starts = np.flatnonzero(first)
+    lengths = np.diff(np.r_[starts, n_events])
+    pos = np.arange(n_events) - np.repeat(starts, lengths)
+    frac = pos / np.maximum(np.repeat(lengths, lengths) - 1, 1)
+    return _Cases(n_events, n_cases, first, starts, lengths, pos, frac)
+
+
+def _contact_times(
+    rng: np.random.Generator, cases: _Cases, *, start: str, end: str, mean_gap_days: float
+) -> np.ndarray:
+    """Each event's time in nanoseconds since 1970 (UTC), to the whole minute.
+
+    Each case starts on a random day between ``start`` and ``end``; the gaps between its
+    contacts shrink to a fifth across the case (escalation).
+    """
+    import numpy as np
+    import pandas as pd
+
+    gap_days = rng.exponential(mean_gap_days * (1.0 - 0.8 * cases.frac))
+    gap_days[cases.first] = 0.0
     cum = np.cumsum(gap_days)
-    cum -= np.repeat(cum[case_start_idx], case_len)
+    cum -= np.repeat(cum[cases.starts], cases.lengths)
     t0 = pd.Timestamp(start, tz="UTC").value
     t1 = pd.Timestamp(end, tz="UTC").value
-    case_t0 = rng.integers(t0, t1, size=n_cases)
-    ns = np.repeat(case_t0, case_len) + (cum * 86_400e9).astype(np.int64)
+    case_t0 = rng.integers(t0, t1, size=cases.n_cases)
+    ns = np.repeat(case_t0, cases.lengths) + (cum * 86_400e9).astype(np.int64)
     ns -= ns % 60_000_000_000  # whole minutes, as a chronology records them
-    timestamp = pd.to_datetime(ns, utc=True).tz_convert(TZ)
+    return ns
+
+
+def _draw_templates(rng: np.random.Generator, n_events: int) -> _Templates:
+    """One template per event, drawn by the templates' weights."""
+    import numpy as np
 
     tpl = np.array(_TEMPLATES, dtype=object)
     weights = tpl[:, 9].astype(float)
     kind = rng.choice(len(tpl), size=n_events, p=weights / weights.sum())
+    return _Templates(*(tpl[kind, i] for i in range(9)))
 
-    def col(i: int) -> np.ndarray:
-        return tpl[kind, i]
 
-    agency, contact_type, outcome = col(0), col(1), col(7).copy()
-    # Risk: DASH scores (number of yes answers) rise as a case goes on; after DARA's launch
-    # on 26 November 2022 police record a level only, as the vocabulary says.
-    tool = col(4).copy()
+def _assess_risk(
+    rng: np.random.Generator, tool: np.ndarray, ns: np.ndarray, frac: np.ndarray
+) -> _Risk:
+    """Risk assessments on three in four of the templates that name a tool.
+
+    DASH scores (the number of yes answers) rise as a case goes on; after DARA's launch on
+    26 November 2022 police record a level only, as the vocabulary says.
+    """
+    import numpy as np
+    import pandas as pd
+
+    n_events = len(tool)
+    tool = tool.copy()
     assessed = (tool != "") & (rng.random(n_events) < 0.75)
     tool[~assessed] = ""
     dara = assessed & (tool == "dash") & (ns >= pd.Timestamp("2022-11-26", tz=TZ).value)
@@ -363,24 +452,68 @@ def synthetic_events(
     score = rng.binomial(24, 0.3 + 0.35 * frac).astype(float)
     level_idx = np.where(score >= 14, 2, np.where(score >= 10, 1, 0))
     score[~assessed | dara] = np.nan
-    risk_level = np.where(assessed, np.array(_RISK_LEVELS, dtype=object)[level_idx], "")
-    risk_tool = np.where(assessed, tool, "none")
+    level = np.where(assessed, np.array(_RISK_LEVELS, dtype=object)[level_idx], "")
+    return _Risk(np.where(assessed, tool, "none"), score, level, assessed & (level_idx == 2))
 
-    referral = col(6).copy()
-    high = assessed & (level_idx == 2)
-    referral[high & (rng.random(n_events) < 0.6)] = "marac"
-    sharing = (~np.isin(agency, _POLICE)) & (rng.random(n_events) < 0.15)
+
+def _refer_high_risk_to_marac(
+    rng: np.random.Generator, referral: np.ndarray, high: np.ndarray
+) -> np.ndarray:
+    """The templates' referrals, with six in ten high-risk assessments referred to Marac."""
+    referral = referral.copy()
+    referral[high & (rng.random(len(referral)) < 0.6)] = "marac"
+    return referral
+
+
+def _share_with_police(rng: np.random.Generator, agency: np.ndarray) -> np.ndarray:
+    """``shared_with``: some other agencies' contacts shared with police safeguarding, and
+    every Marac meeting's actions with its members."""
+    import numpy as np
+
+    sharing = (~np.isin(agency, _POLICE)) & (rng.random(len(agency)) < 0.15)
     shared_with = np.where(sharing, "police_safeguarding", "")
     shared_with[agency == "marac"] = "police_safeguarding;idva;gp;housing"
+    return shared_with
 
-    # Calls: half linked to the previous police call in the same case.
-    police_row = np.isin(agency, _POLICE)
-    is_call = np.isin(contact_type, ("emergency_call", "non_emergency_call"))
+
+def _event_ids(cases: _Cases) -> tuple[np.ndarray, np.ndarray]:
+    """Each event's case id (``C000000``) and event id (``C000000-E0001``)."""
+    import numpy as np
+    import pandas as pd
+
+    case_label = np.char.add("C", np.char.zfill(np.arange(cases.n_cases).astype(str), 6))
+    case_ids = np.repeat(case_label, cases.lengths)
+    event_ids = pd.Series(case_ids).str.cat(
+        pd.Series(np.char.zfill((cases.pos + 1).astype(str), 4)), sep="-E"
+    )
+    return case_ids, event_ids.to_numpy()
+
+
+def _link_repeat_calls(
+    rng: np.random.Generator, drawn: _Templates, cases: _Cases, event_ids: np.ndarray
+) -> np.ndarray:
+    """``linked_to``: six in ten calls name the previous police contact in the same case."""
+    import numpy as np
+
+    n_events = cases.n_events
+    police_row = np.isin(drawn.agency, _POLICE)
+    is_call = np.isin(drawn.contact_type, ("emergency_call", "non_emergency_call"))
     last_police = np.maximum.accumulate(np.where(police_row, np.arange(n_events), -1))
     prev_police = np.r_[-1, last_police[:-1]]
-    case_first_row = np.repeat(case_start_idx, case_len)
+    case_first_row = np.repeat(cases.starts, cases.lengths)
     linked = is_call & (prev_police >= case_first_row) & (rng.random(n_events) < 0.6)
+    return np.where(linked, event_ids[np.maximum(prev_police, 0)], "")
 
+
+def _grade_and_attend_calls(
+    rng: np.random.Generator, contact_type: np.ndarray, outcome: np.ndarray
+) -> _Calls:
+    """Emergency calls get a grade, its response target and an attendance time: some late,
+    one in twenty never attended."""
+    import numpy as np
+
+    n_events = len(contact_type)
+    outcome = outcome.copy()
     emergency = contact_type == "emergency_call"
     grade = np.where(rng.random(n_events) < 0.7, "immediate", "priority")
     call_grade = np.where(emergency, grade, "")
@@ -390,38 +523,48 @@ def synthetic_events(
     never = emergency & (rng.random(n_events) < 0.05)
     attended[never] = np.nan
     outcome[never] = "not_attended"
+    return _Calls(call_grade, target, attended, outcome)
 
-    case_label = np.char.add("C", np.char.zfill(np.arange(n_cases).astype(str), 6))
-    event_id = pd.Series(np.repeat(case_label, case_len)).str.cat(
-        pd.Series(np.char.zfill((pos + 1).astype(str), 4)), sep="-E"
-    )
-    linked_to = np.where(linked, event_id.to_numpy()[np.maximum(prev_police, 0)], "")
+
+def _events_table(
+    cases: _Cases,
+    ns: np.ndarray,
+    drawn: _Templates,
+    risk: _Risk,
+    referral: np.ndarray,
+    shared_with: np.ndarray,
+    case_ids: np.ndarray,
+    event_ids: np.ndarray,
+    linked_to: np.ndarray,
+    calls: _Calls,
+) -> pd.DataFrame:
+    """The columns as a table, text as pandas categoricals (compact at scale)."""
+    import pandas as pd
 
     def cat(values: np.ndarray) -> pd.Categorical:
         return pd.Categorical(values.astype(object))
 
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "case_id": pd.Categorical(np.repeat(case_label, case_len)),
-            "event_id": event_id.to_numpy(),
-            "timestamp": timestamp,
-            "agency": cat(agency),
-            "contact_type": cat(contact_type),
-            "initiated_by": cat(col(2)),
-            "summary": cat(col(3)),
-            "risk_tool": cat(risk_tool),
-            "risk_score": score,
-            "risk_level": cat(risk_level),
-            "action": cat(col(5)),
+            "case_id": pd.Categorical(case_ids),
+            "event_id": event_ids,
+            "timestamp": pd.to_datetime(ns, utc=True).tz_convert(TZ),
+            "agency": cat(drawn.agency),
+            "contact_type": cat(drawn.contact_type),
+            "initiated_by": cat(drawn.initiated_by),
+            "summary": cat(drawn.summary),
+            "risk_tool": cat(risk.tool),
+            "risk_score": risk.score,
+            "risk_level": cat(risk.level),
+            "action": cat(drawn.action),
             "referral": cat(referral),
-            "outcome": cat(outcome),
-            "source_id": pd.Categorical(["everycall-course-team"] * n_events),
-            "disclosure": col(8).astype(bool),
+            "outcome": cat(calls.outcome),
+            "source_id": pd.Categorical(["everycall-course-team"] * cases.n_events),
+            "disclosure": drawn.disclosure.astype(bool),
             "linked_to": linked_to,
-            "call_grade": cat(call_grade),
-            "response_target_minutes": target,
-            "attended_minutes": attended,
+            "call_grade": cat(calls.grade),
+            "response_target_minutes": calls.target,
+            "attended_minutes": calls.attended,
             "shared_with": cat(shared_with),
         }
     )
-    return frame
