@@ -151,7 +151,8 @@ def ours(work: Path) -> dict:
 
 
 def main() -> None:
-    from toolkit.handouts import course_notebooks, plan_editions
+    from toolkit.handouts import course_notebooks
+    from toolkit.handouts.plan import plan_editions
     from toolkit.handouts.html import plotly_js
 
     only_ours = "--only-ours" in sys.argv

@@ -11,10 +11,9 @@ import pytest
 
 import toolkit
 from toolkit import answers
-from toolkit.answers import AnswerStore, bind, current_store, default_path, set_learner
-from toolkit.answers import fileformat as _answers_data
+from toolkit.answers import AnswerStore, bind, current_store, default_path, fileformat, set_learner
 from toolkit.answers import store as answer_store
-from toolkit.core import files as _answers_io
+from toolkit.core import files
 from toolkit.core.session import SESSION
 from toolkit.errors import AnswerStoreError, ToolkitError
 
@@ -163,7 +162,7 @@ def test_save_failure_is_a_clear_error(path, monkeypatch):
         raise OSError(errno.EROFS, "Read-only file system")
 
     store = AnswerStore(path, notebook="n1")
-    monkeypatch.setattr(_answers_io.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
     with pytest.raises(
         AnswerStoreError,
         match="your answer could not be saved "
@@ -223,7 +222,7 @@ class _FakeHandle:
 
 
 def _inside_a_kernel(monkeypatch) -> tuple[_FakeShell, list]:
-    from toolkit import session as _widgets
+    from toolkit import session as learner_session
 
     shell, shown = _FakeShell(), []
 
@@ -232,7 +231,7 @@ def _inside_a_kernel(monkeypatch) -> tuple[_FakeShell, list]:
         return _FakeHandle() if kwargs.get("display_id") else None
 
     monkeypatch.setattr("IPython.get_ipython", lambda: shell)
-    monkeypatch.setattr(_widgets, "display", display)
+    monkeypatch.setattr(learner_session, "display", display)
     monkeypatch.setattr("IPython.display.display", display)
     return shell, shown
 
@@ -283,13 +282,13 @@ def test_trainer_mode_answers_are_the_trainers_never_the_last_learners(monkeypat
 
 
 def test_begin_shows_a_toolkit_error_as_one_short_message(monkeypatch):
-    from toolkit import session as _widgets
+    from toolkit import session as learner_session
     from toolkit.errors import DataError
 
     shell, shown = _inside_a_kernel(monkeypatch)
     toolkit.begin("00-start-here")
     exc_tuple, handler = shell.custom
-    assert exc_tuple == (ToolkitError,) and handler is _widgets.show_toolkit_error
+    assert exc_tuple == (ToolkitError,) and handler is learner_session.show_toolkit_error
     shown.clear()
     error = DataError('data/cases/x: there is no such case; did you mean "y"?')
     assert handler(shell, DataError, error, None) == []
@@ -456,7 +455,7 @@ def _refuse_lock_files(monkeypatch) -> None:
             raise OSError(errno.EROFS, "Read-only file system", str(where))
         return real_open(where, flags, *args)
 
-    monkeypatch.setattr(_answers_io.os, "open", open_except_locks)
+    monkeypatch.setattr(files.os, "open", open_except_locks)
 
 
 def test_a_lock_that_cannot_be_created_is_a_clear_error(path, monkeypatch):
@@ -484,7 +483,7 @@ def test_giving_a_name_in_a_folder_that_cannot_be_written_is_a_clear_error(monke
 def test_a_good_file_saved_by_another_kernel_is_never_set_aside(path, monkeypatch):
     path.parent.mkdir(parents=True)
     path.write_text('["not", "an", "answer", "file"]')
-    check = _answers_data.check_answer_data
+    check = fileformat.check_answer_data
     calls: list[int] = []
 
     def other_kernel_saves_first(data, **kwargs):
@@ -494,7 +493,7 @@ def test_a_good_file_saved_by_another_kernel_is_never_set_aside(path, monkeypatc
         return check(data, **kwargs)
 
     # Patched where the store looks it up (it reads files through toolkit.answers.fileformat).
-    monkeypatch.setattr(_answers_data, "check_answer_data", other_kernel_saves_first)
+    monkeypatch.setattr(fileformat, "check_answer_data", other_kernel_saves_first)
     kernel_1 = AnswerStore(path, notebook="n1", learner="Sam")
     assert kernel_1.get("q2") == "kernel 2's answer"
     assert kernel_1.notices == []

@@ -15,7 +15,7 @@ import pytest
 
 from toolkit import cohort
 from toolkit.cli import main
-from toolkit.cohort import numeric as _cohort_numeric
+from toolkit.cohort import numeric
 from toolkit.cohort import reading as cohort_gather
 from toolkit.errors import ToolkitError
 
@@ -553,7 +553,7 @@ def test_answers_spread_wide_are_counted_in_round_bins(tmp_path):
 
 
 def test_non_integer_answers_with_many_places_get_sensible_bins():
-    bins = _cohort_numeric.numeric_bins([0.1234567, 0.2, 0.25, 0.9], 0.25)
+    bins = numeric.numeric_bins([0.1234567, 0.2, 0.25, 0.9], 0.25)
     assert not bins.per_value and bins.width == 0.05 and sum(bins.counts) == 4
     assert bins.labels[0] == "0.10 to under 0.15: 1 learner"
     assert len(set(bins.centres)) == len(bins.centres)

@@ -44,12 +44,12 @@ def test_student_handout_holds_no_answer_feedback_or_trainer_note(course: Path, 
     import nbformat
 
     from toolkit import exercises
-    from toolkit.handouts.editions import notebook_secrets as secret_texts
+    from toolkit.handouts.editions import notebook_secrets
 
     page = (course / "student" / f"{nb.stem}.html").read_text(encoding="utf-8")
     text = _visible_text(page)
-    secrets = [s for s in exercises.secret_texts(nb.stem) if len(s) >= 12]
-    secrets += secret_texts(nbformat.read(nb, as_version=4), name=nb.name)
+    secrets = [s for s in exercises.answer_texts(nb.stem) if len(s) >= 12]
+    secrets += notebook_secrets(nbformat.read(nb, as_version=4), name=nb.name)
     leaked = [s[:60] for s in secrets if re.sub(r"\s+", " ", s).strip() in text]
     assert not leaked, f"{nb.name}: student handout contains {leaked}"
     assert "widget-state+json" not in page
@@ -138,9 +138,10 @@ def test_trainer_handout_prints_each_option_feedback_once(course: Path):
 
 
 def test_trainer_notes_are_boxed_for_trainers_and_absent_for_students(course: Path):
-    notes = pytest.importorskip("toolkit.notes")
+    from toolkit import notes
+
     for nb in LEARNER_NOTEBOOKS:
-        texts = [t for t in notes.secret_texts() if len(t) >= 40]
+        texts = [t for t in notes.note_texts() if len(t) >= 40]
         student = _visible_text((course / "student" / f"{nb.stem}.html").read_text("utf-8"))
         assert not [t[:50] for t in texts if t in student], nb.stem
     shown = 0

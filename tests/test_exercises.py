@@ -877,16 +877,15 @@ def test_answers_restored_after_kernel_restart(tmp_path):
 
 
 def test_begin_asks_the_name_once_and_answers_follow_it(monkeypatch):
-    from toolkit import session as _widgets
 
     monkeypatch.delenv("EVERYCALL_LEARNER")
     monkeypatch.setattr("IPython.get_ipython", lambda: object())  # as if inside a kernel
     shown = []
-    monkeypatch.setattr(_widgets, "display", lambda obj, **kw: shown.append(obj))
+    monkeypatch.setattr(session, "display", lambda obj, **kw: shown.append(obj))
     toolkit.begin("00-start-here")
     status, prompt = shown
     assert "until you give your name below" in status.data
-    assert isinstance(prompt, _widgets.NamePrompt)
+    assert isinstance(prompt, session.NamePrompt)
 
     exercise = ExerciseWidget(find("00-stepping-away"), current_store())
     exercise.answer(2)  # answered before giving a name
@@ -907,12 +906,11 @@ def test_begin_asks_the_name_once_and_answers_follow_it(monkeypatch):
 
 
 def test_changing_learner_shows_the_new_learners_answers(monkeypatch):
-    from toolkit import session as _widgets
 
     monkeypatch.delenv("EVERYCALL_LEARNER")
     monkeypatch.setattr("IPython.get_ipython", lambda: object())
     shown = []
-    monkeypatch.setattr(_widgets, "display", lambda obj, **kw: shown.append(obj))
+    monkeypatch.setattr(session, "display", lambda obj, **kw: shown.append(obj))
     AnswerStore(default_path("00-start-here", "Alex"), notebook="00-start-here").set(
         "00-stepping-away", find("00-stepping-away").options[0].text
     )
@@ -947,12 +945,11 @@ def test_file_damaged_while_open_is_set_aside_and_the_learner_told(defs, store):
 
 
 def _begin_in_a_kernel(monkeypatch) -> list:
-    from toolkit import session as _widgets
 
     monkeypatch.delenv("EVERYCALL_LEARNER")
     monkeypatch.setattr("IPython.get_ipython", lambda: object())
     shown: list = []
-    monkeypatch.setattr(_widgets, "display", lambda obj, **kw: shown.append(obj))
+    monkeypatch.setattr(session, "display", lambda obj, **kw: shown.append(obj))
     toolkit.begin("00-start-here")
     return shown
 

@@ -566,13 +566,13 @@ def test_new_case_refuses_a_file_where_the_cases_folder_should_be(tmp_path, monk
 def test_dara_events_say_when_the_adoption_date_cannot_be_read():
     import datetime as dt
 
-    from toolkit.data import case_checks as _case_checks
+    from toolkit.data import case_checks
     from toolkit.validate import CaseContext
 
-    meta = _case_checks.CaseMeta({}, start=dt.date(2023, 1, 1), end=dt.date(2024, 12, 31))
+    meta = case_checks.CaseMeta({}, start=dt.date(2023, 1, 1), end=dt.date(2024, 12, 31))
     meta.dara_given = True  # policy_context.dara_adopted: "2023-02-30"
     row = {"event_id": "E01", "timestamp": "2023-05-01 10:00", "risk_tool": "dara"}
-    problems = _case_checks.check_events([row], meta, CaseContext(data_dir()), "events.csv")
+    problems = case_checks.check_events([row], meta, CaseContext(data_dir()), "events.csv")
     assert [str(p) for p in problems] == [
         'warning: events.csv: events using "dara" were not checked against the date the force '
         "adopted it, because policy_context.dara_adopted in case.yaml is not a valid date"

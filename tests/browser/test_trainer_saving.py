@@ -22,7 +22,7 @@ NOTEBOOK = "02-missed-opportunities.ipynb"
 
 
 def _course_secrets() -> list[str]:
-    from toolkit.handouts import _course_secrets as secrets
+    from toolkit.handouts import course_secrets as secrets
 
     return secrets()[0]
 

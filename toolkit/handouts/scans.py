@@ -347,7 +347,7 @@ def offline_scan(document: str, *, file: str) -> list[Problem]:
 
 
 def axe_script() -> Path:
-    """The vendored axe-core (``axe.min.js``); see ``toolkit/handouts/vendor/axe-core/README.md``."""
+    """The vendored axe-core (``axe.min.js``); see ``vendor/axe-core/README.md`` beside this."""
     return Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 
 
