@@ -56,10 +56,12 @@ from toolkit.calls.figures import simulation_figure, sweep_figure
 from toolkit.calls.review import (
     first_contact_opportunities,
     first_contact_review,
+    first_contact_table,
     published_figures,
 )
 from toolkit.calls.simulation import Simulation, simulate_queue
 from toolkit.calls.sweeps import reproduces, scenario_grid, staff_for_service_level, staffing_sweep
+from toolkit.calls.tables import closest_scenarios, compare_demand, simulation_against_model
 from toolkit.calls.widgets import queue_explorer
 
 __all__ = [
@@ -67,16 +69,20 @@ __all__ = [
     "MAX_SWEEP_LEVELS",
     "QueueMetrics",
     "Simulation",
+    "closest_scenarios",
+    "compare_demand",
     "erlang_b",
     "erlang_c",
     "first_contact_opportunities",
     "first_contact_review",
+    "first_contact_table",
     "published_figures",
     "queue_explorer",
     "queue_metrics",
     "reproduces",
     "scenario_grid",
     "simulate_queue",
+    "simulation_against_model",
     "simulation_figure",
     "staff_for_service_level",
     "staffing_sweep",

@@ -2,7 +2,8 @@
 
 :func:`published_figures` shows the sourced call-handling figures of ``data/calls.csv``;
 :func:`first_contact_review` finds, in each case, the first call to the police and what the
-rules and the reviewer said about it (notebook 04's closing discussion).
+rules and the reviewer said about it, and :func:`first_contact_table` shows it to learners
+(notebook 04's closing discussion).
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ if TYPE_CHECKING:
 __all__ = [
     "CALL_CONTACT_TYPES",
     "FIGURE_COLUMNS",
+    "FIRST_CONTACT_COLUMNS",
     "first_contact_opportunities",
     "first_contact_review",
+    "first_contact_table",
     "published_figures",
 ]
 
@@ -109,6 +112,47 @@ def first_contact_review(slugs: Sequence[str] | None = None) -> pd.DataFrame:
     if not frames:
         raise ModelError("no cases given to review")
     return pd.concat(frames, ignore_index=True)
+
+
+#: Columns of :func:`first_contact_review` that :func:`first_contact_table` shows, after the case.
+FIRST_CONTACT_COLUMNS = ("event_id", "contact_type", "rule_name", "summary")
+
+
+def first_contact_table(slugs: Sequence[str] | None = None) -> pd.DataFrame:
+    """The flags at a call to the police in each case, ready to show learners.
+
+    :func:`first_contact_review` with each case named by its title, then the event, the kind
+    of call, the rule that flagged it and what the record says: the table for the discussion
+    of what a domestic abuse specialist at first contact could have changed.
+
+    Parameters
+    ----------
+    slugs : sequence of str, optional
+        Cases to review (all the shipped cases by default).
+
+    Returns
+    -------
+    pandas.DataFrame
+        For display: *Case* (its title), *Event*, *Contact type*, *Rule* and *Summary*, one
+        row per flag.
+
+    Examples
+    --------
+    >>> table = first_contact_table(["unlinked-calls"])
+    >>> list(table.columns)
+    ['Case', 'Event', 'Contact type', 'Rule', 'Summary']
+    >>> set(table["Case"]), "Emergency call (999)" in set(table["Contact type"])
+    ({'Every call on its own'}, True)
+    >>> first_contact_table(["unlinked-call"])
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: data/cases/unlinked-call: there is no such case; did you mean \
+"unlinked-calls"? Cases: ...
+    """
+    review = first_contact_review(slugs)
+    titles = {slug: load_case(slug).title for slug in review["case_id"].unique()}
+    shown = review.assign(case=review["case_id"].map(titles))
+    return for_display(shown[["case", *FIRST_CONTACT_COLUMNS]])
 
 
 FIGURE_COLUMNS = ("area", "description", "value", "period", "source_id")

@@ -25,7 +25,8 @@ The parts: :mod:`~toolkit.opportunities.engine` (the :class:`Rule` record, the r
 :func:`run_rules`), :mod:`~toolkit.opportunities.events` (the vectorised helpers rules are
 written with: :func:`prepare_events`, :func:`matches`, :func:`seconds_to_next`,
 :func:`flagged`, ...), :mod:`~toolkit.opportunities.display` (how rules and their flags are
-shown to learners) and :mod:`~toolkit.opportunities.builtin` (the course's rules).
+shown to learners, and a worked example of a rule: :func:`example_rule`, :func:`rule_code`,
+:func:`rule_flags_table`) and :mod:`~toolkit.opportunities.builtin` (the course's rules).
 
 Decisions are judged against the policy in force at the time: a rule may name the date its
 policy took effect (``in_force_from``) and is not applied to events before it. A rule that tests
@@ -59,7 +60,10 @@ from toolkit.opportunities.builtin import BUILTIN_RULES
 from toolkit.opportunities.display import (
     PARAMETER_VOCABULARIES,
     describe_parameters,
+    example_rule,
     flags_summary,
+    rule_code,
+    rule_flags_table,
     rules_summary,
     rules_table,
 )
@@ -98,6 +102,7 @@ __all__ = [
     "day_text",
     "describe_parameters",
     "evaluable",
+    "example_rule",
     "flagged",
     "flags_summary",
     "get_rule",
@@ -108,6 +113,8 @@ __all__ = [
     "register",
     "registered_rules",
     "rule",
+    "rule_code",
+    "rule_flags_table",
     "rules_summary",
     "rules_table",
     "run_rules",

@@ -5,6 +5,11 @@ shows them one line each with the detail one click away; :func:`flags_summary` s
 rules flagged in a case; :func:`describe_parameters` writes a rule's settings in words, using
 :data:`PARAMETER_VOCABULARIES` to name the ids they hold.
 
+For trainers and course builders who want to see how a rule is written (notebook 02's optional
+section): :func:`example_rule` is a worked example that is not one of the course's rules,
+:func:`rule_code` shows a rule as it would be written with the ``@rule(...)`` decorator, and
+:func:`rule_flags_table` shows what one rule flags in a case.
+
 Examples
 --------
 >>> describe_parameters({"window_days": 1, "outcomes": ["no_further_action", "mystery_id"]})
@@ -19,14 +24,18 @@ toolkit.errors.ToolkitError: params: expected a mapping of parameter names to va
 from __future__ import annotations
 
 import html
+import inspect
+import json
 import re
+import textwrap
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from toolkit.core.tables import HtmlBlock, escape_text, table_html
 from toolkit.data import for_display, load_sources, vocab_labels
 from toolkit.errors import ToolkitError
-from toolkit.opportunities.engine import Rule, registered_rules
+from toolkit.opportunities.engine import Rule, registered_rules, run_rules
+from toolkit.opportunities.events import flagged, matches
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -195,6 +204,167 @@ def flags_summary(found: pd.DataFrame, events: pd.DataFrame) -> HtmlBlock:
         text.append(f"{name}: {listed}")
     frame = pd.DataFrame(rows, columns=["Rule", "Events", "Which"])
     return HtmlBlock(table_html(frame, raw=["Rule", "Which"]), "\n".join(text))
+
+
+# --------------------------------------------------------------------------------------------
+# How a rule is written: a worked example for trainers and course builders
+
+
+def not_seen_alone(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
+    """Emergency department attendances where the record says the partner was present
+    throughout, or answered for her."""
+    emergency_department = matches(events["contact_type"], "ed_attendance")
+    partner_present = matches(events["summary"], pattern="throughout|answers for her")
+    return flagged(
+        events,
+        emergency_department & partner_present,
+        "The partner was present throughout: no chance to ask about abuse in private.",
+    )
+
+
+def example_rule() -> Rule:
+    """A worked example of a rule, for trainers and course builders; not one of the course's.
+
+    It flags emergency department attendances where the victim-survivor was not seen alone,
+    from the words of the record (:func:`not_seen_alone`). It is never registered, so
+    :func:`~toolkit.opportunities.run_rules` runs it only when given it
+    (``run_rules(events, rules=[example_rule()])``); :func:`rule_code` shows how it is written.
+
+    Examples
+    --------
+    >>> example_rule().name
+    'Emergency attendance, not seen alone'
+    >>> example_rule().id in [r.id for r in registered_rules()]
+    False
+    """
+    return Rule(
+        id="example-not-seen-alone",
+        name="Emergency attendance, not seen alone",
+        description=(
+            "An emergency department attendance where the record says the partner was present "
+            "throughout."
+        ),
+        source_id="saferdevon-dhr17-feedback",
+        opportunity_type="health_contact_not_explored",
+        evaluate=not_seen_alone,
+    )
+
+
+def rule_code(rule: Rule) -> HtmlBlock:
+    """A rule as a trainer would write it in their own module, with the ``@rule(...)`` decorator.
+
+    The decorator's arguments are the rule's own (id, name, description, source, opportunity
+    type, and its parameters, required columns and start date where it has them); the function
+    under it is the rule's ``evaluate`` function as written in its module.
+
+    Parameters
+    ----------
+    rule : Rule
+        A rule whose ``evaluate`` is a function written with ``def`` (a lambda has no code of
+        its own to show).
+
+    Returns
+    -------
+    HtmlBlock
+        The code in a ``<pre>`` block; its text is the code itself.
+
+    Examples
+    --------
+    >>> print(rule_code(example_rule()).text)  # doctest: +ELLIPSIS
+    @rule(
+        "example-not-seen-alone",
+        name="Emergency attendance, not seen alone",
+    ...
+    )
+    def not_seen_alone(events: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
+    ...
+    >>> rule_code("example-not-seen-alone")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: rule: expected a Rule (see get_rule or example_rule), got str
+    """
+    if not isinstance(rule, Rule):
+        raise ToolkitError(
+            f"rule: expected a Rule (see get_rule or example_rule), got {type(rule).__name__}"
+        )
+    if getattr(rule.evaluate, "__name__", "<lambda>") == "<lambda>":
+        raise ToolkitError(
+            f'rule "{rule.id}": its evaluate is a lambda, which has no code of its own to show; '
+            "write it as a function with def"
+        )
+    try:
+        source = textwrap.dedent(inspect.getsource(rule.evaluate))
+    except (OSError, TypeError):
+        raise ToolkitError(
+            f'rule "{rule.id}": the code of its evaluate function cannot be found'
+        ) from None
+    lines = source.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith(("def ", "async def "))), 0)
+    arguments = [
+        _literal(rule.id),
+        f"name={_literal(rule.name)}",
+        f"description={_literal(rule.description)}",
+        f"source_id={_literal(rule.source_id)}",
+        f"opportunity_type={_literal(rule.opportunity_type)}",
+    ]
+    if rule.params:
+        arguments.append(f"params={_literal(rule.params)}")
+    if rule.requires:
+        arguments.append(f"requires={_literal(rule.requires)}")
+    if rule.in_force_from:
+        arguments.append(f"in_force_from={_literal(rule.in_force_from)}")
+    code = "\n".join(["@rule(", *(f"    {a}," for a in arguments), ")", *lines[start:]])
+    return HtmlBlock(
+        f'<pre class="everycall-rule-code"><code>{html.escape(code)}</code></pre>', code
+    )
+
+
+def _literal(value: Any) -> str:
+    """``value`` as Python code, with strings in double quotes (as the course's code has them)."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    return repr(value)
+
+
+def rule_flags_table(events: pd.DataFrame, rule: Rule) -> pd.DataFrame:
+    """What one rule flags in a case, ready to show: the event, when it happened, and why.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        A case's events table.
+    rule : Rule
+        Any rule, registered or not (:func:`example_rule`, a rule from
+        :func:`~toolkit.opportunities.get_rule`, or a trainer's own).
+
+    Returns
+    -------
+    pandas.DataFrame
+        For display, one row per flagged event in time order: *Event*, *Timestamp* and
+        *Explanation*. No rows when the rule flags nothing in the case.
+
+    Examples
+    --------
+    >>> from toolkit.data import load_case
+    >>> table = rule_flags_table(load_case("unlinked-calls").events, example_rule())
+    >>> table.values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['E19', '10 Apr 2018 23:20',
+      'The partner was present throughout: no chance to ask about abuse in private.']]
+    >>> rule_flags_table(load_case("unlinked-calls").events, "example-not-seen-alone")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ToolkitError: rule: expected a Rule (see get_rule or example_rule), got str
+    """
+    if not isinstance(rule, Rule):
+        raise ToolkitError(
+            f"rule: expected a Rule (see get_rule or example_rule), got {type(rule).__name__}"
+        )
+    found = run_rules(events, rules=[rule])
+    return for_display(found[["event_id", "timestamp", "explanation"]])
 
 
 #: Which vocabulary a rule parameter's ids come from, by the parameter's name; an id found in
