@@ -152,8 +152,8 @@ def ours(work: Path) -> dict:
 
 def main() -> None:
     from toolkit.handouts import course_notebooks
-    from toolkit.handouts.plan import plan_editions
     from toolkit.handouts.html import plotly_js
+    from toolkit.handouts.plan import plan_editions
 
     only_ours = "--only-ours" in sys.argv
     notebooks = [
