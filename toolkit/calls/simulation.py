@@ -21,7 +21,7 @@ import heapq
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -201,114 +201,187 @@ def simulate_queue(
     ...
     toolkit.errors.ModelError: outage must be (start, end) in hours with 0 <= start < end <= 12; got (4, 2)
     """  # noqa: E501
-    import pandas as pd
-
     duration_h = check_number("hours", hours)
-    rates = _rates(calls_per_hour, duration_h)
-    h = check_number("handle_seconds", handle_seconds)
-    n = _staff(staff)
-    patience = _patience(patience_seconds)
-    share = check_share("outage_failure_share", outage_failure_share)
-    retry = check_share("retry_share", retry_share)
-    retry_mean = check_number("retry_mean_seconds", retry_mean_seconds)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ModelError(f"seed must be a whole number, 0 or more; got {seed!r}")
-    if (
-        isinstance(max_attempts, bool)
-        or not isinstance(max_attempts, int | np.integer)
-        or max_attempts < 1
-    ):
-        raise ModelError(f"max_attempts must be a whole number, at least 1; got {max_attempts!r}")
-    if outage is not None:
-        ok = (
-            isinstance(outage, tuple | list)
-            and len(outage) == 2
-            and all(
-                isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool)
-                for x in outage
-            )
-            and 0 <= outage[0] < outage[1] <= duration_h
-        )
-        if not ok:
-            raise ModelError(
-                "outage must be (start, end) in hours with 0 <= start < end <= "
-                f"{duration_h:g}; got {outage!r}"
-            )
+    settings: dict[str, Any] = {
+        "calls_per_hour": _rates(calls_per_hour, duration_h),
+        "handle_seconds": check_number("handle_seconds", handle_seconds),
+        "staff": _staff(staff),
+        "hours": duration_h,
+        "patience_seconds": _patience(patience_seconds),
+        "seed": seed,
+        "outage": outage,
+        "outage_failure_share": check_share("outage_failure_share", outage_failure_share),
+        "retry_share": check_share("retry_share", retry_share),
+        "retry_mean_seconds": check_number("retry_mean_seconds", retry_mean_seconds),
+    }
+    _check_whole("seed", seed, least=0)
+    _check_whole("max_attempts", max_attempts, least=1)
+    _check_outage(outage, duration_h)
+    # The draws are made in this order for every seed: reordering them would change the calls
+    # a seed gives.
     rng = np.random.default_rng(seed)
-    horizon = duration_h * 3600
+    first = _first_attempts(rng, settings["calls_per_hour"], duration_h * 3600)
+    tried, failed = _with_redials(rng, first, _Redials.of(settings, max_attempts))
+    connected = np.flatnonzero(~failed)
+    start, wait = _queue_connected(rng, tried.arrival[connected], settings)
+    return Simulation(_calls_table(tried, connected, start, wait), settings)
 
-    # first attempts: Poisson counts per hour, uniform times within each hour
+
+def _check_whole(name: str, value: Any, *, least: int) -> None:
+    """``value`` is a whole number (not a bool), at least ``least``."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < least:
+        bound = "0 or more" if least == 0 else f"at least {least}"
+        raise ModelError(f"{name} must be a whole number, {bound}; got {value!r}")
+
+
+def _check_outage(outage: Any, hours: float) -> None:
+    """``outage`` is None or (start, end) in hours within the ``hours`` simulated."""
+    if outage is None:
+        return
+    ok = (
+        isinstance(outage, tuple | list)
+        and len(outage) == 2
+        and all(
+            isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool)
+            for x in outage
+        )
+        and 0 <= outage[0] < outage[1] <= hours
+    )
+    if not ok:
+        raise ModelError(
+            "outage must be (start, end) in hours with 0 <= start < end <= "
+            f"{hours:g}; got {outage!r}"
+        )
+
+
+class _Attempts(NamedTuple):
+    """Call attempts: when each arrives (seconds from the start), whose it is, which try."""
+
+    arrival: np.ndarray
+    caller: np.ndarray
+    attempt: np.ndarray
+
+
+class _Redials(NamedTuple):
+    """When attempts fail and how callers try again (see :func:`simulate_queue`)."""
+
+    outage: tuple[float, float] | None
+    failure_share: float
+    retry_share: float
+    retry_mean_seconds: float
+    max_attempts: int
+    horizon: float  # seconds simulated: a redial after the end is not made
+
+    @classmethod
+    def of(cls, settings: dict[str, Any], max_attempts: int) -> _Redials:
+        """The redial rules of a simulation's ``settings``."""
+        return cls(
+            settings["outage"],
+            settings["outage_failure_share"],
+            settings["retry_share"],
+            settings["retry_mean_seconds"],
+            max_attempts,
+            settings["hours"] * 3600,
+        )
+
+
+def _first_attempts(rng: np.random.Generator, rates: list[float], horizon: float) -> _Attempts:
+    """Each caller's first attempt: Poisson counts per hour, uniform times within each hour."""
     starts = np.arange(len(rates), dtype=float) * 3600
     lengths = np.minimum(starts + 3600, horizon) - starts
     counts = rng.poisson(np.asarray(rates) / 3600 * lengths)
     times = np.repeat(starts, counts) + rng.random(counts.sum()) * np.repeat(lengths, counts)
     times.sort()
-    callers = np.arange(times.size)
-    attempts = np.ones(times.size, dtype=int)
+    return _Attempts(times, np.arange(times.size), np.ones(times.size, dtype=int))
 
-    # failed attempts and redials, generation by generation (failure depends only on time)
-    all_t, all_c, all_a, all_failed = [], [], [], []
-    gen_t, gen_c, gen_a = times, callers, attempts
-    while gen_t.size:
-        failed = np.zeros(gen_t.size, dtype=bool)
-        if outage is not None:
-            in_outage = (gen_t >= outage[0] * 3600) & (gen_t < outage[1] * 3600)
-            failed = in_outage & (rng.random(gen_t.size) < share)
-        all_t.append(gen_t)
-        all_c.append(gen_c)
-        all_a.append(gen_a)
-        all_failed.append(failed)
-        again = failed & (rng.random(gen_t.size) < retry) & (gen_a < max_attempts)
-        next_t = gen_t[again] + rng.exponential(retry_mean, again.sum())
-        keep = next_t < horizon
-        gen_t, gen_c, gen_a = next_t[keep], gen_c[again][keep], gen_a[again][keep] + 1
 
-    if not all_t:  # no call arrived at all (a short, quiet spell): an empty record
-        all_t, all_c, all_a = [times], [callers], [attempts]
-        all_failed = [np.zeros(0, dtype=bool)]
-    t_all = np.concatenate(all_t)
-    order = np.argsort(t_all, kind="stable")
-    t_all = t_all[order]
-    c_all, a_all = np.concatenate(all_c)[order], np.concatenate(all_a)[order]
-    failed_all = np.concatenate(all_failed)[order]
+def _with_redials(
+    rng: np.random.Generator, first: _Attempts, redials: _Redials
+) -> tuple[_Attempts, np.ndarray]:
+    """Every attempt in order of arrival, and which of them failed to connect.
 
-    connected = np.flatnonzero(~failed_all)
-    service = rng.exponential(h, connected.size)
-    if patience is None:
-        limit = np.full(connected.size, np.inf)
+    Redials are drawn generation by generation: failure depends only on the time of an
+    attempt, so a whole generation is decided at once.
+    """
+    generations: list[_Attempts] = []
+    failures: list[np.ndarray] = []
+    gen = first
+    while gen.arrival.size:
+        failed = _fail_in_outage(rng, gen.arrival, redials)
+        generations.append(gen)
+        failures.append(failed)
+        gen = _redial(rng, gen, failed, redials)
+    if not generations:  # no call arrived at all (a short, quiet spell): an empty record
+        generations, failures = [first], [np.zeros(0, dtype=bool)]
+    arrival = np.concatenate([g.arrival for g in generations])
+    order = np.argsort(arrival, kind="stable")
+    tried = _Attempts(
+        arrival[order],
+        np.concatenate([g.caller for g in generations])[order],
+        np.concatenate([g.attempt for g in generations])[order],
+    )
+    return tried, np.concatenate(failures)[order]
+
+
+def _fail_in_outage(rng: np.random.Generator, arrival: np.ndarray, redials: _Redials) -> np.ndarray:
+    """Which attempts fail to connect: a share of those made during the outage."""
+    if redials.outage is None:
+        return np.zeros(arrival.size, dtype=bool)
+    start, end = redials.outage
+    in_outage = (arrival >= start * 3600) & (arrival < end * 3600)
+    return in_outage & (rng.random(arrival.size) < redials.failure_share)
+
+
+def _redial(
+    rng: np.random.Generator, gen: _Attempts, failed: np.ndarray, redials: _Redials
+) -> _Attempts:
+    """The next generation: failed callers who try again, after an exponential delay."""
+    again = (
+        failed
+        & (rng.random(gen.arrival.size) < redials.retry_share)
+        & (gen.attempt < redials.max_attempts)
+    )
+    next_t = gen.arrival[again] + rng.exponential(redials.retry_mean_seconds, again.sum())
+    keep = next_t < redials.horizon
+    return _Attempts(next_t[keep], gen.caller[again][keep], gen.attempt[again][keep] + 1)
+
+
+def _queue_connected(
+    rng: np.random.Generator, arrival: np.ndarray, settings: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    """When each connected call is answered (NaN if the caller hung up) and how long it
+    waited: handling times and patience drawn at random, then the queue run."""
+    service = rng.exponential(settings["handle_seconds"], arrival.size)
+    if settings["patience_seconds"] is None:
+        limit = np.full(arrival.size, np.inf)
     else:
-        limit = rng.exponential(patience, connected.size)
-    start, wait = _run_queue(t_all[connected], service, limit, n)
+        limit = rng.exponential(settings["patience_seconds"], arrival.size)
+    return _run_queue(arrival, service, limit, settings["staff"])
 
-    outcome = np.full(t_all.size, "failed", dtype=object)
+
+def _calls_table(
+    tried: _Attempts, connected: np.ndarray, start: np.ndarray, wait: np.ndarray
+) -> pd.DataFrame:
+    """One row per attempt (:attr:`Simulation.calls`); attempts not connected failed."""
+    import pandas as pd
+
+    size = tried.arrival.size
+    outcome = np.full(size, "failed", dtype=object)
     outcome[connected] = np.where(np.isnan(start), "abandoned", "answered")
-    wait_all = np.full(t_all.size, np.nan)
+    wait_all = np.full(size, np.nan)
     wait_all[connected] = wait
-    start_all = np.full(t_all.size, np.nan)
+    start_all = np.full(size, np.nan)
     start_all[connected] = start
-    calls = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "caller": c_all,
-            "attempt": a_all,
-            "arrival": t_all,
+            "caller": tried.caller,
+            "attempt": tried.attempt,
+            "arrival": tried.arrival,
             "outcome": pd.Categorical(outcome, categories=["answered", "abandoned", "failed"]),
             "wait_seconds": wait_all,
             "start": start_all,
         }
     )
-    settings = {
-        "calls_per_hour": rates,
-        "handle_seconds": h,
-        "staff": n,
-        "hours": duration_h,
-        "patience_seconds": patience,
-        "seed": seed,
-        "outage": outage,
-        "outage_failure_share": share,
-        "retry_share": retry,
-        "retry_mean_seconds": retry_mean,
-    }
-    return Simulation(calls, settings)
 
 
 def _run_queue(

@@ -8,7 +8,7 @@ figure in place.
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.calls.erlang import _patience, _staff, queue_metrics
 from toolkit.calls.figures import sweep_figure
@@ -16,6 +16,9 @@ from toolkit.calls.sweeps import staffing_sweep
 from toolkit.core.figures import slider_layout
 from toolkit.core.params import check_number
 from toolkit.errors import ModelError
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 __all__ = ["queue_explorer"]
 
@@ -64,13 +67,67 @@ def queue_explorer(
     import ipywidgets as widgets
     import plotly.graph_objects as go
 
+    top = _staff_axis_end(calls_per_hour, handle_seconds, staff, patience_seconds, max_staff)
+    sliders = _sliders(calls_per_hour, handle_seconds, staff, patience_seconds, top=top)
+
+    def build() -> tuple[go.Figure, str]:
+        return _sweep_view(
+            sliders,
+            top=top,
+            target_seconds=target_seconds,
+            service_level=service_level,
+            published=published,
+            source=source,
+        )
+
+    first, text = build()
+    fig = go.FigureWidget(first)
+    caption = widgets.HTML(_caption_html(text))
+    description = widgets.HTML(_description_html(first))
+
+    def update(_: dict[str, Any]) -> None:
+        new, words = build()
+        _update_figure(fig, new)
+        caption.value = _caption_html(words)
+        description.value = _description_html(new)
+
+    for slider in sliders.values():
+        slider.observe(update, names="value")
+    description.add_class("everycall-live-only")  # a handout prints it as the figure's caption
+    box = widgets.VBox([*sliders.values(), caption, fig, description])
+    box.add_class("everycall-queue-explorer")
+    return box
+
+
+def _staff_axis_end(
+    calls_per_hour: float,
+    handle_seconds: float,
+    staff: int,
+    patience_seconds: float | None,
+    max_staff: int | None,
+) -> int:
+    """The right end of the staff axis and slider, once the starting values are checked."""
     check_number("calls_per_hour", calls_per_hour)
     check_number("handle_seconds", handle_seconds)
     _staff(staff)
     _patience(patience_seconds)
     if max_staff is not None and _staff(max_staff, "max_staff") < staff:
         raise ModelError(f"max_staff must be at least staff ({staff}); got {max_staff}")
-    top = max_staff or max(2 * staff, 10)
+    return max_staff or max(2 * staff, 10)
+
+
+def _sliders(
+    calls_per_hour: float,
+    handle_seconds: float,
+    staff: int,
+    patience_seconds: float | None,
+    *,
+    top: int,
+) -> dict[str, Any]:
+    """The sliders by name (``patience`` only for Erlang A), sharing one label width so
+    every track lines up and none is squeezed."""
+    import ipywidgets as widgets
+
     sliders = {
         "staff": widgets.IntSlider(value=staff, min=1, max=top, description="Staff",
                                    continuous_update=False),
@@ -87,47 +144,53 @@ def queue_explorer(
             value=patience_seconds / 60, min=0.5, max=max(3 * patience_seconds / 60, 5),
             step=0.5, description="Patience (minutes)", continuous_update=False,
         )  # fmt: skip
-    # One label width for the group, so every track lines up and none is squeezed.
     style, layout = slider_layout([slider.description for slider in sliders.values()])
     for slider in sliders.values():
         slider.style.description_width = style["description_width"]
         slider.layout = widgets.Layout(**layout)
+    return sliders
 
-    def build() -> tuple[go.Figure, str]:
-        patience = sliders["patience"].value * 60 if "patience" in sliders else None
-        kwargs = {
-            "calls_per_hour": sliders["calls"].value,
-            "handle_seconds": sliders["handle"].value * 60,
-            "patience_seconds": patience,
-            "target_seconds": target_seconds,
-        }
-        sweep = staffing_sweep(staff=range(1, top + 1), **kwargs)
-        fig = sweep_figure(sweep, current_staff=sliders["staff"].value, published=published,
-                           service_level=service_level, source=source)  # fmt: skip
-        try:
-            text = queue_metrics(staff=sliders["staff"].value, **kwargs).describe()
-        except ModelError as exc:
-            text = str(exc)
-        return fig, text
 
-    first, text = build()
-    fig = go.FigureWidget(first)
-    caption = widgets.HTML(f"<p>{html.escape(text)}</p>")
-    description = widgets.HTML(f"<p><em>{html.escape(first.layout.meta['description'])}</em></p>")
+def _sweep_view(
+    sliders: dict[str, Any],
+    *,
+    top: int,
+    target_seconds: float,
+    service_level: float | None,
+    published: dict[str, float] | None,
+    source: str,
+) -> tuple[go.Figure, str]:
+    """The staffing sweep's figure for the sliders' values, and the queue at the chosen
+    staff in words (or why it cannot be worked out)."""
+    patience = sliders["patience"].value * 60 if "patience" in sliders else None
+    kwargs = {
+        "calls_per_hour": sliders["calls"].value,
+        "handle_seconds": sliders["handle"].value * 60,
+        "patience_seconds": patience,
+        "target_seconds": target_seconds,
+    }
+    sweep = staffing_sweep(staff=range(1, top + 1), **kwargs)
+    fig = sweep_figure(sweep, current_staff=sliders["staff"].value, published=published,
+                       service_level=service_level, source=source)  # fmt: skip
+    try:
+        text = queue_metrics(staff=sliders["staff"].value, **kwargs).describe()
+    except ModelError as exc:
+        text = str(exc)
+    return fig, text
 
-    def update(_: dict[str, Any]) -> None:
-        new, words = build()
-        with fig.batch_update():
-            for trace, fresh in zip(fig.data, new.data, strict=True):
-                trace.x, trace.y = fresh.x, fresh.y
-            fig.layout.shapes = new.layout.shapes
-            fig.layout.meta = new.layout.meta
-        caption.value = f"<p>{html.escape(words)}</p>"
-        description.value = f"<p><em>{html.escape(new.layout.meta['description'])}</em></p>"
 
-    for slider in sliders.values():
-        slider.observe(update, names="value")
-    description.add_class("everycall-live-only")  # a handout prints it as the figure's caption
-    box = widgets.VBox([*sliders.values(), caption, fig, description])
-    box.add_class("everycall-queue-explorer")
-    return box
+def _update_figure(fig: go.FigureWidget, new: go.Figure) -> None:
+    """Copy ``new``'s data, lines and description into ``fig`` in one update."""
+    with fig.batch_update():
+        for trace, fresh in zip(fig.data, new.data, strict=True):
+            trace.x, trace.y = fresh.x, fresh.y
+        fig.layout.shapes = new.layout.shapes
+        fig.layout.meta = new.layout.meta
+
+
+def _caption_html(text: str) -> str:
+    return f"<p>{html.escape(text)}</p>"
+
+
+def _description_html(fig: go.Figure) -> str:
+    return f"<p><em>{html.escape(fig.layout.meta['description'])}</em></p>"

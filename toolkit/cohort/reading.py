@@ -1,6 +1,6 @@
 """Reading a folder of learners' answer files into rows, each file judged once.
 
-This part only reads and de-duplicates what learners handed in (:mod:`toolkit.cohort.collect` writes
+This part only reads and de-duplicates what learners handed in (:mod:`toolkit.cohort.summary` writes
 the summary CSV and the page): it refuses anything that is not an answer file and says why (a
 symbolic link, a file set aside earlier, one too large, not UTF-8, not JSON, not the answer format),
 tells two learners of one name apart by the folder above their own, keeps the later of two files for
@@ -288,12 +288,37 @@ def gather(
         )
     definitions = _definitions(Path(exercises_dir) if exercises_dir else None)
     result = CollectResult(directory=folder, anonymised=anonymise)
-    met: list[str] = []  # every file that says something, for "file N"
-    # What to report, in the order met; rendered once names and file numbers are known.
-    events: list[tuple[str, ...]] = []
-    kept: dict[tuple[str, str, str], _Kept] = {}  # (group, name, notebook) -> the file kept
-    contents: dict[tuple[str, str, str], str] = {}  # an identical copy is read once
-    trainer_files = 0
+    found = _read_folder(folder)
+    people = sorted({(group, name) for group, name, _nb in found.kept})
+    shared = {name for _g, name in people if sum(n == name for _g2, n in people) > 1}
+    label, file_label = _labels(found, people, shared, anonymise=anonymise)
+    result.unreadable = found.unreadable
+    result.skipped = [_clean(_report(event, label, file_label), 400) for event in found.events]
+    result.notes = _notes(people, shared, label, found.trainer_files, anonymise=anonymise)
+    result.rows = _sorted_rows(found.kept, label, file_label, definitions)
+    result.files_read = len(found.kept)
+    result.learners = sorted(set(label.values()))
+    return result
+
+
+@dataclass
+class _Found:
+    """What a pass over the folder found, before learners and files are labelled."""
+
+    met: list[str] = field(default_factory=list)  # every file that says something, for "file N"
+    # What to report, in the order met: ("skipped", file, why), ("copy", file, first copy) or
+    # ("second", dropped, kept, group, name, notebook, "newer" or "").
+    events: list[tuple[str, ...]] = field(default_factory=list)
+    kept: dict[tuple[str, str, str], _Kept] = field(default_factory=dict)  # (group, name, nb)
+    contents: dict[tuple[str, str, str], str] = field(default_factory=dict)  # read once
+    unreadable: int = 0
+    trainer_files: int = 0
+
+
+def _read_folder(folder: Path) -> _Found:
+    """Judge every answer file under ``folder`` once, keeping one file per learner and
+    notebook; the trainer's own answers (trainer mode) are counted, not kept."""
+    found = _Found()
     for path in sorted(folder.rglob("*.json")):
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts):
@@ -303,96 +328,132 @@ def gather(
             continue
         data, why = _read_file(path)
         if why:
-            met.append(shown)
-            events.append(("skipped", shown, why))
-            result.unreadable += 1
+            found.met.append(shown)
+            found.events.append(("skipped", shown, why))
+            found.unreadable += 1
         if data is None:
             continue
         if data.get("role") == "trainer" or "_trainer" in relative.parts[:-1]:
-            trainer_files += 1  # the trainer's own answers (trainer mode) are not the cohort's
+            found.trainer_files += 1
             continue
-        met.append(shown)
-        name = _clean(" ".join((data.get("learner") or "").split()), 100)
-        content = (name, data["notebook"], json.dumps(data["answers"], sort_keys=True))
-        if name and content in contents:  # the same file copied into two folders
-            events.append(("copy", shown, contents[content]))
-            continue
-        contents[content] = shown
-        group = _group(PurePosixPath(relative.parent.as_posix()), name)
-        key = (group, name or f"(no name: {shown})", data["notebook"])
-        new = _Kept(shown, parse_time(data.get("updated")), data)
-        old = kept.get(key)
-        if old is None:
-            kept[key] = new
-            continue
-        winner, loser, newer = old, new, ""  # no way to tell: keep the first one read
-        if old.when is not None and new.when is not None and old.when != new.when:
-            newer = "newer"
-            if new.when > old.when:
-                winner, loser = new, old
-        events.append(("second", loser.shown, winner.shown, *key, newer))
-        kept[key] = winner
+        found.met.append(shown)
+        _keep_latest(found, relative, data)
+    return found
 
+
+def _keep_latest(found: _Found, relative: Path, data: dict[str, Any]) -> None:
+    """Keep a learner's file unless it copies one already read, or the learner has a newer
+    file for the same notebook (compared as times; the first read when they do not say)."""
+    shown = relative.as_posix()
+    name = _clean(" ".join((data.get("learner") or "").split()), 100)
+    content = (name, data["notebook"], json.dumps(data["answers"], sort_keys=True))
+    if name and content in found.contents:  # the same file copied into two folders
+        found.events.append(("copy", shown, found.contents[content]))
+        return
+    found.contents[content] = shown
+    group = _group(PurePosixPath(relative.parent.as_posix()), name)
+    key = (group, name or f"(no name: {shown})", data["notebook"])
+    new = _Kept(shown, parse_time(data.get("updated")), data)
+    old = found.kept.get(key)
+    if old is None:
+        found.kept[key] = new
+        return
+    winner, loser, newer = old, new, ""  # no way to tell: keep the first one read
+    if old.when is not None and new.when is not None and old.when != new.when:
+        newer = "newer"
+        if new.when > old.when:
+            winner, loser = new, old
+    found.events.append(("second", loser.shown, winner.shown, *key, newer))
+    found.kept[key] = winner
+
+
+def _labels(
+    found: _Found, people: list[tuple[str, str]], shared: set[str], *, anonymise: bool
+) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
+    """How each learner (group, name) and each file is shown: as themselves, two learners of
+    one name told apart by their folder; or, anonymised, as "Learner N" and "file N"."""
     rng = random.Random(_shuffle_seed())  # numbers carry no link to names or file order
-    people = sorted({(group, name) for group, name, _nb in kept})
-    shared = {name for _g, name in people if sum(n == name for _g2, n in people) > 1}
     label = {
         (group, name): f"{name} ({group or 'top folder'})" if name in shared else name
         for group, name in people
     }
-    file_label = {shown: shown for shown in met}
+    file_label = {shown: shown for shown in found.met}
     if anonymise:
         order = list(people)
         rng.shuffle(order)
         label = {person: f"Learner {i + 1}" for i, person in enumerate(order)}
-        read = [k.shown for k in kept.values()]  # files read first: "file 1".."file n"
+        read = [k.shown for k in found.kept.values()]  # files read first: "file 1".."file n"
         rng.shuffle(read)
         taken = set(read)
-        others = [shown for shown in met if shown not in taken]  # then the skipped ones
+        others = [shown for shown in found.met if shown not in taken]  # then the skipped ones
         rng.shuffle(others)
         file_label = {shown: f"file {i + 1}" for i, shown in enumerate(read + others)}
-    for event in events:
-        if event[0] == "skipped":
-            message = f"{file_label[event[1]]}: {event[2]}"
-        elif event[0] == "copy":
-            message = (
-                f"{file_label[event[1]]}: the same answers as {file_label[event[2]]}; read once"
-            )
-        else:
-            _kind, dropped, kept_file, group, name, notebook, newer = event
-            outcome = (
-                f"kept the newer one ({file_label[kept_file]})"
-                if newer
-                else f"the files do not show which is newer, so the first one read was kept "
-                f"({file_label[kept_file]})"
-            )
-            message = (
-                f"{file_label[dropped]}: a second file for {label[(group, name)]}, {notebook}; "
-                + outcome
-            )
-        result.skipped.append(_clean(message, 400))
+    return label, file_label
+
+
+def _report(
+    event: tuple[str, ...], label: dict[tuple[str, str], str], file_label: dict[str, str]
+) -> str:
+    """One line of ``CollectResult.skipped``: a file set aside, and why."""
+    if event[0] == "skipped":
+        return f"{file_label[event[1]]}: {event[2]}"
+    if event[0] == "copy":
+        return f"{file_label[event[1]]}: the same answers as {file_label[event[2]]}; read once"
+    _kind, dropped, kept_file, group, name, notebook, newer = event
+    outcome = (
+        f"kept the newer one ({file_label[kept_file]})"
+        if newer
+        else f"the files do not show which is newer, so the first one read was kept "
+        f"({file_label[kept_file]})"
+    )
+    return (
+        f"{file_label[dropped]}: a second file for {label[(group, name)]}, {notebook}; " + outcome
+    )
+
+
+def _notes(
+    people: list[tuple[str, str]],
+    shared: set[str],
+    label: dict[tuple[str, str], str],
+    trainer_files: int,
+    *,
+    anonymise: bool,
+) -> list[str]:
+    """What else the trainer should know: learners of one name kept apart, and the trainer's
+    own answers left out."""
+    notes = []
     for name in sorted(shared):
         count = sum(n == name for _g, n in people)
         if anonymise:
-            result.notes.append(
+            notes.append(
                 f"{count} learners with the same name, in different folders, are counted apart."
             )
         else:
             shown_as = ", ".join(label[p] for p in people if p[1] == name)
-            result.notes.append(
+            notes.append(
                 f"{count} learners named {name}, in different folders, are shown apart: {shown_as}."
             )
-
     if trainer_files:
-        result.notes.append(
+        notes.append(
             f"The trainer's own answers (given in trainer mode; {trainer_files} "
             f"file{'' if trainer_files == 1 else 's'}) are left out of the cohort."
         )
+    return notes
+
+
+def _sorted_rows(
+    kept: dict[tuple[str, str, str], _Kept],
+    label: dict[tuple[str, str], str],
+    file_label: dict[str, str],
+    definitions: dict[str, Exercise],
+) -> list[dict[str, str]]:
+    """Every kept file's answers as rows, by notebook, exercise (in the definitions' order)
+    and learner."""
     order_of = {ex_id: i for i, ex_id in enumerate(definitions)}
+    rows: list[dict[str, str]] = []
     for (group, name, _nb), chosen in kept.items():
-        rows = _rows_for(chosen.data, file_label[chosen.shown], label[(group, name)], definitions)
-        result.rows += rows
-    result.rows.sort(
+        rows += _rows_for(chosen.data, file_label[chosen.shown], label[(group, name)], definitions)
+    rows.sort(
         key=lambda r: (
             r["notebook"],
             order_of.get(r["exercise_id"], 10**6),
@@ -400,6 +461,4 @@ def gather(
             r["learner"],
         )
     )
-    result.files_read = len(kept)
-    result.learners = sorted(set(label.values()))
-    return result
+    return rows

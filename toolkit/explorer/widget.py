@@ -65,9 +65,6 @@ class TimelineExplorer:
         trainer: bool | None = None,
         flagging: bool = True,
     ) -> None:
-        import ipywidgets as w
-        import plotly.graph_objects as go
-
         if store is None:
             store = current_store()
         if trainer is None:
@@ -76,12 +73,20 @@ class TimelineExplorer:
         cases = list_cases()
         slug = case or default_case()
         self.case = load_case(slug)
-        titles, unusable = [], []
-        for s in cases:
-            try:
-                titles.append((load_case(s).title, s))
-            except ToolkitError:  # a course builder's case with errors: say so, briefly
-                unusable.append(s)
+        self._build_controls(slug, cases)
+        self.selected: str | None = None
+        self._types: list[str] = []
+        self._loading = False
+        self._load(slug)
+        self._wire_events()
+        self.widget = self._arrange(flagging=flagging)
+
+    def _build_controls(self, slug: str, cases: list[str]) -> None:
+        """Every control and output of the explorer, empty until :meth:`_load` fills them."""
+        import ipywidgets as w
+        import plotly.graph_objects as go
+
+        titles, unusable = _case_choices(cases)
         self.case_picker = w.Dropdown(options=titles, value=slug, description="Case")
         self.case_note = w.HTML(unusable_cases_html(unusable))
         self.agency_filter = w.SelectMultiple(description="Agencies", rows=6)
@@ -103,6 +108,18 @@ class TimelineExplorer:
             layout=w.Layout(width="95%"),
         )
         self.detail = w.HTML()
+        self._build_flag_controls()
+        self.flags_table = w.HTML()
+        self.caption = w.HTML()
+        self.caption.add_class("everycall-live-only")  # handouts print it as the caption
+        self.header = w.HTML()
+        self.figure = go.FigureWidget()
+        self.figure.add_class("everycall-timeline")
+
+    def _build_flag_controls(self) -> None:
+        """The controls for flagging a missed opportunity on the chosen event."""
+        import ipywidgets as w
+
         types = load_vocab("opportunity_types")
         self.flag_type = w.Dropdown(
             options=[
@@ -129,16 +146,9 @@ class TimelineExplorer:
             description="Remove my flags on this event", layout=w.Layout(width="auto")
         )
         self.status = w.HTML()
-        self.flags_table = w.HTML()
-        self.caption = w.HTML()
-        self.caption.add_class("everycall-live-only")  # handouts print it as the caption
-        self.header = w.HTML()
-        self.figure = go.FigureWidget()
-        self.figure.add_class("everycall-timeline")
-        self.selected: str | None = None
-        self._types: list[str] = []
-        self._loading = False
-        self._load(slug)
+
+    def _wire_events(self) -> None:
+        """Connect the controls to the callbacks."""
         self.agency_filter.observe(self._on_filter, names="value")
         self.dates.observe(self._on_filter, names="value")
         self.dates.observe(self._on_dates, names="value")
@@ -146,6 +156,12 @@ class TimelineExplorer:
         self.case_picker.observe(lambda ch: self.show_case(ch["new"]), names="value")
         self.flag_button.on_click(lambda _: self.flag(self.flag_type.value, self.flag_reason.value))
         self.unflag_button.on_click(lambda _: self.unflag())
+
+    def _arrange(self, *, flagging: bool) -> Any:
+        """The explorer's box: the case, the filters, the figure and the chosen event, then
+        (with ``flagging``) the flag controls and the learner's flags."""
+        import ipywidgets as w
+
         flag_box = w.VBox(
             [
                 w.HTML("<h4>Flag a missed opportunity</h4>"),
@@ -174,8 +190,9 @@ class TimelineExplorer:
         ]
         if flagging:
             parts += [flag_box, self.flags_table]
-        self.widget = w.VBox(parts)
-        self.widget.add_class("everycall-explorer")
+        box = w.VBox(parts)
+        box.add_class("everycall-explorer")
+        return box
 
     # -- state --------------------------------------------------------------------------------
 
@@ -391,6 +408,17 @@ class TimelineExplorer:
         marker.x = [row["timestamp"].dt.tz_localize(None).iloc[0]]
         a = str(row["agency"].iloc[0])
         marker.y = [names.get(a, a)]
+
+
+def _case_choices(cases: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """The case list's (title, slug) options, and the cases that cannot be loaded."""
+    titles, unusable = [], []
+    for s in cases:
+        try:
+            titles.append((load_case(s).title, s))
+        except ToolkitError:  # a course builder's case with errors: say so, briefly
+            unusable.append(s)
+    return titles, unusable
 
 
 def _note(text: str) -> str:

@@ -33,12 +33,6 @@ from toolkit.handouts.scans import course_secrets
 __all__ = ["build"]
 
 
-# --- inputs ------------------------------------------------------------------------------
-
-
-# --- objectives and sources for the course map ------------------------------------------
-
-
 # --- the build ---------------------------------------------------------------------------
 
 
@@ -138,12 +132,36 @@ def build(
     ...
     toolkit.errors.ExportError: no/such.ipynb: no such notebook
     """
-    # the builder needs the records and inputs above, so it is imported here, not at the top
-
     started = time.perf_counter()
     formats = plan_formats(fmt)
     plan_editions(edition)
     epoch = _epoch()
+    reports = _plan_reports(notebooks, edition)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    _clear_previous(out)
+    secrets, notes = course_secrets()
+    builder = _Builder(
+        out,
+        formats,
+        jobs=jobs or 2,
+        tabs=tabs or 2,
+        renderer=exercise_renderer,
+        course_secrets=secrets + list(extra_secrets),
+        progress=progress,
+        epoch=epoch,
+    )
+    _run_builder(builder, reports, progress=progress)
+    result = _pack(out, reports, builder, notes, epoch)
+    result.seconds = time.perf_counter() - started
+    if progress:  # each notebook's problems were printed as it finished
+        _print_outcome(result)
+    return result
+
+
+def _plan_reports(notebooks: Sequence[Path | str] | None, edition: str) -> list[NotebookReport]:
+    """One report per notebook to build, with its editions; checks the notebooks exist, are
+    notebooks and have names of their own (handouts are named after them)."""
     paths = [Path(p) for p in notebooks] if notebooks else course_notebooks()
     for p in paths:
         if not p.is_file():
@@ -159,20 +177,12 @@ def build(
         eds = plan_editions(edition, trainer_only=_is_trainer_only(p))
         if eds:
             reports.append(NotebookReport(source=p, name=p.stem, editions=eds))
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    _clear_previous(out)
-    secrets, notes = course_secrets()
-    builder = _Builder(
-        out,
-        formats,
-        jobs=jobs or 2,
-        tabs=tabs or 2,
-        renderer=exercise_renderer,
-        course_secrets=secrets + list(extra_secrets),
-        progress=progress,
-        epoch=epoch,
-    )
+    return reports
+
+
+def _run_builder(builder: _Builder, reports: list[NotebookReport], *, progress: bool) -> None:
+    """Execute, export and check every notebook, in a scratch answers folder and a private
+    folder for kernel sockets, both removed afterwards."""
     answers = _answers_dir()
     with _one_build_at_a_time(answers.parent, progress=progress):
         shutil.rmtree(answers, ignore_errors=True)
@@ -185,17 +195,29 @@ def build(
             shutil.rmtree(answers, ignore_errors=True)
             shutil.rmtree(builder.work, ignore_errors=True)
             shutil.rmtree(builder.sockets, ignore_errors=True)
+
+
+def _pack(
+    out: Path,
+    reports: list[NotebookReport],
+    builder: _Builder,
+    notes: list[str],
+    epoch: int | None,
+) -> BuildResult:
+    """The manifest and the zip of the pack, and the result of the build."""
     files = sorted((f for r in reports for f in r.files), key=lambda f: f.file)
     manifest = out / "manifest.json"
     _write(manifest, _manifest(files, epoch))
     result = BuildResult(out=out, notebooks=reports, problems=builder.problems, files=files)
     result.problems += [Problem("handouts", n, level="warning") for n in notes]
     result.zip = _zip(out, [f.file for f in files] + ["index.html", "manifest.json"], epoch)
-    result.seconds = time.perf_counter() - started
-    if progress:  # each notebook's problems were printed as it finished
-        print(result.summary().split("\n")[0])
-        for problem in result.problems:
-            print(problem)
-        print(f"Pack: {result.zip}" if result.ok else "Some handouts failed: see above.")
-        sys.stdout.flush()
     return result
+
+
+def _print_outcome(result: BuildResult) -> None:
+    """The summary line, every problem, and where the pack is (or that some failed)."""
+    print(result.summary().split("\n")[0])
+    for problem in result.problems:
+        print(problem)
+    print(f"Pack: {result.zip}" if result.ok else "Some handouts failed: see above.")
+    sys.stdout.flush()

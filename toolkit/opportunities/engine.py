@@ -33,6 +33,7 @@ from toolkit.errors import ToolkitError
 from toolkit.opportunities.events import matches, prepare_events
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 __all__ = [
@@ -282,10 +283,28 @@ def run_rules(
         ``events`` is not an events table, an override names no parameter, or a rule returned
         something other than a table of event ids and explanations.
     """
-    import numpy as np
-    import pandas as pd
-
     chosen = list(registered_rules() if rules is None else rules)
+    _check_rules(chosen, param_overrides)
+    prepared = prepare_events(events)
+    position = _positions(prepared)
+    skipped: dict[str, str] = {}
+    parts: list[pd.DataFrame] = []
+    for order, r in enumerate(chosen):
+        missing = [c for c in r.requires if c not in prepared.columns]
+        if missing:
+            skipped[r.id] = "needs column " + ", ".join(f'"{c}"' for c in missing)
+            continue
+        if prepared.empty:
+            continue  # no events, nothing to flag (and no rule has to cope with empty arrays)
+        params = {**r.params, **{k: v for k, v in param_overrides.items() if k in r.params}}
+        out = r.evaluate(prepared, params)
+        part = _flags_part(r, order, _flagged_rows(r, out, prepared, position), out)
+        parts.append(_in_scope(r, part, prepared))
+    return _result_table(parts, prepared, skipped)
+
+
+def _check_rules(chosen: list[Rule], param_overrides: Mapping[str, Any]) -> None:
+    """Rule ids are unique, and every override names a parameter of some rule."""
     ids = [r.id for r in chosen]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
@@ -297,58 +316,88 @@ def run_rules(
                 f'no rule has a parameter "{key}"; {did_you_mean(key, known)}'
                 f"Parameters: {', '.join(known)}"
             )
-    prepared = prepare_events(events)
-    has_case = "case_id" in prepared.columns
-    skipped: dict[str, str] = {}
-    parts: list[pd.DataFrame] = []
+
+
+def _positions(prepared: pd.DataFrame) -> pd.Series:
+    """Each event's row in ``prepared``, by event id (which must be unique)."""
+    import numpy as np
+    import pandas as pd
+
     position = pd.Series(np.arange(len(prepared)), index=prepared["event_id"].to_numpy())
     if position.index.has_duplicates:
         dup = position.index[position.index.duplicated()][0]
         raise ToolkitError(f'events: event_id "{dup}" appears more than once (expected unique ids)')
-    for order, r in enumerate(chosen):
-        missing = [c for c in r.requires if c not in prepared.columns]
-        if missing:
-            skipped[r.id] = "needs column " + ", ".join(f'"{c}"' for c in missing)
-            continue
-        if prepared.empty:
-            continue  # no events, nothing to flag (and no rule has to cope with empty arrays)
-        params = {**r.params, **{k: v for k, v in param_overrides.items() if k in r.params}}
-        out = r.evaluate(prepared, params)
-        if not isinstance(out, pd.DataFrame) or not {"event_id", "explanation"} <= set(out):
-            raise ToolkitError(
-                f'rule "{r.id}" returned {type(out).__name__}; expected a DataFrame with '
-                '"event_id" and "explanation" columns (use toolkit.opportunities.flagged)'
-            )
-        if "_row" in out.columns:
-            rows = out["_row"].to_numpy(dtype=np.float64)
-            ids = prepared["event_id"].to_numpy()[out["_row"].to_numpy()]
-            if not np.array_equal(ids, out["event_id"].to_numpy()):
-                rows = position.reindex(out["event_id"].to_numpy()).to_numpy()
-        else:
-            rows = position.reindex(out["event_id"].to_numpy()).to_numpy()
-        if np.isnan(rows).any():
-            bad = out["event_id"].to_numpy()[np.isnan(rows)][0]
-            raise ToolkitError(f'rule "{r.id}" flagged event_id "{bad}", which is not in events')
-        rows = rows.astype(np.int64)
-        part = pd.DataFrame(
-            {
-                "_row": rows,
-                "_order": order,
-                "rule_id": r.id,
-                "rule_name": r.name,
-                "opportunity_type": r.opportunity_type,
-                "explanation": out["explanation"].to_numpy(),
-                "source_id": r.source_id,
-            }
+    return position
+
+
+def _flagged_rows(r: Rule, out: Any, prepared: pd.DataFrame, position: pd.Series) -> np.ndarray:
+    """The rows of ``prepared`` that rule ``r`` flagged, from what its ``evaluate`` returned.
+
+    A rule built with :func:`flagged` returns the rows too (``_row``); they are used when
+    they agree with the event ids, which saves looking every id up.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(out, pd.DataFrame) or not {"event_id", "explanation"} <= set(out):
+        raise ToolkitError(
+            f'rule "{r.id}" returned {type(out).__name__}; expected a DataFrame with '
+            '"event_id" and "explanation" columns (use toolkit.opportunities.flagged)'
         )
-        if "contact_type" in prepared.columns:
-            part = part[
-                ~matches(prepared["contact_type"].iloc[part["_row"].to_numpy()], *NEVER_FLAGGED)
-            ]
-        if r.in_force_from:
-            since = pd.Timestamp(r.in_force_from, tz=prepared["timestamp"].dt.tz)
-            part = part[(prepared["timestamp"].iloc[part["_row"].to_numpy()] >= since).to_numpy()]
-        parts.append(part)
+    if "_row" in out.columns:
+        rows = out["_row"].to_numpy(dtype=np.float64)
+        ids = prepared["event_id"].to_numpy()[out["_row"].to_numpy()]
+        if not np.array_equal(ids, out["event_id"].to_numpy()):
+            rows = position.reindex(out["event_id"].to_numpy()).to_numpy()
+    else:
+        rows = position.reindex(out["event_id"].to_numpy()).to_numpy()
+    if np.isnan(rows).any():
+        bad = out["event_id"].to_numpy()[np.isnan(rows)][0]
+        raise ToolkitError(f'rule "{r.id}" flagged event_id "{bad}", which is not in events')
+    return rows.astype(np.int64)
+
+
+def _flags_part(r: Rule, order: int, rows: np.ndarray, out: pd.DataFrame) -> pd.DataFrame:
+    """Rule ``r``'s flags as rows of the result, with the rule's position in the run."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "_row": rows,
+            "_order": order,
+            "rule_id": r.id,
+            "rule_name": r.name,
+            "opportunity_type": r.opportunity_type,
+            "explanation": out["explanation"].to_numpy(),
+            "source_id": r.source_id,
+        }
+    )
+
+
+def _in_scope(r: Rule, part: pd.DataFrame, prepared: pd.DataFrame) -> pd.DataFrame:
+    """The flags left once those no rule may raise (:data:`NEVER_FLAGGED`) and those on
+    events before the rule's policy was in force are dropped."""
+    import pandas as pd
+
+    if "contact_type" in prepared.columns:
+        part = part[
+            ~matches(prepared["contact_type"].iloc[part["_row"].to_numpy()], *NEVER_FLAGGED)
+        ]
+    if r.in_force_from:
+        since = pd.Timestamp(r.in_force_from, tz=prepared["timestamp"].dt.tz)
+        part = part[(prepared["timestamp"].iloc[part["_row"].to_numpy()] >= since).to_numpy()]
+    return part
+
+
+def _result_table(
+    parts: list[pd.DataFrame], prepared: pd.DataFrame, skipped: dict[str, str]
+) -> pd.DataFrame:
+    """Every flag once per (event, rule), in event then rule order, with the event's columns
+    (:data:`RESULT_COLUMNS`) and ``attrs["skipped"]``."""
+    import numpy as np
+    import pandas as pd
+
+    has_case = "case_id" in prepared.columns
     found = (
         pd.concat(parts, ignore_index=True)
         if parts

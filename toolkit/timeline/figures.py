@@ -180,6 +180,30 @@ def swimlane_traces(
         if contact_types is not None
         else list(dict.fromkeys(ev["contact_type"]))
     )
+    traces = _lane_traces(ev, types, lane_label)
+    traces.append(_risk_trace(ev))
+    where = _positions(ev, lane_label)
+    for name, table, text_col, symbol, colour, size in (
+        ("Reviewer's annotation", annotations, "explanation", "circle-open", "#000000", 22),
+        ("Rule flag", rule_flags, "explanation", "square-open", "#CC79A7", 18),
+        (
+            "Your flag",
+            flags_frame(flags) if flags is not None else None,
+            "reason",
+            "star-triangle-up-open",
+            "#009E73",
+            26,
+        ),
+    ):
+        notes = _notes_by_event(name, table, text_col, where)
+        traces.append(_note_trace(name, notes, where, symbol=symbol, colour=colour, size=size))
+    return traces
+
+
+def _lane_traces(
+    ev: pd.DataFrame, types: list[str], lane_label: dict[str, str]
+) -> list[dict[str, Any]]:
+    """One trace per contact type, its markers in the agencies' lanes."""
     contact_names = _labels("contact_types", "name")
     hover = _hover(ev) if len(ev) else []
     traces: list[dict[str, Any]] = []
@@ -202,79 +226,90 @@ def swimlane_traces(
                 "yaxis": "y",
             }
         )
+    return traces
+
+
+def _risk_trace(ev: pd.DataFrame) -> dict[str, Any]:
+    """The risk track under the lanes: one marker per assessment that recorded a level."""
     levels = ev["risk_level"] if "risk_level" in ev.columns else ev["event_id"].map(lambda _: "")
     risk = ev[levels.isin(list(_RISK_STYLE))]
-    traces.append(
-        {
-            "name": "Risk level",
-            "showlegend": False,
-            "x": risk["timestamp"].dt.tz_localize(None).tolist(),
-            "y": [f"{lv} risk" for lv in risk["risk_level"]],
-            "customdata": risk["event_id"].tolist(),
-            "hovertext": [
-                f"{e}: risk {lv}"
-                for e, lv in zip(risk["event_id"], risk["risk_level"], strict=True)
-            ],
-            "marker": {
-                "color": [_RISK_STYLE[lv][0] for lv in risk["risk_level"]],
-                "symbol": [_RISK_STYLE[lv][1] for lv in risk["risk_level"]],
-                "size": 12,
-                "line": {"width": 1, "color": "#222222"},
-            },
-            "yaxis": "y2",
-        }
-    )
-    where = dict(
+    return {
+        "name": "Risk level",
+        "showlegend": False,
+        "x": risk["timestamp"].dt.tz_localize(None).tolist(),
+        "y": [f"{lv} risk" for lv in risk["risk_level"]],
+        "customdata": risk["event_id"].tolist(),
+        "hovertext": [
+            f"{e}: risk {lv}" for e, lv in zip(risk["event_id"], risk["risk_level"], strict=True)
+        ],
+        "marker": {
+            "color": [_RISK_STYLE[lv][0] for lv in risk["risk_level"]],
+            "symbol": [_RISK_STYLE[lv][1] for lv in risk["risk_level"]],
+            "size": 12,
+            "line": {"width": 1, "color": "#222222"},
+        },
+        "yaxis": "y2",
+    }
+
+
+def _positions(ev: pd.DataFrame, lane_label: dict[str, str]) -> dict[str, tuple[Any, str]]:
+    """Where each event's marker sits: (time, lane label) by event id."""
+    return dict(
         zip(
             ev["event_id"],
             zip(ev["timestamp"].dt.tz_localize(None), ev["agency"].map(lane_label), strict=True),
             strict=True,
         )
     )
-    for name, table, text_col, symbol, colour, size in (
-        ("Reviewer's annotation", annotations, "explanation", "circle-open", "#000000", 22),
-        ("Rule flag", rule_flags, "explanation", "square-open", "#CC79A7", 18),
-        (
-            "Your flag",
-            flags_frame(flags) if flags is not None else None,
-            "reason",
-            "star-triangle-up-open",
-            "#009E73",
-            26,
-        ),
-    ):
-        rows = (
-            []
-            if table is None
-            else [
-                (str(r["event_id"]), str(r.get("opportunity_type", "")), str(r.get(text_col, "")))
-                for _, r in table.iterrows()
-                if str(r["event_id"]) in where
-            ]
+
+
+def _notes_by_event(
+    name: str, table: pd.DataFrame | None, text_col: str, where: dict[str, tuple[Any, str]]
+) -> dict[str, list[str]]:
+    """The hover notes of a table of annotations or flags, grouped by the event they mark
+    (events not on show left out)."""
+    rows = (
+        []
+        if table is None
+        else [
+            (str(r["event_id"]), str(r.get("opportunity_type", "")), str(r.get(text_col, "")))
+            for _, r in table.iterrows()
+            if str(r["event_id"]) in where
+        ]
+    )
+    grouped: dict[str, list[str]] = {}  # one marker per event, every note in its hover
+    for e, t, x in rows:
+        note = html.escape(f"{name} on {e}: {t.replace('_', ' ')}")
+        grouped.setdefault(e, []).append(
+            "<br>".join([note, *(html.escape(s) for s in textwrap.wrap(x, 70))])
         )
-        grouped: dict[str, list[str]] = {}  # one marker per event, every note in its hover
-        for e, t, x in rows:
-            note = html.escape(f"{name} on {e}: {t.replace('_', ' ')}")
-            grouped.setdefault(e, []).append(
-                "<br>".join([note, *(html.escape(s) for s in textwrap.wrap(x, 70))])
-            )
-        traces.append(
-            {
-                "name": name,
-                "x": [where[e][0] for e in grouped],
-                "y": [where[e][1] for e in grouped],
-                "customdata": list(grouped),
-                "hovertext": ["<br><br>".join(notes) for notes in grouped.values()],
-                "marker": {
-                    "color": colour,
-                    "symbol": symbol,
-                    "size": size,
-                    "line": {"width": 2, "color": colour},
-                },
-                "yaxis": "y",
-            }
-        )
-    return traces
+    return grouped
+
+
+def _note_trace(
+    name: str,
+    notes: dict[str, list[str]],
+    where: dict[str, tuple[Any, str]],
+    *,
+    symbol: str,
+    colour: str,
+    size: int,
+) -> dict[str, Any]:
+    """One open marker on each event that has notes, every note in its hover."""
+    return {
+        "name": name,
+        "x": [where[e][0] for e in notes],
+        "y": [where[e][1] for e in notes],
+        "customdata": list(notes),
+        "hovertext": ["<br><br>".join(texts) for texts in notes.values()],
+        "marker": {
+            "color": colour,
+            "symbol": symbol,
+            "size": size,
+            "line": {"width": 2, "color": colour},
+        },
+        "yaxis": "y",
+    }
 
 
 #: Pixel sizes of the swimlane figure: a lane, the risk strip under the lanes, the gap
