@@ -914,7 +914,7 @@ def test_the_widgets_that_repeat_their_figures_description_are_marked_live_only(
 def test_a_second_build_waits_for_the_first_instead_of_emptying_its_folder(tmp_path, capsys):
     import threading
 
-    from toolkit.handouts.build import _one_build_at_a_time
+    from toolkit.handouts.course_pack import _one_build_at_a_time
 
     order: list[str] = []
     entered, release = threading.Event(), threading.Event()

@@ -32,7 +32,7 @@ keeps), :mod:`~toolkit.handouts.run` (kernels, and the builder that renders and 
 edition), :mod:`~toolkit.handouts.html` and :mod:`~toolkit.handouts.widgets_static` (one
 offline page), :mod:`~toolkit.handouts.pdf` and :mod:`~toolkit.handouts.browser` (Chromium),
 :mod:`~toolkit.handouts.scans` (leaks, requests, accessibility) and
-:mod:`~toolkit.handouts.pack` (files, manifest, zip); :mod:`~toolkit.handouts.build` holds
+:mod:`~toolkit.handouts.pack` (files, manifest, zip); :mod:`~toolkit.handouts.course_pack` holds
 :func:`build`.
 
 Examples
@@ -50,7 +50,7 @@ toolkit.errors.ExportError: format "docx" is not known; expected one of: html, p
 
 from __future__ import annotations
 
-from toolkit.handouts.build import build
+from toolkit.handouts.course_pack import build
 from toolkit.handouts.editions import make_edition
 from toolkit.handouts.plan import (
     DEFAULT_OUT,
