@@ -319,7 +319,9 @@ def trailing_count(
 
 
 def flagged(
-    events: pd.DataFrame, mask: np.ndarray, explanation: str | pd.Series | np.ndarray
+    events: pd.DataFrame,
+    mask: np.ndarray,
+    explanation: str | pd.Series | pd.Categorical | np.ndarray,
 ) -> pd.DataFrame:
     """The rows of ``events`` where ``mask`` holds, with their explanation, as a rule returns them.
 
@@ -332,6 +334,8 @@ def flagged(
     mask = np.asarray(mask, dtype=bool)
     if isinstance(explanation, str):
         text: Any = explanation
+    elif isinstance(explanation, pd.Categorical):  # a few texts shared by many rows
+        text = np.asarray(explanation[mask], dtype=object)
     else:
         text = np.asarray(explanation, dtype=object)[mask]
     out = pd.DataFrame({"event_id": events["event_id"].to_numpy()[mask], "explanation": text})

@@ -308,14 +308,31 @@ def _after_northampton(events: pd.DataFrame) -> np.ndarray:
     return np.asarray(month.fillna(0) >= 202307, dtype=bool)
 
 
-def _review_texts(events: pd.DataFrame, text: str) -> np.ndarray:
-    """``text`` for each event, with ``{review}`` naming the Northampton review as a later
-    review for events before its publication and as already published for events after."""
-    import numpy as np
+_REVIEW_LATER = "A later review (Northampton, 2023)"
+_REVIEW_PUBLISHED = "The Northampton review, published in July 2023, had already"
 
-    before = text.format(review="A later review (Northampton, 2023)")
-    after = text.format(review="The Northampton review, published in July 2023, had already")
-    return np.where(_after_northampton(events), after, before).astype(object)
+
+def _review_texts(events: pd.DataFrame, text: str, variant: np.ndarray | None = None) -> Any:
+    """``text`` for each event, with ``{review}`` naming the Northampton review as a later
+    review for events before its publication and as already published for events after.
+
+    With ``variant`` (true or false per event), ``text`` also has ``{who}``, filled with "" or
+    " by the partner". The result is categorical: each event points at one of a few texts, so a
+    million events cost a million small codes, not a million copies of a long text.
+    """
+    import numpy as np
+    import pandas as pd
+
+    whos = ("", " by the partner") if variant is not None else ("",)
+    texts = [
+        text.format(review=review, who=who)
+        for review in (_REVIEW_LATER, _REVIEW_PUBLISHED)
+        for who in whos
+    ]
+    codes = _after_northampton(events).astype(np.int8) * len(whos)
+    if variant is not None:
+        codes += np.asarray(variant, dtype=np.int8)
+    return pd.Categorical.from_codes(codes, categories=texts)
 
 
 @builtin_rule(
@@ -394,11 +411,7 @@ def cancelled_appointment(events: pd.DataFrame, params: Mapping[str, Any]) -> pd
         "cancellations by people known to be at risk are checked with them, not taken at face "
         "value; what did this agency's practice expect at the time?"
     )
-    texts = [
-        _review_texts(events, base.format(who=who, review="{review}"))
-        for who in ("", " by the partner")
-    ]
-    return flagged(events, hit, np.where(by_partner, texts[1], texts[0]))
+    return flagged(events, hit, _review_texts(events, base, variant=by_partner))
 
 
 @builtin_rule(
