@@ -871,3 +871,15 @@ def test_notebook_02_defines_no_rule_of_its_own():
         assert "lambda" not in source and "Rule(" not in source and "def " not in source
         assert "fmt: skip" not in source
     assert any("rule_code(" in source for source in code)
+
+
+def test_a_rule_reading_a_missing_column_is_skipped_and_says_which():
+    events = events_frame(
+        [
+            {"timestamp": "2019-03-01 22:10"},
+            {"timestamp": "2019-03-09 23:40"},
+        ]
+    ).drop(columns=["contact_type"])
+    found = run_rules(events)
+    assert found.empty
+    assert found.attrs["skipped"]["repeat-calls-not-linked"] == 'needs column "contact_type"'

@@ -297,7 +297,14 @@ def run_rules(
         if prepared.empty:
             continue  # no events, nothing to flag (and no rule has to cope with empty arrays)
         params = {**r.params, **{k: v for k, v in param_overrides.items() if k in r.params}}
-        out = r.evaluate(prepared, params)
+        try:
+            out = r.evaluate(prepared, params)
+        except KeyError as exc:  # a column the rule reads but did not list in ``requires``
+            column = exc.args[0] if exc.args else None
+            if not isinstance(column, str) or column in prepared.columns:
+                raise
+            skipped[r.id] = f'needs column "{column}"'
+            continue
         part = _flags_part(r, order, _flagged_rows(r, out, prepared, position), out)
         parts.append(_in_scope(r, part, prepared))
     return _result_table(parts, prepared, skipped)

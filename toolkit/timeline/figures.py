@@ -232,7 +232,7 @@ def _lane_traces(
 def _risk_trace(ev: pd.DataFrame) -> dict[str, Any]:
     """The risk track under the lanes: one marker per assessment that recorded a level."""
     levels = ev["risk_level"] if "risk_level" in ev.columns else ev["event_id"].map(lambda _: "")
-    risk = ev[levels.isin(list(_RISK_STYLE))]
+    risk = ev.assign(risk_level=levels)[levels.isin(list(_RISK_STYLE))]
     return {
         "name": "Risk level",
         "showlegend": False,
