@@ -39,13 +39,13 @@ $(PY):
 $(STAMP_RUN): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .
-	@$(PY) -m toolkit._setup_lab "$(VENV)"
+	@$(PY) -m toolkit.lab_settings "$(VENV)"
 	@touch $@
 
 $(STAMP_TEST): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
-	@$(PY) -m toolkit._setup_lab "$(VENV)"
+	@$(PY) -m toolkit.lab_settings "$(VENV)"
 	@touch $@ $(STAMP_RUN)
 
 install: $(STAMP_RUN) ## create .venv and install the course
@@ -70,9 +70,11 @@ hub: $(STAMP_RUN) hub-install ## start a JupyterHub for a training room (root; P
 test: $(STAMP_TEST) chromium hub-if-possible ## run every test (browser and hub tests need Chromium, hub tests root; CI=true makes a missing one fail)
 	CI="$(CI)" EVERYCALL_HUB_ENV="$(HUB_PREFIX)" $(BIN)/pytest
 
-lint: $(STAMP_TEST) ## ruff over the toolkit, tests, deploy and notebooks
+lint: $(STAMP_TEST) ## ruff, the import contracts (import-linter) and types (mypy)
 	$(BIN)/ruff check toolkit tests benchmarks deploy notebooks
-	$(BIN)/ruff format --check toolkit tests benchmarks deploy
+	$(BIN)/ruff format --check toolkit tests benchmarks deploy notebooks
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 benchmarks: $(STAMP_TEST) hub-if-possible ## run every benchmark and print its figures (hub.py needs root)
 	@for b in benchmarks/*.py; do echo "== $$b"; EVERYCALL_HUB_ENV="$(HUB_PREFIX)" $(PY) $$b || exit 1; done

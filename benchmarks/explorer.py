@@ -24,7 +24,7 @@ UPDATES = 40
 
 def _write_case(folder: Path, n: int) -> None:
     """A 500-event case folder from the synthetic generator (events only; no annotations)."""
-    from toolkit.synthetic import synthetic_events
+    from toolkit.data.synthetic import synthetic_events
 
     # One case over about three years from January 2016 (before DARA): 500 contacts.
     ev = synthetic_events(

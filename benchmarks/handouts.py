@@ -43,7 +43,7 @@ def _browsers_folder(work: Path) -> Path:
     """The workaround: Playwright's expected headless-shell path, pointing at system Chromium."""
     import playwright
 
-    from toolkit.browser import find_chromium
+    from toolkit.handouts.browser import find_chromium
 
     spec = Path(playwright.__file__).parent / "driver" / "package" / "browsers.json"
     revision = next(
@@ -151,8 +151,9 @@ def ours(work: Path) -> dict:
 
 
 def main() -> None:
-    from toolkit._export_html import plotly_js
-    from toolkit.handouts import course_notebooks, plan_editions
+    from toolkit.handouts import course_notebooks
+    from toolkit.handouts.html import plotly_js
+    from toolkit.handouts.plan import plan_editions
 
     only_ours = "--only-ours" in sys.argv
     notebooks = [

@@ -5,7 +5,7 @@ figure (growth close to linear). Prints the median of a few runs for each size, 
 number of flags, and the slowest rules at 1,000,000 events. CPU time is printed beside wall
 time because the machine's two cores are shared: when other work competes for them, wall time
 rises and CPU time does not. The events come from
-``toolkit.synthetic.synthetic_events`` (one case per 100 events, text columns as pandas
+``toolkit.data.synthetic.synthetic_events`` (one case per 100 events, text columns as pandas
 categoricals, as the generator returns them); generating them is not timed.
 
     .venv/bin/python benchmarks/rules.py            # 100k and 1M, 3 runs each
@@ -19,8 +19,8 @@ import platform
 import statistics
 import time
 
+from toolkit.data.synthetic import synthetic_events
 from toolkit.opportunities import prepare_events, registered_rules, run_rules
-from toolkit.synthetic import synthetic_events
 
 
 def _median_seconds(fn, runs: int, clock=time.perf_counter) -> float:

@@ -80,7 +80,7 @@ install() {
     rm -f "$log"
     "$prefix/bin/python" -c 'import jupyterhub, jupyterhub_idle_culler, nbgitpuller, toolkit.hub' \
       || { echo "hub: the hub's environment is incomplete" >&2; return 1; }
-    "$prefix/bin/python" -m toolkit._setup_lab "$prefix" >/dev/null
+    "$prefix/bin/python" -m toolkit.lab_settings "$prefix" >/dev/null
     chmod -R a+rX "$prefix"
     echo "$source_hash" > "$prefix/.everycall-source"
   fi

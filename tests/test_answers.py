@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 
 import toolkit
-from toolkit import _answers_data, _answers_io, answers
-from toolkit.answers import AnswerStore, bind, current_store, default_path, set_learner
+from toolkit import answers
+from toolkit.answers import AnswerStore, bind, current_store, default_path, fileformat, set_learner
+from toolkit.answers import store as answer_store
+from toolkit.core import files
+from toolkit.core.session import SESSION
 from toolkit.errors import AnswerStoreError, ToolkitError
 
 
@@ -159,7 +162,7 @@ def test_save_failure_is_a_clear_error(path, monkeypatch):
         raise OSError(errno.EROFS, "Read-only file system")
 
     store = AnswerStore(path, notebook="n1")
-    monkeypatch.setattr(_answers_io.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
     with pytest.raises(
         AnswerStoreError,
         match="your answer could not be saved "
@@ -183,7 +186,7 @@ def test_answers_env_overrides_the_folder(monkeypatch, tmp_path):
 
 
 def test_current_store_before_begin_says_what_to_do(monkeypatch):
-    monkeypatch.setitem(answers._session, "store", None)
+    monkeypatch.setattr(SESSION, "store", None)
     with pytest.raises(AnswerStoreError, match=r'toolkit.begin\("<notebook name>"\)'):
         current_store()
 
@@ -219,7 +222,7 @@ class _FakeHandle:
 
 
 def _inside_a_kernel(monkeypatch) -> tuple[_FakeShell, list]:
-    from toolkit import _widgets
+    from toolkit import session as learner_session
 
     shell, shown = _FakeShell(), []
 
@@ -228,21 +231,20 @@ def _inside_a_kernel(monkeypatch) -> tuple[_FakeShell, list]:
         return _FakeHandle() if kwargs.get("display_id") else None
 
     monkeypatch.setattr("IPython.get_ipython", lambda: shell)
-    monkeypatch.setattr(_widgets, "display", display)
+    monkeypatch.setattr(learner_session, "display", display)
     monkeypatch.setattr("IPython.display.display", display)
     return shell, shown
 
 
 def test_status_line_keeps_up_with_trainer_mode(monkeypatch):
-    from toolkit import _widgets, exercises
 
-    monkeypatch.setattr(exercises, "_trainer", None)
+    monkeypatch.setattr(SESSION, "trainer", None)
     _shell, shown = _inside_a_kernel(monkeypatch)
     toolkit.begin("00-start-here")
     status, kwargs = shown[0]
     assert "trainer mode: off (toolkit.trainer_mode(True) to turn on)." in status.data
     assert kwargs["metadata"] == {"everycall": {"status": True}}
-    handle = _widgets._status["handle"]
+    handle = SESSION.status_handle
     assert isinstance(handle, _FakeHandle)
     toolkit.trainer_mode(True)
     assert "Trainer mode ON" in handle.updates[-1].data  # the earlier line no longer says off
@@ -256,12 +258,12 @@ def test_trainer_mode_answers_are_the_trainers_never_the_last_learners(monkeypat
     """On a shared laptop, a trainer in trainer mode never answers as the learner who used it
     last: answers go to _trainer/, and back to the learner's own file when it is turned off;
     the cohort debrief leaves the trainer's answers out."""
-    from toolkit import answers, cohort, exercises
+    from toolkit import answers, cohort
 
     monkeypatch.setenv("EVERYCALL_ANSWERS", str(tmp_path))
     monkeypatch.delenv("EVERYCALL_LEARNER", raising=False)
-    answers._save_profile("Sam Learner")  # the last learner on this computer
-    monkeypatch.setattr(exercises, "_trainer", None)
+    answer_store._save_profile("Sam Learner")  # the last learner on this computer
+    monkeypatch.setattr(SESSION, "trainer", None)
     monkeypatch.setenv("EVERYCALL_TRAINER", "1")
     _inside_a_kernel(monkeypatch)
     toolkit.begin("00-start-here")
@@ -280,13 +282,13 @@ def test_trainer_mode_answers_are_the_trainers_never_the_last_learners(monkeypat
 
 
 def test_begin_shows_a_toolkit_error_as_one_short_message(monkeypatch):
-    from toolkit import _widgets
+    from toolkit import session as learner_session
     from toolkit.errors import DataError
 
     shell, shown = _inside_a_kernel(monkeypatch)
     toolkit.begin("00-start-here")
     exc_tuple, handler = shell.custom
-    assert exc_tuple == (ToolkitError,) and handler is _widgets.show_toolkit_error
+    assert exc_tuple == (ToolkitError,) and handler is learner_session.show_toolkit_error
     shown.clear()
     error = DataError('data/cases/x: there is no such case; did you mean "y"?')
     assert handler(shell, DataError, error, None) == []
@@ -390,7 +392,7 @@ def test_the_move_to_the_named_file_holds_both_files_locks(monkeypatch):
                     os.close(fd)
         write(where, text)
 
-    monkeypatch.setattr(answers, "atomic_write_text", probe)
+    monkeypatch.setattr(answer_store, "atomic_write_text", probe)  # where the store looks it up
     set_learner("Sam")
     assert held == ["_unnamed", "sam"]
 
@@ -453,7 +455,7 @@ def _refuse_lock_files(monkeypatch) -> None:
             raise OSError(errno.EROFS, "Read-only file system", str(where))
         return real_open(where, flags, *args)
 
-    monkeypatch.setattr(_answers_io.os, "open", open_except_locks)
+    monkeypatch.setattr(files.os, "open", open_except_locks)
 
 
 def test_a_lock_that_cannot_be_created_is_a_clear_error(path, monkeypatch):
@@ -481,7 +483,7 @@ def test_giving_a_name_in_a_folder_that_cannot_be_written_is_a_clear_error(monke
 def test_a_good_file_saved_by_another_kernel_is_never_set_aside(path, monkeypatch):
     path.parent.mkdir(parents=True)
     path.write_text('["not", "an", "answer", "file"]')
-    check = _answers_data.check_answer_data
+    check = fileformat.check_answer_data
     calls: list[int] = []
 
     def other_kernel_saves_first(data, **kwargs):
@@ -490,8 +492,8 @@ def test_a_good_file_saved_by_another_kernel_is_never_set_aside(path, monkeypatc
             AnswerStore(path, notebook="n1", learner="Sam").set("q2", "kernel 2's answer")
         return check(data, **kwargs)
 
-    # Patched where the store looks it up (it reads files through toolkit._answers_data).
-    monkeypatch.setattr(_answers_data, "check_answer_data", other_kernel_saves_first)
+    # Patched where the store looks it up (it reads files through toolkit.answers.fileformat).
+    monkeypatch.setattr(fileformat, "check_answer_data", other_kernel_saves_first)
     kernel_1 = AnswerStore(path, notebook="n1", learner="Sam")
     assert kernel_1.get("q2") == "kernel 2's answer"
     assert kernel_1.notices == []

@@ -485,6 +485,95 @@ def test_first_contact_review_keeps_only_flags_at_police_calls():
     assert "repeat-calls-not-linked" in set(table.loc[table["event_id"] == "E05", "rule_id"])
 
 
+def test_the_first_contact_table_names_each_case_by_its_title():
+    from toolkit.calls import first_contact_table
+
+    table = first_contact_table(["unlinked-calls"])
+    assert list(table.columns) == ["Case", "Event", "Contact type", "Rule", "Summary"]
+    assert set(table["Case"]) == {"Every call on its own"}  # the title, not the folder name
+    assert set(table["Contact type"]) <= {"Emergency call (999)", "Non-emergency call (101)"}
+    e05 = table[table["Event"] == "E05"]
+    assert "Repeat call not linked" in set(e05["Rule"])
+
+
+# --------------------------------------------------------------------------- tables to show
+
+
+def test_the_closest_scenarios_put_the_published_fit_first_as_a_readable_table():
+    from toolkit.calls import closest_scenarios
+
+    grid = scenario_grid(
+        calls_per_hour=[200, 250, 300, 350, 400, 450],
+        handle_seconds=[360, 480, 600],
+        patience_seconds=[600, 1200, 1800],
+        staff=[24],
+    )
+    table = closest_scenarios(grid, answered=0.49, mean_wait_answered_minutes=13)
+    assert list(table.columns) == [
+        "Calls per hour",
+        "Handle (seconds)",
+        "Patience (seconds)",
+        "Answered",
+        "Mean wait answered (seconds)",
+        "Reproduces",
+    ]
+    assert len(table) == 6
+    # notebook 04's text: 350 calls an hour, 8 minutes per call, 20 minutes' patience fits
+    assert table.iloc[0].tolist()[:3] == ["350", "480", "1,200"]
+    assert table.iloc[0]["Reproduces"] == "yes" and table.iloc[-1]["Reproduces"] == "no"
+    assert len(closest_scenarios(grid, answered=0.49, mean_wait_answered_minutes=13, rows=2)) == 2
+    with pytest.raises(ModelError, match="rows must be a whole number, at least 1"):
+        closest_scenarios(grid, answered=0.49, mean_wait_answered_minutes=13, rows=0)
+
+
+def test_compare_demand_runs_the_same_queue_for_each_pattern_in_the_order_given():
+    from toolkit.calls import compare_demand
+
+    peak = [600, 550, 450, 400, 350, 300, 300, 300, 250, 250, 250, 200]
+    assert sum(peak) == 350 * 12  # the same 4,200 calls, front-loaded
+    settings = {"handle_seconds": 480, "staff": 24, "patience_seconds": 1200, "hours": 12}
+    table = compare_demand({"steady demand": 350, "morning peak": peak}, **settings, seed=1)
+    assert table["Demand"].tolist() == ["steady demand", "morning peak"]
+    assert list(table.columns)[1:] == [
+        "Attempts",
+        "Answered",
+        "Mean wait answered (seconds)",
+        "Longest wait before hanging up (seconds)",
+    ]
+    steady = simulate_queue(calls_per_hour=350, **settings, seed=1).summary()
+    assert table.iloc[0]["Attempts"] == f"{steady['attempts']:,}"
+    # what notebook 04 says of the two days: the peak gives a longer longest wait
+    longest = [int(v.replace(",", "")) for v in table["Longest wait before hanging up (seconds)"]]
+    assert longest[1] > longest[0]
+    with pytest.raises(ModelError, match="demand must name each pattern"):
+        compare_demand([350], **settings)
+
+
+def test_the_simulation_agrees_with_erlang_a_where_its_assumptions_hold():
+    from toolkit.calls import simulation_against_model
+
+    table = simulation_against_model(
+        calls_per_hour=120, handle_seconds=240, staff=10, patience_seconds=120, hours=200, seed=3
+    )
+    assert list(table.columns) == ["Measure", "Simulation (200 hours)", "Erlang A formula"]
+    assert table["Measure"].tolist() == [
+        "Share answered",
+        "Share answered within 10 seconds",
+        "Mean wait (seconds)",
+    ]
+    shares = table.iloc[:2, 1:].map(lambda v: float(v.rstrip("%")))
+    assert (shares.iloc[:, 0] - shares.iloc[:, 1]).abs().max() < 1.0  # percentage points
+    simulated_wait, model_wait = (float(v) for v in table.iloc[2, 1:])  # seconds, 1 decimal
+    assert abs(simulated_wait - model_wait) < 0.1 * model_wait
+    callers_wait = simulation_against_model(
+        calls_per_hour=120, handle_seconds=240, staff=12, hours=20, target_seconds=20
+    )
+    assert list(callers_wait.columns)[-1] == "Erlang C formula"
+    assert "Share answered within 20 seconds" in set(callers_wait["Measure"])
+    with pytest.raises(ModelError, match="must be longer than warm_up_hours"):
+        simulation_against_model(calls_per_hour=120, handle_seconds=240, staff=10, hours=1)
+
+
 # --------------------------------------------------------------------------- published figures
 
 
@@ -597,8 +686,8 @@ def test_the_helpline_question_reads_whole_as_plain_text():
     # plain-text rendering ("49% in September It had 14 staff").
     import re
 
-    from toolkit._exercise_html import render_text
     from toolkit.exercises import find, load_definitions
+    from toolkit.exercises.html import render_text
 
     assert "49% in September 2020. It had 14 staff" in render_text(find("04-why-unanswered"))
     for ex in load_definitions().values():
@@ -683,3 +772,14 @@ def test_the_backlog_of_one_caller_is_singular():
     outage = simulate_queue(calls_per_hour=120, handle_seconds=240, staff=12, hours=6,
                             outage=(2, 3), seed=1)  # fmt: skip
     assert "callers waiting." in simulation_figure(outage).layout.meta["description"]
+
+
+def test_notebook_04_calls_the_toolkit_by_name_in_short_plain_cells():
+    import re
+
+    cells = [c for c in _notebook_04()["cells"] if c["cell_type"] == "code"]
+    code = ["".join(c["source"]) for c in cells]
+    assert not any(re.search(r"import calls as \w+", source) for source in code)
+    assert any("from toolkit import calls" in source for source in code)
+    assert not any("fmt: skip" in source for source in code)
+    assert not any("pd.DataFrame(" in source for source in code)  # tables come from the toolkit

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from toolkit._export_pdf import fixed_pdf_dates
-from toolkit.checks import axe_problems, leak_scan, needles, normalise, offline_scan
+from toolkit.handouts.pdf import fixed_pdf_dates
+from toolkit.handouts.scans import axe_problems, leak_scan, needles, normalise, offline_scan
 
 SECRET = "The call handler should have asked whether there had been earlier incidents."
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit._paths import data_dir
+from toolkit.core.paths import data_dir
 
 EVERYCALL = str(Path(sys.executable).parent / "everycall")
 BAD = Path(__file__).parent / "data" / "bad"

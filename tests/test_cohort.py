@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import _cohort_numeric, cohort
+from toolkit import cohort
 from toolkit.cli import main
+from toolkit.cohort import numeric
+from toolkit.cohort import reading as cohort_gather
 from toolkit.errors import ToolkitError
 
 ANSWERS = Path(__file__).parent / "data" / "answers"
@@ -162,7 +164,7 @@ def test_second_file_for_the_same_learner_keeps_the_newer(tmp_path):
 
 
 def test_oversized_file_is_skipped_unread(tmp_path):
-    (tmp_path / "huge.json").write_bytes(b" " * (cohort.MAX_FILE_BYTES + 1))
+    (tmp_path / "huge.json").write_bytes(b" " * (cohort_gather.MAX_FILE_BYTES + 1))
     result = cohort.gather(tmp_path)
     assert result.skipped == ["huge.json: is 2.0 MB, larger than any answer file (limit 2 MB)"]
 
@@ -305,7 +307,7 @@ def test_the_debrief_page_names_questions_cases_and_types_in_words(tmp_path):
     )
     assert "Repeat calls not linked: Second call" in page
     assert "…" not in page  # no question or option cut short
-    from toolkit._cohort_page import _label
+    from toolkit.cohort.page import _label
     from toolkit.exercises import load_definitions
 
     prompt = html.escape(_label(load_definitions()["00-stepping-away"]))
@@ -551,7 +553,7 @@ def test_answers_spread_wide_are_counted_in_round_bins(tmp_path):
 
 
 def test_non_integer_answers_with_many_places_get_sensible_bins():
-    bins = _cohort_numeric.numeric_bins([0.1234567, 0.2, 0.25, 0.9], 0.25)
+    bins = numeric.numeric_bins([0.1234567, 0.2, 0.25, 0.9], 0.25)
     assert not bins.per_value and bins.width == 0.05 and sum(bins.counts) == 4
     assert bins.labels[0] == "0.10 to under 0.15: 1 learner"
     assert len(set(bins.centres)) == len(bins.centres)
@@ -577,8 +579,8 @@ def test_debrief_figure_says_in_words_how_many_gave_the_correct_answer(tmp_path)
 def test_numeric_chart_in_chromium_shows_bars_line_and_description(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
-    from toolkit.browser import find_chromium
     from toolkit.errors import BrowserNotFoundError
+    from toolkit.handouts.browser import find_chromium
 
     try:
         find_chromium()
@@ -597,7 +599,7 @@ def test_numeric_chart_in_chromium_shows_bars_line_and_description(tmp_path):
 def _check_numeric_chart(page_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    from toolkit.browser import launch
+    from toolkit.handouts.browser import launch
 
     with sync_playwright() as p:
         browser = launch(p)

@@ -19,9 +19,9 @@ from toolkit.compare import (
     three_views,
 )
 from toolkit.data import load_case
+from toolkit.data.synthetic import events_frame
 from toolkit.errors import ToolkitError
 from toolkit.opportunities import run_rules
-from toolkit.synthetic import events_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -61,7 +61,7 @@ def _markdown(notebook: str) -> str:
     """The markdown cells of a notebook, joined."""
     import json
 
-    from toolkit._paths import notebooks_dir
+    from toolkit.core.paths import notebooks_dir
 
     cells = json.loads((notebooks_dir() / notebook).read_text(encoding="utf-8"))["cells"]
     return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
@@ -73,7 +73,7 @@ def _sentences_with(text: str, words: str) -> list[str]:
 
 def test_the_30_seconds_figure_is_quoted_as_the_source_words_it_an_emergency_call():
     from toolkit import intro
-    from toolkit._paths import notebooks_dir
+    from toolkit.core.paths import notebooks_dir
 
     hmic = data.load_hmic().set_index("measure")
     assert "emergency call" in hmic.loc["seconds_between_da_calls", "description"]
@@ -125,7 +125,7 @@ def test_the_policy_table_dates_familial_abuse_from_the_2013_definition():
 def _sources_cell(notebook: str) -> str:
     import json
 
-    from toolkit._paths import notebooks_dir
+    from toolkit.core.paths import notebooks_dir
 
     cells = json.loads((notebooks_dir() / notebook).read_text(encoding="utf-8"))["cells"]
     return "".join(cells[-1]["source"])
@@ -133,7 +133,7 @@ def _sources_cell(notebook: str) -> str:
 
 def test_nothing_says_familial_abuse_counts_because_of_the_2021_act():
     from toolkit import exercises
-    from toolkit._paths import notebooks_dir
+    from toolkit.core.paths import notebooks_dir
 
     texts = {p.name: _markdown(p.name) for p in notebooks_dir().glob("*.ipynb")}
     for case in data.list_cases():

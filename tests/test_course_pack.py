@@ -7,13 +7,10 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
-
-from toolkit.errors import BrowserNotFoundError
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(
@@ -22,23 +19,6 @@ NOTEBOOKS = sorted(
 LEARNER_NOTEBOOKS = [p for p in NOTEBOOKS if p.parent.name != "trainer"]
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from toolkit.browser import find_chromium
-    from toolkit.handouts import build
-
-    try:
-        find_chromium()
-    except BrowserNotFoundError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true needs a browser: {exc}")
-        pytest.skip(f"no browser: {exc}")
-    out = tmp_path_factory.mktemp("course") / "handouts"
-    result = build(None, out=out, progress=False)
-    assert result.ok, result.summary()
-    return out
 
 
 def _visible_text(document: str) -> str:
@@ -64,12 +44,12 @@ def test_student_handout_holds_no_answer_feedback_or_trainer_note(course: Path, 
     import nbformat
 
     from toolkit import exercises
-    from toolkit.editions import secret_texts
+    from toolkit.handouts.editions import notebook_secrets
 
     page = (course / "student" / f"{nb.stem}.html").read_text(encoding="utf-8")
     text = _visible_text(page)
-    secrets = [s for s in exercises.secret_texts(nb.stem) if len(s) >= 12]
-    secrets += secret_texts(nbformat.read(nb, as_version=4), name=nb.name)
+    secrets = [s for s in exercises.answer_texts(nb.stem) if len(s) >= 12]
+    secrets += notebook_secrets(nbformat.read(nb, as_version=4), name=nb.name)
     leaked = [s[:60] for s in secrets if re.sub(r"\s+", " ", s).strip() in text]
     assert not leaked, f"{nb.name}: student handout contains {leaked}"
     assert "widget-state+json" not in page
@@ -158,9 +138,10 @@ def test_trainer_handout_prints_each_option_feedback_once(course: Path):
 
 
 def test_trainer_notes_are_boxed_for_trainers_and_absent_for_students(course: Path):
-    notes = pytest.importorskip("toolkit.notes")
+    from toolkit import notes
+
     for nb in LEARNER_NOTEBOOKS:
-        texts = [t for t in notes.secret_texts() if len(t) >= 40]
+        texts = [t for t in notes.note_texts() if len(t) >= 40]
         student = _visible_text((course / "student" / f"{nb.stem}.html").read_text("utf-8"))
         assert not [t[:50] for t in texts if t in student], nb.stem
     shown = 0
@@ -228,47 +209,3 @@ def test_a_figure_description_is_printed_once(course: Path):
             words = re.sub(r"^\s*Figure \d+\.\s*", "", _visible_text(caption)).strip()[:120]
             if len(words) > 40:
                 assert words not in elsewhere, f"{page.name}: printed twice: {words[:60]}..."
-
-
-def test_printed_pages_read_well_in_chromium(course: Path, tmp_path: Path, browser):
-    """In print layout at the printable width: each printed question's option has one marker
-    (a circle for one answer, a square box for several) and no bullet; no table heading
-    breaks inside a word; no table is wider than the page. (The session's Chromium: a second
-    Playwright in the same process is refused.)"""
-    words_split = """() => {
-        const broken = [];
-        for (const th of document.querySelectorAll('th')) {
-            const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
-            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                for (const m of node.textContent.matchAll(/\\S+/g)) {
-                    const r = document.createRange();
-                    r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);
-                    const lines = new Set([...r.getClientRects()].map(b => Math.round(b.top)));
-                    if (lines.size > 1) broken.push(m[0]);
-                }
-            }
-        }
-        return broken;
-    }"""
-    markers = """() => [...document.querySelectorAll('.everycall-printed li')].map(li => [
-        getComputedStyle(li).listStyleType,
-        li.closest('.everycall-printed').className,
-        li.textContent.trim().slice(0, 2)])"""
-    too_wide = """() => [...document.querySelectorAll('table')].filter(t =>
-        t.getBoundingClientRect().right > document.body.getBoundingClientRect().right + 1
-    ).map(t => t.innerText.slice(0, 60))"""
-    page = browser.new_page(viewport={"width": 680, "height": 960})
-    page.emulate_media(media="print")
-    try:
-        for handout in sorted((course / "student").glob("*.html")):
-            page.goto(handout.as_uri(), wait_until="load")
-            assert page.evaluate(words_split) == [], handout.name
-            assert page.evaluate(too_wide) == [], handout.name
-            for style, kind, start in page.evaluate(markers):
-                assert style == "none", f"{handout.name}: a bullet before a marker"
-                if "multiple" in kind:
-                    assert start.startswith("☐"), (handout.name, start)
-                else:
-                    assert start[0] in "○☐[", (handout.name, start)
-    finally:
-        page.close()

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from toolkit import data
-from toolkit._paths import data_dir
+from toolkit.core.paths import data_dir
 from toolkit.errors import DataError
 
 # The project's seed documents live beside the repository, not in it; point EVERYCALL_SEEDS at

@@ -11,18 +11,15 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from toolkit.checks import leak_scan
-from toolkit.editions import (
-    CODE_STUB,
-    TEXT_STUB,
-    canonical_tag,
-    cell_tags,
+from toolkit.errors import ExportError
+from toolkit.handouts.editions import (
     exercise_ids,
     make_edition,
+    notebook_secrets,
     prune_widget_state,
-    secret_texts,
 )
-from toolkit.errors import ExportError
+from toolkit.handouts.markers import CODE_STUB, TEXT_STUB, canonical_tag, cell_tags
+from toolkit.handouts.scans import leak_scan
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "data" / "notebooks"
@@ -92,7 +89,7 @@ def test_student_metadata_keeps_only_harmless_keys(nbgrader):
 
 
 # Written out by hand (not derived from the edition code) so that a bug shared by the edition
-# logic and secret_texts() cannot hide itself.
+# logic and notebook_secrets() cannot hide itself.
 KNOWN_SECRETS = [
     "return [i * i for i in range(1, n + 1)]",
     'assert squares(10)[-1] == 100, "hidden check on the tenth square number"',
@@ -115,7 +112,7 @@ def test_no_secret_survives_anywhere_in_the_student_notebook(nbgrader):
 
 
 def test_secret_texts_lists_every_known_secret(nbgrader):
-    secrets = "\n".join(secret_texts(nbgrader, name="nbgrader-style.ipynb"))
+    secrets = "\n".join(notebook_secrets(nbgrader, name="nbgrader-style.ipynb"))
     for known in KNOWN_SECRETS:
         assert known in secrets, known
 
@@ -286,7 +283,7 @@ def test_trainer_mode_outputs_never_reach_the_student_edition():
     source = _executed()
     student = make_edition(source, "student", exercise_renderer=_printed)
     assert "Facilitator" not in nbformat.writes(student)
-    assert any("Facilitator: ask who else knew" in s for s in secret_texts(source))
+    assert any("Facilitator: ask who else knew" in s for s in notebook_secrets(source))
     trainer = make_edition(source, "trainer", exercise_renderer=_printed)
     assert "Facilitator: ask who else knew" in nbformat.writes(trainer)
 
@@ -327,10 +324,10 @@ def test_trainer_note_cells_are_kept_for_trainers_and_gone_from_every_student_by
 
 def test_secret_texts_include_a_trainer_note_once_executed():
     # the note's text exists only in the executed notebook: the leak scan needs it from there
-    assert NOTE_TEXT in secret_texts(_note_notebook())
+    assert NOTE_TEXT in notebook_secrets(_note_notebook())
     unexecuted = _note_notebook()
     unexecuted.cells[2].outputs = []
-    assert NOTE_TEXT not in secret_texts(unexecuted)
+    assert NOTE_TEXT not in notebook_secrets(unexecuted)
 
 
 def test_student_live_notebook_drops_exercise_outputs_so_the_widget_runs_fresh():
@@ -376,7 +373,7 @@ def test_course_notebook_editions(path: Path):
     student = make_edition(nb, "student", view="notebook", name=name)
     trainer = make_edition(nb, "trainer", view="notebook", name=name)
     assert not any("trainer" in cell_tags(c) for c in student.cells)
-    assert leak_scan(nbformat.writes(student), secret_texts(nb, name=name), file=name) == []
+    assert leak_scan(nbformat.writes(student), notebook_secrets(nb, name=name), file=name) == []
     assert sources(trainer) == sources(nb)
     assert student.cells[0].source == nb.cells[0].source  # the opening cell is for everyone
 
@@ -385,7 +382,7 @@ def test_handouts_drop_the_live_session_line_in_both_editions():
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-    from toolkit.editions import make_edition
+    from toolkit.handouts.editions import make_edition
 
     cell = new_code_cell("import toolkit\n\ntoolkit.begin('01-demo')")
     cell.outputs = [
@@ -468,7 +465,7 @@ def test_an_exercise_inside_an_output_widget_is_printed_not_live():
 
 
 def test_secret_texts_include_a_trainer_note_inside_an_output_widget():
-    assert HIDDEN_NOTE in secret_texts(_output_widget_notebook())
+    assert HIDDEN_NOTE in notebook_secrets(_output_widget_notebook())
 
 
 # --- inline exercises keep their answers in the cell ----------------------------------------

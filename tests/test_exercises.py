@@ -10,18 +10,20 @@ from pathlib import Path
 import pytest
 
 import toolkit
-from toolkit import answers, exercises
-from toolkit._widgets import ExerciseWidget
+from toolkit import exercises, session
 from toolkit.answers import AnswerStore, bind, current_store, default_path
+from toolkit.answers import store as answer_store
+from toolkit.core.session import SESSION
 from toolkit.errors import DataError, ToolkitError
 from toolkit.exercises import (
+    answer_texts,
     find,
     load_definitions,
     mark,
     render_printed,
-    secret_texts,
     validate_definitions,
 )
+from toolkit.exercises.widgets import ExerciseWidget
 
 FIXTURES = Path(__file__).parent / "data" / "answers" / "exercises"
 
@@ -40,9 +42,9 @@ def store(tmp_path):
 
 @pytest.fixture(autouse=True)
 def _trainer_off():
-    exercises._trainer = None
+    SESSION.trainer = None
     yield
-    exercises._trainer = None
+    SESSION.trainer = None
 
 
 # ---------------------------------------------------------------------------- definitions
@@ -383,7 +385,7 @@ def test_trainer_mode_in_a_notebook_shows_its_line_as_a_status_output(monkeypatc
     toolkit.trainer_mode(True)
     ((bundle, kwargs),) = shown
     assert kwargs == {"raw": True, "metadata": {"everycall": {"status": True}}}
-    assert bundle["text/plain"] == exercises.TRAINER_ON_MESSAGE
+    assert bundle["text/plain"] == session.TRAINER_ON_MESSAGE
     assert 'role="status"' in bundle["text/html"]
 
 
@@ -528,7 +530,7 @@ def test_rerun_cell_restores_value_and_feedback(defs, store):
 def test_each_exercise_carries_its_layout_css_which_handouts_leave_out(defs, store):
     import ipywidgets as widgets
 
-    from toolkit._widgets_static import render_widget
+    from toolkit.handouts.widgets_static import render_widget
 
     w = ExerciseWidget(defs["90-dvpo-hearing"], store)
     style = w.children[0]
@@ -550,7 +552,7 @@ def test_typed_answers_reach_the_kernel_as_typed_not_on_leaving_the_box(defs, st
     # separate kernel threads) and Check marked the number typed before.
     assert ExerciseWidget(defs["90-dash-threshold"], store)._number.continuous_update is True
     assert ExerciseWidget(defs["90-calm-caller"], store)._text.continuous_update is True
-    from toolkit._widgets import NamePrompt
+    from toolkit.session import NamePrompt
 
     assert NamePrompt(lambda _s: None).name.continuous_update is True
 
@@ -587,7 +589,7 @@ def test_a_value_typed_before_the_click_but_handled_after_it_is_the_one_marked(
 ):
     from datetime import UTC, datetime, timedelta
 
-    import toolkit._widgets as widget_module
+    import toolkit.exercises.widgets as widget_module
 
     t0 = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
     now: dict[str, widget_module._Sent | None] = {}
@@ -660,7 +662,7 @@ def test_save_failure_is_shown_not_swallowed(defs, store, monkeypatch):
     def disk_full(path, text):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("toolkit.answers.atomic_write_text", disk_full)
+    monkeypatch.setattr("toolkit.answers.store.atomic_write_text", disk_full)
     w = ExerciseWidget(defs["90-confidence"], store)
     w._scale.value = "Very"
     assert "Not saved." in w.save_error.value
@@ -681,7 +683,7 @@ def _refuse_lock_files(monkeypatch) -> None:
             raise OSError(errno.EROFS, "Read-only file system", str(where))
         return real_open(where, flags, *args)
 
-    monkeypatch.setattr("toolkit._answers_io.os.open", open_except_locks)
+    monkeypatch.setattr("toolkit.core.files.os.open", open_except_locks)
 
 
 @pytest.mark.parametrize("kind", ["confidence", "numeric", "free_text"])
@@ -701,12 +703,12 @@ def test_trainer_view_only_in_trainer_mode_and_updates_live(defs, store, monkeyp
     ex = defs["90-dvpo-hearing"]
     w = ExerciseWidget(ex, store)
     assert w.trainer.value == "" and w.trainer.layout.display == "none"
-    exercises.trainer_mode(True)
+    session.trainer_mode(True)
     assert html.escape(ex.facilitator) in w.trainer.value
     assert "Within 48 hours</strong> (✓ correct)" in w.trainer.value
-    exercises.trainer_mode(False)
+    session.trainer_mode(False)
     assert w.trainer.value == ""
-    exercises._trainer = None
+    SESSION.trainer = None
     monkeypatch.setenv("EVERYCALL_TRAINER", "1")
     assert html.escape(ex.facilitator) in ExerciseWidget(ex, store).trainer.value
 
@@ -729,7 +731,7 @@ def test_show_displays_with_exercise_metadata(monkeypatch):
 
 
 def test_show_before_begin_says_what_to_do(monkeypatch):
-    monkeypatch.setitem(__import__("toolkit.answers").answers._session, "store", None)
+    monkeypatch.setattr(SESSION, "store", None)
     with pytest.raises(ToolkitError, match=r'toolkit.begin\("<notebook name>"\)'):
         exercises.show("00-stepping-away")
 
@@ -791,11 +793,11 @@ def test_printed_text_is_escaped():
 
 
 def test_secret_texts_cover_feedback_model_answers_and_notes():
-    secrets = secret_texts("00-start-here")
+    secrets = answer_texts("00-start-here")
     ex = find("00-stepping-away")
     assert all(o.feedback in secrets for o in ex.options)
     assert ex.facilitator in secrets and ex.hint not in secrets
-    assert ex.hint in secret_texts("00-start-here", include_hints=True)
+    assert ex.hint in answer_texts("00-start-here", include_hints=True)
 
 
 # ---------------------------------------------------------------------------- kernel restart
@@ -875,16 +877,15 @@ def test_answers_restored_after_kernel_restart(tmp_path):
 
 
 def test_begin_asks_the_name_once_and_answers_follow_it(monkeypatch):
-    from toolkit import _widgets
 
     monkeypatch.delenv("EVERYCALL_LEARNER")
     monkeypatch.setattr("IPython.get_ipython", lambda: object())  # as if inside a kernel
     shown = []
-    monkeypatch.setattr(_widgets, "display", lambda obj, **kw: shown.append(obj))
+    monkeypatch.setattr(session, "display", lambda obj, **kw: shown.append(obj))
     toolkit.begin("00-start-here")
     status, prompt = shown
     assert "until you give your name below" in status.data
-    assert isinstance(prompt, _widgets.NamePrompt)
+    assert isinstance(prompt, session.NamePrompt)
 
     exercise = ExerciseWidget(find("00-stepping-away"), current_store())
     exercise.answer(2)  # answered before giving a name
@@ -905,16 +906,15 @@ def test_begin_asks_the_name_once_and_answers_follow_it(monkeypatch):
 
 
 def test_changing_learner_shows_the_new_learners_answers(monkeypatch):
-    from toolkit import _widgets
 
     monkeypatch.delenv("EVERYCALL_LEARNER")
     monkeypatch.setattr("IPython.get_ipython", lambda: object())
     shown = []
-    monkeypatch.setattr(_widgets, "display", lambda obj, **kw: shown.append(obj))
+    monkeypatch.setattr(session, "display", lambda obj, **kw: shown.append(obj))
     AnswerStore(default_path("00-start-here", "Alex"), notebook="00-start-here").set(
         "00-stepping-away", find("00-stepping-away").options[0].text
     )
-    answers._save_profile("Sam")  # Sam used this laptop last
+    answer_store._save_profile("Sam")  # Sam used this laptop last
     toolkit.begin("00-start-here")
     prompt = shown[-1]
     assert prompt.change_button.description == "Not Sam? Change name"
@@ -945,12 +945,11 @@ def test_file_damaged_while_open_is_set_aside_and_the_learner_told(defs, store):
 
 
 def _begin_in_a_kernel(monkeypatch) -> list:
-    from toolkit import _widgets
 
     monkeypatch.delenv("EVERYCALL_LEARNER")
     monkeypatch.setattr("IPython.get_ipython", lambda: object())
     shown: list = []
-    monkeypatch.setattr(_widgets, "display", lambda obj, **kw: shown.append(obj))
+    monkeypatch.setattr(session, "display", lambda obj, **kw: shown.append(obj))
     toolkit.begin("00-start-here")
     return shown
 

@@ -56,7 +56,7 @@ def printed(exercise_id: str, edition: str) -> str:
 
 
 def _needs_chromium() -> None:
-    from toolkit.browser import find_chromium
+    from toolkit.handouts.browser import find_chromium
 
     try:
         find_chromium()
@@ -144,7 +144,7 @@ def test_two_builds_give_the_same_bytes(pack: Path, tmp_path: Path):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["handout-fixture", "nbgrader-style"])
 def test_student_files_hold_no_solution_note_or_answer(pack: Path, name: str):
-    from toolkit.checks import pdf_text
+    from toolkit.handouts.scans import pdf_text
 
     html = read(pack, f"student/{name}.html")
     text = unicodedata.normalize("NFKC", pdf_text(pack / f"student/{name}.pdf"))
@@ -190,14 +190,14 @@ def test_trainer_edition_has_everything_and_its_mark_on_every_page(pack: Path):
 
 @pytest.mark.slow
 def test_html_is_self_contained_and_includes_plotly_once(pack: Path):
-    from toolkit.checks import offline_scan
+    from toolkit.handouts.scans import offline_scan
 
     html = read(pack, "student/handout-fixture.html")
     assert offline_scan(html, file="x") == []
     banners = re.findall(r"\* plotly\.js[^\n]*? v\d+\.\d+\.\d+", html)
     assert banners == ["* plotly.js (cartesian - minified) v4.1.1"]  # inlined once, the
     # smaller bundle, since the fixture's only figure is a bar chart
-    from toolkit._export_html import plotly_bundle
+    from toolkit.handouts.html import plotly_bundle
 
     ours = html.replace(plotly_bundle({"bar"}), "")  # plotly.js mentions its CDN in a string
     for cdn in ("cdnjs", "unpkg", "require.js", "MathJax.js", "cdn.plot.ly"):
@@ -493,7 +493,7 @@ def test_bad_source_date_epoch_is_named(tmp_path, monkeypatch):
 
 
 def test_trainer_folder_notebooks_get_the_trainer_edition_only():
-    from toolkit.handouts import plan_editions
+    from toolkit.handouts.plan import plan_editions
 
     assert plan_editions("both", trainer_only=True) == ("trainer",)
     assert plan_editions("student", trainer_only=True) == ()
@@ -542,7 +542,7 @@ def _choice_exercise():
 def test_trainer_print_shows_each_option_feedback_once():
     import html as html_lib
 
-    from toolkit._exercise_html import printed_html
+    from toolkit.exercises.html import printed_html
 
     ex = _choice_exercise()
     trainer = html_lib.unescape(printed_html(ex, "trainer"))
@@ -555,8 +555,8 @@ def test_trainer_print_shows_each_option_feedback_once():
 
 
 def test_trainer_print_has_no_empty_notes_box():
-    from toolkit._exercise_html import printed_html
     from toolkit.exercises import Exercise
+    from toolkit.exercises.html import printed_html
 
     ex = Exercise(id="c", type="confidence", notebook="n", prompt="How sure are you?",
                   scale=("Not at all", "Very"))  # fmt: skip
@@ -577,8 +577,8 @@ def test_trainer_print_has_no_empty_notes_box():
     ids=["image-set", "escaped-url", "import-string", "import-url"],
 )
 def test_sanitized_output_css_fetches_nothing(css: str):
-    from toolkit._export_html import sanitize_html
-    from toolkit.checks import offline_scan
+    from toolkit.core.html import sanitize_html
+    from toolkit.handouts.scans import offline_scan
 
     kept = "<style>.dataframe th { text-align: right; }</style>"
     clean = sanitize_html(f"{kept}<style>{css}</style><p>Case text</p>")
@@ -620,8 +620,8 @@ def _note_boxes(page: str) -> list[str]:
 def test_a_trainer_note_is_boxed_for_trainers_and_absent_for_students():
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    from toolkit._export_html import render_html
-    from toolkit.editions import make_edition
+    from toolkit.handouts.editions import make_edition
+    from toolkit.handouts.html import render_html
 
     nb = new_notebook(
         cells=[
@@ -675,8 +675,8 @@ def _output_widget_note_notebook():
 
 
 def test_a_trainer_note_inside_an_output_widget_is_boxed_for_trainers_only():
-    from toolkit._export_html import render_html
-    from toolkit.editions import make_edition
+    from toolkit.handouts.editions import make_edition
+    from toolkit.handouts.html import render_html
 
     nb = _output_widget_note_notebook()
     trainer = render_html(make_edition(nb, "trainer"), edition="trainer", name="n").html
@@ -838,7 +838,7 @@ def test_wide_tables_fit_the_page_and_show_every_cell_in_full(layout):
 
 @pytest.mark.slow
 def test_the_built_trainer_note_is_boxed_for_trainers_only(layout):
-    from toolkit.checks import pdf_text
+    from toolkit.handouts.scans import pdf_text
 
     pack, _ = layout
     trainer = read(pack, "trainer/layout-fixture.html")
@@ -852,16 +852,15 @@ def test_the_built_trainer_note_is_boxed_for_trainers_only(layout):
 @pytest.mark.slow
 def test_leak_scan_covers_trainer_notes(tmp_path: Path, monkeypatch):
     """A note's text reaching a student page fails the build: the text of the executed note,
-    and whatever ``toolkit.notes.secret_texts()`` lists (when that module exists)."""
-    import types
-
+    and whatever ``toolkit.notes.note_texts()`` lists."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+    from toolkit.handouts.scans import course_secrets
+
     listed = "The facilitator should pause here and check how the room is feeling."
-    fake = types.ModuleType("toolkit.notes")
-    fake.secret_texts = lambda notebook=None: [listed]  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "toolkit.notes", fake)
+    # Patched where the scans look the name up (this module's copy, whichever pytest loaded).
+    monkeypatch.setitem(course_secrets.__globals__, "note_texts", lambda notebook=None: [listed])
     nb = new_notebook(
         cells=[
             new_markdown_cell("# Leaky notes\n\nSupport: 0808 2000 247."),
@@ -886,7 +885,7 @@ def test_leak_scan_covers_trainer_notes(tmp_path: Path, monkeypatch):
 
 
 def test_a_live_only_caption_is_not_printed_twice_under_its_figure():
-    from toolkit._widgets_static import LIVE_ONLY, render_widget
+    from toolkit.handouts.widgets_static import LIVE_ONLY, render_widget
 
     def html_model(value: str, classes: list[str]) -> dict:
         return {"model_name": "HTMLModel", "state": {"value": value, "_dom_classes": classes}}
@@ -904,7 +903,7 @@ def test_a_live_only_caption_is_not_printed_twice_under_its_figure():
 
 
 def test_the_widgets_that_repeat_their_figures_description_are_marked_live_only():
-    from toolkit._widgets_static import LIVE_ONLY
+    from toolkit.handouts.widgets_static import LIVE_ONLY
     from toolkit.intro import calls_explorer
 
     box = calls_explorer(15)
@@ -915,7 +914,7 @@ def test_the_widgets_that_repeat_their_figures_description_are_marked_live_only(
 def test_a_second_build_waits_for_the_first_instead_of_emptying_its_folder(tmp_path, capsys):
     import threading
 
-    from toolkit.handouts import _one_build_at_a_time
+    from toolkit.handouts.course_pack import _one_build_at_a_time
 
     order: list[str] = []
     entered, release = threading.Event(), threading.Event()

@@ -11,14 +11,15 @@ from pathlib import Path
 import pytest
 
 import toolkit
-from toolkit import exercises, notes
+from toolkit import exercises, notes, session
+from toolkit.core.session import SESSION
 from toolkit.errors import DataError, ToolkitError
 from toolkit.notes import (
     Note,
     find_note,
     load_notes,
     note_html,
-    secret_texts,
+    note_texts,
     showing_trainer_material,
     trainer_note,
     validate_notes,
@@ -30,9 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(autouse=True)
 def _trainer_off(monkeypatch):
     monkeypatch.delenv("EVERYCALL_HANDOUT", raising=False)
-    exercises._trainer = None
+    SESSION.trainer = None
     yield
-    exercises._trainer = None
+    SESSION.trainer = None
 
 
 @pytest.fixture()
@@ -217,7 +218,7 @@ def test_a_note_shows_as_a_trainer_box_in_trainer_mode_and_handout_builds(
 def test_outside_a_notebook_the_note_is_printed_in_trainer_mode_only(capsys):
     trainer_note("03-closing-reflection")
     assert capsys.readouterr().out == ""
-    exercises.trainer_mode(True)
+    session.trainer_mode(True)
     capsys.readouterr()
     trainer_note("03-closing-reflection")
     out = capsys.readouterr().out
@@ -231,10 +232,10 @@ def test_note_text_is_escaped_not_run():
 
 
 def test_the_draft_helper_in_exercises_follows_the_same_switch(shown, monkeypatch):
-    exercises.trainer_note("A draft note for this cell.")
+    exercises.draft_trainer_note("A draft note for this cell.")
     assert shown == []
     monkeypatch.setenv("EVERYCALL_HANDOUT", "1")
-    exercises.trainer_note("A draft note for this cell.")
+    exercises.draft_trainer_note("A draft note for this cell.")
     ((obj, kwargs),) = shown
     assert kwargs["metadata"] == {"everycall": {"trainer": True}}
     assert "A draft note for this cell." in obj.data
@@ -244,17 +245,17 @@ def test_the_draft_helper_in_exercises_follows_the_same_switch(shown, monkeypatc
 
 
 def test_secret_texts_hold_every_note_as_plain_text():
-    everything = secret_texts()
+    everything = note_texts()
     assert len(everything) == len(load_notes())
     assert any("the answer is nine before the Marac (six 999, three 101)" in s for s in everything)
     assert all("**" not in s and "\n" not in s for s in everything)
-    one = secret_texts("04-calls-and-demand")
+    one = note_texts("04-calls-and-demand")
     assert len(one) == 3 and set(one) <= set(everything)
 
 
 def test_secret_texts_for_an_unknown_notebook_suggests_one():
     with pytest.raises(ToolkitError, match='did you mean "04-calls-and-demand"'):
-        secret_texts("04-calls-and-demnd")
+        note_texts("04-calls-and-demnd")
 
 
 def test_notes_module_is_not_loaded_by_import_toolkit():

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from toolkit.data.synthetic import events_frame, synthetic_events
 from toolkit.errors import ToolkitError
 from toolkit.opportunities import (
     RULES,
@@ -20,7 +21,6 @@ from toolkit.opportunities import (
     rules_table,
     run_rules,
 )
-from toolkit.synthetic import events_frame, synthetic_events
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -788,3 +788,98 @@ def test_notebook_02_shows_learners_readable_tables_not_raw_frames():
             if not readable:
                 shown.append(i)
     assert shown == [], f"cells {shown} show a raw DataFrame; pass it through for_display"
+
+
+# --------------------------------------------------------------------------- a worked example
+
+
+def test_the_example_rule_flags_an_attendance_where_the_partner_stayed_and_nothing_else():
+    from toolkit.opportunities import example_rule, rule_flags_table
+
+    ev = events_frame(
+        [
+            {
+                "timestamp": "2019-01-01 10:00",
+                "agency": "hospital",
+                "contact_type": "ed_attendance",
+                "summary": "Seen with a cut lip; her partner stayed THROUGHOUT.",
+            },
+            {
+                "timestamp": "2019-01-02 10:00",
+                "agency": "hospital",
+                "contact_type": "ed_attendance",
+                "summary": "Seen alone; asked about safety at home.",
+            },
+            {
+                "timestamp": "2019-01-03 10:00",
+                "agency": "gp",
+                "contact_type": "gp_appointment",
+                "summary": "Her partner answers for her throughout.",
+            },
+        ]
+    )
+    table = rule_flags_table(ev, example_rule())
+    assert list(table.columns) == ["Event", "Timestamp", "Explanation"]
+    assert table.values.tolist() == [
+        [
+            "E001",
+            "1 Jan 2019 10:00",
+            "The partner was present throughout: no chance to ask about abuse in private.",
+        ]
+    ]
+    # an example only: the course's rules, and every table of them, leave it out
+    assert "example-not-seen-alone" not in set(run_rules(ev)["rule_id"])
+    assert "Emergency attendance, not seen alone" not in set(rules_table()["name"])
+    with pytest.raises(ToolkitError, match="expected a Rule"):
+        rule_flags_table(ev, "example-not-seen-alone")
+
+
+def test_a_rule_shows_as_the_code_a_trainer_would_write_with_the_decorator():
+    import ast
+
+    from toolkit.opportunities import example_rule, rule_code
+
+    code = rule_code(example_rule()).text
+    assert code.startswith('@rule(\n    "example-not-seen-alone",\n')
+    assert "def not_seen_alone(events" in code and "lambda" not in code
+    assert "<pre" in rule_code(example_rule())._repr_html_()
+    ast.parse(code)  # runs as written
+    # a built-in rule keeps its settings, required columns and start date
+    builtin = rule_code(get_rule("health-disclosure-not-explored")).text
+    assert 'requires=["disclosure"]' in builtin and 'in_force_from="2009-03-01"' in builtin
+    assert 'params={"agencies": ["gp", ' in builtin
+    assert builtin.count("@") == 1  # the module's own decorator is not shown twice
+    ast.parse(builtin)
+    quick = Rule(
+        id="quick",
+        name="Quick",
+        description="",
+        source_id="",
+        opportunity_type="",
+        evaluate=lambda ev, p: flagged(ev, matches(ev["agency"], "gp"), "A GP contact."),
+    )
+    with pytest.raises(ToolkitError, match='rule "quick": its evaluate is a lambda'):
+        rule_code(quick)
+
+
+def test_notebook_02_defines_no_rule_of_its_own():
+    import json
+
+    nb = json.loads((ROOT / "notebooks" / "02-missed-opportunities.ipynb").read_text("utf-8"))
+    code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    for source in code:
+        assert "lambda" not in source and "Rule(" not in source and "def " not in source
+        assert "fmt: skip" not in source
+    assert any("rule_code(" in source for source in code)
+
+
+def test_a_rule_reading_a_missing_column_is_skipped_and_says_which():
+    events = events_frame(
+        [
+            {"timestamp": "2019-03-01 22:10"},
+            {"timestamp": "2019-03-09 23:40"},
+        ]
+    ).drop(columns=["contact_type"])
+    found = run_rules(events)
+    assert found.empty
+    assert found.attrs["skipped"]["repeat-calls-not-linked"] == 'needs column "contact_type"'

@@ -14,11 +14,11 @@ from toolkit.recommendations import (
     NO_THEME,
     THEMES,
     agency_theme_figure,
-    agreement,
     agreement_with_column,
     by_agency,
     code,
     coder_explorer,
+    coding_agreement,
     cohen_kappa,
     default_rules,
     explain,
@@ -148,7 +148,7 @@ def test_agreement_compares_a_learner_with_the_coder():
     coded = code(NORTHAMPTON)
     learner = {"r1": "record keeping", "r2": "supervision or audit", "r4": "risk assessment",
                "r6": "training"}  # fmt: skip
-    result = agreement(coded, learner)
+    result = coding_agreement(coded, learner)
     assert result.table["agree"].tolist() == [True, True, False, True]
     assert result.observed == 0.75
     assert result.kappa == pytest.approx(
@@ -159,7 +159,7 @@ def test_agreement_compares_a_learner_with_the_coder():
     )
     assert "agreed on 3 of 4" in result.describe()
     with pytest.raises(ModelError, match='theme "trainning" .* is not a theme'):
-        agreement(coded, {"r1": "trainning"})
+        coding_agreement(coded, {"r1": "trainning"})
 
 
 # --------------------------------------------------------------------------- agencies and SMART

@@ -104,7 +104,7 @@ def test_idva_calculator_limits():
     assert (none["cases_without_an_idva"] == 0).all() and (none["coverage"] == 1).all()
     nobody = idva_caseload(cases_per_year=100, idvas=0)
     assert (nobody["cases_without_an_idva"] == 100).all()
-    with pytest.raises(ModelError, match="idvas must be a number of at least 0; got -1"):
+    with pytest.raises(ModelError, match="idvas must be a finite number at least 0; got -1"):
         idva_caseload(cases_per_year=100, idvas=-1)
 
 
@@ -186,7 +186,7 @@ def test_idva_figures_take_numpy_numbers_and_refuse_a_need_of_zero():
 
     table = idva_caseload(cases_per_year=np.int64(600), idvas=np.int64(5), caseload=[np.int64(60)])
     assert table["idvas_needed"].tolist() == [10.0]
-    with pytest.raises(ModelError, match="needed must be a number greater than 0; got 0"):
+    with pytest.raises(ModelError, match="needed must be a finite number greater than 0; got 0"):
         idva_figure(in_post=5, needed=0, source="a test")
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from toolkit.data import load_vocab
+from toolkit.data.synthetic import EVENT_COLUMNS, events_frame, synthetic_events
 from toolkit.errors import DataError, ToolkitError
-from toolkit.synthetic import EVENT_COLUMNS, events_frame, synthetic_events
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from toolkit.data import load_case, load_vocab
+from toolkit.data.synthetic import events_frame, synthetic_events
 from toolkit.errors import ToolkitError
-from toolkit.synthetic import events_frame, synthetic_events
 from toolkit.timeline import (
     OKABE_ITO,
     contacts_per_agency,
@@ -247,3 +247,13 @@ def test_a_missing_time_is_named_by_row_and_column(case, function):
         ToolkitError, match=r'^events, row 4, column "timestamp": the time is missing$'
     ):
         function(events)
+
+
+def test_a_chronology_without_risk_levels_still_draws_its_lanes():
+    events = events_frame(
+        [{"timestamp": "2019-03-01 22:10"}, {"timestamp": "2019-03-09 23:40", "agency": "gp"}]
+    ).drop(columns=["risk_level"])
+    fig = swimlane(events)
+    risk = [t for t in fig.data if t.name == "Risk level"]
+    assert risk and len(risk[0].x) == 0
+    assert sum(len(t.x) for t in fig.data if t.name != "Risk level") >= 2

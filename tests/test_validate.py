@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import _guard
-from toolkit._paths import data_dir
+from toolkit.core.paths import data_dir
+from toolkit.data import guard as _guard
 from toolkit.errors import DataError
 from toolkit.validate import new_case, validate
 
@@ -243,7 +243,7 @@ def test_rows_after_a_blank_row_keep_their_numbers(tmp_path, monkeypatch):
     ],
 )
 def test_dates_close_to_the_form_say_what_is_wrong(cell, fmt, message):
-    from toolkit._checks import date_message
+    from toolkit.core.text import date_message
 
     assert date_message(cell, fmt) == message
 
@@ -566,13 +566,13 @@ def test_new_case_refuses_a_file_where_the_cases_folder_should_be(tmp_path, monk
 def test_dara_events_say_when_the_adoption_date_cannot_be_read():
     import datetime as dt
 
-    from toolkit import _case_checks
-    from toolkit.validate import _Context
+    from toolkit.data import case_checks
+    from toolkit.validate import CaseContext
 
-    meta = _case_checks.CaseMeta({}, start=dt.date(2023, 1, 1), end=dt.date(2024, 12, 31))
+    meta = case_checks.CaseMeta({}, start=dt.date(2023, 1, 1), end=dt.date(2024, 12, 31))
     meta.dara_given = True  # policy_context.dara_adopted: "2023-02-30"
     row = {"event_id": "E01", "timestamp": "2023-05-01 10:00", "risk_tool": "dara"}
-    problems = _case_checks.check_events([row], meta, _Context(data_dir()), "events.csv")
+    problems = case_checks.check_events([row], meta, CaseContext(data_dir()), "events.csv")
     assert [str(p) for p in problems] == [
         'warning: events.csv: events using "dara" were not checked against the date the force '
         "adopted it, because policy_context.dara_adopted in case.yaml is not a valid date"

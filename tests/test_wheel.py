@@ -46,7 +46,7 @@ def test_wheel_carries_data_templates_and_vendored_scripts(wheel: Path):
         "toolkit/_data/datapackage.json",
         "toolkit/_data/sources.csv",
         "toolkit/_data/exercises/00-start-here.yaml",
-        "toolkit/templates/everycall/index.html.j2",
+        "toolkit/handouts/templates/everycall/index.html.j2",
         "toolkit/py.typed",
     ]
     for name in needed:
@@ -54,15 +54,15 @@ def test_wheel_carries_data_templates_and_vendored_scripts(wheel: Path):
     for case in (ROOT / "data" / "cases").iterdir():
         if case.is_dir():
             assert f"toolkit/_data/cases/{case.name}/events.csv" in names
-    assert any(n.startswith("toolkit/vendor/axe-core/") for n in names)
-    assert any(n.startswith("toolkit/_case_template/") for n in names)
+    assert any(n.startswith("toolkit/handouts/vendor/axe-core/") for n in names)
+    assert any(n.startswith("toolkit/data/case_template/") for n in names)
 
 
 def test_installed_toolkit_finds_its_data_without_the_repository(wheel: Path, tmp_path: Path):
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = (
-        "import toolkit, toolkit._paths as p, toolkit.data as d;"
+        "import toolkit, toolkit.core.paths as p, toolkit.data as d;"
         "assert p.repo_root() is None, p.repo_root();"
         "print(p.data_dir());"
         "print(len(d.list_cases()), len(d.load_case(d.list_cases()[0]).events));"

@@ -20,6 +20,7 @@ __all__ = [
     "__version__",
     "begin",
     "is_trainer_mode",
+    "show_figure",
     "trainer_mode",
     "trainer_note",
 ]
@@ -43,7 +44,7 @@ to turn on).
     ...
     toolkit.errors.ToolkitError: notebook '00 start here!' is not a notebook name: expected ...
     """
-    from toolkit._widgets import begin as _begin
+    from toolkit.session import begin as _begin
 
     _begin(notebook, learner=learner)
 
@@ -66,16 +67,24 @@ cells you run from now on. Do not project the screen.
     ...
     toolkit.errors.ToolkitError: trainer_mode expects True or False, got 'on'
     """
-    from toolkit.exercises import trainer_mode as _trainer_mode
+    from toolkit.session import trainer_mode as _trainer_mode
 
     _trainer_mode(on)
 
 
 def is_trainer_mode() -> bool:
     """True when trainer mode is on (see :func:`trainer_mode`)."""
-    from toolkit.exercises import is_trainer_mode as _is_trainer_mode
+    from toolkit.core.session import is_trainer_mode as _is_trainer_mode
 
     return _is_trainer_mode()
+
+
+def show_figure(*figs: object) -> None:
+    """Show each figure with its text alternative under it (a handout prints that text once,
+    as the figure's caption). See :func:`toolkit.core.display.show`."""
+    from toolkit.core.display import show
+
+    show(*figs)
 
 
 def trainer_note(note_id: str) -> None:

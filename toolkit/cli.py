@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from toolkit import __version__
+from toolkit.core.paths import notebooks_dir
 from toolkit.errors import ToolkitError
 
 EXIT_OK = 0
@@ -71,7 +72,6 @@ def _course_notebook(name: Path) -> Path:
     ``00-start-here.ipynb``, ``trainer/cohort-debrief``) or its number (``00``)."""
     if name.exists() or (name.suffix == ".ipynb" and len(name.parts) > 1):
         return name
-    from toolkit._paths import notebooks_dir
     from toolkit.handouts import course_notebooks
 
     course = course_notebooks()  # names the problem if there is no course folder

@@ -40,7 +40,13 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
+from toolkit.core.display import caption_html, display_as_trainer
+from toolkit.core.session import is_trainer_mode, showing_trainer_material
+from toolkit.core.tables import display_table
+from toolkit.data import for_display, vocab_labels
 from toolkit.errors import ToolkitError
+from toolkit.opportunities import run_rules
+from toolkit.timeline import flags_frame
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,8 +79,6 @@ _VIEWS = (  # (column, label, colour, symbol): Okabe-Ito colours, a distinct sym
 
 def _pairs(table: Any, name: str, text_col: str) -> pd.DataFrame:
     import pandas as pd
-
-    from toolkit.timeline import flags_frame
 
     cols = ["event_id", "opportunity_type", text_col]
     if table is None:
@@ -352,8 +356,6 @@ def comparison_figure(
     """
     import plotly.graph_objects as go
 
-    from toolkit.opportunities import vocab_labels
-
     events = list(dict.fromkeys(views["event_id"]))
     names = vocab_labels("opportunity_types", column="name")
     fig = go.Figure()
@@ -469,12 +471,7 @@ def show_comparison(
     """
     from IPython.display import HTML, Markdown, display
 
-    from toolkit.opportunities import run_rules
-    from toolkit.timeline import flags_frame
-
     if trainer is None:
-        from toolkit.exercises import is_trainer_mode
-
         trainer = is_trainer_mode()
     mine = flags_frame(flags)
     if not trainer and mine["event_id"].nunique() < min_flags:
@@ -487,10 +484,6 @@ def show_comparison(
             )
         )
         return
-    from toolkit.data import for_display
-    from toolkit.figures import caption_html
-    from toolkit.notes import display_as_trainer
-    from toolkit.tables import display_table
 
     def show(obj: Any, *, caption: bool = False) -> None:
         # The trainer's view holds the reviewer's explanations: marked, it is never saved into
@@ -559,9 +552,6 @@ got 'unlinked-calls'
     """
     import pandas as pd
 
-    from toolkit.data import for_display
-    from toolkit.opportunities import run_rules
-
     if not all(hasattr(case, a) for a in ("events", "annotations", "title")):
         raise ToolkitError(
             f"rules_and_reviewer expects a case from toolkit.data.load_case, got {case!r}"
@@ -627,9 +617,6 @@ def show_rules_and_reviewer(case: Any) -> None:
     """
     from IPython.display import Markdown
 
-    from toolkit.notes import display_as_trainer, showing_trainer_material
-    from toolkit.tables import display_table
-
     if not showing_trainer_material():
         return
     tables = rules_and_reviewer(case)
@@ -650,9 +637,6 @@ def show_reviewer_annotations(case: Any) -> None:
 
     Shown only while trainer material is on show; marked as trainer material.
     """
-    from toolkit.data import for_display
-    from toolkit.notes import display_as_trainer, showing_trainer_material
-    from toolkit.tables import display_table
 
     if not showing_trainer_material():
         return

@@ -31,7 +31,10 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from toolkit._figure_layout import _note_layout, _note_lines
+from toolkit.core.figures import note_layout, note_lines
+from toolkit.core.tables import display_table
+from toolkit.data import cite as data_cite
+from toolkit.data import figure_text
 from toolkit.errors import ModelError
 
 if TYPE_CHECKING:
@@ -78,7 +81,6 @@ def _citer(cite: Cite | None) -> Cite:
     """The function that turns a source id into a reference: ``cite`` or toolkit.data.cite."""
     if cite is not None:
         return cite
-    from toolkit.data import cite as data_cite
 
     return data_cite
 
@@ -204,7 +206,7 @@ def _footnote(sources: Sequence[str]) -> list[str]:
     """The lines of the footnote under a trend chart: the sources, one bullet each, wrapped."""
     lines = ["Sources:"]
     for source in sources:
-        wrapped = _note_lines(source, _NOTE_FONT)
+        wrapped = note_lines(source, _NOTE_FONT)
         lines.extend(("• " if i == 0 else "  ") + line for i, line in enumerate(wrapped))
     return lines
 
@@ -296,7 +298,7 @@ def trend_figure(
         yaxis={"title": {"text": str(unit)}, "rangemode": "tozero"},
         plot_bgcolor="white", showlegend=False,
         meta={"description": describe_trend(trends, measure, cite=cite)},
-        **_note_layout(_footnote(_source_list(rows, cite)), plot_height=_PLOT_HEIGHT, top=_TOP,
+        **note_layout(_footnote(_source_list(rows, cite)), plot_height=_PLOT_HEIGHT, top=_TOP,
                        left=_LEFT, axis=_AXIS, font_size=_NOTE_FONT),
     )  # fmt: skip
     _mark_base_changes(fig, rows, runs)
@@ -371,8 +373,6 @@ def _blank_index(frame: pd.DataFrame) -> pd.DataFrame:
     """A table learners read, as :func:`toolkit.data.for_display` gives: no index column."""
     import pandas as pd
 
-    from toolkit.tables import display_table
-
     frame.index = pd.Index([""] * len(frame))
     return display_table(frame)
 
@@ -424,7 +424,6 @@ def figures_table(
         if rows.empty:
             known = ", ".join(dict.fromkeys(figures["report_id"]))
             raise ModelError(f'no figures for report "{report_id}"; reports: {known}')
-    from toolkit._load import figure_text  # the same wording as toolkit.data.for_display
 
     cite = _citer(cite)
 

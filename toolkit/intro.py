@@ -22,6 +22,8 @@ import html
 import math
 from typing import TYPE_CHECKING, Any
 
+from toolkit.core.figures import note_layout, note_lines
+from toolkit.data import cite, load_hmic
 from toolkit.errors import ToolkitError
 
 if TYPE_CHECKING:
@@ -40,7 +42,6 @@ def call_interval() -> tuple[float, str]:
 
     Reads HMIC's 2014 headline figure from the course's data package.
     """
-    from toolkit.data import cite, load_hmic
 
     hmic = load_hmic()
     row = hmic[hmic["measure"] == "seconds_between_da_calls"].iloc[0]
@@ -90,8 +91,6 @@ def calls_figure(minutes: float, *, seconds_per_call: float, source: str) -> go.
     """
     import plotly.graph_objects as go
 
-    from toolkit._figure_layout import _note_layout, _note_lines
-
     n = calls_in(minutes, seconds_per_call=seconds_per_call)
     x, y = _grid(n)
     rows = max(1, math.ceil(n / _PER_ROW))
@@ -115,8 +114,8 @@ def calls_figure(minutes: float, *, seconds_per_call: float, source: str) -> go.
         meta={
             "description": describe_calls(minutes, seconds_per_call=seconds_per_call, source=source)
         },
-        **_note_layout(
-            _note_lines(f"One marker = one emergency call. Source: {source}"),
+        **note_layout(
+            note_lines(f"One marker = one emergency call. Source: {source}"),
             plot_height=_ROW_PX * rows,
             top=80,  # a title of two lines
             left=20,

@@ -28,7 +28,7 @@ belong to the course notebooks rather than to the cases.
 - :func:`trainer_note` shows one note (exported as ``toolkit.trainer_note``);
 - :func:`find_note` and :func:`load_notes` read the definitions;
 - :func:`validate_notes` checks the files and returns every problem (for ``everycall validate``);
-- :func:`secret_texts` lists every note's text for the handouts' leak scan;
+- :func:`note_texts` lists every note's text for the handouts' leak scan;
 - :func:`note_html` is the box as HTML (a pure function).
 
 Examples
@@ -48,13 +48,18 @@ from __future__ import annotations
 
 import difflib
 import html
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit._paths import data_dir, repo_root
+from toolkit.core.display import TRAINER_MARKER as TRAINER_MARKER
+from toolkit.core.display import display_as_trainer as display_as_trainer
+from toolkit.core.files import cached_by_files
+from toolkit.core.paths import course_data_dir, data_dir
+from toolkit.core.session import showing_trainer_material as showing_trainer_material
+from toolkit.core.text import did_you_mean, markdown_html, plain
+from toolkit.core.yamlio import read_yaml
 from toolkit.errors import DataError, Problem, ToolkitError
 
 __all__ = [
@@ -62,7 +67,7 @@ __all__ = [
     "find_note",
     "load_notes",
     "note_html",
-    "secret_texts",
+    "note_texts",
     "display_as_trainer",
     "showing_trainer_material",
     "trainer_note",
@@ -96,56 +101,8 @@ class Note:
 # When trainer material shows
 
 
-def showing_trainer_material() -> bool:
-    """True when trainer material should show: trainer mode is on, or a handout build runs.
-
-    A handout build (``EVERYCALL_HANDOUT=1``) runs each notebook once for both editions, with
-    trainer mode off; the student edition then removes every output marked as trainer
-    material and every cell tagged ``trainer``.
-
-    Examples
-    --------
-    >>> from unittest import mock
-    >>> with mock.patch.dict("os.environ", {"EVERYCALL_HANDOUT": "1"}):
-    ...     showing_trainer_material()
-    True
-    >>> with mock.patch.dict("os.environ", {"EVERYCALL_HANDOUT": "0", "EVERYCALL_TRAINER": ""}):
-    ...     showing_trainer_material()
-    False
-    """
-    from toolkit.exercises import is_trainer_mode
-
-    return is_trainer_mode() or os.environ.get("EVERYCALL_HANDOUT", "").strip() == "1"
-
-
-TRAINER_MARKER = {"everycall": {"trainer": True}}
-
-
-def display_as_trainer(*objs: Any) -> None:
-    """Display each object as trainer material: marked ``{"everycall": {"trainer": true}}``,
-    so that the server never saves it into the notebook file (:mod:`toolkit.saving`) and the
-    student edition of a handout drops it. Plotly figures are sent as their JSON bundle,
-    because a figure's own display ignores output metadata."""
-    from IPython.display import display
-
-    for obj in objs:
-        if type(obj).__module__.startswith("plotly.graph_objs"):
-            import plotly.io as pio
-
-            bundle = pio.renderers["plotly_mimetype"].to_mimebundle(obj.to_dict())
-            display(bundle, raw=True, metadata=TRAINER_MARKER)
-        else:
-            display(obj, metadata=TRAINER_MARKER)
-
-
-# --------------------------------------------------------------------------------------------
-# Reading and checking the files
-
-
 def _bundled_notes() -> Path:
-    root = repo_root()
-    base = root / "data" if root is not None else Path(__file__).resolve().parent / "_data"
-    return base / "notes"
+    return course_data_dir() / "notes"
 
 
 def _default_folder() -> Path:
@@ -190,18 +147,11 @@ def _text_problem(value: Any) -> str | None:
     return None
 
 
-def _did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f'did you mean "{close[0]}"? ' if close else ""
-
-
 def _check_file(
     file: Path, seen: dict[str, Note]
 ) -> tuple[list[Note], list[Problem]]:  # one file: its notes and its problems
-    from toolkit._exercise_data import _read_yaml
-
     shown = _shown(file)
-    data, problems = _read_yaml(file, shown)
+    data, problems = read_yaml(file, shown)
     if data is None:
         if not problems:
             problems.append(Problem(shown, "is empty (expected notebook: and notes:)"))
@@ -216,7 +166,7 @@ def _check_file(
         problems.append(
             Problem(
                 shown,
-                f'field "{key}" is not known; {_did_you_mean(key, _TOP)}known fields: '
+                f'field "{key}" is not known; {did_you_mean(key, _TOP)}known fields: '
                 + ", ".join(_TOP),
                 row=lines.get(key),
                 column=key,
@@ -285,7 +235,7 @@ def _check_note(
 
     for key in sorted(map(str, set(raw) - set(FIELDS))):
         add(
-            f'field "{key}" is not known; {_did_you_mean(key, FIELDS)}known fields: '
+            f'field "{key}" is not known; {did_you_mean(key, FIELDS)}known fields: '
             + ", ".join(FIELDS),
             key,
         )
@@ -301,7 +251,7 @@ def _check_note(
             add(str(_text_problem(raw[key])), key)
     if problems:
         return problems, None
-    if not _ID.match(note_id):
+    if not isinstance(note_id, str) or not _ID.match(note_id):
         add(
             f"{note_id!r} is not a valid id (expected lower case letters, digits and hyphens, "
             "such as 01-session-plan)",
@@ -327,32 +277,23 @@ def _check_note(
     return problems, note
 
 
-_cache: dict[str, tuple[tuple[Any, ...], dict[str, Note], list[Problem]]] = {}
-
-
-def _signature(files: list[Path]) -> tuple[Any, ...]:
-    try:
-        return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
-    except OSError:
-        return ("unreadable", os.urandom(4))
-
-
 def _load(path: Path | None) -> tuple[dict[str, Note], list[Problem]]:
+    """Every note under ``path`` and the problems found, read again only after an edit."""
     folder = Path(path) if path is not None else _default_folder()
     if not folder.exists():
         return {}, [Problem(folder.as_posix(), "does not exist (expected a folder of .yaml files)")]
     files = _note_files(folder)
-    key, sig = str(folder.resolve()), _signature(files)
-    cached = _cache.get(key)
-    if cached is not None and cached[0] == sig:  # unchanged since last read: no re-parsing
-        return dict(cached[1]), list(cached[2])
-    seen: dict[str, Note] = {}
-    problems: list[Problem] = []
-    for file in files:
-        _notes, found = _check_file(file, seen)
-        problems += found
-    problems.sort(key=lambda p: (p.level != "error", p.file, p.row or 0))
-    _cache[key] = (sig, seen, problems)
+
+    def read() -> tuple[dict[str, Note], list[Problem]]:
+        seen: dict[str, Note] = {}
+        problems: list[Problem] = []
+        for file in files:
+            _notes, found = _check_file(file, seen)
+            problems += found
+        problems.sort(key=lambda p: (p.level != "error", p.file, p.row or 0))
+        return seen, problems
+
+    seen, problems = cached_by_files(f"notes:{folder.resolve()}", [folder, *files], read)
     return dict(seen), list(problems)
 
 
@@ -450,7 +391,6 @@ def note_html(note: Note) -> str:
     """
     if not isinstance(note, Note):
         raise ToolkitError(f"note_html expects a Note (from find_note), got {note!r}")
-    from toolkit._exercise_html import markdown_html
 
     title = html.escape(f"Trainer note: {note.title}")
     return (
@@ -477,7 +417,7 @@ def trainer_note(note_id: str) -> None:
     Examples
     --------
     >>> trainer_note("03-closing-reflection")
-    >>> from toolkit.exercises import trainer_mode
+    >>> from toolkit.session import trainer_mode
     >>> trainer_mode(True)
     Trainer mode on: ...
     >>> trainer_note("03-closing-reflection")
@@ -513,27 +453,25 @@ def trainer_note(note_id: str) -> None:
 # Leak scanning
 
 
-def secret_texts(notebook: str | None = None) -> list[str]:
+def note_texts(notebook: str | None = None) -> list[str]:
     """Every trainer note's text, for a student handout's leak scan.
 
     Each note's whole text as plain text (Markdown removed, white space collapsed), as
-    :func:`toolkit.exercises.secret_texts` gives exercise answers; compare them with a handout's
+    :func:`toolkit.exercises.answer_texts` gives exercise answers; compare them with a handout's
     visible text (HTML unescaped, white space collapsed). Titles are left out: they are a few
     generic words.
 
     Examples
     --------
-    >>> secrets = secret_texts("01-reading-a-case-timeline")
+    >>> secrets = note_texts("01-reading-a-case-timeline")
     >>> any("nine before the Marac" in s for s in secrets)
     True
-    >>> secret_texts("01-reading-a-case-timelin")
+    >>> note_texts("01-reading-a-case-timelin")
     Traceback (most recent call last):
     ...
     toolkit.errors.ToolkitError: no trainer notes are defined for notebook \
 "01-reading-a-case-timelin"; did you mean "01-reading-a-case-timeline"? notebooks with notes: ...
     """
-    from toolkit._exercise_data import _plain
-
     notes = list(load_notes().values())
     if notebook is not None:
         notebooks = sorted({n.notebook for n in notes})
@@ -545,5 +483,5 @@ def secret_texts(notebook: str | None = None) -> list[str]:
                 f'no trainer notes are defined for notebook "{notebook}"; {hint}notebooks with '
                 f"notes: {', '.join(notebooks)}"
             )
-    found = {_plain(n.text) for n in notes}
+    found = {plain(n.text) for n in notes}
     return sorted(t for t in found if len(t) >= MIN_SECRET_LENGTH)

@@ -26,6 +26,10 @@ import html
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from toolkit.answers import current_store
+from toolkit.core.tables import escape_text, table_html
+from toolkit.recommendations import THEMES, coding_agreement
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -43,13 +47,10 @@ def comparison_html(coded: pd.DataFrame, codes: Mapping[str, str]) -> str:
     """
     import pandas as pd
 
-    from toolkit.recommendations import agreement
-    from toolkit.tables import table_html
-
     left = sum(1 for theme in codes.values() if not theme)
     if left:
         return f'<p role="status">Choose a theme for each recommendation first ({left} left).</p>'
-    result = agreement(coded, dict(codes))
+    result = coding_agreement(coded, dict(codes))
     table = pd.DataFrame(
         {
             "Recommendation": result.table["rec_id"],
@@ -66,10 +67,6 @@ def own_coding(coded: pd.DataFrame, sample: pd.DataFrame, *, key: str = KEY) -> 
     that compares the learner's coding with the coder's (``coded``, from
     :func:`toolkit.recommendations.code`). Choices are saved as they are made."""
     import ipywidgets as widgets
-
-    from toolkit.answers import current_store
-    from toolkit.recommendations import THEMES
-    from toolkit.tables import escape_text
 
     store = current_store()
     saved = store.get(key, {}) or {}

@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from toolkit._figure_layout import _legend_above, _note_layout, _note_lines, _slider_layout
+from toolkit.core.figures import legend_above, slider_layout, source_layout
+from toolkit.core.params import check_number, check_share, check_whole
 from toolkit.errors import ModelError
 
 if TYPE_CHECKING:
@@ -59,30 +60,6 @@ __all__ = [
 
 ROUTES = ("visible high risk", "professional judgement", "potential escalation", "repeat referral")
 _BLUE, _ORANGE, _GREEN, _GREY = "#0072B2", "#D55E00", "#009E73", "#666666"  # Okabe-Ito
-
-
-def _source_layout(source: str, **sizes: Any) -> dict[str, Any]:
-    """Layout keys for the "Source: ..." note under a figure: wrapped to fit a printed page,
-    with the bottom margin and the figure's height grown to show every line (see
-    toolkit._figure_layout._note_layout for ``sizes``)."""
-    return _note_layout(_note_lines(f"Source: {source}"), **sizes)
-
-
-def _whole(name: str, value: Any, low: int, high: int, what: str) -> int:
-    ok = isinstance(value, int | np.integer) and not isinstance(value, bool)
-    if not ok or not low <= value <= high:
-        raise ModelError(f"{name} must be a whole number of {what} between {low} and {high}; "
-                         f"got {value!r}")  # fmt: skip
-    return int(value)
-
-
-def _share(name: str, value: Any, *, allow_zero: bool = True) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise ModelError(f"{name} must be a share between 0 and 1; got {value!r}")
-    v = float(value)
-    if not (0 <= v <= 1) or (not allow_zero and v == 0):
-        raise ModelError(f"{name} must be a share between 0 and 1; got {v:g}")
-    return v
 
 
 def synthetic_cohort(
@@ -123,12 +100,11 @@ def synthetic_cohort(
     """
     import pandas as pd
 
-    n = _whole("n", n, 1, 1_000_000, "people")
-    q = _whole("questions", questions, 1, 100, "questions")
-    share = _share("high_risk_share", high_risk_share, allow_zero=False)
-    disclose = _share("disclosure", disclosure)
-    if isinstance(discrimination, bool) or not isinstance(discrimination, int | float):
-        raise ModelError(f"discrimination must be a number; got {discrimination!r}")
+    n = check_whole("n", n, 1, 1_000_000, "people")
+    q = check_whole("questions", questions, 1, 100, "questions")
+    share = check_share("high_risk_share", high_risk_share, allow_zero=False)
+    disclose = check_share("disclosure", disclosure)
+    check_number("discrimination", discrimination, strict=False)
     if not 0 <= discrimination <= 5:
         raise ModelError(f"discrimination must be between 0 and 5; got {discrimination:g}")
     rng = np.random.default_rng(seed)
@@ -180,7 +156,7 @@ def referrals(
     ...
     toolkit.errors.ModelError: threshold must be a whole number of yes answers between 1 and 100; got 0
     """  # noqa: E501
-    threshold = _whole("threshold", threshold, 1, 100, "yes answers")
+    threshold = check_whole("threshold", threshold, 1, 100, "yes answers")
     missing = {"score", "incidents_12m", "professional_concern", "referred_last_12m"} - set(
         cohort.columns
     )
@@ -190,7 +166,7 @@ def referrals(
             f"(columns: {', '.join(map(str, cohort.columns))})"
         )
     if escalation_incidents is not None:
-        escalation_incidents = _whole("escalation_incidents", escalation_incidents, 1, 100,
+        escalation_incidents = check_whole("escalation_incidents", escalation_incidents, 1, 100,
                                       "incidents")  # fmt: skip
     checks = [
         cohort["score"].to_numpy() >= threshold,
@@ -269,7 +245,7 @@ def threshold_figure(
         shapes.append({"type": "line", "x0": current, "x1": current, "y0": 0, "y1": 1,
                        "yref": "paper", "line": {"color": _GREY, "dash": "dot"}})  # fmt: skip
     # The legend goes above the plot, outside it, so it never covers a line.
-    legend, title, top = _legend_above([trace.name for trace in fig.data])
+    legend, title, top = legend_above([trace.name for trace in fig.data])
     fig.update_layout(
         title={"text": "Who a referral threshold reaches (synthetic cohort)", **title},
         xaxis={"title": {"text": "referral threshold (yes answers)"}},
@@ -277,7 +253,7 @@ def threshold_figure(
         shapes=shapes,
         legend=legend,
         plot_bgcolor="white",
-        **_source_layout(source, plot_height=250, top=top),
+        **source_layout(source, plot_height=250, top=top),
     )
     text = "Referrals and people at high risk referred or missed, for each threshold."
     if current is not None and (table["threshold"] == current).any():
@@ -304,7 +280,7 @@ def threshold_explorer(*, n: int = 2000, seed: int = 0, threshold: int = 14) -> 
 
     style = {"description_width": "initial"}
     # One label width for both sliders, so the tracks line up and neither is squeezed.
-    slider_style, row = _slider_layout(["Threshold", "Safe to disclose (share)"])
+    slider_style, row = slider_layout(["Threshold", "Safe to disclose (share)"])
     controls = {
         "threshold": widgets.IntSlider(value=threshold, min=5, max=24, description="Threshold",
                                        continuous_update=False, style=slider_style,
@@ -375,24 +351,15 @@ def idva_caseload(
     >>> idva_caseload(cases_per_year=1300, idvas=12, caseload=[0])
     Traceback (most recent call last):
     ...
-    toolkit.errors.ModelError: caseload must be a positive number of cases per Idva per year; got 0
+    toolkit.errors.ModelError: caseload must be a finite number greater than 0; got 0
     """
     import pandas as pd
 
-    cases = _positive("cases_per_year", cases_per_year, allow_zero=True)
-    staff = _positive("idvas", idvas, allow_zero=True)
+    cases = check_number("cases_per_year", cases_per_year, strict=False)
+    staff = check_number("idvas", idvas, strict=False)
     rows = []
     for c in caseload:
-        if (
-            isinstance(c, bool)
-            or not isinstance(c, int | float | np.integer | np.floating)
-            or not math.isfinite(c)
-            or not c > 0
-        ):
-            raise ModelError(
-                f"caseload must be a positive number of cases per Idva per year; got {c!r}"
-            )
-        c = float(c)
+        c = check_number("caseload", c)
         needed = math.ceil(cases / c)
         supported = min(cases, staff * c)
         rows.append({
@@ -407,15 +374,6 @@ def idva_caseload(
     if not rows:
         raise ModelError("caseload must list at least one value (SafeLives recommends 60 to 70)")
     return pd.DataFrame(rows)
-
-
-def _positive(name: str, value: Any, *, allow_zero: bool) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise ModelError(f"{name} must be a number; got {value!r}")
-    v = float(value)
-    if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
-        raise ModelError(f"{name} must be a number of at least 0; got {v:g}")
-    return v
 
 
 def idva_figure(
@@ -473,14 +431,12 @@ capacity required. 20 police force areas had under half.
     >>> idva_figure(in_post=1, needed=0, source="x")
     Traceback (most recent call last):
     ...
-    toolkit.errors.ModelError: needed must be a number greater than 0; got 0
+    toolkit.errors.ModelError: needed must be a finite number greater than 0; got 0
     """  # noqa: E501
     import plotly.graph_objects as go
 
-    in_post = _positive("in_post", in_post, allow_zero=True)
-    if _positive("needed", needed, allow_zero=True) == 0:
-        raise ModelError(f"needed must be a number greater than 0; got {needed!r}")
-    needed = float(needed)
+    in_post = check_number("in_post", in_post, strict=False)
+    needed = check_number("needed", needed)
     post_text = _number_words("in_post_words", in_post_words, in_post)
     need_text = _number_words("needed_words", needed_words, needed)
     if share_words is not None and (not isinstance(share_words, str) or not share_words.strip()):
@@ -507,7 +463,7 @@ capacity required. 20 police force areas had under half.
         plot_bgcolor="white",
         meta={"description": text},
         # the x axis has two short labels and no title
-        **_source_layout(source, plot_height=230, axis=36),
+        **source_layout(source, plot_height=230, axis=36),
     )
     return fig
 

@@ -14,10 +14,11 @@ used only once they existed, annotations pointing at real events, scaffold place
 and the personal-data guard (an email address, UK phone number, postcode or NHS number is an
 error; a possible name or date of birth is a warning).
 
-The checks themselves live in private modules: :mod:`toolkit._checks` (files, schemas, CSV
-rows and cells), :mod:`toolkit._case_checks` and :mod:`toolkit._case_yaml` (one case folder).
-:func:`new_case`, the one part that writes, lives in :mod:`toolkit._new_case` and is imported
-from here.
+The course-wide entry point: it dispatches a path to the check that fits it. Data folders,
+cases and their files go to :mod:`toolkit.data.validation`; exercise and trainer-note YAML to
+:mod:`toolkit.exercises` and :mod:`toolkit.notes`; notebooks to :mod:`toolkit.saving` (no
+trainer material saved in them). :func:`new_case`, the one part that writes, lives in
+:mod:`toolkit.data.scaffold`.
 
 Examples
 --------
@@ -33,57 +34,28 @@ True
 from __future__ import annotations
 
 import difflib
-import json
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from toolkit import _checks
-from toolkit._new_case import SLUG as SLUG
-from toolkit._new_case import TEMPLATE as TEMPLATE
-from toolkit._new_case import new_case
-from toolkit._paths import data_dir, repo_root
+from toolkit.core.paths import data_dir, display, repo_root
+from toolkit.data import (
+    CASE_FILES,
+    CaseContext,
+    ValidationReport,
+    check_case,
+    check_package,
+    file_problem,
+    new_case,
+    package_of,
+)
+from toolkit.data import SLUG as SLUG
+from toolkit.data import TEMPLATE as TEMPLATE
 from toolkit.errors import Problem
+from toolkit.exercises import validate_definitions
+from toolkit.notes import validate_notes
+from toolkit.saving import notebook_problems
 
 __all__ = ["ValidationReport", "new_case", "validate"]
-
-CASE_FILES = ("case.yaml", "events.csv", "annotations.csv")
-
-
-@dataclass
-class ValidationReport:
-    """What :func:`validate` found. ``errors`` make the CLI exit with status 2."""
-
-    path: str
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    files: int = 0
-    cases: int = 0
-    _seen: set[Problem] = field(default_factory=set, repr=False)
-
-    @property
-    def ok(self) -> bool:
-        """True when there are no errors (warnings allowed)."""
-        return not self.errors
-
-    def summary(self) -> str:
-        """One line for the end of the report."""
-        plural = _checks.plural
-        counts = f"{plural(len(self.errors), 'error')}, {plural(len(self.warnings), 'warning')}"
-        if self.errors:
-            return f"{counts} in {self.path}."
-        cases = f", {plural(self.cases, 'case')}" if self.cases else ""
-        return f"OK: {self.path} ({plural(self.files, 'file')} checked{cases}; {counts})."
-
-    def add(self, problems: Iterable[Problem]) -> None:
-        """Add problems, each once (a broken shared file is met by every case that uses it)."""
-        for p in _checks.with_records(problems):
-            if p in self._seen:
-                continue
-            self._seen.add(p)
-            (self.warnings if p.level == "warning" else self.errors).append(p)
 
 
 def validate(path: Path | str | None = None) -> ValidationReport:
@@ -113,15 +85,16 @@ def validate(path: Path | str | None = None) -> ValidationReport:
     """
     course = path is None
     path = Path(path) if path is not None else data_dir()
-    report = ValidationReport(_checks.display(path))
+    report = ValidationReport(display(path))
     if not path.exists():
-        problem = _checks.file_problem(path, report.path) if path.is_symlink() else None
+        problem = file_problem(path, report.path) if path.is_symlink() else None
         near = None if problem else _near_path(path)
-        hint = f"; did you mean {_checks.display(near)}?" if near else ""
+        hint = f"; did you mean {display(near)}?" if near else ""
         report.add([problem or Problem(report.path, f"does not exist{hint}")])
         return report
     if path.is_dir() and (path / "datapackage.json").is_file():
-        _check_package(path, report)
+        check_package(path, report)
+        _check_definitions(path, report)
         root = repo_root()
         if course and root is not None and (root / "notebooks").is_dir():
             _check_notebooks(root / "notebooks", report)
@@ -130,29 +103,26 @@ def validate(path: Path | str | None = None) -> ValidationReport:
     elif path.is_dir() and any(path.rglob("*.ipynb")):
         _check_notebooks(path, report)
     elif path.is_dir() and any(os.path.lexists(path / name) for name in CASE_FILES):
-        _check_case(path, _Context.for_case(path), report)
+        check_case(path, CaseContext.for_case(path), report)
     elif path.is_dir() and any((p / "case.yaml").is_file() for p in path.iterdir() if p.is_dir()):
         for folder in sorted(p for p in path.iterdir() if (p / "case.yaml").is_file()):
-            _check_case(folder, _Context.for_case(folder), report)
+            check_case(folder, CaseContext.for_case(folder), report)
     elif path.is_file() and path.name in CASE_FILES:
-        _check_case(path.parent, _Context.for_case(path.parent), report)
+        check_case(path.parent, CaseContext.for_case(path.parent), report)
     elif path.is_file() and path.suffix in {".yaml", ".yml"} and path.parent.name == "exercises":
-        from toolkit.exercises import validate_definitions
-
         report.add(validate_definitions(path))
         report.files += 1
     elif path.is_file() and path.suffix in {".yaml", ".yml"} and path.parent.name == "notes":
-        from toolkit.notes import validate_notes
-
         report.add(validate_notes(path))
         report.files += 1
     elif path.is_file() and path.name == "datapackage.json":
-        _check_package(path.parent, report)
-    elif path.is_file() and path.suffix == ".csv" and _package_of(path):
-        root = _package_of(path)
+        check_package(path.parent, report)
+        _check_definitions(path.parent, report)
+    elif path.is_file() and path.suffix == ".csv" and package_of(path):
+        root = package_of(path)
         assert root is not None
         rel = path.resolve().relative_to(root.resolve()).as_posix()
-        _check_package(root, report, only=rel)
+        check_package(root, report, only=rel)
     else:
         report.add(
             [
@@ -166,17 +136,23 @@ def validate(path: Path | str | None = None) -> ValidationReport:
     return report
 
 
+def _check_definitions(root: Path, report: ValidationReport) -> None:
+    """Exercise definitions and trainer notes in a data folder: data too, in the same report."""
+    for folder, check in (("exercises", validate_definitions), ("notes", validate_notes)):
+        if (root / folder).is_dir():
+            report.add(check(root / folder))
+            report.files += sum(1 for p in (root / folder).glob("*.yaml") if p.name[0] != ".")
+
+
 def _check_notebooks(path: Path, report: ValidationReport) -> None:
     """No notebook learners may open (committed, or handed out) holds trainer material."""
-    from toolkit.saving import notebook_problems
-
     files = [path] if path.is_file() else sorted(path.rglob("*.ipynb"))
     for nb in files:
         if ".ipynb_checkpoints" in nb.parts:
             continue
         report.add(
             [
-                Problem(_checks.display(nb), p.message, p.row, p.column, p.level)
+                Problem(display(nb), p.message, p.row, p.column, p.level)
                 for p in notebook_problems(nb)
             ]
         )
@@ -210,353 +186,3 @@ def _near_path(path: Path) -> Path | None:
             there, changed = current / match[0], True
         current = there
     return current if changed and current.exists() else None
-
-
-def _package_of(path: Path) -> Path | None:
-    for parent in path.resolve().parents:
-        if (parent / "datapackage.json").is_file():
-            return parent
-    return None
-
-
-class _Context:
-    """The schemas, vocabularies and sources a check resolves against (one data folder).
-
-    ``problems`` lists the vocabularies and sources that could not be read: every check
-    depends on them, so validation reports those alone rather than a flood of unknown values.
-    """
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.schemas: dict[str, dict[str, Any]] = {}
-        self.rows: dict[str, list[dict[str, str]]] = {}
-        self.lookups: dict[str, _checks.Lookup] = {}
-        self.problems: list[Problem] = []
-        for name in (*_checks.VOCABULARIES, "sources"):
-            csv_path = root / ("sources.csv" if name == "sources" else f"vocab/{name}.csv")
-            read = _checks.read_text(csv_path)
-            if read.problem:
-                self.problems.append(read.problem)
-            text = read.text
-            rows = _checks.rows_of(text) if text else []
-            self.rows[name] = [r for r in rows if any(v.strip() for v in r.values())]
-            key = "source_id" if name == "sources" else "id"
-            where = "sources.csv" if name == "sources" else f"vocab/{name}.csv"
-            self.lookups[name] = _checks.Lookup(
-                name, self.rows[name], key, f"{where} in the data folder"
-            )
-
-    def schema(self, name: str) -> dict[str, Any]:
-        """The Table Schema ``schemas/<name>.schema.json``; raises ``_checks.BadFile``."""
-        return self.schema_at(self.root / "schemas" / f"{name}.schema.json")
-
-    def schema_at(self, path: Path) -> dict[str, Any]:
-        """A Table Schema by path, checked once; raises ``_checks.BadFile`` when unusable."""
-        key = str(path)
-        if key not in self.schemas:
-            self.schemas[key] = _checks.load_table_schema(path)
-        return self.schemas[key]
-
-    def case_schema(self) -> dict[str, Any]:
-        """``schemas/case.schema.json`` (a JSON Schema); raises ``_checks.BadFile``."""
-        key = "case.schema.json"
-        if key not in self.schemas:
-            self.schemas[key] = _checks.load_json_schema(self.root / "schemas" / key)
-        return self.schemas[key]
-
-    def unchecked(self, shown: str) -> Problem:
-        """The warning that ``shown`` was not checked because the shared files are broken."""
-        return Problem(
-            shown,
-            "nothing else was checked, because every check depends on the vocabularies and sources",
-            level="warning",
-        )
-
-    def references(self, schema: dict[str, Any]) -> dict[str, tuple[Path, dict[str, Any]]]:
-        """Tables that ``schema``'s foreign keys point at: vocabularies, sources, or other
-        resources of the data package (which also get a lookup for messages)."""
-        refs = {}
-        for fk in schema.get("foreignKeys", []):
-            name = fk["reference"]["resource"]
-            if name in self.lookups and name in self.rows:
-                csv_name = "sources.csv" if name == "sources" else f"vocab/{name}.csv"
-                refs[name] = (self.root / csv_name, self.schema(name))
-            elif name in self.package():
-                res = self.package()[name]
-                path = self.root / res["path"]
-                refs[name] = (path, self.schema_at(self.root / res["schema"]))
-                if name not in self.lookups:
-                    text = _checks.read_text(path).text
-                    key = fk["reference"]["fields"]
-                    key = key if isinstance(key, str) else key[0]
-                    self.lookups[name] = _checks.Lookup(
-                        name, _checks.rows_of(text or ""), key, f"{res['path']} in the data folder"
-                    )
-        return refs
-
-    def package(self) -> dict[str, dict[str, Any]]:
-        """Resources listed in the data folder's datapackage.json, by name."""
-        if not hasattr(self, "_package"):
-            self._package: dict[str, dict[str, Any]] = {}
-            path = self.root / "datapackage.json"
-            try:
-                descriptor = _checks.load_json(path)
-            except (OSError, ValueError):
-                descriptor = {}
-            resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-            resources = resources if isinstance(resources, list) else []
-            self._package = {
-                r["name"]: r
-                for r in resources
-                if isinstance(r, dict)
-                and all(isinstance(r.get(k), str) for k in ("name", "path", "schema"))
-            }
-        return self._package
-
-    @classmethod
-    def for_case(cls, folder: Path) -> _Context:
-        parent = folder.resolve().parent.parent
-        root = parent if (parent / "datapackage.json").is_file() else data_dir()
-        return cls(root)
-
-
-def _check_csv(
-    path: Path, schema: dict[str, Any], ctx: _Context, what: str, shown: str | None = None
-) -> tuple[list[Problem], list[dict[str, str]] | None]:
-    """Encoding, size, header and every cell of one CSV; returns problems and parsed rows."""
-    shown = shown or _checks.display(path)
-    read = _checks.read_text(path, shown)
-    if read.problem:
-        return [read.problem], None
-    assert read.text is not None
-    problems = _checks.check_header(read.text, schema, shown, what)
-    if any(p.message.startswith(("is empty", "uses ;")) for p in problems):
-        return problems, None
-    try:
-        references = ctx.references(schema)
-    except _checks.BadFile as exc:  # a vocabulary's or resource's schema is broken
-        return [exc.problem], None
-    # A row whose cells do not line up with the header gets one message, and no cell checks.
-    shapes = _checks.row_shapes(read.text, shown)
-    cells = _checks.frictionless_problems(
-        path, schema, references, ctx.lookups, shown, skip=frozenset(shapes)
-    )
-    problems += sorted([*shapes.values(), *cells], key=lambda p: p.row or 0)
-    return problems, _checks.rows_of(read.text)
-
-
-# ---------------------------------------------------------------- cases
-
-
-def _check_case(folder: Path, ctx: _Context, report: ValidationReport, guard: bool = True) -> None:
-    problems = check_case_folder(folder, ctx, guard=guard)
-    report.add(problems)
-    report.files += sum((folder / n).is_file() for n in CASE_FILES)
-    report.cases += 1
-
-
-def check_case_folder(
-    folder: Path, ctx: _Context | None = None, *, guard: bool = True
-) -> list[Problem]:
-    """Every problem in one case folder, errors first (used by the loaders with guard off)."""
-    from toolkit import _case_checks
-
-    ctx = ctx or _Context.for_case(folder)
-    if ctx.problems:
-        return [*ctx.problems, ctx.unchecked(_checks.display(folder))]
-    shown = {n: _checks.display(folder / n) for n in CASE_FILES}
-    problems: list[Problem] = []
-    readable = {}
-    for name in CASE_FILES:
-        problem = _checks.file_problem(folder / name, shown[name])
-        if problem is not None and problem.message == "is missing":
-            problem = Problem(
-                shown[name],
-                "is missing (a case folder needs case.yaml, events.csv and annotations.csv)",
-            )
-        if problem is not None:
-            problems.append(problem)
-        readable[name] = problem is None
-    meta = None
-    if readable["case.yaml"]:
-        meta, found = _case_checks.check_case_yaml(folder / "case.yaml", ctx, shown["case.yaml"])
-        problems += found
-    events = annotations = None
-    for name in ("events.csv", "annotations.csv"):
-        if not readable[name]:
-            continue
-        try:
-            schema = ctx.schema(name.removesuffix(".csv"))
-        except _checks.BadFile as exc:
-            problems.append(exc.problem)
-            continue
-        found, rows = _check_csv(folder / name, schema, ctx, name, shown[name])
-        problems += found
-        if name == "events.csv":
-            events = rows
-            if events is not None:
-                problems += _case_checks.check_events(events, meta, ctx, shown[name])
-        else:
-            annotations = rows
-    if annotations is not None:
-        # With no events at all, "has no events" says it once; each annotation would repeat it.
-        problems += _case_checks.check_annotations(annotations, events or None, shown)
-    problems += _case_checks.standards(meta, events, annotations, shown)
-    if guard:
-        problems += _case_checks.guard(meta, events, annotations, ctx, shown)
-    order = {s: i for i, s in enumerate(shown.values())}
-    unique = list(dict.fromkeys(problems))
-    return sorted(unique, key=lambda p: (p.level == "warning", order.get(p.file, 9), p.row or 0))
-
-
-# ---------------------------------------------------------------- package
-
-
-def _check_package(root: Path, report: ValidationReport, only: str | None = None) -> None:
-    shown = _checks.display(root / "datapackage.json")
-    read = _checks.read_text(root / "datapackage.json", shown)
-    if read.problem:
-        report.add([read.problem])
-        return
-    try:
-        descriptor = json.loads(read.text or "")
-    except json.JSONDecodeError as exc:
-        report.add([_checks.LineProblem(shown, f"is not valid JSON: {exc.msg}", exc.lineno)])
-        return
-    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-    if not isinstance(resources, list):
-        report.add([Problem(shown, 'has no "resources" list')])
-        return
-    report.files += 1
-    ctx = _Context(root)
-    if ctx.problems:
-        report.add([*ctx.problems, ctx.unchecked(_checks.display(root))])
-        return
-    listed_cases: dict[str, list[str]] = {}  # case folder name: its resources' names
-    for i, res in enumerate(resources, 1):
-        if not isinstance(res, dict) or not all(
-            isinstance(res.get(k), str) for k in ("name", "path", "schema")
-        ):
-            report.add(
-                [Problem(shown, f"resource {i} needs a name, a path and a schema (all text)")]
-            )
-            continue
-        parts = Path(res["path"]).parts
-        if parts[:1] == ("cases",) and len(parts) == 3:
-            listed_cases.setdefault(parts[1], []).append(res["name"])
-            continue
-        if only and res["path"] != only:
-            continue
-        _check_resource(root, res, ctx, shown, report)
-    cases_dir = root / "cases"
-    folders = sorted(
-        p
-        for p in (cases_dir.iterdir() if cases_dir.is_dir() else [])
-        if p.is_dir() and not p.name.startswith((".", "_"))
-    )
-    unlisted = [p.name for p in folders if p.name not in listed_cases]
-    gone = [name for name in listed_cases if not (cases_dir / name).is_dir()]
-    renamed = _renames(gone, unlisted)
-    for name in gone:
-        report.add([Problem(shown, _gone_message(name, listed_cases[name], renamed.get(name)))])
-    if only and only.startswith("cases/"):
-        folder = root / Path(only).parent
-        _check_case(folder, ctx, report)
-        return
-    if only:
-        return
-    if (root / "exercises").is_dir():
-        # Exercise definitions and trainer notes are data too: the same report and exit status.
-        from toolkit.exercises import validate_definitions
-
-        report.add(validate_definitions(root / "exercises"))
-        report.files += _yaml_files(root / "exercises")
-    if (root / "notes").is_dir():
-        from toolkit.notes import validate_notes
-
-        report.add(validate_notes(root / "notes"))
-        report.files += _yaml_files(root / "notes")
-    for folder in folders:
-        _check_case(folder, ctx, report)
-        if folder.name in unlisted and folder.name not in renamed.values():
-            report.add(
-                [
-                    Problem(
-                        _checks.display(folder),
-                        "is not listed in datapackage.json; "
-                        f'add resources "{folder.name}-events" and '
-                        f'"{folder.name}-annotations" for its two CSVs (copy another case\'s '
-                        "two resources and change the names and paths)",
-                        level="warning",
-                    )
-                ]
-            )
-
-
-def _yaml_files(folder: Path) -> int:
-    """How many definition files ``folder`` holds (as the exercise and note loaders read them)."""
-    return sum(1 for p in folder.glob("*.yaml") if not p.name.startswith("."))
-
-
-def _renames(gone: list[str], unlisted: list[str]) -> dict[str, str]:
-    """Listed case folders that no longer exist, paired with unlisted folders that look like
-    them renamed: the only one of each, or else the closest name (difflib)."""
-    if len(gone) == 1 and len(unlisted) == 1:
-        return {gone[0]: unlisted[0]}
-    pairs: dict[str, str] = {}
-    for name in gone:
-        left = [u for u in unlisted if u not in pairs.values()]
-        match = difflib.get_close_matches(name, left, n=1, cutoff=0.6)
-        if match:
-            pairs[name] = match[0]
-    return pairs
-
-
-def _gone_message(folder: str, names: list[str], renamed_to: str | None) -> str:
-    """What to do about the resources of a case folder that no longer exists.
-
-    >>> print(_gone_message("harbour-street", ["harbour-street-events"], None))
-    resource "harbour-street-events" points at cases/harbour-street/, which does not exist; if \
-you removed the case, remove that resource from datapackage.json; to start the case again, run \
-everycall new-case harbour-street
-    """
-    quoted = [f'"{n}"' for n in names]
-    listed = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
-    those = "that resource" if len(names) == 1 else "those resources"
-    head = (
-        f"resource{'s' * (len(names) != 1)} {listed} point{'s' * (len(names) == 1)} at "
-        f"cases/{folder}/, which does not exist"
-    )
-    if renamed_to:
-        return (
-            f"{head}; if you renamed the case to {renamed_to}, change {folder} to {renamed_to} "
-            f"in the names and paths of {those}; if you removed it, remove {those} from "
-            "datapackage.json"
-        )
-    return (
-        f"{head}; if you removed the case, remove {those} from datapackage.json; to start the "
-        f"case again, run everycall new-case {folder}"
-    )
-
-
-def _check_resource(
-    root: Path, res: dict[str, Any], ctx: _Context, shown: str, report: ValidationReport
-) -> None:
-    path = root / res["path"]
-    schema_path = root / res["schema"]
-    for file, what in ((path, res["path"]), (schema_path, f"schema {res['schema']}")):
-        problem = _checks.file_problem(file)
-        if problem is not None and problem.message == "is missing":
-            report.add([Problem(shown, f'resource "{res["name"]}": {what} does not exist')])
-            return
-        if problem is not None:
-            report.add([problem])
-            return
-    try:
-        schema = ctx.schema_at(schema_path)
-    except _checks.BadFile as exc:
-        report.add([exc.problem])
-        return
-    problems, _ = _check_csv(path, schema, ctx, Path(res["path"]).name)
-    report.add(problems)
-    report.files += 1

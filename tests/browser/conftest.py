@@ -1,6 +1,6 @@
 """Real-browser fixtures: a JupyterLab server on a free loopback port and headless Chromium.
 
-The browser is the system Chromium (``toolkit.browser``), never Playwright's own download;
+The browser is the system Chromium (``toolkit.handouts.browser``), never Playwright's own download;
 the ``chromium_path`` and ``browser`` fixtures are in ``tests/conftest.py``, shared with the hub
 tests (one Playwright per test session). Without a browser these tests skip with a one-line
 reason, except under ``CI=true`` where a missing browser is a failure.

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_markdown_cell, new_notebook
 
-from toolkit.checks import AXE_RUN, axe_problems, axe_script
+from toolkit.handouts.scans import AXE_RUN, axe_problems, axe_script
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "data" / "notebooks"
@@ -108,7 +108,7 @@ def test_a_request_to_another_host_is_blocked_and_reported(tmp_path: Path, chrom
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
-    from toolkit._export_pdf import BrowserSession
+    from toolkit.handouts.pdf import BrowserSession
 
     page = tmp_path / "cdn.html"
     page.write_text(

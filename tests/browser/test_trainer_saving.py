@@ -22,7 +22,7 @@ NOTEBOOK = "02-missed-opportunities.ipynb"
 
 
 def _course_secrets() -> list[str]:
-    from toolkit.handouts import _course_secrets as secrets
+    from toolkit.handouts import course_secrets as secrets
 
     return secrets()[0]
 
@@ -51,7 +51,7 @@ def _wait_for_save(path: Path, timeout_s: float = 60) -> dict:
 def test_a_notebook_saved_in_trainer_mode_shows_a_learner_no_trainer_material(
     page, trainer_lab, lab, run_all, errors_on_page, tmp_path: Path
 ):
-    from toolkit.checks import leak_scan
+    from toolkit.handouts.scans import leak_scan
     from toolkit.validate import validate
 
     secrets = _course_secrets()

@@ -17,7 +17,8 @@ WORDS_SPLIT = """(selector) => {
     for (const el of document.querySelectorAll(selector)) {
         const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
         for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-            for (const m of node.textContent.matchAll(/\\S+/g)) {
+            // words, and the parts of a hyphenated compound (which may wrap after its hyphen)
+            for (const m of node.textContent.matchAll(/[^\\s-]+-?/g)) {
                 if (m[0].length > 25) continue;  // a web address may break
                 const r = document.createRange();
                 r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);

@@ -73,7 +73,7 @@ def _course_secrets() -> list[str]:
     """Everything a learner must not see, from the whole course (not one notebook only)."""
     from toolkit import exercises, notes
 
-    return notes.secret_texts() + exercises.secret_texts() + _annotation_explanations()
+    return notes.note_texts() + exercises.answer_texts() + _annotation_explanations()
 
 
 # -------------------------------------------------------------------------- static checks
@@ -120,7 +120,7 @@ def test_every_trainer_note_call_resolves_and_hides_its_input(path: Path):
 
 @pytest.mark.parametrize("path", LEARNER_NOTEBOOKS, ids=IDS)
 def test_no_learner_visible_cell_repeats_trainer_material(path: Path):
-    from toolkit.checks import leak_scan
+    from toolkit.handouts.scans import leak_scan
 
     visible = "\n\n".join(_source(c) for c in _cells(path) if not _is_trainer_cell(c))
     leaks = leak_scan(visible, _course_secrets(), file=path.name)
@@ -162,7 +162,7 @@ def _everything_shown(nb: Any) -> str:
 def test_with_trainer_mode_off_nothing_secret_is_shown(path: Path, monkeypatch):
     import nbformat
 
-    from toolkit.checks import leak_scan
+    from toolkit.handouts.scans import leak_scan
 
     monkeypatch.delenv("EVERYCALL_TRAINER", raising=False)
     monkeypatch.delenv("EVERYCALL_HANDOUT", raising=False)
@@ -189,7 +189,7 @@ def test_a_notebook_saved_in_trainer_mode_keeps_no_trainer_material(path: Path, 
     reviewer annotation or learner's name, and ``everycall validate`` finds nothing in it."""
     import nbformat
 
-    from toolkit.checks import leak_scan
+    from toolkit.handouts.scans import leak_scan
     from toolkit.saving import clean_for_saving, trainer_material
 
     monkeypatch.setenv("EVERYCALL_TRAINER", "1")
@@ -214,7 +214,7 @@ def test_a_notebook_saved_in_trainer_mode_keeps_no_trainer_material(path: Path, 
 def test_with_trainer_mode_on_the_notes_appear(path: Path, monkeypatch):
     import nbformat
 
-    from toolkit.checks import leak_scan
+    from toolkit.handouts.scans import leak_scan
     from toolkit.notes import find_note
 
     monkeypatch.setenv("EVERYCALL_TRAINER", "1")
@@ -322,7 +322,7 @@ SUPPORT_TEXTS = sorted(
         *(ROOT / "toolkit" / "templates").rglob("*.j2"),
         ROOT / "README.md",
         ROOT / "toolkit" / "cli.py",
-        ROOT / "toolkit" / "_cohort_page.py",
+        ROOT / "toolkit" / "cohort" / "page.py",
     ]
 )
 

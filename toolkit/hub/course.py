@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from toolkit.errors import ToolkitError
+from toolkit.handouts import build
 
 __all__ = ["EDITIONS", "prepare_course"]
 
@@ -30,8 +31,6 @@ def prepare_course(course: Path) -> dict[str, list[str]]:
         Not run from a checkout (no course notebooks), or the build found a problem (for
         example trainer material left in a student notebook): nothing is replaced then.
     """
-    from toolkit.handouts import build
-
     course.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     with tempfile.TemporaryDirectory(dir=course.parent, prefix=".course-build-") as tmp:
         result = build(edition="both", fmt="ipynb", out=Path(tmp) / "pack", progress=False)

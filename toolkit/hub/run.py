@@ -27,7 +27,7 @@ import urllib.request
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import toolkit
+from toolkit.core.paths import repo_root
 from toolkit.errors import ToolkitError
 from toolkit.hub.course import prepare_course
 from toolkit.hub.settings import HubSettings
@@ -42,12 +42,12 @@ SUPPORT = (
 
 def checkout() -> Path:
     """The checkout this toolkit runs from (it holds ``deploy/hub`` and ``node_modules``)."""
-    root = Path(toolkit.__file__).resolve().parent.parent
-    if not (root / "deploy" / "hub" / "jupyterhub_config.py").is_file():
+    root = repo_root()
+    if root is None or not (root / "deploy" / "hub" / "jupyterhub_config.py").is_file():
         raise ToolkitError(
             "everycall hub runs from a checkout of the course (it needs deploy/hub/ and the "
-            f"course notebooks); {root} is not one: run it as .venv/bin/everycall hub, or "
-            "make hub, in the checkout"
+            f"course notebooks); {root or 'this installed toolkit'} is not one: run it as "
+            ".venv/bin/everycall hub, or make hub, in the checkout"
         )
     return root
 

@@ -10,7 +10,7 @@ fixture is a change here first.
 * ``handout-fixture.ipynb``: a plotly figure wider than the page, widgets (slider, HTML,
   Output), a DataFrame, an exercise output, a trainer cell, ``remove_input`` and
   ``hide-input`` cells, a case summary carrying ``<script>`` and ``onerror`` payloads, and an
-  Output widget that captured a trainer note (``toolkit.exercises.trainer_note``) and an
+  Output widget that captured a trainer note (``toolkit.exercises.draft_trainer_note``) and an
   exercise widget whose state holds its feedback.
 * ``failing.ipynb``: a cell that raises, for the "one notebook fails, the rest build" test.
 """
@@ -223,7 +223,7 @@ def main() -> None:
             "import toolkit.exercises\n\n"
             "captured = widgets.Output()\n"
             "with captured:\n"
-            "    toolkit.exercises.trainer_note(\n"
+            "    toolkit.exercises.draft_trainer_note(\n"
             '        "Captured trainer note: tell the room the answer is the second 999 call."\n'
             "    )\n"
             '    asked = widgets.HTML(value="A question shown inside an Output widget")\n'

@@ -1,0 +1,1 @@
+"""The toolkit's core: errors, paths, session state, text, files, figure layout, tables."""

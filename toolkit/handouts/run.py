@@ -1,0 +1,479 @@
+"""Running a handout build: the kernel's environment and transport, and the builder.
+
+:func:`toolkit.handouts.build` checks its arguments, clears the pack folder and then hands the
+notebooks to :class:`_Builder` here. The builder executes each notebook once in its own kernel
+(nbclient, on Unix sockets in a private folder, with the handout environment of
+:func:`_kernel_env`), renders each edition (``toolkit.handouts.editions``,
+``toolkit.handouts.html``), has Chromium check and print it (``toolkit.handouts.pdf``), scans it
+(``toolkit.handouts.scans``) and writes the course map.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from toolkit import __version__
+from toolkit.errors import BrowserNotFoundError, ExportError, Problem, ToolkitError
+from toolkit.exercises import Edition
+from toolkit.handouts.editions import make_edition, notebook_secrets
+from toolkit.handouts.html import TEMPLATES, has_sources_cell, render_html
+from toolkit.handouts.pack import _write
+from toolkit.handouts.pdf import BrowserSession
+from toolkit.handouts.plan import (
+    CELL_TIMEOUT,
+    HandoutFile,
+    NotebookReport,
+    _display_name,
+    _inline_problems,
+    _is_trainer_only,
+    _objectives,
+    _read,
+    _sources_fallback,
+    course_notebooks,
+)
+from toolkit.handouts.scans import axe_problems, leak_scan, needles, offline_scan, pdf_text
+
+
+def _record(out: Path, path: Path, notebook: str, edition: Edition, fmt: str) -> HandoutFile:
+    """The manifest entry of a file the builder wrote: where it is in the pack, its hash."""
+    data = path.read_bytes()
+    return HandoutFile(
+        file=path.relative_to(out).as_posix(),
+        notebook=notebook,
+        edition=edition,
+        format=fmt,
+        sha256=hashlib.sha256(data).hexdigest(),
+        bytes=len(data),
+    )
+
+
+def _answers_dir() -> Path:
+    """A fixed, private scratch folder for the kernels' answer store during a build.
+
+    Fixed (not random) because a notebook may print where answers go, and two builds must
+    give the same bytes; private to this user, and emptied before and after each build, so
+    a build never reads or touches a real learner's answers.
+    """
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return Path(tempfile.gettempdir()) / f"everycall-handouts-{uid}" / "answers"
+
+
+def _kernel_env(answers: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("EVERYCALL_TRAINER", None)  # one execution serves both editions: trainer mode off
+    env.update(
+        EVERYCALL_LEARNER="handout",
+        EVERYCALL_ANSWERS=str(answers),
+        EVERYCALL_HANDOUT="1",
+        PYTHONHASHSEED="0",
+        PLOTLY_RENDERER="plotly_mimetype",
+    )
+    return env
+
+
+# Run in the kernel (silently) before the first cell. A printed page has no scroll bar and
+# no "show more": pandas' tables show every column and each cell's full text (its default
+# cuts a cell at 50 characters with "..."), and up to 200 rows; the handout's CSS wraps them.
+_HANDOUT_SETUP = """
+try:
+    import pandas as _everycall_pd
+except ImportError:
+    pass
+else:
+    _everycall_pd.set_option("display.max_colwidth", None)
+    _everycall_pd.set_option("display.max_columns", None)
+    _everycall_pd.set_option("display.max_rows", 200)
+    _everycall_pd.set_option("display.min_rows", 200)
+    del _everycall_pd
+"""
+
+# A Unix socket's path is limited to about 104 bytes (macOS; 108 on Linux).
+_MAX_SOCKET_PATH = 90
+
+
+def _kernel_transport(folder: Path | None) -> tuple[dict[str, Any], list[str]]:
+    """Kernel-manager settings and kernel arguments for one notebook's kernel.
+
+    On POSIX the kernel talks over Unix sockets in ``folder`` (private to this user): no
+    TCP port is opened, so ipykernel has no reason to warn that TCP traffic is unencrypted.
+    The socket path must be absolute: jupyter_client's default (``kernel-ipc``) is relative,
+    and the kernel, started in the notebook's folder, would bind there while the client
+    looked in its own working folder, and wait 60 s for a kernel it could not reach.
+    Elsewhere (Windows, or a temporary folder with too long a path) the kernel stays on TCP
+    and only that warning is silenced (``log_level=ERROR``); a kernel's errors still reach
+    the build report as failed cells or a dead kernel.
+
+    Examples
+    --------
+    >>> config, args = _kernel_transport(Path("/tmp/ec-k1/0"))
+    >>> config["KernelManager"]["transport"], config["KernelManager"]["ip"], args
+    ('ipc', '/tmp/ec-k1/0/kernel', [])
+    >>> _kernel_transport(None)
+    ({}, ['--IPKernelApp.log_level=ERROR'])
+    """
+    if folder is not None and os.name == "posix":
+        ip = str(folder / "kernel")
+        if len(ip) + 6 <= _MAX_SOCKET_PATH:  # sockets are named <ip>-<n>
+            return {"KernelManager": {"transport": "ipc", "ip": ip}}, []
+    return {}, ["--IPKernelApp.log_level=ERROR"]
+
+
+# Run in the kernel after the last cell: the current figure of every live plotly
+# FigureWidget. A FigureWidget filled after it was created (add_traces, batch_update) saves
+# no data in its widget state, so without this its static rendering would be empty.
+_FIGURES_PROBE = """
+def _everycall_live_figures():
+    import gc, sys
+    if "plotly.basewidget" not in sys.modules:
+        return "{}"
+    from plotly.basewidget import BaseFigureWidget
+    from plotly.io.json import to_json_plotly
+    found = {}
+    for obj in gc.get_objects():
+        if isinstance(obj, BaseFigureWidget):
+            try:
+                found[obj.model_id] = obj.to_plotly_json()
+            except Exception:
+                pass
+    return to_json_plotly(found)
+print(_everycall_live_figures())
+del _everycall_live_figures
+"""
+
+
+async def _live_figures(client: Any, nb: Any) -> dict[str, Any]:
+    import nbformat
+
+    probe = nbformat.v4.new_code_cell(_FIGURES_PROBE)
+    nb.cells.append(probe)  # nbclient writes the executed cell back into the notebook
+    try:
+        await client.async_execute_cell(probe, len(nb.cells) - 1, execution_count=None)
+        text = "".join(o.get("text", "") for o in probe.outputs if o.get("name") == "stdout")
+        found = json.loads(text or "{}")
+    except Exception:  # no figures is the safe answer: the handout shows a placeholder
+        return {}
+    finally:
+        nb.cells.pop()
+    return found if isinstance(found, dict) else {}
+
+
+def _fill_figure_widgets(nb: Any, figures: dict[str, Any]) -> None:
+    """Put each FigureWidget's final figure into its saved widget state."""
+    widgets = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json")
+    state = (widgets or {}).get("state") or {}
+    for model_id, figure in figures.items():
+        model = state.get(model_id, {}).get("state")
+        if isinstance(model, dict) and isinstance(figure, dict):
+            model["_widget_data"] = figure.get("data") or []
+            model["_widget_layout"] = figure.get("layout") or {}
+
+
+def _failing_cell(nb: Any) -> str:
+    for index, cell in enumerate(nb.cells, start=1):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                first = cell.get("source", "").strip().split("\n", 1)[0][:60]
+                return f'cell {index} ("{first}") raised {out.get("ename")}: {out.get("evalue")}'
+    return "a cell failed"
+
+
+class _Builder:
+    def __init__(
+        self,
+        out: Path,
+        formats: tuple[str, ...],
+        *,
+        jobs: int,
+        tabs: int,
+        renderer: Callable[[str, str], str] | None,
+        course_secrets: list[str],
+        progress: bool,
+        epoch: int | None,
+    ) -> None:
+        self.out = out
+        self.formats = formats
+        self.jobs = max(1, jobs)
+        self.tabs = max(1, tabs)
+        self.renderer = renderer
+        self.course_secrets = course_secrets
+        self.progress = progress
+        self.epoch = epoch
+        self.built = time.strftime("%d %B %Y", time.gmtime(epoch)) if epoch is not None else None
+        self.session: Any = None
+        self.problems: list[Problem] = []
+        self.work = out / ".work"
+        self.env = _kernel_env(_answers_dir())
+        self.sockets: Path | None = None  # set by build(): a private folder for kernel sockets
+        self.kernels = 0
+
+    # -- execution
+
+    def _kernel_folder(self) -> Path | None:
+        """A new folder for one kernel's sockets (one each: two kernels starting at once
+        would otherwise pick the same socket names)."""
+        if self.sockets is None:
+            return None
+        self.kernels += 1
+        folder = self.sockets / str(self.kernels)
+        folder.mkdir(mode=0o700)
+        return folder
+
+    async def _execute(self, nb: Any, path: Path, rep: NotebookReport) -> None:
+        from nbclient import NotebookClient
+        from traitlets.config import Config
+
+        config, arguments = _kernel_transport(self._kernel_folder())
+        client = NotebookClient(
+            nb,
+            kernel_name="python3",
+            timeout=CELL_TIMEOUT,
+            resources={"metadata": {"path": str(path.parent.resolve())}},
+            store_widget_state=True,
+            record_timing=False,
+            config=Config(config),
+            extra_arguments=arguments,
+        )
+        async with client.async_setup_kernel(env=self.env):
+            assert client.kc is not None  # set up by async_setup_kernel
+            reply = await client.async_wait_for_reply(client.kc.kernel_info())
+            if reply is not None and "language_info" in reply["content"]:
+                nb.metadata["language_info"] = reply["content"]["language_info"]
+            setup = await client.async_wait_for_reply(
+                client.kc.execute(_HANDOUT_SETUP, silent=True, store_history=False)
+            )
+            content = (setup or {}).get("content", {})
+            if content.get("status") != "ok":
+                why = f"{content.get('ename', 'no reply')}: {content.get('evalue', '')}".strip()
+                rep.problems.append(
+                    Problem(
+                        _display_name(path),
+                        f"pandas could not be set to print tables in full ({why}); long "
+                        'table cells may be cut short with "..."',
+                        level="warning",
+                    )
+                )
+            for index, cell in enumerate(nb.cells):
+                await client.async_execute_cell(
+                    cell, index, execution_count=client.code_cells_executed + 1
+                )
+            figures = await _live_figures(client, nb)
+            client.set_widgets_metadata()
+        _fill_figure_widgets(nb, figures)
+
+    # -- one edition
+
+    async def _handout(
+        self, rep: NotebookReport, executed: Any, source: Any, edition: Edition, pins: list[Any]
+    ) -> None:
+
+        display = _display_name(rep.source)
+        ed = make_edition(
+            executed, edition, view="handout", exercise_renderer=self.renderer, name=display
+        )
+        fallback = None if has_sources_cell(source) else _sources_fallback(source)
+        export = render_html(
+            ed, edition=edition, name=rep.name, built=self.built, sources_html=fallback
+        )
+        rep.problems += [Problem(display, w, level="warning") for w in export.warnings]
+        keep_html = "html" in self.formats
+        folder = (self.out if keep_html else self.work) / edition
+        html_path = folder / f"{rep.name}.html"
+        rel = f"{edition}/{rep.name}.html"
+        _write(html_path, export.html.encode("utf-8"))
+        # plotly.js (inlined from the plotly package or the vendored bundle) is neither
+        # course text nor a tag that could load anything: the scans skip its body
+        ours = export.html.replace(export.plotly_js, "") if export.plotly_js else export.html
+        rep.problems += offline_scan(ours, file=rel)
+        if edition == "student":
+            leaks = leak_scan(ours, pins, file=rel)
+            if leaks:
+                html_path.unlink()
+                rep.problems += leaks
+                return
+        if keep_html:
+            rep.files.append(_record(self.out, html_path, display, edition, "html"))
+        if self.session is None:
+            if not keep_html:
+                html_path.unlink()
+            return
+        pdf_path = self.out / edition / f"{rep.name}.pdf" if "pdf" in self.formats else None
+        if pdf_path is not None:  # with --format pdf alone, nothing else made this folder
+            pdf_path.parent.mkdir(parents=True, exist_ok=True)
+        page = await self.session.visit(html_path, pdf=pdf_path)
+        rep.problems += [p for p in axe_problems(page.violations, file=rel) if p.level == "error"]
+        rep.problems += [
+            Problem(
+                rel, f'tried to load "{url}" in Chromium (blocked); a handout must work offline'
+            )
+            for url in page.blocked
+        ]
+        if page.figures_drawn < page.figures:
+            rep.problems.append(
+                Problem(
+                    rel,
+                    f"{page.figures - page.figures_drawn} of {page.figures} figures "
+                    "did not draw in Chromium",
+                )
+            )
+        if page.figures_named < page.figures_drawn:
+            rep.problems.append(
+                Problem(
+                    rel,
+                    f"{page.figures_drawn - page.figures_named} figures have no text "
+                    'alternative (role="img" with an aria-label)',
+                )
+            )
+        if not keep_html:
+            html_path.unlink()
+        if pdf_path is not None and pdf_path.is_file():
+            prel = f"{edition}/{rep.name}.pdf"
+            if edition == "student":
+                leaks = leak_scan(pdf_text(pdf_path), pins, file=prel)
+                if leaks:
+                    pdf_path.unlink()
+                    rep.problems += leaks
+                    return
+            rep.files.append(_record(self.out, pdf_path, display, edition, "pdf"))
+
+    def _notebook_file(
+        self, rep: NotebookReport, source: Any, edition: Edition, pins: list[Any]
+    ) -> None:
+        import nbformat
+
+        display = _display_name(rep.source)
+        ed = make_edition(source, edition, view="notebook", name=display)
+        text = nbformat.writes(ed) + "\n"
+        rel = f"{edition}/{rep.name}.ipynb"
+        if edition == "student":
+            leaks = leak_scan(text, pins, file=rel)
+            if leaks:
+                rep.problems += leaks
+                return
+        path = self.out / rel
+        _write(path, text.encode("utf-8"))
+        rep.files.append(_record(self.out, path, display, edition, "ipynb"))
+
+    # -- one notebook
+
+    async def _one(self, rep: NotebookReport, slots: asyncio.Semaphore) -> None:
+        import copy
+
+        from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+        start = time.perf_counter()
+        display = _display_name(rep.source)
+        try:
+            source = _read(rep.source)
+            first = source.cells[0].get("source", "") if source.cells else ""
+            title = re.search(r"^#\s+(.+)$", first, re.MULTILINE)
+            rep.title = title.group(1).strip() if title else rep.name
+            rep.objectives = _objectives(first)
+            inline = _inline_problems(source, display, rep.editions, self.formats)
+            if inline:  # before running anything: the build could only fail or leak
+                raise ExportError("\n".join(inline))
+            pins = needles(notebook_secrets(source, name=display) + self.course_secrets)
+            executed = source
+            if {"html", "pdf"} & set(self.formats):
+                executed = copy.deepcopy(source)
+                async with slots:
+                    t = time.perf_counter()
+                    try:
+                        await self._execute(executed, rep.source, rep)
+                    except CellExecutionError:
+                        raise ExportError(f"{display}: {_failing_cell(executed)}") from None
+                    except DeadKernelError as exc:
+                        raise ExportError(f"{display}: the kernel died ({exc})") from None
+                    except TimeoutError:
+                        raise ExportError(
+                            f"{display}: a cell ran longer than {CELL_TIMEOUT} s"
+                        ) from None
+                    rep.execute_seconds = time.perf_counter() - t
+                # the executed notebook adds its trainer notes' text (toolkit.trainer_note)
+                pins = needles(notebook_secrets(executed, name=display) + self.course_secrets)
+            for edition in rep.editions:
+                if {"html", "pdf"} & set(self.formats):
+                    await self._handout(rep, executed, source, edition, pins)
+                if "ipynb" in self.formats:
+                    self._notebook_file(rep, source, edition, pins)
+        except ExportError as exc:
+            rep.error = str(exc)
+        except Exception as exc:  # one broken notebook must not stop the others
+            rep.error = f"{display}: {type(exc).__name__}: {exc}"
+        rep.seconds = time.perf_counter() - start
+        self._say(rep)
+
+    def _say(self, rep: NotebookReport) -> None:
+        if not self.progress:
+            return
+        status = "ok" if rep.ok else "FAIL"
+        run = f"run {rep.execute_seconds:.1f} s, " if rep.execute_seconds else ""
+        print(
+            f"{status:>4}  {rep.name:<34} {rep.seconds:6.1f} s  ({run}{len(rep.files)} files)",
+            flush=True,
+        )
+        if rep.error:
+            print(f"      {rep.error}", flush=True)
+        for problem in rep.problems:
+            print(f"      {problem}", flush=True)
+
+    async def run(self, reports: list[NotebookReport]) -> None:
+
+        slots = asyncio.Semaphore(self.jobs)
+        # biggest notebooks first, so the last to finish is a small one
+        order = sorted(reports, key=lambda r: -r.source.stat().st_size)
+        tasks = [self._one(r, slots) for r in order]
+        if {"html", "pdf"} & set(self.formats):
+            try:
+                async with BrowserSession(tabs=self.tabs, epoch=self.epoch) as session:
+                    self.session = session
+                    await asyncio.gather(*tasks)
+                    await self._index(reports)
+                    return
+            except BrowserNotFoundError as exc:
+                self.problems.append(
+                    Problem("handouts", f"PDFs and accessibility checks not done: {exc}")
+                )
+        await asyncio.gather(*tasks)
+        await self._index(reports)
+
+    # -- the pack
+
+    async def _index(self, reports: list[NotebookReport]) -> None:
+        from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+        env = Environment(
+            loader=FileSystemLoader(str(TEMPLATES / "everycall_pack")),
+            autoescape=select_autoescape(default=True),
+            keep_trailing_newline=True,
+        )
+
+        rows = []
+        for r in reports:
+            links = {(f.edition, f.format): f.file for f in r.files}
+            rows.append({"report": r, "links": links, "trainer_only": _is_trainer_only(r.source)})
+        try:  # a pack of some notebooks says so, instead of claiming the whole course
+            course = {p.resolve() for p in course_notebooks()}
+            whole = course <= {r.source.resolve() for r in reports}
+        except ToolkitError:
+            whole = False
+        css = (TEMPLATES / "everycall" / "static" / "handout.css").read_text("utf-8")
+        page = env.get_template("index.html.j2").render(
+            rows=rows, css=css, version=__version__, built=self.built, whole=whole
+        )
+        path = self.out / "index.html"
+        _write(path, page.encode("utf-8"))
+        self.problems += offline_scan(page, file="index.html")
+        if self.session is not None:
+            visit = await self.session.visit(path, pdf=None)
+            self.problems += [
+                p for p in axe_problems(visit.violations, file="index.html") if p.level == "error"
+            ]
