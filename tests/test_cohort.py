@@ -302,6 +302,9 @@ def test_the_debrief_page_names_questions_cases_and_types_in_words(tmp_path):
         assert raw not in page, raw
     headings = re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", page)
     assert not [h for h in headings if "flags:" in h or "_" in h], headings
+    # nor anywhere a trainer reads: the summary's links and the line under each heading
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", "", page, flags=re.S))
+    assert "flags:" not in text and "coding:" not in text
     assert html.escape('Missed opportunities flagged in the case "Every call on its own"') in (
         headings
     )

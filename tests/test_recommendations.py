@@ -201,6 +201,14 @@ def test_figure_and_editor_widget():
     assert "housing" in list(figure.data[0].y)
 
 
+def test_the_coder_caption_says_no_rule_matched_once():
+    from toolkit.data import load_recommendations
+
+    caption = coder_explorer(load_recommendations(), source="Home Office DHR Library")
+    caption = caption.children[2].value.lower()
+    assert caption.count("no rule matched") == 1, caption
+
+
 def test_every_default_theme_is_one_of_the_course_themes():
     assert tuple(default_rules()) == THEMES
 

@@ -457,6 +457,23 @@ def _heading(column: str) -> str:
     return column.replace("_", " ").capitalize() if "_" in column or column.islower() else column
 
 
+def question_ref(ex_id: str) -> str:
+    """How the debrief refers to an answer key in its summary and under a heading: an
+    exercise by its id (the name its notebook cell shows), a case's flags and own coding in
+    words, never by an internal key.
+
+    >>> question_ref("02-name-the-type"), question_ref("flags:unlinked-calls")
+    ('02-name-the-type', 'flags in "Every call on its own"')
+    >>> question_ref("coding:05-own-coding")
+    'own coding in notebook 05'
+    """
+    if ex_id.startswith("flags:"):
+        return f'flags in "{case_title(ex_id[6:])}"'
+    if ex_id.startswith("coding:"):
+        return f"own coding in notebook {ex_id[7:9]}"
+    return ex_id
+
+
 def _anchor(ex_id: str) -> str:
     return "q-" + re.sub(r"[^A-Za-z0-9_-]", "-", ex_id)
 
@@ -470,7 +487,8 @@ def _table_html(frame: pd.DataFrame, *, link: str | None = None) -> str:
     def cell(column: str, value: object) -> str:
         text = html.escape(str(value))
         if column == link and value:
-            return f'<td><a href="#{_anchor(str(value))}">{text}</a></td>'
+            shown = html.escape(question_ref(str(value)))
+            return f'<td><a href="#{_anchor(str(value))}">{shown}</a></td>'
         return f"<td>{text}</td>"
 
     body = "".join(
@@ -533,9 +551,12 @@ def page_html(
             notebook = here
             parts.append(f"<h2>{html.escape(notebook_title(notebook))}</h2>")
         kind = ex.type if ex is not None else str(rows["type"].iloc[0])
+        # an exercise's id is what its notebook cell shows; flags and coding are named
+        # in the heading already
+        ref = f"{question_ref(ex_id)} · " if ex is not None else ""
         parts.append(
             f'<section id="{_anchor(ex_id)}"><h3>{html.escape(question_title(ex_id, definitions))}'
-            f'</h3><p class="question-id">{html.escape(ex_id)} · '
+            f'</h3><p class="question-id">{html.escape(ref)}'
             f"{html.escape(TYPE_WORDS.get(kind, kind))}</p>"
         )
         if ex_id in charts:

@@ -30,9 +30,19 @@ from toolkit.errors import ExportError
 from toolkit.handouts.browser import find_chromium, launch
 from toolkit.handouts.scans import AXE_RUN, axe_script
 
-__all__ = ["BrowserSession", "PageReport", "fixed_pdf_dates", "pdf_date"]
+__all__ = [
+    "FIT_FIGURES",
+    "PRINT_HEIGHT_PX",
+    "BrowserSession",
+    "PageReport",
+    "fixed_pdf_dates",
+    "pdf_date",
+]
 
 PRINT_WIDTH_PX = 680
+#: What one printed A4 page holds under handout.css's ``@page`` margins (297 mm less 18 mm
+#: and 16 mm is about 994 CSS pixels), less room for the figure's own margins.
+PRINT_HEIGHT_PX = 960
 FIGURE_TIMEOUT_MS = 60_000
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]*\)")
 _NODE_ID = re.compile(rb"\(node(\d+)\)")
@@ -48,6 +58,30 @@ _FIGURE_COUNT = """() => {
     return svg.getAttribute('role') === 'img' && (svg.getAttribute('aria-label') || '').trim();
   });
   return [divs.length, drawn.length, named.length];
+}"""
+
+
+# A figure taller than a printed page would be cut across two (a swimlane of eleven agencies
+# with its legend is): its chart, never its caption, is shrunk so that chart and caption fit
+# one page, with the cell's code above them where the code is printed (the print CSS keeps a
+# cell's code with its output). A chart that would have to shrink below 40% runs on instead.
+FIT_FIGURES = """(limit) => {
+  let shrunk = 0;
+  for (const fig of document.querySelectorAll('figure.ec-figure')) {
+    const chart = fig.querySelector('.ec-chart');
+    if (!chart) continue;
+    chart.style.zoom = '';
+    const cell = fig.closest('.jp-CodeCell');
+    const code = cell && cell.querySelector(
+      ':scope > .jp-Cell-inputWrapper, :scope > details.ec-hidden-input');
+    const above = code ? code.getBoundingClientRect().height : 0;
+    const whole = fig.getBoundingClientRect().height + above;
+    if (whole <= limit) continue;
+    const tall = chart.getBoundingClientRect().height;
+    const room = limit - (whole - tall);
+    if (room >= 0.4 * tall) { chart.style.zoom = String(room / tall); shrunk += 1; }
+  }
+  return shrunk;
 }"""
 
 
@@ -118,6 +152,7 @@ class PageReport:
     figures: int = 0
     figures_drawn: int = 0
     figures_named: int = 0  # drawn with role="img" and an aria-label
+    figures_shrunk: int = 0  # charts shrunk to fit a printed page with their caption
     pdf: Path | None = None
     seconds: float = 0.0
 
@@ -209,6 +244,7 @@ class BrowserSession:
             report.violations = await page.evaluate(AXE_RUN)
         if pdf is not None:
             await page.emulate_media(media="print")
+            report.figures_shrunk = await page.evaluate(FIT_FIGURES, PRINT_HEIGHT_PX)
             data = await page.pdf(
                 print_background=True,
                 prefer_css_page_size=True,

@@ -45,9 +45,11 @@ def coder_explorer(recs: pd.DataFrame, *, source: str, rules: Mapping | None = N
     )
 
     def words(coded: pd.DataFrame) -> str:
-        none = int((coded["coder_theme"] == NO_THEME).sum())
+        # "no rule matched" is counted with the themes, last, and said once
         tally = coded["coder_theme"].value_counts()
-        counts = "; ".join(f"{theme}: {int(n)}" for theme, n in tally.items())
+        themes = [(t, int(n)) for t, n in tally.items() if t != NO_THEME]
+        counts = "; ".join(f"{theme}: {n}" for theme, n in themes)
+        none = int(tally.get(NO_THEME, 0))
         return (
             f"Primary theme of each of {len(coded)} recommendations, by the keyword coder's "
             f"rules: {counts}. No rule matched {none}."
