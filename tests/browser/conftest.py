@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from lab_steps import run_all_cells
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -150,9 +151,9 @@ def open_and_run_all(
 ) -> None:
     """Open ``notebook`` in JupyterLab, wait for an idle kernel, Run All, wait for every cell.
 
-    Recipe from the tech notes: Run menu > Run All Cells (the command palette ran only the
-    first cell); wait for Idle first. ``restart=True`` first shuts every kernel down, so the
-    notebook runs in a fresh kernel as it would after closing everything.
+    Wait for Idle first, then Run All Cells (``tests/lab_steps.py``). ``restart=True`` first
+    shuts every kernel down, so the notebook runs in a fresh kernel as it would after closing
+    everything.
     """
     ms = int(timeout_s * 1000)
     if restart:
@@ -160,17 +161,7 @@ def open_and_run_all(
     page.goto(lab.notebook_url(notebook))
     page.wait_for_selector(".jp-Notebook", timeout=ms)
     page.wait_for_selector("text=| Idle", timeout=ms)
-    page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
-    page.click("li.lm-Menu-item:has-text('Run All Cells')")
-    # Every code cell's prompt shows a number once it has run ("[*]" while it runs).
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-        }""",
-        timeout=ms,
-    )
-    page.wait_for_selector("text=| Idle", timeout=ms)
+    run_all_cells(page, timeout_ms=ms)
 
 
 def error_outputs(page) -> list[str]:

@@ -25,6 +25,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from lab_steps import run_all_cells
 
 ROOT = Path(__file__).resolve().parents[2]
 LEARNER_TIMEOUT_MS = 180_000  # a server start plus JupyterLab's first load, on 2 cores
@@ -167,16 +168,7 @@ def wait_for_notebook(page, name: str = "00-start-here.ipynb") -> None:
 
 def run_all(page) -> None:
     """Run menu > Run All Cells, then wait until every code cell has run."""
-    page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
-    page.click("li.lm-Menu-item:has-text('Run All Cells')")
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-        }""",
-        timeout=LEARNER_TIMEOUT_MS,
-    )
-    page.wait_for_selector("text=| Idle", timeout=LEARNER_TIMEOUT_MS)
+    run_all_cells(page, timeout_ms=LEARNER_TIMEOUT_MS)
 
 
 @pytest.fixture
