@@ -490,20 +490,27 @@ def page_html(
     files_read: int,
     skipped: list[str],
     notes: list[str] | None = None,
+    plotly_src: str | None = None,
+    toolbar: str = "",
 ) -> str:
     """The debrief page: a table per exercise, charts, free text and skipped files; offline.
 
     Grouped by notebook; each question is a heading, shown once and whole, with its chart
     (no title of its own) and the chart's caption in words. plotly.js is inlined once, with
-    the first chart; no CDN, no MathJax.
+    the first chart; no CDN, no MathJax. The live service passes ``plotly_src`` (plotly.js
+    loaded once from that address, so each refresh of the page is small) and ``toolbar``
+    (its own trusted HTML: the anonymise switch and the exports), shown above the summary.
     """
     when = datetime.now(UTC).astimezone().strftime("%d %B %Y, %H:%M %Z")
+    head_script = (
+        f'<script src="{html.escape(plotly_src)}" charset="utf-8"></script>' if plotly_src else ""
+    )
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en-GB"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>Cohort debrief: Every Call</title>",
-        f"<style>{_CSS}</style></head><body><main>",
+        f"<style>{_CSS}</style>{head_script}</head><body>{toolbar}<main>",
         "<h1>Cohort debrief</h1>",
         f'<p class="note">{_learners(learners)}, {files_read} answer '
         f"file{'' if files_read == 1 else 's'}, collected {html.escape(when)}. Learners' "
@@ -522,7 +529,7 @@ def page_html(
         if len(frame)
         else "<p>No answers were found.</p>",
     ]
-    plotly_included = False
+    plotly_included = plotly_src is not None
     charts_done = 0
     notebook = None
     for ex_id in dict.fromkeys(frame["exercise_id"]):
@@ -537,6 +544,8 @@ def page_html(
             f'<section id="{_anchor(ex_id)}"><h3>{html.escape(question_title(ex_id, definitions))}'
             f'</h3><p class="question-id">{html.escape(ex_id)} · '
             f"{html.escape(TYPE_WORDS.get(kind, kind))}</p>"
+            f'<p class="answered"><strong>{rows["learner"].nunique()} of {_learners(learners)} '
+            f"{'has' if learners == 1 else 'have'} answered</strong></p>"
         )
         if ex_id in charts:
             if ex is not None:

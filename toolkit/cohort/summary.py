@@ -92,6 +92,7 @@ __all__ = [
     "anonymised",
     "collect",
     "csv_safe",
+    "csv_text",
     "csv_unescape",
     "debrief_html",
     "figures",
@@ -138,7 +139,8 @@ def csv_unescape(text: str) -> str:
 # Writing
 
 
-def _csv_text(rows: list[dict[str, str]]) -> str:
+def csv_text(rows: list[dict[str, str]]) -> str:
+    """The summary CSV's text for ``rows``: every cell :func:`csv_safe`, UTF-8 with a BOM."""
     buffer = io.StringIO()
     # QUOTE_ALL as OWASP advises, so a separator or quote inside a learner's text stays in its cell.
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
@@ -178,7 +180,7 @@ def collect(
     html_path = csv_path.with_suffix(".html")
     page = debrief_html(result, exercises_dir=exercises_dir)  # build both before writing either
     try:
-        atomic_write_text(csv_path, _csv_text(result.rows))
+        atomic_write_text(csv_path, csv_text(result.rows))
         atomic_write_text(html_path, page)
     except OSError as exc:
         raise AnswerStoreError(f"{csv_path}: could not be written ({exc.strerror})") from None
@@ -324,8 +326,18 @@ def readable_summary_table(frame: pd.DataFrame) -> pd.DataFrame:
     return display_table(readable_summary(summary_table(frame)))
 
 
-def debrief_html(result: CollectResult, *, exercises_dir: Path | str | None = None) -> str:
-    """The HTML debrief page for ``result`` (what :func:`collect` writes beside the CSV)."""
+def debrief_html(
+    result: CollectResult,
+    *,
+    exercises_dir: Path | str | None = None,
+    plotly_src: str | None = None,
+    toolbar: str = "",
+) -> str:
+    """The HTML debrief page for ``result`` (what :func:`collect` writes beside the CSV).
+
+    The live service shows the same page with ``plotly_src`` (plotly.js loaded once from
+    that address instead of inline) and its ``toolbar`` (trusted HTML above the summary).
+    """
     frame = _frame(result.rows)
     return page_html(
         frame,
@@ -336,6 +348,8 @@ def debrief_html(result: CollectResult, *, exercises_dir: Path | str | None = No
         files_read=result.files_read,
         skipped=result.skipped,
         notes=result.notes,
+        plotly_src=plotly_src,
+        toolbar=toolbar,
     )
 
 

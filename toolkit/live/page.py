@@ -1,0 +1,107 @@
+"""The trainer's live page: the cohort debrief page (``toolkit.cohort``'s one renderer, as
+``everycall answers collect`` writes it) with a bar on top and a small script that keeps it
+up to date.
+
+The script asks the service every second whether anything changed (``api/state``); when it
+has, it fetches the debrief again and swaps the page's ``<main>`` for the new one, re-running
+only the chart scripts the renderer wrote (learners' text is escaped by the renderer, so it
+never becomes a script). Polling rather than server-sent events: a poll that fails while the
+service restarts simply tries again a second later, and the page says so.
+
+>>> html = live_page("<html><body><main>x</main></body></html>", revision="3-1.5",
+...                  anonymise=False)
+>>> 'data-revision="3-1.5"' in html and "api/state" in html
+True
+"""
+
+from __future__ import annotations
+
+import html as _html
+
+__all__ = ["POLL_MS", "live_page", "toolbar"]
+
+#: How often the page asks whether answers arrived (milliseconds).
+POLL_MS = 1000
+
+_BAR_CSS = (
+    ".everycall-live-bar{position:sticky;top:0;z-index:10;background:#1f3b4d;color:#fff;"
+    "padding:0.5rem 1rem;display:flex;flex-wrap:wrap;gap:1rem;align-items:center;"
+    "font-family:system-ui,sans-serif}.everycall-live-bar a{color:#fff}"
+    ".everycall-live-bar label{cursor:pointer}"
+)
+
+
+def toolbar(prefix: str, *, anonymise: bool) -> str:
+    """The bar above the debrief: live status, the anonymise switch and the two exports."""
+    query = "?anonymise=1" if anonymise else "?anonymise=0"
+    base = _html.escape(prefix.rstrip("/") + "/")
+    checked = " checked" if anonymise else ""
+    return (
+        f"<style>{_BAR_CSS}</style>"
+        '<header class="everycall-live-bar" aria-label="Live debrief">'
+        "<strong>Live debrief</strong>"
+        '<span id="everycall-live-status" role="status" aria-live="polite">'
+        "Up to date</span>"
+        f'<label><input type="checkbox" id="everycall-anonymise"{checked}> '
+        "Hide learners' names</label>"
+        f'<a id="everycall-export-csv" href="{base}export.csv{query}">Download CSV</a>'
+        f'<a id="everycall-export-html" href="{base}export.html{query}">Download page (HTML)</a>'
+        "</header>"
+    )
+
+
+_SCRIPT = """
+<script>
+(function () {
+  const body = document.body;
+  const anonymise = body.dataset.anonymise === "1";
+  const status = document.getElementById("everycall-live-status");
+  const box = document.getElementById("everycall-anonymise");
+  box.addEventListener("change", function () {
+    const url = new URL(window.location.href);
+    url.searchParams.set("anonymise", box.checked ? "1" : "0");
+    window.location.assign(url.toString());
+  });
+  let busy = false;
+  async function poll() {
+    if (busy) return;
+    busy = true;
+    try {
+      const state = await fetch("api/state", {cache: "no-store", credentials: "same-origin"});
+      if (!state.ok) throw new Error("HTTP " + state.status);
+      const revision = (await state.json()).revision;
+      if (revision !== body.dataset.revision) {
+        const page = await fetch("debrief?anonymise=" + (anonymise ? "1" : "0"),
+                                 {cache: "no-store", credentials: "same-origin"});
+        if (!page.ok) throw new Error("HTTP " + page.status);
+        const doc = new DOMParser().parseFromString(await page.text(), "text/html");
+        const fresh = doc.querySelector("main");
+        if (fresh) {
+          document.querySelector("main").replaceWith(fresh);
+          const main = document.querySelector("main");
+          for (const old of main.querySelectorAll("script")) {
+            const run = document.createElement("script");
+            run.text = old.text;
+            old.replaceWith(run);
+          }
+          body.dataset.revision = page.headers.get("X-Everycall-Revision") || revision;
+        }
+      }
+      status.textContent = "Up to date at " + new Date().toLocaleTimeString("en-GB");
+    } catch (err) {
+      status.textContent = "Reconnecting to the live debrief...";
+    } finally {
+      busy = false;
+    }
+  }
+  setInterval(poll, POLL_MS);
+})();
+</script>
+"""
+
+
+def live_page(debrief: str, *, revision: str, anonymise: bool) -> str:
+    """``debrief`` (a page from ``toolkit.cohort.debrief_html``) made live."""
+    opening = f'<body data-revision="{_html.escape(revision)}" data-anonymise="{int(anonymise)}">'
+    script = _SCRIPT.replace("POLL_MS", str(POLL_MS))
+    return debrief.replace("<body>", opening, 1).replace("</body>", script + "</body>", 1)
