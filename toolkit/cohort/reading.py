@@ -308,9 +308,10 @@ def gather_documents(
     >>> doc = {"format": "everycall-answers", "schema_version": 1, "notebook": "00-start-here",
     ...        "learner": "sam", "answers": {"00-stepping-away": {"value": "Take a break"}}}
     >>> result = gather_documents([doc, {"format": "nope"}], source="the live service")
-    >>> result.learners, result.files_read, result.skipped
-    (['sam'], 1, ['document 2: "format" is 'nope', expected "everycall-answers" (not an answer \
-file)'])
+    >>> result.learners, result.files_read
+    (['sam'], 1)
+    >>> print(result.skipped[0])
+    document 2: "format" is 'nope', expected "everycall-answers" (not an answer file)
     """
     found = _Found()
     for number, data in enumerate(documents, start=1):

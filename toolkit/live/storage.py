@@ -123,7 +123,11 @@ class LiveStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = _engine(url)
-        self._create()
+        try:
+            self._create()
+        except BaseException:
+            self.engine.dispose()  # no connection left open behind a refused database
+            raise
 
     def _create(self) -> None:
         with self.engine.begin() as conn:
@@ -184,7 +188,9 @@ class LiveStore:
                     },
                     where=_answers.c.version < statement.excluded.version,
                 )
-                changed += conn.execute(statement).rowcount or 0
+                # RETURNING gives a row only when one was written (rowcount is not reliable
+                # for upserts across drivers).
+                changed += len(conn.execute(statement.returning(_answers.c.version)).all())
         return changed
 
     def rows(
