@@ -54,6 +54,8 @@ _SCRIPT = """
 <script>
 (function () {
   const body = document.body;
+  // JupyterHub accepts a cookie-signed-in fetch only with its XSRF token (jupyterhub 4.1+).
+  const headers = {"X-XSRFToken": body.dataset.xsrf};
   const anonymise = body.dataset.anonymise === "1";
   const status = document.getElementById("everycall-live-status");
   const box = document.getElementById("everycall-anonymise");
@@ -67,12 +69,12 @@ _SCRIPT = """
     if (busy) return;
     busy = true;
     try {
-      const state = await fetch("api/state", {cache: "no-store", credentials: "same-origin"});
+      const asked = {cache: "no-store", credentials: "same-origin", headers};
+      const state = await fetch("api/state", asked);
       if (!state.ok) throw new Error("HTTP " + state.status);
       const revision = (await state.json()).revision;
       if (revision !== body.dataset.revision) {
-        const page = await fetch("debrief?anonymise=" + (anonymise ? "1" : "0"),
-                                 {cache: "no-store", credentials: "same-origin"});
+        const page = await fetch("debrief?anonymise=" + (anonymise ? "1" : "0"), asked);
         if (!page.ok) throw new Error("HTTP " + page.status);
         const doc = new DOMParser().parseFromString(await page.text(), "text/html");
         const fresh = doc.querySelector("main");

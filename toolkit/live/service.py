@@ -150,9 +150,13 @@ def check_post(body: bytes, course: Course) -> tuple[str, list[dict[str, Any]]]:
             versions[item["exercise"]] = version
     # The same checks as an answer file a trainer collects (types, finite numbers, keys).
     why = check_answer_data(
-        {"format": FORMAT, "schema_version": SCHEMA_VERSION, "notebook": notebook,
-         "answers": answers},
-    )  # fmt: skip
+        {
+            "format": FORMAT,
+            "schema_version": SCHEMA_VERSION,
+            "notebook": notebook,
+            "answers": answers,
+        },
+    )
     if why:
         raise Refused(422 if "notebook" in why else 400, why)
     return notebook, [
@@ -244,7 +248,9 @@ class PageHandler(_Trainer):
         self.set_header("Cache-Control", "no-store")
         revision = await asyncio.to_thread(self.live.store.revision)
         debrief = await self.live.render(anonymise, revision)
-        self.finish(live_page(debrief, revision=revision, anonymise=anonymise))
+        xsrf = self.xsrf_token
+        token = xsrf.decode("ascii") if isinstance(xsrf, bytes) else str(xsrf)
+        self.finish(live_page(debrief, revision=revision, anonymise=anonymise, xsrf=token))
 
 
 class DebriefHandler(_Trainer):
@@ -422,6 +428,13 @@ def run() -> None:
     """Serve until stopped: JupyterHub's environment says where (``JUPYTERHUB_SERVICE_URL``
     and ``JUPYTERHUB_SERVICE_PREFIX``); ``DATABASE_URL`` or the state folder's SQLite file
     says what to keep answers in."""
+    import logging
+
+    # Warnings and refusals go to the hub's log; one line per answer stored would drown it.
+    logging.basicConfig(
+        level=logging.INFO, format="[%(levelname).1s %(asctime)s cohort] %(message)s"
+    )
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
     state = Path(os.environ.get("EVERYCALL_COHORT_STATE") or os.getcwd())
     url = os.environ.get("DATABASE_URL", "").strip() or default_url(state)
     store = LiveStore(url)
