@@ -102,8 +102,12 @@ _SCRIPT = """
 """
 
 
-def live_page(debrief: str, *, revision: str, anonymise: bool) -> str:
-    """``debrief`` (a page from ``toolkit.cohort.debrief_html``) made live."""
-    opening = f'<body data-revision="{_html.escape(revision)}" data-anonymise="{int(anonymise)}">'
+def live_page(debrief: str, *, revision: str, anonymise: bool, xsrf: str = "") -> str:
+    """``debrief`` (a page from ``toolkit.cohort.debrief_html``) made live; ``xsrf`` is the
+    hub's XSRF token for this page's own requests."""
+    opening = (
+        f'<body data-revision="{_html.escape(revision)}" data-anonymise="{int(anonymise)}" '
+        f'data-xsrf="{_html.escape(xsrf)}">'
+    )
     script = _SCRIPT.replace("POLL_MS", str(POLL_MS))
     return debrief.replace("<body>", opening, 1).replace("</body>", script + "</body>", 1)
