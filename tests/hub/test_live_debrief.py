@@ -331,11 +331,13 @@ def test_answers_given_while_the_service_is_down_arrive_once_it_is_back(
     # The next answer takes the waiting one with it.
     confidence = page.locator(".everycall-exercise.everycall-confidence").first
     confidence.get_by_text("Fairly", exact=True).click()
-    section = trainer.locator("#q-00-confidence")
-    section.get_by_text("Fairly").first.wait_for(state="attached", timeout=60_000)
-    trainer.locator("#q-00-stepping-away").get_by_text("Keep going").first.wait_for(
-        state="attached", timeout=WAIT_MS
+    # On the trainer's page: alice's row in the question's table of every answer.
+    table = trainer.locator("#q-00-confidence table")
+    table.locator("tr", has_text="alice").get_by_text("Fairly").wait_for(
+        state="attached", timeout=60_000
     )
+    rows = trainer.locator("#q-00-stepping-away table tr", has_text="alice")
+    rows.get_by_text("Keep going").wait_for(state="attached", timeout=WAIT_MS)
     rows = [r for r in _rows(hub, "alice") if r[1] == "00-start-here"]
     keys = [r[2] for r in rows]
     assert sorted(keys) == sorted(set(keys))  # each answer exactly once
