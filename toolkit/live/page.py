@@ -2,7 +2,7 @@
 ``everycall answers collect`` writes it) with a bar on top and a small script that keeps it
 up to date.
 
-The script asks the service every second whether anything changed (``api/state``); when it
+The script asks the service twice a second whether anything changed (``api/state``); when it
 has, it fetches the debrief again and swaps the page's ``<main>`` for the new one, re-running
 only the chart scripts the renderer wrote (learners' text is escaped by the renderer, so it
 never becomes a script). Polling rather than server-sent events: a poll that fails while the
@@ -21,7 +21,7 @@ import html as _html
 __all__ = ["POLL_MS", "live_page", "toolbar"]
 
 #: How often the page asks whether answers arrived (milliseconds).
-POLL_MS = 1000
+POLL_MS = 500
 
 _BAR_CSS = (
     ".everycall-live-bar{position:sticky;top:0;z-index:10;background:#1f3b4d;color:#fff;"

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import secrets
 import time
@@ -343,11 +344,35 @@ class _Live:
         self.seed = secrets.randbits(64)  # "Learner N" stays the same person while it runs
         self._rendered: dict[bool, tuple[str, str]] = {}
         self._locks = {True: asyncio.Lock(), False: asyncio.Lock()}
+        self._sections: dict[bool, dict[Any, tuple[str, bool]]] = {True: {}, False: {}}
+        self._watched: set[bool] = set()  # the views trainers have opened
+        self._prerendering = False
+        self._again = False
         self._plotly: bytes | None = None
         self.prefix = "/"
 
     def changed(self) -> None:
-        self._rendered.clear()
+        """An answer was stored: draw the open views again now, so that the trainer's next
+        poll finds the new page ready (several answers at once make one drawing)."""
+        if self._prerendering:
+            self._again = True
+            return
+        self._prerendering = True
+        asyncio.get_running_loop().create_task(self._prerender())
+
+    async def _prerender(self) -> None:
+        try:
+            while True:
+                self._again = False
+                revision = await asyncio.to_thread(self.store.revision)
+                for anonymise in sorted(self._watched):
+                    await self.render(anonymise, revision)
+                if not self._again:
+                    return
+        except Exception:  # noqa: BLE001 - a page asked for later draws it and says why
+            logging.getLogger(__name__).exception("could not draw the live debrief")
+        finally:
+            self._prerendering = False
 
     def result(self, anonymise: bool) -> CollectResult:
         return gather_documents(
@@ -359,6 +384,7 @@ class _Live:
 
     async def render(self, anonymise: bool, revision: str) -> str:
         """The debrief page for ``revision``, rendered once however many pages ask."""
+        self._watched.add(anonymise)
         async with self._locks[anonymise]:
             kept = self._rendered.get(anonymise)
             if kept is not None and kept[0] == revision:
@@ -369,10 +395,14 @@ class _Live:
 
     def _render(self, anonymise: bool) -> str:
         result = self.result(anonymise)
+        sections = self._sections[anonymise]
+        if len(sections) > 5000:  # sections of answers long replaced
+            sections.clear()
         return debrief_html(
             result,
             plotly_src=url_path_join(self.prefix, "static/plotly.min.js"),
             toolbar=toolbar(self.prefix, anonymise=anonymise),
+            section_cache=sections,
         )
 
     def plotly_js(self) -> bytes:
@@ -428,8 +458,6 @@ def run() -> None:
     """Serve until stopped: JupyterHub's environment says where (``JUPYTERHUB_SERVICE_URL``
     and ``JUPYTERHUB_SERVICE_PREFIX``); ``DATABASE_URL`` or the state folder's SQLite file
     says what to keep answers in."""
-    import logging
-
     # Warnings and refusals go to the hub's log; one line per answer stored would drown it.
     logging.basicConfig(
         level=logging.INFO, format="[%(levelname).1s %(asctime)s cohort] %(message)s"
