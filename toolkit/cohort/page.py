@@ -549,7 +549,7 @@ def page_html(
             charts_done + 1,
             plotly_included,
             learners,
-            tuple(map(tuple, rows.astype(str).itertuples(index=False))),
+            tuple(rows.itertuples(index=False, name=None)),
         )
         kept = section_cache.get(key) if section_cache is not None else None
         if kept is None:
