@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from toolkit.live.client import cohort_summary, on_hub, read_live_rows
 from toolkit.live.names import ACCESS_SCOPE, MAX_BODY, READ_SCOPE, SERVICE_NAME
-from toolkit.live.page import POLL_MS, live_page, toolbar
+from toolkit.live.page import RETRY_MS, live_page, toolbar
 
 __all__ = [
     "ACCESS_SCOPE",
     "MAX_BODY",
-    "POLL_MS",
+    "RETRY_MS",
     "READ_SCOPE",
     "SERVICE_NAME",
     "cohort_summary",

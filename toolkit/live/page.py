@@ -2,11 +2,13 @@
 ``everycall answers collect`` writes it) with a bar on top and a small script that keeps it
 up to date.
 
-The script asks the service twice a second whether anything changed (``api/state``); when it
-has, it fetches the debrief again and swaps the page's ``<main>`` for the new one, re-running
-only the chart scripts the renderer wrote (learners' text is escaped by the renderer, so it
-never becomes a script). Polling rather than server-sent events: a poll that fails while the
-service restarts simply tries again a second later, and the page says so.
+The script long-polls the service (``api/state?since=REVISION``, which answers as soon as an
+answer has arrived and the new page is drawn, or after 20 s); when the revision changed it
+fetches the debrief again and swaps the page's ``<main>`` for the new one, re-running only the
+chart scripts the renderer wrote (learners' text is escaped by the renderer, so it never
+becomes a script). Polling rather than server-sent events: plain requests that the hub's proxy
+and OAuth handle like any other, and a request that fails while the service restarts is simply
+tried again a second later, while the page says so.
 
 >>> html = live_page("<html><body><main>x</main></body></html>", revision="3-1.5",
 ...                  anonymise=False)
@@ -18,10 +20,10 @@ from __future__ import annotations
 
 import html as _html
 
-__all__ = ["POLL_MS", "live_page", "toolbar"]
+__all__ = ["RETRY_MS", "live_page", "toolbar"]
 
-#: How often the page asks whether answers arrived (milliseconds).
-POLL_MS = 500
+#: How long the page waits before asking again after a failed request (milliseconds).
+RETRY_MS = 1000
 
 _BAR_CSS = (
     ".everycall-live-bar{position:sticky;top:0;z-index:10;background:#1f3b4d;color:#fff;"
@@ -55,7 +57,8 @@ _SCRIPT = """
 (function () {
   const body = document.body;
   // JupyterHub accepts a cookie-signed-in fetch only with its XSRF token (jupyterhub 4.1+).
-  const headers = {"X-XSRFToken": body.dataset.xsrf};
+  const asked = {cache: "no-store", credentials: "same-origin",
+                 headers: {"X-XSRFToken": body.dataset.xsrf}};
   const anonymise = body.dataset.anonymise === "1";
   const status = document.getElementById("everycall-live-status");
   const box = document.getElementById("everycall-anonymise");
@@ -64,39 +67,39 @@ _SCRIPT = """
     url.searchParams.set("anonymise", box.checked ? "1" : "0");
     window.location.assign(url.toString());
   });
-  let busy = false;
-  async function poll() {
-    if (busy) return;
-    busy = true;
-    try {
-      const asked = {cache: "no-store", credentials: "same-origin", headers};
-      const state = await fetch("api/state", asked);
-      if (!state.ok) throw new Error("HTTP " + state.status);
-      const revision = (await state.json()).revision;
-      if (revision !== body.dataset.revision) {
-        const page = await fetch("debrief?anonymise=" + (anonymise ? "1" : "0"), asked);
-        if (!page.ok) throw new Error("HTTP " + page.status);
-        const doc = new DOMParser().parseFromString(await page.text(), "text/html");
-        const fresh = doc.querySelector("main");
-        if (fresh) {
-          document.querySelector("main").replaceWith(fresh);
-          const main = document.querySelector("main");
-          for (const old of main.querySelectorAll("script")) {
-            const run = document.createElement("script");
-            run.text = old.text;
-            old.replaceWith(run);
-          }
-          body.dataset.revision = page.headers.get("X-Everycall-Revision") || revision;
-        }
+  const pause = (ms) => new Promise((done) => setTimeout(done, ms));
+  async function refresh() {
+    const page = await fetch("debrief?anonymise=" + (anonymise ? "1" : "0"), asked);
+    if (!page.ok) throw new Error("HTTP " + page.status);
+    const doc = new DOMParser().parseFromString(await page.text(), "text/html");
+    const fresh = doc.querySelector("main");
+    if (!fresh) return;
+    document.querySelector("main").replaceWith(fresh);
+    const main = document.querySelector("main");
+    for (const old of main.querySelectorAll("script")) {
+      const run = document.createElement("script");
+      run.text = old.text;
+      old.replaceWith(run);
+    }
+    body.dataset.revision = page.headers.get("X-Everycall-Revision") || body.dataset.revision;
+  }
+  async function follow() {
+    for (;;) {
+      try {
+        // Held open by the service until an answer arrives and its page is drawn.
+        const since = encodeURIComponent(body.dataset.revision);
+        const state = await fetch("api/state?since=" + since, asked);
+        if (!state.ok) throw new Error("HTTP " + state.status);
+        const revision = (await state.json()).revision;
+        if (revision !== body.dataset.revision) await refresh();
+        status.textContent = "Up to date at " + new Date().toLocaleTimeString("en-GB");
+      } catch (err) {
+        status.textContent = "Reconnecting to the live debrief...";
+        await pause(RETRY_MS);
       }
-      status.textContent = "Up to date at " + new Date().toLocaleTimeString("en-GB");
-    } catch (err) {
-      status.textContent = "Reconnecting to the live debrief...";
-    } finally {
-      busy = false;
     }
   }
-  setInterval(poll, POLL_MS);
+  follow();
 })();
 </script>
 """
@@ -109,5 +112,5 @@ def live_page(debrief: str, *, revision: str, anonymise: bool, xsrf: str = "") -
         f'<body data-revision="{_html.escape(revision)}" data-anonymise="{int(anonymise)}" '
         f'data-xsrf="{_html.escape(xsrf)}">'
     )
-    script = _SCRIPT.replace("POLL_MS", str(POLL_MS))
+    script = _SCRIPT.replace("RETRY_MS", str(RETRY_MS))
     return debrief.replace("<body>", opening, 1).replace("</body>", script + "</body>", 1)

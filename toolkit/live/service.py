@@ -30,6 +30,7 @@ notebook or question the course does not have (422) gets one clear message and i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -265,8 +266,20 @@ class DebriefHandler(_Trainer):
 
 
 class StateHandler(_Trainer):
+    """The revision now; with ``?since=REV``, held open until it differs and the page for it
+    is drawn (at most 20 s), so the live page hears of an answer as soon as it can show it."""
+
     async def get(self) -> None:
+        since = self.get_argument("since", "")
+        drawings = self.live.drawings  # taken first: a drawing finished meanwhile counts
         revision = await asyncio.to_thread(self.live.store.revision)
+        if since and revision == since:
+            with contextlib.suppress(TimeoutError):
+                async with self.live.drawn:
+                    await asyncio.wait_for(
+                        self.live.drawn.wait_for(lambda: self.live.drawings != drawings), 20
+                    )
+            revision = await asyncio.to_thread(self.live.store.revision)
         self.set_header("Cache-Control", "no-store")
         self.finish({"revision": revision})
 
@@ -348,6 +361,8 @@ class _Live:
         self._watched: set[bool] = set()  # the views trainers have opened
         self._prerendering = False
         self._again = False
+        self.drawn = asyncio.Condition()  # notified when the open views are drawn again
+        self.drawings = 0
         self._plotly: bytes | None = None
         self.prefix = "/"
 
@@ -367,6 +382,9 @@ class _Live:
                 revision = await asyncio.to_thread(self.store.revision)
                 for anonymise in sorted(self._watched):
                     await self.render(anonymise, revision)
+                async with self.drawn:  # pages waiting on api/state?since= go now
+                    self.drawings += 1
+                    self.drawn.notify_all()
                 if not self._again:
                     return
         except Exception:  # noqa: BLE001 - a page asked for later draws it and says why
