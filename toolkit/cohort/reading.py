@@ -298,12 +298,15 @@ def gather_documents(
     anonymise: bool = False,
     exercises_dir: Path | str | None = None,
     seed: int | None = None,
+    row_cache: dict[Any, list[dict[str, str]]] | None = None,
 ) -> CollectResult:
     """Rows from answer-file documents already in memory (the live service's database), each
     judged as :func:`gather` judges a file: the same marking, labels and anonymising.
 
     ``source`` names where they came from, in place of a folder (for the page's notes);
-    ``seed`` keeps "Learner N" the same person from one call to the next (a live page).
+    ``seed`` keeps "Learner N" the same person from one call to the next (a live page), and
+    ``row_cache`` (a dict kept between calls) saves marking again the answers of a learner and
+    notebook that did not change.
 
     >>> doc = {"format": "everycall-answers", "schema_version": 1, "notebook": "00-start-here",
     ...        "learner": "sam", "answers": {"00-stepping-away": {"value": "Take a break"}}}
@@ -328,7 +331,14 @@ def gather_documents(
             found.unreadable += 1
             continue
         _keep_latest(found, Path(shown), data)
-    return _result(found, Path(source), anonymise=anonymise, exercises_dir=exercises_dir, seed=seed)
+    return _result(
+        found,
+        Path(source),
+        anonymise=anonymise,
+        exercises_dir=exercises_dir,
+        seed=seed,
+        row_cache=row_cache,
+    )
 
 
 def _result(
@@ -338,6 +348,7 @@ def _result(
     anonymise: bool,
     exercises_dir: Path | str | None,
     seed: int | None = None,
+    row_cache: dict[Any, list[dict[str, str]]] | None = None,
 ) -> CollectResult:
     """What :func:`gather` and :func:`gather_documents` return for what they found."""
     definitions = _definitions(Path(exercises_dir) if exercises_dir else None)
@@ -348,7 +359,7 @@ def _result(
     result.unreadable = found.unreadable
     result.skipped = [_clean(_report(event, label, file_label), 400) for event in found.events]
     result.notes = _notes(people, shared, label, found.trainer_files, anonymise=anonymise)
-    result.rows = _sorted_rows(found.kept, label, file_label, definitions)
+    result.rows = _sorted_rows(found.kept, label, file_label, definitions, row_cache)
     result.files_read = len(found.kept)
     result.learners = sorted(set(label.values()))
     return result
@@ -505,13 +516,21 @@ def _sorted_rows(
     label: dict[tuple[str, str], str],
     file_label: dict[str, str],
     definitions: dict[str, Exercise],
+    row_cache: dict[Any, list[dict[str, str]]] | None = None,
 ) -> list[dict[str, str]]:
     """Every kept file's answers as rows, by notebook, exercise (in the definitions' order)
     and learner."""
     order_of = {ex_id: i for i, ex_id in enumerate(definitions)}
     rows: list[dict[str, str]] = []
     for (group, name, _nb), chosen in kept.items():
-        rows += _rows_for(chosen.data, file_label[chosen.shown], label[(group, name)], definitions)
+        shown, learner = file_label[chosen.shown], label[(group, name)]
+        if row_cache is None:
+            rows += _rows_for(chosen.data, shown, learner, definitions)
+            continue
+        key = (shown, learner, chosen.data["notebook"], json.dumps(chosen.data["answers"]))
+        if key not in row_cache:
+            row_cache[key] = _rows_for(chosen.data, shown, learner, definitions)
+        rows += [dict(row) for row in row_cache[key]]
     rows.sort(
         key=lambda r: (
             r["notebook"],

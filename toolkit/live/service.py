@@ -358,6 +358,7 @@ class _Live:
         self._rendered: dict[bool, tuple[str, str]] = {}
         self._locks = {True: asyncio.Lock(), False: asyncio.Lock()}
         self._sections: dict[bool, dict[Any, tuple[str, bool]]] = {True: {}, False: {}}
+        self._rows: dict[bool, dict[Any, list[dict[str, str]]]] = {True: {}, False: {}}
         self._watched: set[bool] = set()  # the views trainers have opened
         self._prerendering = False
         self._again = False
@@ -393,11 +394,15 @@ class _Live:
             self._prerendering = False
 
     def result(self, anonymise: bool) -> CollectResult:
+        rows = self._rows[anonymise]
+        if len(rows) > 20_000:  # marked answers long replaced
+            rows.clear()
         return gather_documents(
             self.store.answer_files(),
             source="the live debrief",
             anonymise=anonymise,
             seed=self.seed,
+            row_cache=rows,
         )
 
     async def render(self, anonymise: bool, revision: str) -> str:
