@@ -4,8 +4,9 @@ up to date.
 
 The script long-polls the service (``api/state?since=REVISION``, which answers as soon as an
 answer has arrived and the new page is drawn, or after 20 s); when the revision changed it
-fetches the debrief again and swaps the page's ``<main>`` for the new one, re-running only the
-chart scripts the renderer wrote (learners' text is escaped by the renderer, so it never
+fetches the debrief again and puts in the questions whose section changed (the others, and
+their drawn charts, stay as they are), re-running only the new sections' chart scripts the
+renderer wrote (learners' text is escaped by the renderer, so it never
 becomes a script). Polling rather than server-sent events: plain requests that the hub's proxy
 and OAuth handle like any other, and a request that fails while the service restarts is simply
 tried again a second later, while the page says so.
@@ -74,12 +75,32 @@ _SCRIPT = """
     const doc = new DOMParser().parseFromString(await page.text(), "text/html");
     const fresh = doc.querySelector("main");
     if (!fresh) return;
-    document.querySelector("main").replaceWith(fresh);
+    // Keep each question whose section did not change (its chart stays drawn); put in the
+    // new ones and run only their chart scripts.
     const main = document.querySelector("main");
-    for (const old of main.querySelectorAll("script")) {
-      const run = document.createElement("script");
-      run.text = old.text;
-      old.replaceWith(run);
+    const kept = new Map();
+    for (const node of main.children) if (node.id && node.everycallSource) kept.set(node.id, node);
+    const nodes = [];
+    const added = [];
+    for (const node of Array.from(fresh.children)) {
+      const source = node.outerHTML;
+      const old = node.id ? kept.get(node.id) : undefined;
+      if (old && old.everycallSource === source) {
+        nodes.push(old);
+      } else {
+        const copy = document.importNode(node, true);
+        copy.everycallSource = source;
+        nodes.push(copy);
+        added.push(copy);
+      }
+    }
+    main.replaceChildren(...nodes);
+    for (const node of added) {
+      for (const old of node.querySelectorAll("script")) {
+        const run = document.createElement("script");
+        run.text = old.text;
+        old.replaceWith(run);
+      }
     }
     body.dataset.revision = page.headers.get("X-Everycall-Revision") || body.dataset.revision;
   }
