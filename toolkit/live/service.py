@@ -37,6 +37,7 @@ import os
 import secrets
 import time
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -195,8 +196,6 @@ class _Base(HubOAuthenticated, web.RequestHandler):
             self.finish(json.dumps({"status": status_code, "message": reason}))
         else:
             self.set_header("Content-Type", "text/html; charset=utf-8")
-            from html import escape
-
             self.finish(
                 f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>'
                 f"{status_code}: Every Call live debrief</title></head><body><main><h1>"
