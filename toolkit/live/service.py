@@ -23,8 +23,10 @@ Who is who comes from JupyterHub's scopes: every hub user holds
 ``access:services!service=everycall-cohort`` (they may reach the service; the learner's own
 server token holds it too), and only the ``trainer`` role holds :data:`READ_SCOPE`; the
 service refuses every reading address without it. A posted answer is stored under the name of
-the token's owner, whatever the body says. A body over 64 KB (413), malformed JSON (400) or a
-notebook or question the course does not have (422) gets one clear message and is not stored.
+the token's owner, whatever the body says; a trainer's own answers are acknowledged and left
+out of the cohort, as ``everycall answers collect`` leaves them out. A body over 64 KB (413),
+malformed JSON (400) or a notebook or question the course does not have (422) gets one clear
+message and is not stored.
 """
 
 from __future__ import annotations
@@ -233,10 +235,17 @@ class AnswersHandler(_Base):
             notebook, answers = check_post(self.request.body, self.live.course)
         except Refused as refused:
             raise web.HTTPError(refused.status, "%s", refused.message) from None
+        if user.get("kind", "user") != "user":
+            raise web.HTTPError(403, "only learners' servers send answers")
         learner = str(user["name"])  # the token's owner: never a name from the body
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        if READ_SCOPE in user.get("scopes", ()):
+            # A trainer's own answers are not the cohort's, as `everycall answers collect`
+            # leaves out the _trainer folder.
+            self.finish(json.dumps({"learner": learner, "received": len(answers), "stored": 0}))
+            return
         stored = await asyncio.to_thread(self.live.store.upsert, learner, notebook, answers)
         self.live.changed()
-        self.set_header("Content-Type", "application/json; charset=utf-8")
         self.finish(json.dumps({"learner": learner, "received": len(answers), "stored": stored}))
 
 
