@@ -225,6 +225,19 @@ def test_learners_send_only_their_own_answers_and_cannot_read_the_debrief(hub, n
     assert status == 200 and json.loads(text)["learner"] == "bob"
     assert [r[2] for r in _rows(hub, "alice")] == ["00-stepping-away"]
     assert ("bob", "00-start-here", "00-confidence") in {r[:3] for r in _rows(hub)}
+    # A trainer's own answers are acknowledged and left out of the cohort, as collect does.
+    scopes = [f"access:services!service={SERVICE}", f"custom:{SERVICE}:read"]
+    trainer = _tokens(hub, ["trainer"], hub.trainer_password, scopes)["trainer"]
+    status, text = _post(
+        hub,
+        trainer,
+        {
+            "notebook": "00-start-here",
+            "answers": [{"exercise": "00-confidence", "value": "Very", "version": 1}],
+        },
+    )
+    assert status == 200 and json.loads(text)["stored"] == 0
+    assert _rows(hub, "trainer") == []
 
 
 def test_bad_bodies_get_a_clear_4xx_and_are_not_stored(hub):
@@ -347,7 +360,7 @@ def test_answers_given_while_the_service_is_down_arrive_once_it_is_back(
     assert json.loads(outbox.read_text())["pending"] == {}
 
 
-def _tokens(hub, names: list[str]) -> dict[str, str]:
+def _tokens(hub, names: list[str], password: str | None = None, scopes=None) -> dict[str, str]:
     """Sign each name in on the hub (the workshop code) and make a token that may send to
     the service, as their server's token may: through the hub's own sign-in and API."""
     import requests
@@ -359,7 +372,7 @@ def _tokens(hub, names: list[str]) -> dict[str, str]:
             xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form.text).group(1)
             done = web.post(
                 f"{hub.url}/hub/login",
-                data={"username": name, "password": hub.code, "_xsrf": xsrf},
+                data={"username": name, "password": password or hub.code, "_xsrf": xsrf},
                 allow_redirects=False,
                 timeout=30,
             )
@@ -368,7 +381,7 @@ def _tokens(hub, names: list[str]) -> dict[str, str]:
                 f"{hub.url}/hub/api/users/{name}/tokens",
                 json={
                     "note": "simulated learner",
-                    "scopes": [f"access:services!service={SERVICE}"],
+                    "scopes": scopes or [f"access:services!service={SERVICE}"],
                 },
                 headers={"X-XSRFToken": web.cookies.get("_xsrf", path="/hub/")},
                 timeout=30,
