@@ -18,6 +18,9 @@ def _isolated_learner(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     monkeypatch.setenv("EVERYCALL_LEARNER", "Test Learner")
     monkeypatch.delenv("EVERYCALL_TRAINER", raising=False)
     monkeypatch.delenv("EVERYCALL_DATA", raising=False)
+    # Off the hub unless a test says otherwise: no answer is sent to a live debrief.
+    monkeypatch.delenv("EVERYCALL_COHORT_URL", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_API_TOKEN", raising=False)
     yield answers
 
 
@@ -77,3 +80,88 @@ def browser(chromium_path: Path):
     yield b
     b.close()
     pw.stop()
+
+
+# --------------------------------------------------------------------------------------------
+# A real PostgreSQL for the live cohort service's storage tests (tests/test_live_storage.py)
+
+
+def _postgres_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+    return found[-1].parent if found else None
+
+
+def _install_postgres() -> str | None:
+    """Install Debian's postgresql package (as root); the reason when it cannot be."""
+    import shutil
+    import subprocess
+
+    if os.geteuid() != 0:
+        return (
+            "PostgreSQL is not installed and installing it needs root (apt-get install postgresql)"
+        )
+    if shutil.which("apt-get") is None:
+        return "PostgreSQL is not installed and there is no apt-get to install it with"
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    done = subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "postgresql"], capture_output=True, text=True, env=env
+    )
+    if done.returncode != 0:
+        return f"apt-get install postgresql failed: {done.stderr.strip()[-300:]}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory):
+    """A PostgreSQL server of the test session's own, on a unix socket in a temporary folder
+    (no TCP port), stopped afterwards. Debian's postgresql package is installed first when it
+    is missing; where it cannot be, the tests skip, except under CI=true, where they fail."""
+    import pwd
+    import shutil
+    import subprocess
+    import tempfile
+
+    why = None
+    if _postgres_bin() is None:
+        why = _install_postgres()
+    bin_dir = _postgres_bin()
+    if bin_dir is None or why:
+        message = why or "PostgreSQL's server programs were not found after installing"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true needs PostgreSQL for the storage tests: {message}")
+        pytest.skip(message)
+    # initdb refuses to run as root: the server runs as the package's postgres account.
+    run_as: list[str] = []
+    owner = None
+    if os.geteuid() == 0:
+        owner = pwd.getpwnam("postgres")
+        run_as = ["runuser", "-u", "postgres", "--"]
+    work = Path(tempfile.mkdtemp(prefix="everycall-pg-"))
+    os.chmod(work, 0o755)
+    data, sockets = work / "data", work / "run"
+    sockets.mkdir()
+    if owner is not None:
+        os.chown(work, owner.pw_uid, owner.pw_gid)
+        os.chown(sockets, owner.pw_uid, owner.pw_gid)
+    log = work / "server.log"
+
+    def run(*cmd: str) -> None:
+        done = subprocess.run([*run_as, *cmd], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"{cmd[0]} failed: {done.stderr or done.stdout}")
+
+    try:
+        run(
+            str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"
+        )
+        options = f"-k {sockets} -c listen_addresses='' -c fsync=on"
+        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start")
+        run(str(bin_dir / "createdb"), "-h", str(sockets), "-U", "postgres", "everycall")
+        yield f"postgresql+psycopg://postgres@/everycall?host={sockets}"
+    finally:
+        if (data / "postmaster.pid").exists():
+            subprocess.run(
+                [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+                capture_output=True,
+            )
+        shutil.rmtree(work, ignore_errors=True)

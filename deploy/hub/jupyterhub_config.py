@@ -16,7 +16,11 @@ Everything below is JupyterHub's own machinery, set up for a training room:
 * a system account and a private home per learner, made on first start by the spawn hook;
   each learner's server runs as their own account (``LocalProcessSpawner``); in ``demo``
   mode only, ``SimpleLocalProcessSpawner`` runs everyone as one user, and every page says so;
-* idle servers stopped by ``jupyterhub-idle-culler``, a hub-managed service.
+* idle servers stopped by ``jupyterhub-idle-culler``, a hub-managed service;
+* the live cohort debrief, ``everycall-cohort``, a hub-managed service (``toolkit.live``):
+  every learner's server token may send it answers (``access:services``); the trainer role's
+  custom scope reads them; trainers sign in to its page with the hub's OAuth. Answers are kept
+  in ``STATE/cohort.sqlite``, or in PostgreSQL when ``DATABASE_URL`` is set.
 """
 
 import os
@@ -31,6 +35,7 @@ from toolkit.hub import (
     redact_secrets,
     sign_in_rule,
 )
+from toolkit.live import ACCESS_SCOPE, READ_SCOPE, SERVICE_NAME
 
 c = get_config()  # noqa: F821 - JupyterHub defines get_config when it reads this file
 
@@ -79,7 +84,14 @@ c.JupyterHub.load_roles = [
             "admin:servers",
             "list:groups",
             "read:groups",
+            READ_SCOPE,
         ],
+    },
+    {
+        # JupyterHub's default role for every user, plus sending to the live debrief.
+        "name": "user",
+        "description": "Everyone: their own server, and sending answers to the live debrief",
+        "scopes": ["self", ACCESS_SCOPE],
     },
     {
         "name": "idle-culler",
@@ -89,7 +101,11 @@ c.JupyterHub.load_roles = [
     },
 ]
 
-# --- idle servers --------------------------------------------------------------------------
+c.JupyterHub.custom_scopes = {
+    READ_SCOPE: {"description": "Read the live cohort debrief: every learner's answers"},
+}
+
+# --- idle servers and the live cohort debrief ----------------------------------------------
 idle = s.idle_minutes * 60
 c.JupyterHub.services = [
     {
@@ -101,7 +117,32 @@ c.JupyterHub.services = [
             f"--timeout={idle}",
             f"--cull-every={min(300, max(30, idle // 2))}",
         ],
-    }
+    },
+    {
+        "name": SERVICE_NAME,
+        "url": f"http://127.0.0.1:{s.cohort_port}",
+        "command": [sys.executable, "-m", "toolkit.live"],
+        "cwd": str(s.state),
+        "environment": {
+            "EVERYCALL_COHORT_STATE": str(s.state),
+            **(
+                {"DATABASE_URL": os.environ["DATABASE_URL"]} if "DATABASE_URL" in os.environ else {}
+            ),
+        },
+        # Trainers open the page from the hub: no "authorize" page for the course's own service.
+        "oauth_no_confirm": True,
+        "oauth_client_allowed_scopes": [READ_SCOPE],
+    },
+]
+# A learner's kernel sends each saved answer straight to the service (not through the proxy),
+# with its server's token; the token may reach the service, and (trainers only, since a token
+# never holds more than its owner) read it.
+cohort_url = f"http://127.0.0.1:{s.cohort_port}/services/{SERVICE_NAME}/"
+c.Spawner.server_token_scopes = [
+    "users:activity!user",
+    "access:servers!server",
+    ACCESS_SCOPE,
+    READ_SCOPE,
 ]
 
 # --- each learner's server -----------------------------------------------------------------
@@ -123,7 +164,10 @@ c.Spawner.pre_spawn_hook = LearnerHomes(s, demo_css=here / "demo-banner.css")
 c.Spawner.cmd = [str(s.env / "bin" / "jupyterhub-singleuser")]
 c.Spawner.notebook_dir = "~"
 c.Spawner.default_url = "/lab/tree/course/00-start-here.ipynb"
-c.Spawner.environment = {"PATH": f"{s.env / 'bin'}:/usr/local/bin:/usr/bin:/bin"}
+c.Spawner.environment = {
+    "PATH": f"{s.env / 'bin'}:/usr/local/bin:/usr/bin:/bin",
+    "EVERYCALL_COHORT_URL": cohort_url,
+}
 c.Spawner.args = [
     "--ServerApp.terminals_enabled=False",  # the course needs no shell
     # Learners cannot install into the hub's environment, and a training room is often

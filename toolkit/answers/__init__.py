@@ -1,8 +1,10 @@
 """The per-learner answer store: one JSON file per learner per notebook, never lost.
 
 The parts: :mod:`~toolkit.answers.store` (where answers live, the store, the learner's name and
-the session's binding), :mod:`~toolkit.answers.fileformat` (the answer file's format: reading
-it, checking it, merging two of them). The crash-safe file handling both use is
+the session's binding, :func:`sync`), :mod:`~toolkit.answers.fileformat` (the answer file's
+format: reading it, checking it, merging two of them), :mod:`~toolkit.answers.live` (on a
+workshop hub, each saved answer also sent to the trainer's live debrief, queued until it
+arrives). The crash-safe file handling both use is
 :mod:`toolkit.core.files`.
 """
 
@@ -15,6 +17,7 @@ from toolkit.answers.fileformat import (
     merge_entry,
     parse_time,
 )
+from toolkit.answers.live import COHORT_URL_VAR, LiveLink, SyncReport, outbox_path
 from toolkit.answers.store import (
     PROFILE_FORMAT,
     TRAINER_FOLDER,
@@ -31,10 +34,12 @@ from toolkit.answers.store import (
     learner_source,
     read_profile,
     set_learner,
+    sync,
 )
 from toolkit.core.files import atomic_write_text
 
 __all__ = [
+    "COHORT_URL_VAR",
     "FORMAT",
     "PROFILE_FORMAT",
     "SCHEMA_VERSION",
@@ -42,6 +47,8 @@ __all__ = [
     "TRAINER_NAME",
     "UNNAMED",
     "AnswerStore",
+    "LiveLink",
+    "SyncReport",
     "answers_root",
     "atomic_write_text",
     "bind",
@@ -53,7 +60,9 @@ __all__ = [
     "learner_slug",
     "learner_source",
     "merge_entry",
+    "outbox_path",
     "parse_time",
     "read_profile",
     "set_learner",
+    "sync",
 ]

@@ -84,6 +84,7 @@ from toolkit.answers.fileformat import (
     _record,
     merge_entry,
 )
+from toolkit.answers.live import LiveLink, SyncReport, pending_boxes
 from toolkit.core.files import (
     atomic_write_text,
     file_stamp,
@@ -111,6 +112,7 @@ __all__ = [
     "learner_source",
     "read_profile",
     "set_learner",
+    "sync",
 ]
 
 PROFILE_FORMAT = "everycall-profile"
@@ -291,12 +293,21 @@ class AnswerStore:
     ----------
     notices : list of str
         Messages for the learner, for example that a damaged file was moved aside.
+    link : LiveLink or None
+        On a workshop hub, where each saved answer is also sent (see
+        :mod:`toolkit.answers.live`); None keeps answers in the file only.
     """
 
     def __init__(
-        self, path: Path | str, *, notebook: str | None = None, learner: str | None = None
+        self,
+        path: Path | str,
+        *,
+        notebook: str | None = None,
+        learner: str | None = None,
+        link: LiveLink | None = None,
     ) -> None:
         self.path = Path(path).expanduser()
+        self.link = link
         self.notices: list[str] = []
         self._stamp: tuple[int, int, int] | None = None
         if notebook is not None:
@@ -430,6 +441,18 @@ class AnswerStore:
             answers[key] = _record(answers.get(key), clean, now, attempt=attempt, correct=correct)
             self._data["updated"] = now
             self._write()
+            saved = dict(answers[key])
+        if self.link is not None:
+            self._send(key, saved)
+
+    def _send(self, key: str, entry: dict[str, Any]) -> None:
+        """Queue a saved answer for the live debrief. The answer is already safe in the
+        file, so nothing here may fail the save: a problem is logged, never raised."""
+        assert self.link is not None
+        try:
+            self.link.queue(self.path, self.notebook, key, entry)
+        except Exception as exc:  # noqa: BLE001 - the learner's answer is saved; say so only
+            _log.warning("%s: answer saved, but not queued for the live debrief: %s", key, exc)
 
     def _write(self) -> None:
         text = json.dumps(self._data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
@@ -565,6 +588,10 @@ def bind(notebook: str, learner: str | None = None, *, trainer: bool = False) ->
     store = AnswerStore(default_path(notebook, name), notebook=notebook, learner=name)
     if name is not None:
         store = _adopt_unnamed(store, name)
+    store.link = _live_link()
+    if store.link is not None:  # answers a restarted service missed go with this session
+        for box in pending_boxes(store.path.parent):
+            store.link.wake(box)
     SESSION.store = store
     SESSION.learner_source = source
     return store
@@ -640,7 +667,9 @@ def set_learner(name: str) -> AnswerStore:
     if store.path.parent.name == UNNAMED:
         store.move_to(target, learner=clean)
     elif store.path != target:
-        SESSION.store = store = AnswerStore(target, notebook=store.notebook, learner=clean)
+        SESSION.store = store = AnswerStore(
+            target, notebook=store.notebook, learner=clean, link=store.link
+        )
     else:
         store._data["learner"] = clean
     if target.parent.name != learner_slug(clean):
@@ -651,3 +680,63 @@ def set_learner(name: str) -> AnswerStore:
         )
     SESSION.learner_source = "profile"
     return store
+
+
+# --------------------------------------------------------------------------------------------
+# The live debrief on a workshop hub
+
+
+def _live_link() -> LiveLink | None:
+    """This kernel's link to the hub's live cohort service (one per kernel), or None."""
+    link = LiveLink.from_environment()
+    if link is None:
+        SESSION.live_link = None
+        return None
+    kept = SESSION.live_link
+    if isinstance(kept, LiveLink) and (kept.url, kept.token) == (link.url, link.token):
+        return kept
+    SESSION.live_link = link
+    return link
+
+
+def sync(*, timeout: float = 10.0) -> SyncReport:
+    """Send every answer still waiting for the hub's live debrief, now, and say how it went.
+
+    Answers are saved in the learner's own files first; on a workshop hub each is also sent to
+    the trainer's live debrief. One that could not be sent (the service was restarting) waits
+    in the learner's folder and goes with the next answer; this sends them all at once. Off a
+    hub it does nothing and says so.
+
+    Examples
+    --------
+    >>> from unittest import mock
+    >>> with mock.patch.dict("os.environ", {"EVERYCALL_COHORT_URL": ""}):
+    ...     print(sync())
+    Not on a workshop hub: your answers are kept in your own files only.
+    """
+    link = _live_link()
+    if link is None:
+        return SyncReport(on_hub=False)
+    link.timeout = timeout
+    report = SyncReport()
+    try:
+        folders = [
+            entry
+            for entry in answers_root().iterdir()
+            if entry.is_dir() and entry.name != TRAINER_FOLDER
+        ]
+    except OSError:
+        folders = []
+    for folder in folders:
+        for box in pending_boxes(folder):
+            try:
+                sent, waiting = link.flush(box)
+            except Exception as exc:  # noqa: BLE001 - say what happened; never a traceback
+                report.waiting += 1
+                report.problem = str(exc)
+                continue
+            report.sent += sent
+            report.waiting += waiting
+    if report.waiting and not report.problem:
+        report.problem = link.last_problem
+    return report

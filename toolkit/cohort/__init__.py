@@ -54,13 +54,14 @@ from __future__ import annotations
 
 from toolkit.cohort.demo import demo_cohort, demo_summary
 from toolkit.cohort.page import exercise_figure
-from toolkit.cohort.reading import CollectResult, gather
+from toolkit.cohort.reading import CollectResult, gather, gather_documents
 from toolkit.cohort.summary import (
     COLUMNS,
     DEFAULT_OUT,
     anonymised,
     collect,
     csv_safe,
+    csv_text,
     csv_unescape,
     debrief_html,
     figures,
@@ -77,6 +78,7 @@ __all__ = [
     "CollectResult",
     "anonymised",
     "collect",
+    "csv_text",
     "csv_safe",
     "csv_unescape",
     "debrief_html",
@@ -86,6 +88,7 @@ __all__ = [
     "figures",
     "free_text_responses",
     "gather",
+    "gather_documents",
     "load_summary",
     "readable_summary_table",
     "show_debrief",

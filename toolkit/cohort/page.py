@@ -13,8 +13,9 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 # The numeric answers' bars and the numbers written in words live in _cohort_numeric.
 from toolkit.cohort.numeric import _accepted, _natural, _whole_numbers, numeric_figure
@@ -502,26 +503,36 @@ def page_html(
     frame: pd.DataFrame,
     *,
     table: pd.DataFrame,
-    charts: dict[str, go.Figure],
+    charts: Mapping[str, go.Figure],
     definitions: dict[str, Exercise],
     learners: int,
     files_read: int,
     skipped: list[str],
     notes: list[str] | None = None,
+    plotly_src: str | None = None,
+    toolbar: str = "",
+    section_cache: dict[Any, tuple[str, bool]] | None = None,
 ) -> str:
     """The debrief page: a table per exercise, charts, free text and skipped files; offline.
 
     Grouped by notebook; each question is a heading, shown once and whole, with its chart
     (no title of its own) and the chart's caption in words. plotly.js is inlined once, with
-    the first chart; no CDN, no MathJax.
+    the first chart; no CDN, no MathJax. The live service passes ``plotly_src`` (plotly.js
+    loaded once from that address, so each refresh of the page is small) and ``toolbar``
+    (its own trusted HTML: the anonymise switch and the exports), shown above the summary,
+    and a ``section_cache`` it keeps between renders. ``charts`` may compute a chart only
+    when it is first asked for (see ``toolkit.cohort.summary``).
     """
     when = datetime.now(UTC).astimezone().strftime("%d %B %Y, %H:%M %Z")
+    head_script = (
+        f'<script src="{html.escape(plotly_src)}" charset="utf-8"></script>' if plotly_src else ""
+    )
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en-GB"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>Cohort debrief: Every Call</title>",
-        f"<style>{_CSS}</style></head><body><main>",
+        f"<style>{_CSS}</style>{head_script}</head><body>{toolbar}<main>",
         "<h1>Cohort debrief</h1>",
         f'<p class="note">{_learners(learners)}, {files_read} answer '
         f"file{'' if files_read == 1 else 's'}, collected {html.escape(when)}. Learners' "
@@ -540,60 +551,36 @@ def page_html(
         if len(frame)
         else "<p>No answers were found.</p>",
     ]
-    plotly_included = False
+    plotly_included = plotly_src is not None
     charts_done = 0
     notebook = None
     for ex_id in dict.fromkeys(frame["exercise_id"]):
-        ex = definitions.get(ex_id)
         rows = frame[frame["exercise_id"] == ex_id]
         here = str(rows["notebook"].iloc[0])
         if here != notebook:
             notebook = here
             parts.append(f"<h2>{html.escape(notebook_title(notebook))}</h2>")
-        kind = ex.type if ex is not None else str(rows["type"].iloc[0])
-        # an exercise's id is what its notebook cell shows; flags and coding are named
-        # in the heading already
-        ref = f"{question_ref(ex_id)} · " if ex is not None else ""
-        parts.append(
-            f'<section id="{_anchor(ex_id)}"><h3>{html.escape(question_title(ex_id, definitions))}'
-            f'</h3><p class="question-id">{html.escape(ref)}'
-            f"{html.escape(TYPE_WORDS.get(kind, kind))}</p>"
+        # A live page renders again on every answer: a question whose answers did not change
+        # keeps its section, so only what changed is drawn again.
+        key = (
+            ex_id,
+            charts_done + 1,
+            plotly_included,
+            learners,
+            tuple(rows.itertuples(index=False, name=None)),
         )
-        if ex_id in charts:
-            if ex is not None:
-                description = chart_description(frame, ex)
-            elif ex_id.startswith("coding:"):
-                description = coding_description(frame, ex_id)
-            else:
-                description = flags_description(frame, ex_id)
-            parts.append(
-                _figure_html(
-                    charts[ex_id], charts_done + 1, description, with_plotly=not plotly_included
-                )
+        kept = section_cache.get(key) if section_cache is not None else None
+        if kept is None:
+            kept = _section_html(
+                frame, rows, ex_id, definitions, charts, learners, charts_done + 1, plotly_included
             )
+            if section_cache is not None:
+                section_cache[key] = kept
+        section, drew_chart = kept
+        parts.append(section)
+        if drew_chart:
             plotly_included = True
             charts_done += 1
-        if (ex is not None and ex.type == "free_text") or ex_id.startswith("flags:"):
-            shown = rows[["learner", "response", "detail"]]
-            if ex_id.startswith("flags:"):
-                shown = shown.rename(columns={"response": "event", "detail": "type and reason"})
-            parts.append(_table_html(shown))
-        elif ex_id.startswith("coding:"):
-            shown = rows[["learner", "detail", "response"]]
-            parts.append(
-                "<details><summary>Every answer</summary>"
-                + _table_html(
-                    shown.rename(columns={"detail": "recommendation", "response": "theme"})
-                )
-                + "</details>"
-            )
-        else:
-            parts.append(
-                "<details><summary>Every answer</summary>"
-                + _table_html(rows[["learner", "response", "correct", "attempts"]])
-                + "</details>"
-            )
-        parts.append("</section>")
     if skipped:
         items = "".join(f"<li>{html.escape(s)}</li>" for s in skipped)
         parts.append(f"<h2>Files skipped</h2><ul>{items}</ul>")
@@ -605,3 +592,59 @@ def page_html(
         "Galop, for LGBT+ people, 0800 999 5428.</p></footer></main></body></html>"
     )
     return "\n".join(parts)
+
+
+def _section_html(
+    frame: pd.DataFrame,
+    rows: pd.DataFrame,
+    ex_id: str,
+    definitions: dict[str, Exercise],
+    charts: Mapping[str, go.Figure],
+    learners: int,
+    number: int,
+    plotly_included: bool,
+) -> tuple[str, bool]:
+    """One question's section of the debrief page, and whether it drew a chart."""
+    ex = definitions.get(ex_id)
+    kind = ex.type if ex is not None else str(rows["type"].iloc[0])
+    # an exercise's id is what its notebook cell shows; flags and coding are named in the
+    # heading already
+    ref = f"{question_ref(ex_id)} · " if ex is not None else ""
+    parts = [
+        f'<section id="{_anchor(ex_id)}"><h3>{html.escape(question_title(ex_id, definitions))}'
+        f'</h3><p class="question-id">{html.escape(ref)}'
+        f"{html.escape(TYPE_WORDS.get(kind, kind))}</p>"
+        f'<p class="answered"><strong>{rows["learner"].nunique()} of {_learners(learners)} '
+        f"{'has' if learners == 1 else 'have'} answered</strong></p>"
+    ]
+    drew_chart = ex_id in charts
+    if drew_chart:
+        if ex is not None:
+            description = chart_description(frame, ex)
+        elif ex_id.startswith("coding:"):
+            description = coding_description(frame, ex_id)
+        else:
+            description = flags_description(frame, ex_id)
+        parts.append(
+            _figure_html(charts[ex_id], number, description, with_plotly=not plotly_included)
+        )
+    if (ex is not None and ex.type == "free_text") or ex_id.startswith("flags:"):
+        shown = rows[["learner", "response", "detail"]]
+        if ex_id.startswith("flags:"):
+            shown = shown.rename(columns={"response": "event", "detail": "type and reason"})
+        parts.append(_table_html(shown))
+    elif ex_id.startswith("coding:"):
+        shown = rows[["learner", "detail", "response"]]
+        parts.append(
+            "<details><summary>Every answer</summary>"
+            + _table_html(shown.rename(columns={"detail": "recommendation", "response": "theme"}))
+            + "</details>"
+        )
+    else:
+        parts.append(
+            "<details><summary>Every answer</summary>"
+            + _table_html(rows[["learner", "response", "correct", "attempts"]])
+            + "</details>"
+        )
+    parts.append("</section>")
+    return "\n".join(parts), drew_chart

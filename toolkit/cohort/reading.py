@@ -37,6 +37,7 @@ import os
 import random
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -286,16 +287,79 @@ def gather(
             f"{folder} is not a folder: expected the folder that holds learners' answer "
             "files (.json)"
         )
+    found = _read_folder(folder)
+    return _result(found, folder, anonymise=anonymise, exercises_dir=exercises_dir)
+
+
+def gather_documents(
+    documents: Iterable[dict[str, Any]],
+    *,
+    source: str,
+    anonymise: bool = False,
+    exercises_dir: Path | str | None = None,
+    seed: int | None = None,
+    row_cache: dict[Any, list[dict[str, str]]] | None = None,
+) -> CollectResult:
+    """Rows from answer-file documents already in memory (the live service's database), each
+    judged as :func:`gather` judges a file: the same marking, labels and anonymising.
+
+    ``source`` names where they came from, in place of a folder (for the page's notes);
+    ``seed`` keeps "Learner N" the same person from one call to the next (a live page), and
+    ``row_cache`` (a dict kept between calls) saves marking again the answers of a learner and
+    notebook that did not change.
+
+    >>> doc = {"format": "everycall-answers", "schema_version": 1, "notebook": "00-start-here",
+    ...        "learner": "sam", "answers": {"00-stepping-away": {"value": "Take a break"}}}
+    >>> result = gather_documents([doc, {"format": "nope"}], source="the live service")
+    >>> result.learners, result.files_read
+    (['sam'], 1)
+    >>> print(result.skipped[0])
+    document 2: "format" is 'nope', expected "everycall-answers" (not an answer file)
+    """
+    found = _Found()
+    for number, data in enumerate(documents, start=1):
+        problem = check_answer_data(data)
+        learner = data.get("learner") if isinstance(data, dict) else None
+        shown = (
+            f"{learner_slug(learner)}/{data['notebook']}.json"
+            if not problem and isinstance(learner, str) and learner.strip()
+            else f"document {number}"
+        )
+        found.met.append(shown)
+        if problem:
+            found.events.append(("skipped", shown, problem))
+            found.unreadable += 1
+            continue
+        _keep_latest(found, Path(shown), data)
+    return _result(
+        found,
+        Path(source),
+        anonymise=anonymise,
+        exercises_dir=exercises_dir,
+        seed=seed,
+        row_cache=row_cache,
+    )
+
+
+def _result(
+    found: _Found,
+    folder: Path,
+    *,
+    anonymise: bool,
+    exercises_dir: Path | str | None,
+    seed: int | None = None,
+    row_cache: dict[Any, list[dict[str, str]]] | None = None,
+) -> CollectResult:
+    """What :func:`gather` and :func:`gather_documents` return for what they found."""
     definitions = _definitions(Path(exercises_dir) if exercises_dir else None)
     result = CollectResult(directory=folder, anonymised=anonymise)
-    found = _read_folder(folder)
     people = sorted({(group, name) for group, name, _nb in found.kept})
     shared = {name for _g, name in people if sum(n == name for _g2, n in people) > 1}
-    label, file_label = _labels(found, people, shared, anonymise=anonymise)
+    label, file_label = _labels(found, people, shared, anonymise=anonymise, seed=seed)
     result.unreadable = found.unreadable
     result.skipped = [_clean(_report(event, label, file_label), 400) for event in found.events]
     result.notes = _notes(people, shared, label, found.trainer_files, anonymise=anonymise)
-    result.rows = _sorted_rows(found.kept, label, file_label, definitions)
+    result.rows = _sorted_rows(found.kept, label, file_label, definitions, row_cache)
     result.files_read = len(found.kept)
     result.learners = sorted(set(label.values()))
     return result
@@ -368,11 +432,17 @@ def _keep_latest(found: _Found, relative: Path, data: dict[str, Any]) -> None:
 
 
 def _labels(
-    found: _Found, people: list[tuple[str, str]], shared: set[str], *, anonymise: bool
+    found: _Found,
+    people: list[tuple[str, str]],
+    shared: set[str],
+    *,
+    anonymise: bool,
+    seed: int | None = None,
 ) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
     """How each learner (group, name) and each file is shown: as themselves, two learners of
     one name told apart by their folder; or, anonymised, as "Learner N" and "file N"."""
-    rng = random.Random(_shuffle_seed())  # numbers carry no link to names or file order
+    # Numbers carry no link to names or file order.
+    rng = random.Random(_shuffle_seed() if seed is None else seed)
     label = {
         (group, name): f"{name} ({group or 'top folder'})" if name in shared else name
         for group, name in people
@@ -446,13 +516,21 @@ def _sorted_rows(
     label: dict[tuple[str, str], str],
     file_label: dict[str, str],
     definitions: dict[str, Exercise],
+    row_cache: dict[Any, list[dict[str, str]]] | None = None,
 ) -> list[dict[str, str]]:
     """Every kept file's answers as rows, by notebook, exercise (in the definitions' order)
     and learner."""
     order_of = {ex_id: i for i, ex_id in enumerate(definitions)}
     rows: list[dict[str, str]] = []
     for (group, name, _nb), chosen in kept.items():
-        rows += _rows_for(chosen.data, file_label[chosen.shown], label[(group, name)], definitions)
+        shown, learner = file_label[chosen.shown], label[(group, name)]
+        if row_cache is None:
+            rows += _rows_for(chosen.data, shown, learner, definitions)
+            continue
+        key = (shown, learner, chosen.data["notebook"], json.dumps(chosen.data["answers"]))
+        if key not in row_cache:
+            row_cache[key] = _rows_for(chosen.data, shown, learner, definitions)
+        rows += [dict(row) for row in row_cache[key]]
     rows.sort(
         key=lambda r: (
             r["notebook"],

@@ -56,8 +56,9 @@ import csv
 import io
 import random
 import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from toolkit.answers import atomic_write_text
 from toolkit.cohort.page import (
@@ -92,6 +93,7 @@ __all__ = [
     "anonymised",
     "collect",
     "csv_safe",
+    "csv_text",
     "csv_unescape",
     "debrief_html",
     "figures",
@@ -138,7 +140,8 @@ def csv_unescape(text: str) -> str:
 # Writing
 
 
-def _csv_text(rows: list[dict[str, str]]) -> str:
+def csv_text(rows: list[dict[str, str]]) -> str:
+    """The summary CSV's text for ``rows``: every cell :func:`csv_safe`, UTF-8 with a BOM."""
     buffer = io.StringIO()
     # QUOTE_ALL as OWASP advises, so a separator or quote inside a learner's text stays in its cell.
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
@@ -178,7 +181,7 @@ def collect(
     html_path = csv_path.with_suffix(".html")
     page = debrief_html(result, exercises_dir=exercises_dir)  # build both before writing either
     try:
-        atomic_write_text(csv_path, _csv_text(result.rows))
+        atomic_write_text(csv_path, csv_text(result.rows))
         atomic_write_text(html_path, page)
     except OSError as exc:
         raise AnswerStoreError(f"{csv_path}: could not be written ({exc.strerror})") from None
@@ -279,18 +282,58 @@ def figures(
     definitions = _definitions(Path(exercises_dir) if exercises_dir else None)
     out = []
     for ex_id in dict.fromkeys(frame["exercise_id"]):
-        fig: go.Figure | None = None
-        if ex_id in definitions:
-            fig = exercise_figure(frame, definitions[ex_id])
-            description = chart_description(frame, definitions[ex_id])
-        elif ex_id.startswith("flags:"):
-            fig, description = flags_figure(frame, ex_id), flags_description(frame, ex_id)
-        elif ex_id.startswith("coding:"):
-            fig, description = coding_figure(frame, ex_id), coding_description(frame, ex_id)
+        fig = _figure_for(frame, ex_id, definitions)
         if fig is not None:
-            meta = dict(fig.layout.meta or {})  # keeps the chart's title for screen readers
-            out.append((ex_id, fig.update_layout(meta=meta | {"description": description})))
+            out.append((ex_id, fig))
     return out
+
+
+def _figure_for(frame: pd.DataFrame, ex_id: str, definitions: dict) -> go.Figure | None:
+    """One exercise's chart with its text alternative, or None when it has none."""
+    fig: go.Figure | None = None
+    if ex_id in definitions:
+        fig = exercise_figure(frame, definitions[ex_id])
+        description = chart_description(frame, definitions[ex_id])
+    elif ex_id.startswith("flags:"):
+        fig, description = flags_figure(frame, ex_id), flags_description(frame, ex_id)
+    elif ex_id.startswith("coding:"):
+        fig, description = coding_figure(frame, ex_id), coding_description(frame, ex_id)
+    if fig is None:
+        return None
+    meta = dict(fig.layout.meta or {})  # keeps the chart's title for screen readers
+    return fig.update_layout(meta=meta | {"description": description})
+
+
+class _Charts(Mapping):
+    """The page's charts, each drawn when the page first asks for it: a live page keeps the
+    sections that did not change and never asks for their charts again."""
+
+    def __init__(self, frame: pd.DataFrame, definitions: dict) -> None:
+        self.frame, self.definitions = frame, definitions
+        self.ids = list(dict.fromkeys(frame["exercise_id"]))
+        self.drawn: dict[str, go.Figure | None] = {}
+
+    def _get(self, ex_id: object) -> go.Figure | None:
+        if not isinstance(ex_id, str) or ex_id not in self.ids:
+            return None
+        if ex_id not in self.drawn:
+            self.drawn[ex_id] = _figure_for(self.frame, ex_id, self.definitions)
+        return self.drawn[ex_id]
+
+    def __contains__(self, ex_id: object) -> bool:
+        return self._get(ex_id) is not None
+
+    def __getitem__(self, ex_id: str) -> go.Figure:
+        fig = self._get(ex_id)
+        if fig is None:
+            raise KeyError(ex_id)
+        return fig
+
+    def __iter__(self) -> Iterator[str]:
+        return (ex_id for ex_id in self.ids if ex_id in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def show_debrief(frame: pd.DataFrame, *, exercises_dir: Path | str | None = None) -> None:
@@ -324,18 +367,33 @@ def readable_summary_table(frame: pd.DataFrame) -> pd.DataFrame:
     return display_table(readable_summary(summary_table(frame)))
 
 
-def debrief_html(result: CollectResult, *, exercises_dir: Path | str | None = None) -> str:
-    """The HTML debrief page for ``result`` (what :func:`collect` writes beside the CSV)."""
+def debrief_html(
+    result: CollectResult,
+    *,
+    exercises_dir: Path | str | None = None,
+    plotly_src: str | None = None,
+    toolbar: str = "",
+    section_cache: dict[Any, tuple[str, bool]] | None = None,
+) -> str:
+    """The HTML debrief page for ``result`` (what :func:`collect` writes beside the CSV).
+
+    The live service shows the same page with ``plotly_src`` (plotly.js loaded once from
+    that address instead of inline) and its ``toolbar`` (trusted HTML above the summary).
+    """
     frame = _frame(result.rows)
+    definitions = _definitions(Path(exercises_dir) if exercises_dir else None)
     return page_html(
         frame,
         table=summary_table(frame),
-        charts=dict(figures(frame, exercises_dir=exercises_dir)) if len(frame) else {},
-        definitions=_definitions(Path(exercises_dir) if exercises_dir else None),
+        charts=_Charts(frame, definitions) if len(frame) else {},
+        definitions=definitions,
         learners=len(result.learners),
         files_read=result.files_read,
         skipped=result.skipped,
         notes=result.notes,
+        plotly_src=plotly_src,
+        toolbar=toolbar,
+        section_cache=section_cache,
     )
 
 

@@ -62,6 +62,9 @@ class Session:
         Views on screen with a ``refresh_trainer()`` method (the exercise widgets).
     mode_listeners : list of callables
         Called with the new mode after trainer mode changed, before the live views refresh.
+    live_link : LiveLink or None
+        On a workshop hub, where saved answers are also sent (see ``toolkit.answers.live``);
+        one per kernel, so one sender thread.
     """
 
     trainer: bool | None = None
@@ -72,6 +75,7 @@ class Session:
     status_store: Any = None
     live: weakref.WeakSet[Any] = field(default_factory=weakref.WeakSet)
     mode_listeners: list[Callable[[bool], None]] = field(default_factory=list)
+    live_link: Any = None
 
 
 #: The session of this kernel.

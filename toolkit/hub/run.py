@@ -141,6 +141,7 @@ def prepare(settings: HubSettings) -> HubSettings:
         proxy=proxy,
         hub_port=settings.hub_port or _free_port(),
         proxy_api_port=settings.proxy_api_port or _free_port(),
+        cohort_port=settings.cohort_port or _free_port(),
     )
     os.makedirs(settings.state, mode=0o700, exist_ok=True)
     os.chmod(settings.state, 0o700)

@@ -84,7 +84,8 @@ _WORDS = (
 class HubSettings:
     """Everything a workshop hub is started with (see the module docstring for each field).
 
-    ``hub_port``, ``proxy_api_port``, ``proxy`` and ``config`` are filled in by
+    ``hub_port``, ``proxy_api_port``, ``cohort_port`` (the live cohort service, reached
+    through the proxy at ``/services/everycall-cohort/``), ``proxy`` and ``config`` are filled in by
     :func:`toolkit.hub.start` (free ports, the checkout's ``node_modules`` and
     ``deploy/hub``) and passed on to JupyterHub's process; nobody sets them by hand.
     """
@@ -102,6 +103,7 @@ class HubSettings:
     idle_minutes: int = 60
     hub_port: int = 0
     proxy_api_port: int = 0
+    cohort_port: int = 0
     proxy: Path | None = None
     generated: tuple[str, ...] = field(default=(), compare=False)
 
@@ -134,6 +136,9 @@ class HubSettings:
             proxy_api_port=_port(
                 "EVERYCALL_HUB_PROXY_API_PORT", get("EVERYCALL_HUB_PROXY_API_PORT", "0"), zero=True
             ),
+            cohort_port=_port(
+                "EVERYCALL_HUB_COHORT_PORT", get("EVERYCALL_HUB_COHORT_PORT", "0"), zero=True
+            ),
             proxy=Path(get("EVERYCALL_HUB_PROXY")) if get("EVERYCALL_HUB_PROXY") else None,
         )
         settings.check()
@@ -155,6 +160,7 @@ class HubSettings:
             "EVERYCALL_HUB_IDLE_MINUTES": str(self.idle_minutes),
             "EVERYCALL_HUB_HUB_PORT": str(self.hub_port),
             "EVERYCALL_HUB_PROXY_API_PORT": str(self.proxy_api_port),
+            "EVERYCALL_HUB_COHORT_PORT": str(self.cohort_port),
         }
         if self.proxy is not None:
             out["EVERYCALL_HUB_PROXY"] = str(self.proxy)
