@@ -122,6 +122,12 @@ def start_hub(tmp_path_factory: pytest.TempPathFactory, **settings: object) -> I
         shutil.rmtree(work, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def hub_env() -> Path:
+    """The hub's environment (``make hub-install``), or a skip naming what is missing."""
+    return hub_environment()
+
+
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterator[Hub]:
     """A workshop hub (real accounts), for one test module."""
