@@ -22,7 +22,7 @@ HUB_PREFIX ?= /opt/everycall-hub
 HUB_PORT := $(if $(filter file,$(origin PORT)),8000,$(PORT))
 DEMO ?=
 
-.PHONY: help lab test install install-test chromium lint benchmarks clean handouts hub hub-install hub-if-possible
+.PHONY: help lab test install install-test chromium lint benchmarks clean handouts hub hub-install hub-if-possible present
 
 help: ## list the commands
 	@echo "Every Call: teaching notebooks on police responses to domestic abuse"
@@ -54,6 +54,10 @@ install-test: $(STAMP_TEST) ## create .venv with the test tools
 
 lab: $(STAMP_RUN) ## start JupyterLab on notebooks/00-start-here.ipynb (PORT=, NO_BROWSER=1)
 	@bash scripts/lab.sh "$(BIN)" "$(PORT)" "$(NO_BROWSER)"
+
+present: $(if $(NB),$(STAMP_RUN),) ## show notebook NB without code, safe to project (NB=04; PORT=, NO_BROWSER=1)
+	@if [ -z "$(NB)" ]; then echo "make present: say which notebook, for example: make present NB=04" >&2; exit 2; fi
+	@NO_BROWSER="$(NO_BROWSER)" $(BIN)/everycall present "$(NB)" $(if $(filter command line environment,$(origin PORT)),--port $(PORT),)
 
 chromium: ## make sure a Chromium is available for browser tests and PDF handouts
 	@CI="$(CI)" bash scripts/ensure-chromium.sh

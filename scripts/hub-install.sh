@@ -78,7 +78,7 @@ install() {
       return 1
     fi
     rm -f "$log"
-    "$prefix/bin/python" -c 'import jupyterhub, jupyterhub_idle_culler, nbgitpuller, toolkit.hub' \
+    "$prefix/bin/python" -c 'import jupyterhub, jupyterhub_idle_culler, nbgitpuller, voila, toolkit.hub' \
       || { echo "hub: the hub's environment is incomplete" >&2; return 1; }
     "$prefix/bin/python" -m toolkit.lab_settings "$prefix" >/dev/null
     chmod -R a+rX "$prefix"

@@ -24,7 +24,7 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 def test_help_lists_every_subcommand_and_support():
     out = run("--help")
     assert out.returncode == 0
-    for command in ("validate", "new-case", "answers", "handouts"):
+    for command in ("validate", "new-case", "answers", "handouts", "present", "hub"):
         assert command in out.stdout
     assert "0808 2000 247" in out.stdout
 
@@ -82,3 +82,33 @@ def test_an_unknown_notebook_name_lists_the_names_the_course_has(capsys):
     err = capsys.readouterr().err.strip()
     assert err.startswith("everycall handouts: zz-no-such: no such notebook; the course has: ")
     assert "00-start-here, 01-reading-a-case-timeline" in err and "trainer/cohort-debrief" in err
+
+
+def test_present_names_an_unknown_notebook_and_a_busy_port_with_status_2(capsys):
+    import socket
+
+    assert main(["present", "99", "--no-browser"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("everycall present: 99: no such notebook; the course has: ")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["present", "04", "--port", str(port), "--no-browser"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"everycall present: port {port} is in use (another Voilà, JupyterLab or hub?); stop "
+        "it, or choose another port with --port (make present: PORT=)"
+    )
+    assert "Traceback" not in err
+
+
+def test_make_present_without_a_notebook_says_how_to_name_one():
+    out = subprocess.run(
+        ["make", "--no-print-directory", "present", "VENV=" + str(Path(sys.executable).parents[1])],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 2
+    assert "make present: say which notebook, for example: make present NB=04" in out.stderr

@@ -94,3 +94,19 @@ def test_the_wheel_enables_the_saving_guard_for_jupyter_where_it_is_installed(wh
         )
         config = json.loads(archive.read(name))
     assert config == {"ServerApp": {"jpserver_extensions": {"toolkit.saving": True}}}
+
+
+def test_the_wheel_installs_the_voila_template_and_chooses_it_for_the_code_free_view(
+    wheel: Path,
+):
+    """``pip install`` puts the course's Voilà template where Voilà's server extension looks
+    (``share/jupyter/voila/templates/everycall``) and ``etc/jupyter/voila.json`` choosing it, so
+    ``/voila/render/`` in JupyterLab or on a hub shows the course's code-free view."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        template = [n for n in names if "/data/share/jupyter/voila/templates/everycall/" in n]
+        voila = next(n for n in names if n.endswith(".data/data/etc/jupyter/voila.json"))
+        config = json.loads(archive.read(voila))
+    leaves = {n.rsplit("/templates/everycall/", 1)[1] for n in template}
+    assert {"index.html.j2", "conf.json", "static/everycall.js", "static/presenter.css"} <= leaves
+    assert config == {"VoilaConfiguration": {"template": "everycall"}}

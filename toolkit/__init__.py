@@ -19,6 +19,7 @@ __all__ = [
     "ToolkitError",
     "__version__",
     "begin",
+    "code_free_view",
     "is_trainer_mode",
     "show_figure",
     "trainer_mode",
@@ -85,6 +86,14 @@ def show_figure(*figs: object) -> None:
     from toolkit.core.display import show
 
     show(*figs)
+
+
+def code_free_view() -> None:
+    """Show links to every notebook of the course as a page without code (Voilà), for
+    learners who would rather not see code. See :mod:`toolkit.code_free`."""
+    from toolkit.code_free import show_code_free_view
+
+    show_code_free_view()
 
 
 def trainer_note(note_id: str) -> None:

@@ -107,6 +107,16 @@ def _cmd_handouts(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
+def _cmd_present(args: argparse.Namespace) -> int:
+    from toolkit.present import serve
+
+    return serve(
+        _course_notebook(args.notebook),
+        port=args.port,
+        open_browser=False if args.no_browser else None,
+    )
+
+
 def _cmd_hub(args: argparse.Namespace) -> int:
     from toolkit.hub import nbgitpuller_link, serve
 
@@ -195,6 +205,24 @@ def _parser() -> argparse.ArgumentParser:
         help="Chromium pages checked and printed at once (default 2)",
     )
     p.set_defaults(func=_cmd_handouts)
+
+    p = sub.add_parser(
+        "present",
+        help="show a notebook without code, safe to project (Voilà; never trainer material)",
+        description="Presenter mode: serve a notebook with Voilà on this machine, with no code "
+        "and no trainer material even in trainer mode, in type that reads from the back of a "
+        "room. Prints the address; Ctrl+C stops it.",
+    )
+    p.add_argument(
+        "notebook",
+        type=Path,
+        help="a course notebook by number or name (04, 04-calls-and-demand) or a path",
+    )
+    p.add_argument("--port", type=int, default=None, help="port (default: 8866 or the next free)")
+    p.add_argument(
+        "--no-browser", action="store_true", help="do not open a browser (also NO_BROWSER=1)"
+    )
+    p.set_defaults(func=_cmd_present)
 
     p = sub.add_parser(
         "hub",

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -222,3 +223,8 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 def _load_jupyter_server_extension(serverapp: Any) -> None:
     serverapp.contents_manager.register_pre_save_hook(clean_for_saving)
     serverapp.log.info("Every Call: trainer material is removed from notebooks before saving")
+    # Kernels inherit the server's environment: tell them where the server serves pages from
+    # and its root folder, so a notebook can link to its own code-free view
+    # (toolkit.code_free). Jupyter Server gives kernels only their notebook's full path.
+    os.environ["EVERYCALL_SERVER_BASE_URL"] = str(getattr(serverapp, "base_url", "/") or "/")
+    os.environ["EVERYCALL_SERVER_ROOT"] = str(getattr(serverapp, "root_dir", "") or "")

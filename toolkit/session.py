@@ -19,7 +19,13 @@ import ipywidgets as widgets
 from IPython.display import HTML, display
 
 from toolkit import answers
-from toolkit.core.session import SESSION, is_trainer_mode, on_trainer_mode_change
+from toolkit.core.display import resync_figure_widgets
+from toolkit.core.session import (
+    SESSION,
+    in_presenter_view,
+    is_trainer_mode,
+    on_trainer_mode_change,
+)
 from toolkit.core.session import set_trainer_mode as _set_trainer_mode
 from toolkit.errors import ToolkitError
 
@@ -79,7 +85,9 @@ def status_text(store: answers.AnswerStore) -> str:
             "Trainer mode ON: model answers and trainer notes show (do not project). Answers "
             f"you give are saved as the trainer's, apart from every learner's, in {where}."
         )
-    if is_trainer_mode():
+    if in_presenter_view():
+        mode = "presenter mode: trainer material stays hidden"
+    elif is_trainer_mode():
         mode = "trainer mode: ON (model answers and trainer notes show; do not project)"
     else:
         mode = "trainer mode: off (toolkit.trainer_mode(True) to turn on)"
@@ -219,6 +227,9 @@ def begin(notebook: str, *, learner: str | None = None) -> None:
     shell = get_ipython()
     if shell is not None and hasattr(shell, "set_custom_exc"):
         shell.set_custom_exc((ToolkitError,), show_toolkit_error)
+    if shell is not None and hasattr(shell, "events"):
+        if resync_figure_widgets not in shell.events.callbacks["post_run_cell"]:
+            shell.events.register("post_run_cell", resync_figure_widgets)
         _readable_tables()
     store = answers.bind(notebook, learner, trainer=is_trainer_mode())
     on_trainer_mode_change(_after_mode_change)
@@ -280,6 +291,12 @@ TRAINER_OFF_MESSAGE = (
 )
 
 
+PRESENTER_MESSAGE = (
+    "Presenter mode: model answers, facilitator notes and reviewer annotations stay hidden "
+    "while the screen is projected. Use JupyterLab with trainer mode for them."
+)
+
+
 def trainer_mode(on: bool = True) -> None:
     """Show (or hide) model answers, facilitator notes and trainer notes in this kernel.
 
@@ -304,6 +321,13 @@ cells you run from now on. Run a cell again to hide what it already shows.
     ...
     toolkit.errors.ToolkitError: trainer_mode expects True or False, got 'yes'
     """
+    if on and in_presenter_view():
+        # Presenter mode (everycall present): the room sees this screen, so a notebook cell
+        # or a trainer's habit cannot turn model answers on. The check is before any change.
+        if not isinstance(on, bool):
+            raise ToolkitError(f"trainer_mode expects True or False, got {on!r}")
+        _announce(PRESENTER_MESSAGE)
+        return
     _set_trainer_mode(on)
     _announce(TRAINER_ON_MESSAGE if on else TRAINER_OFF_MESSAGE)
 

@@ -14,6 +14,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from voila_steps import error_outputs as voila_errors
+from voila_steps import wait_for_voila
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser, pytest.mark.slow]
 
@@ -95,6 +97,18 @@ def test_learner_signs_in_answers_and_finds_the_answer_after_a_server_restart(
     label = question.locator("label:has(input[type=radio]:checked)").inner_text()
     assert "Step away at any time" in label
     assert question.locator(".everycall-correct").count() == 1
+
+    # The start notebook links every notebook to its code-free view on her own server
+    # (Voilà's server extension, with the course's template): 01 renders there, no code.
+    link = page.locator(".everycall-code-free a", has_text="01 Reading a case timeline")
+    href = link.get_attribute("href")
+    assert href == "/user/alice/voila/render/course/01-reading-a-case-timeline.ipynb"
+    page.goto(f"{hub.url}{href}", timeout=120_000)
+    drawn = wait_for_voila(page)
+    assert voila_errors(page) == []
+    assert drawn["plots"] >= 1 and drawn["widgets"] >= 1
+    assert page.locator("body.ec-learner").count() == 1
+    assert page.locator(".jp-InputArea-editor").count() == 0
 
 
 def test_a_second_learner_cannot_open_the_first_learners_server_or_home(hub, new_page, learner):

@@ -28,6 +28,8 @@ __all__ = [
     "TRAINER_MARKER",
     "caption_html",
     "display_as_trainer",
+    "figure_widget_ready",
+    "resync_figure_widgets",
     "show",
 ]
 
@@ -38,6 +40,41 @@ TRAINER_MARKER = {"everycall": {"trainer": True}}
 #: The CSS class of a widget that is for the live notebook only, such as the text under a
 #: figure that a handout already prints as the figure's caption.
 LIVE_ONLY = "everycall-live-only"
+
+
+def figure_widget_ready(fig: Any) -> Any:
+    """Bring a plotly ``FigureWidget``'s synced state up to date before it is displayed inside
+    a container (a VBox), and return it.
+
+    plotly sends each change to a FigureWidget as a one-off message, and refreshes the state a
+    new view is drawn from (``_widget_data``, ``_widget_layout``) only when the figure itself is
+    displayed (its ``_repr_mimebundle_``). Inside a container that never happens: a browser that
+    connects after the cells ran (Voilà runs every cell first) draws the figure as it was
+    built, often empty, and the changes are lost. This does what ``_repr_mimebundle_`` does.
+    """
+    from copy import deepcopy
+
+    fig._widget_layout = deepcopy(fig._layout_obj._props)
+    fig._widget_data = deepcopy(fig._data)
+    return fig
+
+
+def resync_figure_widgets(*_: Any) -> None:
+    """:func:`figure_widget_ready` for every FigureWidget in this kernel (changes since the
+    last call only: traitlets sends a state that did not change as nothing at all).
+
+    ``toolkit.begin`` runs this after every cell, so a figure changed by a later cell (an
+    explorer told to show another case) is drawn right by a browser that connects after the
+    cells ran, as Voilà's does.
+    """
+    try:
+        from ipywidgets.widgets.widget import _instances
+        from plotly.basewidget import BaseFigureWidget
+    except ImportError:  # pragma: no cover - both come with the course
+        return
+    for widget in list(_instances.values()):
+        if isinstance(widget, BaseFigureWidget):
+            figure_widget_ready(widget)
 
 
 def caption_html(fig: Any) -> str:

@@ -35,6 +35,7 @@ __all__ = [
     "SESSION",
     "Session",
     "in_handout_build",
+    "in_presenter_view",
     "is_trainer_mode",
     "on_trainer_mode_change",
     "set_trainer_mode",
@@ -82,8 +83,26 @@ class Session:
 SESSION = Session()
 
 
+def in_presenter_view() -> bool:
+    """True in a kernel of presenter mode (``everycall present`` sets ``EVERYCALL_PRESENTER=1``).
+
+    The room is watching: trainer mode stays off whatever ``EVERYCALL_TRAINER`` or
+    ``toolkit.trainer_mode(True)`` says.
+
+    >>> from unittest import mock
+    >>> env = {"EVERYCALL_PRESENTER": "1", "EVERYCALL_TRAINER": "1"}
+    >>> with mock.patch.dict("os.environ", env):
+    ...     in_presenter_view(), is_trainer_mode(), showing_trainer_material()
+    (True, False, False)
+    """
+    return os.environ.get("EVERYCALL_PRESENTER", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def is_trainer_mode() -> bool:
-    """True when trainer mode is on (``toolkit.trainer_mode(True)`` or ``EVERYCALL_TRAINER=1``)."""
+    """True when trainer mode is on (``toolkit.trainer_mode(True)`` or ``EVERYCALL_TRAINER=1``),
+    and never in presenter mode (:func:`in_presenter_view`)."""
+    if in_presenter_view():
+        return False
     if SESSION.trainer is not None:
         return SESSION.trainer
     return os.environ.get("EVERYCALL_TRAINER", "").strip().lower() in {"1", "true", "yes", "on"}

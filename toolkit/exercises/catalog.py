@@ -15,7 +15,6 @@ toolkit.errors.ToolkitError: no exercise has the id "00-stepping-awya"; did you 
 from __future__ import annotations
 
 import difflib
-import os
 from pathlib import Path
 
 from toolkit.core.files import cached_by_files
@@ -39,19 +38,6 @@ __all__ = [
     "valid_definitions",
     "validate_definitions",
 ]
-
-
-# --------------------------------------------------------------------------------------------
-# Trainer mode
-
-_trainer: bool | None = None
-
-
-def is_trainer_mode() -> bool:
-    """True when trainer mode is on (``trainer_mode(True)`` or ``EVERYCALL_TRAINER=1``)."""
-    if _trainer is not None:
-        return _trainer
-    return os.environ.get("EVERYCALL_TRAINER", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from toolkit.answers import current_store
+from toolkit.core.display import figure_widget_ready
 from toolkit.core.session import is_trainer_mode
 from toolkit.data import default_case, list_cases, load_case, load_vocab, vocab_labels
 from toolkit.errors import ToolkitError
@@ -80,6 +81,7 @@ class TimelineExplorer:
         self._load(slug)
         self._wire_events()
         self.widget = self._arrange(flagging=flagging)
+        figure_widget_ready(self.figure)  # drawn inside a VBox: see figure_widget_ready
 
     def _build_controls(self, slug: str, cases: list[str]) -> None:
         """Every control and output of the explorer, empty until :meth:`_load` fills them."""
