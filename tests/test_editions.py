@@ -207,6 +207,42 @@ def test_handouts_apply_presentation_tags_in_both_editions():
         assert shown.source == "shown()"
 
 
+def _removed_input_notebook(**metadata) -> nbformat.NotebookNode:
+    built = new_code_cell(
+        'toolkit.data.sources_markdown(["hmic-2014"])',
+        metadata={"tags": ["remove-input"], **metadata},
+        outputs=[new_output("stream", name="stdout", text="built\n")],
+    )
+    built.id = "sources"  # fixed, so two renderings can be compared byte for byte
+    heading = new_markdown_cell("# Sources fixture")
+    heading.id = "title"
+    return new_notebook(cells=[heading, built])
+
+
+def test_a_remove_input_cell_collapsed_in_jupyterlab_still_loses_its_input_in_handouts():
+    from toolkit.handouts.html import render_html
+
+    plain = _removed_input_notebook()
+    collapsed = _removed_input_notebook(jupyter={"source_hidden": True})
+    collapsed.cells[1].metadata.tags.append("hide-input")  # both tags: remove-input wins
+    for edition in ("student", "trainer"):
+        nb = make_edition(collapsed, edition, view="handout")
+        cell = nb.cells[1]
+        assert cell.source == "" and cell.metadata.transient == {"remove_source": True}
+        assert cell.metadata.tags == ["remove-input"]
+        assert cell.outputs[0].text == "built\n"
+        page = render_html(nb, edition=edition, name="n").html
+        main = page[page.index("<main") :]  # the page, not its stylesheet
+        assert "sources_markdown" not in main and "Show the code" not in main
+        assert "built" in main
+        before = render_html(make_edition(plain, edition, view="handout"), edition=edition,
+                             name="n").html  # fmt: skip
+        assert page == before  # the collapse in JupyterLab changes nothing on paper
+    live = make_edition(collapsed, "student", view="notebook")
+    assert live.cells[1].metadata.jupyter == {"source_hidden": True}  # still collapsed live
+    assert "sources_markdown" in live.cells[1].source
+
+
 def test_live_notebooks_keep_presentation_tagged_cells_to_run():
     nb = make_edition(_presentation_notebook(), "student", view="notebook")
     assert [c.source for c in nb.cells] == ["setup()", "build()", "noisy()", "warn()", "shown()"]

@@ -359,6 +359,66 @@ def test_folder_of_cases_validates_each(tmp_path, monkeypatch):
     assert len(report.errors) == 2
 
 
+# ---------------------------------------------------------------- notebooks: hidden inputs
+
+
+def _notebook(*cells: dict) -> str:
+    return json.dumps({"cells": list(cells), "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def _code(source: str, **metadata) -> dict:
+    return {"cell_type": "code", "source": source, "metadata": metadata, "outputs": [],
+            "execution_count": None}  # fmt: skip
+
+
+def test_a_hidden_input_cell_that_jupyterlab_would_show_is_named_with_the_fix(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    Path("week1.ipynb").write_text(
+        _notebook(
+            {"cell_type": "markdown", "source": "# Week 1", "metadata": {"tags": ["hide-input"]}},
+            _code("toolkit.begin('week1')"),
+            _code("toolkit.trainer_note('n1')", tags=["trainer", "remove-input"]),
+            _code("setup()", tags=["Hide_Input"], jupyter={"source_hidden": False}),
+        ),
+        encoding="utf-8",
+    )
+    fix = (
+        'add "jupyter": {"source_hidden": true} to the cell\'s metadata (in JupyterLab: select '
+        "the cell, then View > Collapse Selected Code, and save)"
+    )
+    report = validate("week1.ipynb")
+    assert lines(report) == [
+        f"week1.ipynb: cell 3: tagged remove-input but its code shows in JupyterLab; {fix}",
+        f"week1.ipynb: cell 4: tagged hide-input but its code shows in JupyterLab; {fix}",
+    ]
+    assert not report.ok
+
+
+def test_hidden_input_cells_collapsed_in_jupyterlab_pass(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    collapsed = {"source_hidden": True}
+    Path("week1.ipynb").write_text(
+        _notebook(
+            _code("trainer_note('n1')", tags=["trainer", "Remove_Input"], jupyter=collapsed),
+            _code("setup()", tags=["hide-input"], jupyter=collapsed),
+            _code("shown()", tags=["remove-output"]),
+        ),
+        encoding="utf-8",
+    )
+    report = validate("week1.ipynb")
+    assert lines(report) == [] and report.ok
+
+
+def test_every_course_notebook_collapses_its_hidden_inputs():
+    from toolkit.validate import collapsed_input_problems
+
+    root = Path(__file__).resolve().parents[1] / "notebooks"
+    for path in sorted(root.rglob("*.ipynb")):
+        assert collapsed_input_problems(path) == [], path.name
+
+
 # ---------------------------------------------------------------- the personal-data guard
 
 

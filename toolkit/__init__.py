@@ -100,7 +100,8 @@ def trainer_note(note_id: str) -> None:
     """Show the trainer note ``note_id`` (from ``data/notes/``) in trainer mode; else nothing.
 
     See :mod:`toolkit.notes`. The cell holding the call is tagged ``trainer`` and
-    ``remove-input``, so a handout shows only the note's box, and only in the trainer edition.
+    ``remove-input``, so a handout shows only the note's box, and only in the trainer edition;
+    its input is collapsed in JupyterLab (``"jupyter": {"source_hidden": true}``).
 
     Examples
     --------

@@ -10,7 +10,8 @@ Trainer-only material never sits in a cell a learner can read. Each note lives i
         text: |
           Collect answers under four headings (control room, attendance, ...).
 
-and a code cell tagged ``trainer`` and ``remove-input`` shows it::
+and a code cell tagged ``trainer`` and ``remove-input``, its input collapsed in JupyterLab
+(``"jupyter": {"source_hidden": true}`` in its metadata), shows it::
 
     toolkit.trainer_note("03-closing-reflection")
 

@@ -17,8 +17,9 @@ error; a possible name or date of birth is a warning).
 The course-wide entry point: it dispatches a path to the check that fits it. Data folders,
 cases and their files go to :mod:`toolkit.data.validation`; exercise and trainer-note YAML to
 :mod:`toolkit.exercises` and :mod:`toolkit.notes`; notebooks to :mod:`toolkit.saving` (no
-trainer material saved in them). :func:`new_case`, the one part that writes, lives in
-:mod:`toolkit.data.scaffold`.
+trainer material saved in them) and :func:`collapsed_input_problems` (a cell tagged
+``remove-input`` or ``hide-input`` shows its input collapsed in JupyterLab). :func:`new_case`,
+the one part that writes, lives in :mod:`toolkit.data.scaffold`.
 
 Examples
 --------
@@ -34,6 +35,7 @@ True
 from __future__ import annotations
 
 import difflib
+import json
 import os
 from pathlib import Path
 
@@ -55,7 +57,7 @@ from toolkit.exercises import validate_definitions
 from toolkit.notes import validate_notes
 from toolkit.saving import notebook_problems
 
-__all__ = ["ValidationReport", "new_case", "validate"]
+__all__ = ["ValidationReport", "collapsed_input_problems", "new_case", "validate"]
 
 
 def validate(path: Path | str | None = None) -> ValidationReport:
@@ -145,18 +147,72 @@ def _check_definitions(root: Path, report: ValidationReport) -> None:
 
 
 def _check_notebooks(path: Path, report: ValidationReport) -> None:
-    """No notebook learners may open (committed, or handed out) holds trainer material."""
+    """No notebook learners may open (committed, or handed out) holds trainer material, and
+    every cell whose input is meant to be hidden shows collapsed in JupyterLab."""
     files = [path] if path.is_file() else sorted(path.rglob("*.ipynb"))
     for nb in files:
         if ".ipynb_checkpoints" in nb.parts:
             continue
-        report.add(
-            [
-                Problem(display(nb), p.message, p.row, p.column, p.level)
-                for p in notebook_problems(nb)
-            ]
-        )
+        problems = notebook_problems(nb) + collapsed_input_problems(nb)
+        report.add([Problem(display(nb), p.message, p.row, p.column, p.level) for p in problems])
         report.files += 1
+
+
+#: Cell tags (canonical spelling) that say a code cell's input is not for learners to read.
+HIDDEN_INPUT_TAGS = ("remove-input", "hide-input")
+
+
+def collapsed_input_problems(path: Path) -> list[Problem]:
+    """Code cells tagged ``remove-input`` or ``hide-input`` whose input JupyterLab shows.
+
+    Handouts honour the tags; JupyterLab does not, and shows the code unless the cell's input
+    is collapsed (``metadata.jupyter.source_hidden``). Tags are matched as the handouts match
+    them: any case, ``_`` or ``-``. Cells are counted from 1, as everywhere in ``validate``.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> cell = {"cell_type": "code", "source": "toolkit.trainer_note('x')", "outputs": [],
+    ...         "metadata": {"tags": ["trainer", "Remove_Input"]}}
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     nb = Path(folder) / "week1.ipynb"
+    ...     _ = nb.write_text(json.dumps({"cells": [cell]}))
+    ...     print(collapsed_input_problems(nb)[0].message.split("; ")[0])
+    ...     cell["metadata"]["jupyter"] = {"source_hidden": True}
+    ...     _ = nb.write_text(json.dumps({"cells": [cell]}))
+    ...     collapsed_input_problems(nb)
+    cell 1: tagged remove-input but its code shows in JupyterLab
+    []
+    """
+    try:
+        cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells")
+    except (OSError, ValueError, AttributeError):
+        return []  # notebook_problems names a file that cannot be read
+    problems: list[Problem] = []
+    for index, cell in enumerate(cells if isinstance(cells, list) else [], start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        meta = cell.get("metadata")
+        meta = meta if isinstance(meta, dict) else {}
+        raw = meta.get("tags")
+        tags = (
+            {t.strip().lower().replace("_", "-") for t in raw if isinstance(t, str)}
+            if isinstance(raw, list)
+            else set()
+        )
+        hidden = [t for t in HIDDEN_INPUT_TAGS if t in tags]
+        jupyter = meta.get("jupyter")
+        if hidden and not (isinstance(jupyter, dict) and jupyter.get("source_hidden")):
+            problems.append(
+                Problem(
+                    str(path),
+                    f"cell {index}: tagged {' and '.join(hidden)} but its code shows in "
+                    'JupyterLab; add "jupyter": {"source_hidden": true} to the cell\'s metadata '
+                    "(in JupyterLab: select the cell, then View > Collapse Selected Code, "
+                    "and save)",
+                )
+            )
+    return problems
 
 
 def _near_path(path: Path) -> Path | None:

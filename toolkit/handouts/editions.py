@@ -47,7 +47,9 @@ JupyterLab and Jupyter Book to honour): MyST ``remove-cell``, ``remove-input``,
 ``remove-output``, ``remove-stderr``, ``hide-input``, ``hide-output``, ``hide-cell``, and
 JupyterLab's ``metadata.jupyter.source_hidden`` / ``outputs_hidden``. Tags are matched
 case-insensitively with ``_`` and ``-`` treated alike, so ``hide_input`` and ``Remove-Cell``
-work too; :func:`canonical_tag` gives the spelling we document.
+work too; :func:`canonical_tag` gives the spelling we document. ``remove-input`` outranks
+``hide-input`` and ``source_hidden`` (the course collapses every ``remove-input`` cell in
+JupyterLab): its input is removed, not printed behind "Show the code".
 
 Examples
 --------

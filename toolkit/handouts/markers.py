@@ -58,12 +58,18 @@ def canonical_tag(tag: str) -> str:
 def cell_tags(cell: Any) -> frozenset[str]:
     """Canonical tags of a cell, including JupyterLab's collapsed input/output flags.
 
+    ``remove-input`` outranks ``hide-input``: the course collapses the input of every
+    ``remove-input`` cell in JupyterLab (``source_hidden``), and a handout still removes it
+    rather than printing it behind "Show the code".
+
     Examples
     --------
     >>> import nbformat
     >>> cell = nbformat.v4.new_code_cell("1", metadata={"tags": ["Hide_Input", "trainer_only"]})
     >>> sorted(cell_tags(cell))
     ['hide-input', 'trainer']
+    >>> sorted(cell_tags({"metadata": {"tags": ["remove-input"], "jupyter": {"source_hidden": 1}}}))
+    ['remove-input']
     >>> sorted(cell_tags({"metadata": {"tags": "oops, not a list"}}))
     []
     """
@@ -75,6 +81,8 @@ def cell_tags(cell: Any) -> frozenset[str]:
         tags.add("hide-input")
     if jupyter.get("outputs_hidden"):
         tags.add("hide-output")
+    if "remove-input" in tags:
+        tags.discard("hide-input")
     tags.discard("")
     return frozenset(tags)
 
