@@ -33,7 +33,12 @@ def presenter(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> 
         mp.setenv("EVERYCALL_TRAINER", "1")  # a trainer's machine; the room is watching
         mp.setenv("EVERYCALL_ANSWERS", str(work / "answers"))
         mp.setenv("EVERYCALL_LEARNER", "Presenter Test")
-        running = start(ROOT / "notebooks" / "04-calls-and-demand.ipynb", log=work / "voila.log")
+        # A fresh kernel per page (no preheating): the pages are visited once each, and a
+        # preheated pool would run every notebook twice on a 2-core machine. The make present
+        # test below runs presenter mode as a trainer gets it, preheated.
+        running = start(
+            ROOT / "notebooks" / "04-calls-and-demand.ipynb", log=work / "voila.log", preheat=False
+        )
     try:
         running.wait_ready()
         yield running

@@ -63,13 +63,23 @@ def _root_for(notebook: Path) -> Path:
 
 
 def voila_command(
-    notebook: Path, *, port: int, presenter: bool = True, ip: str = "127.0.0.1"
+    notebook: Path,
+    *,
+    port: int,
+    presenter: bool = True,
+    preheat: bool = True,
+    ip: str = "127.0.0.1",
 ) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that serve ``notebook``'s folder with Voilà.
 
     ``presenter=True`` (the default) is presenter mode: ``EVERYCALL_PRESENTER=1`` for every
     kernel, the template's presenter resources, and no ``?template=`` override from the
     address bar. ``EVERYCALL_TRAINER`` is left as it is: presenter mode must hold with it on.
+
+    ``preheat=True`` (the default) uses Voilà's preheated kernels: each course notebook is run
+    once in a kernel of its own as Voilà starts, and again in the background after each visit,
+    so a page opens already run (about 2 s, against 6 to 14 s for a fresh kernel; see
+    ``benchmarks/voila.py``). The trainer's notebooks (``trainer/``) are not preheated.
     """
     root = _root_for(notebook)
     resources = {"everycall": {"presenter": presenter}}
@@ -91,6 +101,12 @@ def voila_command(
         "--VoilaConfiguration.show_tracebacks=False",
         "--Voila.log_level=WARN",
     ]
+    if preheat:
+        argv += [
+            "--preheat_kernel=True",
+            "--pool_size=1",
+            "--VoilaKernelManager.preheat_denylist=trainer/",
+        ]
     env = dict(os.environ)
     env.pop("EVERYCALL_HANDOUT", None)  # a handout build's kernels show trainer material
     if presenter:
@@ -192,9 +208,11 @@ def start(
     *,
     port: int | None = None,
     presenter: bool = True,
+    preheat: bool = True,
     log: Path | None = None,
 ) -> Presenting:
-    """Start Voilà on ``notebook``'s folder (not yet waiting for it: see ``wait_ready``)."""
+    """Start Voilà on ``notebook``'s folder (not yet waiting for it: see ``wait_ready``).
+    ``preheat``: see :func:`voila_command`."""
     notebook = Path(notebook)
     if not notebook.is_file():
         raise ToolkitError(f"{notebook}: no such notebook")
@@ -206,7 +224,7 @@ def start(
             "`make install`, or `pip install voila`)"
         ) from exc
     chosen = _choose_port(port)
-    argv, env = voila_command(notebook, port=chosen, presenter=presenter)
+    argv, env = voila_command(notebook, port=chosen, presenter=presenter, preheat=preheat)
     if log is None:
         state = Path(env.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "everycall"
         state.mkdir(parents=True, exist_ok=True)
