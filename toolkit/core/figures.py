@@ -24,6 +24,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from toolkit.core.session import in_presenter_view
 from toolkit.errors import ModelError
 
 __all__ = [
@@ -204,18 +205,27 @@ def legend_above(
     return legend, title, _TITLE_ROOM + rows * _LEGEND_ROW + 6
 
 
+#: Widget text size (px) in presenter mode (the template's presenter.css sets the same).
+PRESENTER_WIDGET_TEXT = 20
+
+
 def slider_layout(
     labels: Sequence[str], *, track: int = 320
 ) -> tuple[dict[str, str], dict[str, str]]:
     """One description width for a group of sliders and a row width that keeps a long track.
 
-    Every slider in the group gets the width of its longest label (13 px widget text), so
-    the tracks line up and none is squeezed by its label; the row leaves ``track`` px for the
-    track and 80 px for the readout, shrinking only on a narrower page.
+    Every slider in the group gets the width of its longest label (13 px widget text; 20 px
+    in presenter mode, whose page sets widget text for the back of a room), so the tracks
+    line up and none is squeezed by its label; the row leaves ``track`` px for the track and
+    80 px for the readout (scaled with the text), shrinking only on a narrower page.
     Use as ``widgets.IntSlider(..., style=style, layout=widgets.Layout(**layout))``.
 
     >>> slider_layout(["Staff", "Handling time (minutes)"])
     ({'description_width': '186px'}, {'width': '586px', 'max_width': '100%'})
+    >>> from unittest import mock
+    >>> with mock.patch.dict("os.environ", {"EVERYCALL_PRESENTER": "1"}):
+    ...     slider_layout(["Staff", "Handling time (minutes)"])
+    ({'description_width': '279px'}, {'width': '723px', 'max_width': '100%'})
     >>> slider_layout([])
     Traceback (most recent call last):
     ...
@@ -223,8 +233,10 @@ def slider_layout(
     """
     if not labels:
         raise ModelError("a group of sliders needs at least one label; got none")
-    label = math.ceil(max(len(text) for text in labels) * 13 * CHAR_EM) + 12
-    return {"description_width": f"{label}px"}, {"width": f"{label + track + 80}px",
+    text = PRESENTER_WIDGET_TEXT if in_presenter_view() else 13
+    label = math.ceil(max(len(t) for t in labels) * text * CHAR_EM) + 12
+    readout = math.ceil(80 * text / 13)
+    return {"description_width": f"{label}px"}, {"width": f"{label + track + readout}px",
                                                  "max_width": "100%"}  # fmt: skip
 
 
