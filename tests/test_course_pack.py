@@ -21,6 +21,11 @@ LEARNER_NOTEBOOKS = [p for p in NOTEBOOKS if p.parent.name != "trainer"]
 pytestmark = pytest.mark.slow
 
 
+def _pages(course: Path) -> list[Path]:
+    """The pack's HTML pages: index.html and each edition's handouts (not the build cache)."""
+    return [*course.glob("*.html"), *course.glob("[!.]*/*.html")]
+
+
 def _visible_text(document: str) -> str:
     document = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", document)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", document)))
@@ -67,7 +72,7 @@ def test_no_handout_asks_another_host_for_anything(course: Path):
     pattern = re.compile(
         r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I
     )
-    for page in course.rglob("*.html"):
+    for page in _pages(course):
         assert not pattern.search(page.read_text(encoding="utf-8")), page.name
 
 
@@ -102,7 +107,7 @@ def test_building_the_course_again_gives_the_same_html(course: Path, tmp_path: P
 
     again = build(None, out=tmp_path / "again", fmt="html", progress=False)
     assert again.ok, again.summary()
-    for first in course.rglob("*.html"):
+    for first in _pages(course):
         rel = first.relative_to(course)
         if rel.as_posix() == "index.html":
             continue
@@ -112,7 +117,7 @@ def test_building_the_course_again_gives_the_same_html(course: Path, tmp_path: P
 
 def test_tables_show_every_cell_in_full(course: Path):
     # pandas cuts a cell at 50 characters with "..." unless the build tells it not to
-    for page in course.rglob("*.html"):
+    for page in _pages(course):
         document = page.read_text(encoding="utf-8")
         cut = re.findall(r"<td>[^<]{20,}\.\.\.</td>", document)
         assert cut == [], f"{page.name}: cells cut short: {cut[:2]}"
@@ -209,3 +214,22 @@ def test_a_figure_description_is_printed_once(course: Path):
             words = re.sub(r"^\s*Figure \d+\.\s*", "", _visible_text(caption)).strip()[:120]
             if len(words) > 40:
                 assert words not in elsewhere, f"{page.name}: printed twice: {words[:60]}..."
+
+
+def test_building_the_course_again_into_the_same_folder_runs_nothing(course: Path):
+    """`make handouts` twice in a row: the second build executes no notebook and prints no
+    page, and the pack is the same, byte for byte."""
+    from toolkit.handouts import build
+
+    before = {
+        p: p.read_bytes() for p in course.rglob("*") if p.is_file() and ".cache" not in p.parts
+    }
+    result = build(None, out=course, progress=False)
+    assert result.ok, result.summary()
+    assert [r.name for r in result.notebooks if not r.cached] == []
+    assert all(r.execute_seconds == 0 for r in result.notebooks)
+    assert result.phases["kernel start"] == 0 and result.phases["pdf"] == 0
+    after = {
+        p: p.read_bytes() for p in course.rglob("*") if p.is_file() and ".cache" not in p.parts
+    }
+    assert after == before

@@ -103,6 +103,8 @@ def _cmd_handouts(args: argparse.Namespace) -> int:
         out=args.out,
         jobs=args.jobs,
         tabs=args.tabs,
+        cache=not args.no_cache,
+        cache_dir=args.cache_dir,
     )
     return EXIT_OK if result.ok else EXIT_FAILED
 
@@ -197,12 +199,28 @@ def _parser() -> argparse.ArgumentParser:
         "without solutions); all = html, pdf and ipynb",
     )
     p.add_argument("--out", type=Path, default=Path("build/handouts"))
-    p.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default 2)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="notebooks executed at once (default: the number of cores)",
+    )
     p.add_argument(
         "--tabs",
         type=int,
         default=None,
         help="Chromium pages checked and printed at once (default 2)",
+    )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="build every notebook again, even those whose inputs have not changed",
+    )
+    p.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="the build cache (default: OUT/.cache)",
     )
     p.set_defaults(func=_cmd_handouts)
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import os
 import shutil
 import sys
 import tempfile
@@ -15,7 +17,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from toolkit.core.paths import data_dir
 from toolkit.errors import ExportError, Problem
+from toolkit.handouts.cache import Cache, shared_inputs
 from toolkit.handouts.pack import _clear_previous, _manifest, _write, _zip
 from toolkit.handouts.plan import (
     DEFAULT_OUT,
@@ -87,6 +91,8 @@ def build(
     exercise_renderer: Callable[[str, str], str] | None = None,
     extra_secrets: Iterable[str] = (),
     progress: bool = True,
+    cache: bool = True,
+    cache_dir: Path | str | None = None,
 ) -> BuildResult:
     """Build handouts (and the course pack) for ``notebooks``, or for the whole course.
 
@@ -103,7 +109,7 @@ def build(
         in its ``manifest.json`` are removed first, so the pack holds exactly this build; a
         folder whose ``manifest.json`` another tool wrote is refused, untouched.
     jobs : int, keyword-only
-        Notebooks executed at once (default 2: one kernel per core on a 2-core machine).
+        Notebooks executed at once (default: the number of cores, one kernel each).
     tabs : int, keyword-only
         Chromium pages checked and printed at once (default 2).
     exercise_renderer : callable, keyword-only
@@ -112,6 +118,12 @@ def build(
         More texts the student edition must not contain (added to the leak scan).
     progress : bool, keyword-only
         Print one line per notebook as it finishes.
+    cache : bool, keyword-only
+        Reuse the handouts of notebooks whose inputs have not changed since an earlier
+        build (see :mod:`toolkit.handouts.cache`); False (``--no-cache``) builds everything
+        and leaves the cache alone. A custom ``exercise_renderer`` turns the cache off.
+    cache_dir : path, keyword-only
+        The cache folder (default ``<out>/.cache``; never in the manifest or the zip).
 
     Returns
     -------
@@ -123,7 +135,8 @@ def build(
     ExportError
         Bad arguments (unknown edition or format, a missing notebook, a bad
         ``SOURCE_DATE_EPOCH``, an ``out`` folder holding another tool's manifest or a
-        manifest naming files outside it), before anything is written.
+        manifest naming files outside it, an ``out`` or cache folder that cannot be made or
+        written), before anything is written.
 
     Examples
     --------
@@ -138,25 +151,64 @@ def build(
     epoch = _epoch()
     reports = _plan_reports(notebooks, edition)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    _writable(out)
+    store = None
+    if cache and exercise_renderer is None:  # a function's behaviour cannot be hashed
+        store = Cache(Path(cache_dir) if cache_dir is not None else out / ".cache")
+        store.check_writable()
     _clear_previous(out)
     secrets, notes = course_secrets()
+    extra = list(extra_secrets)
     builder = _Builder(
         out,
         formats,
-        jobs=jobs or 2,
+        jobs=jobs or os.cpu_count() or 2,
         tabs=tabs or 2,
         renderer=exercise_renderer,
-        course_secrets=secrets + list(extra_secrets),
+        course_secrets=secrets + extra,
         progress=progress,
         epoch=epoch,
+        cache=store,
+        shared=_shared_inputs(formats, epoch, extra) if store is not None else None,
     )
     _run_builder(builder, reports, progress=progress)
-    result = _pack(out, reports, builder, notes, epoch)
+    with builder.timed("pack"):
+        result = _pack(out, reports, builder, notes, epoch)
+    result.phases = builder.phases
     result.seconds = time.perf_counter() - started
     if progress:  # each notebook's problems were printed as it finished
         _print_outcome(result)
     return result
+
+
+def _writable(out: Path) -> None:
+    """Make the pack folder, or stop with one message naming it (before anything else)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".probe-"):
+            pass
+    except OSError as exc:
+        raise ExportError(
+            f"{out}: the handouts cannot be written here ({exc.strerror or exc}); "
+            "choose a folder you can write to with --out"
+        ) from None
+
+
+def _shared_inputs(formats: Sequence[str], epoch: int | None, extra: list[str]) -> dict[str, Any]:
+    """The cache key's parts every notebook of this build shares: the data in use, the
+    toolkit, the kernel's packages, Chromium, and the settings that change the files."""
+    settings = {
+        "formats": list(formats),
+        "epoch": epoch,
+        "extra_secrets": hashlib.sha256("\0".join(extra).encode("utf-8")).hexdigest(),
+        # what the kernels see (trainer mode is always off in a handout kernel)
+        "environment": sorted(
+            (k, v)
+            for k, v in os.environ.items()
+            if k.startswith("EVERYCALL_") and k != "EVERYCALL_TRAINER"
+        ),
+    }
+    return shared_inputs(data_dir(), settings=settings)
 
 
 def _plan_reports(notebooks: Sequence[Path | str] | None, edition: str) -> list[NotebookReport]:

@@ -155,6 +155,10 @@ class PageReport:
     figures_shrunk: int = 0  # charts shrunk to fit a printed page with their caption
     pdf: Path | None = None
     seconds: float = 0.0
+    #: where the time went: loading and drawing, the axe-core scan, printing
+    load_seconds: float = 0.0
+    axe_seconds: float = 0.0
+    pdf_seconds: float = 0.0
 
 
 class BrowserSession:
@@ -239,9 +243,11 @@ class BrowserSession:
             pass
         counts = await page.evaluate(_FIGURE_COUNT)
         report.figures, report.figures_drawn, report.figures_named = counts
+        report.load_seconds = time.perf_counter() - start
         if axe:
             await page.evaluate(self._axe)
             report.violations = await page.evaluate(AXE_RUN)
+        report.axe_seconds = time.perf_counter() - start - report.load_seconds
         if pdf is not None:
             await page.emulate_media(media="print")
             report.figures_shrunk = await page.evaluate(FIT_FIGURES, PRINT_HEIGHT_PX)
@@ -256,6 +262,7 @@ class BrowserSession:
             tmp.write_bytes(fixed_pdf_dates(data, self._epoch))
             os.replace(tmp, pdf)
             report.pdf = pdf
+        report.pdf_seconds = time.perf_counter() - start - report.load_seconds - report.axe_seconds
         await page.goto("about:blank")  # let go of the last handout's memory
         report.blocked = list(blocked)
         report.seconds = time.perf_counter() - start

@@ -81,6 +81,7 @@ class NotebookReport:
     editions: tuple[Edition, ...] = ()
     seconds: float = 0.0
     execute_seconds: float = 0.0
+    cached: bool = False  # restored from the build cache: nothing executed or printed
     error: str | None = None
     files: list[HandoutFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -100,6 +101,8 @@ class BuildResult:
     files: list[HandoutFile] = field(default_factory=list)
     zip: Path | None = None
     seconds: float = 0.0
+    #: seconds per phase of the build, summed over notebooks (see ``run.PHASES``)
+    phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

@@ -11,26 +11,27 @@ notebooks to :class:`_Builder` here. The builder executes each notebook once in 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
 import re
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from toolkit import __version__
 from toolkit.errors import BrowserNotFoundError, ExportError, Problem, ToolkitError
 from toolkit.exercises import Edition
+from toolkit.handouts.cache import Cache, cache_key, notebook_inputs
 from toolkit.handouts.editions import make_edition, notebook_secrets
 from toolkit.handouts.html import TEMPLATES, has_sources_cell, render_html
-from toolkit.handouts.pack import _write
+from toolkit.handouts.pack import HandoutFile, _write
 from toolkit.handouts.pdf import BrowserSession
 from toolkit.handouts.plan import (
     CELL_TIMEOUT,
-    HandoutFile,
     NotebookReport,
     _display_name,
     _inline_problems,
@@ -177,6 +178,10 @@ def _fill_figure_widgets(nb: Any, figures: dict[str, Any]) -> None:
             model["_widget_layout"] = figure.get("layout") or {}
 
 
+#: The phases of a build, in the order a notebook goes through them.
+PHASES = ("kernel start", "execution", "html", "browser load", "axe", "pdf", "scans", "pack")
+
+
 def _failing_cell(nb: Any) -> str:
     for index, cell in enumerate(nb.cells, start=1):
         for out in cell.get("outputs", []):
@@ -198,8 +203,13 @@ class _Builder:
         course_secrets: list[str],
         progress: bool,
         epoch: int | None,
+        cache: Cache | None = None,
+        shared: dict[str, Any] | None = None,
     ) -> None:
         self.out = out
+        self.cache = cache
+        self.shared = shared  # the key's parts every notebook shares (cache.shared_inputs)
+        self.keys: dict[str, str] = {}
         self.formats = formats
         self.jobs = max(1, jobs)
         self.tabs = max(1, tabs)
@@ -214,6 +224,63 @@ class _Builder:
         self.env = _kernel_env(_answers_dir())
         self.sockets: Path | None = None  # set by build(): a private folder for kernel sockets
         self.kernels = 0
+        #: seconds spent in each phase, summed over notebooks (they overlap in time: two
+        #: kernels and two Chromium tabs run at once), for the benchmark's breakdown
+        self.phases: dict[str, float] = dict.fromkeys(PHASES, 0.0)
+
+    @contextlib.contextmanager
+    def timed(self, phase: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.phases[phase] = self.phases.get(phase, 0.0) + time.perf_counter() - start
+
+    # -- the cache
+
+    def _from_cache(self, rep: NotebookReport) -> bool:
+        """Restore a notebook whose inputs are unchanged from the cache; False if it must be
+        built (no cache, a changed input, or a damaged entry)."""
+        if self.cache is None or self.shared is None:
+            return False
+        try:
+            notebook = notebook_inputs(rep.source, _display_name(rep.source), rep.editions)
+        except OSError:  # reported when the notebook is read for building
+            return False
+        key = self.keys[rep.name] = cache_key(notebook, self.shared)
+        entry = self.cache.load(rep.name, key)
+        if entry is None:
+            return False
+        start = time.perf_counter()
+        self.cache.restore(entry, self.out)
+        rep.title = entry.report["title"]
+        rep.objectives = list(entry.report["objectives"])
+        rep.problems = [Problem(**p) for p in entry.report["problems"]]
+        rep.files = [HandoutFile(**f) for f in entry.files]
+        rep.cached = True
+        rep.seconds = time.perf_counter() - start
+        self._say(rep)
+        return True
+
+    def _to_cache(self, rep: NotebookReport) -> None:
+        """Keep a notebook that built without error (and was checked in Chromium, where
+        the formats need it), for the next build."""
+        key = self.keys.get(rep.name)
+        if self.cache is None or key is None or not rep.ok:
+            return
+        if {"html", "pdf"} & set(self.formats) and self.session is None:
+            return
+        report = {
+            "title": rep.title,
+            "objectives": rep.objectives,
+            "problems": [vars(p) for p in rep.problems],
+        }
+        try:
+            self.cache.store(rep.name, key, self.out, [vars(f) for f in rep.files], report)
+        except OSError as exc:  # the pack is fine; only the next build will be slower
+            self.problems.append(
+                Problem(str(self.cache.folder), f"not cached ({exc})", level="warning")
+            )
 
     # -- execution
 
@@ -239,9 +306,11 @@ class _Builder:
             resources={"metadata": {"path": str(path.parent.resolve())}},
             store_widget_state=True,
             record_timing=False,
+            shutdown_kernel="immediate",  # outputs are in; a graceful stop costs ~0.8 s
             config=Config(config),
             extra_arguments=arguments,
         )
+        started = time.perf_counter()
         async with client.async_setup_kernel(env=self.env):
             assert client.kc is not None  # set up by async_setup_kernel
             reply = await client.async_wait_for_reply(client.kc.kernel_info())
@@ -261,12 +330,15 @@ class _Builder:
                         level="warning",
                     )
                 )
+            self.phases["kernel start"] += time.perf_counter() - started
+            started = time.perf_counter()
             for index, cell in enumerate(nb.cells):
                 await client.async_execute_cell(
                     cell, index, execution_count=client.code_cells_executed + 1
                 )
             figures = await _live_figures(client, nb)
             client.set_widgets_metadata()
+            self.phases["execution"] += time.perf_counter() - started
         _fill_figure_widgets(nb, figures)
 
     # -- one edition
@@ -276,29 +348,30 @@ class _Builder:
     ) -> None:
 
         display = _display_name(rep.source)
-        ed = make_edition(
-            executed, edition, view="handout", exercise_renderer=self.renderer, name=display
-        )
-        fallback = None if has_sources_cell(source) else _sources_fallback(source)
-        export = render_html(
-            ed, edition=edition, name=rep.name, built=self.built, sources_html=fallback
-        )
-        rep.problems += [Problem(display, w, level="warning") for w in export.warnings]
-        keep_html = "html" in self.formats
-        folder = (self.out if keep_html else self.work) / edition
-        html_path = folder / f"{rep.name}.html"
-        rel = f"{edition}/{rep.name}.html"
-        _write(html_path, export.html.encode("utf-8"))
-        # plotly.js (inlined from the plotly package or the vendored bundle) is neither
-        # course text nor a tag that could load anything: the scans skip its body
-        ours = export.html.replace(export.plotly_js, "") if export.plotly_js else export.html
-        rep.problems += offline_scan(ours, file=rel)
-        if edition == "student":
-            leaks = leak_scan(ours, pins, file=rel)
-            if leaks:
-                html_path.unlink()
-                rep.problems += leaks
-                return
+        with self.timed("html"):
+            ed = make_edition(
+                executed, edition, view="handout", exercise_renderer=self.renderer, name=display
+            )
+            fallback = None if has_sources_cell(source) else _sources_fallback(source)
+            export = render_html(
+                ed, edition=edition, name=rep.name, built=self.built, sources_html=fallback
+            )
+            rep.problems += [Problem(display, w, level="warning") for w in export.warnings]
+            keep_html = "html" in self.formats
+            folder = (self.out if keep_html else self.work) / edition
+            html_path = folder / f"{rep.name}.html"
+            rel = f"{edition}/{rep.name}.html"
+            _write(html_path, export.html.encode("utf-8"))
+        with self.timed("scans"):
+            # plotly.js (inlined from the plotly package or the vendored bundle) is neither
+            # course text nor a tag that could load anything: the scans skip its body
+            ours = export.html.replace(export.plotly_js, "") if export.plotly_js else export.html
+            rep.problems += offline_scan(ours, file=rel)
+            leaks = leak_scan(ours, pins, file=rel) if edition == "student" else []
+        if leaks:
+            html_path.unlink()
+            rep.problems += leaks
+            return
         if keep_html:
             rep.files.append(_record(self.out, html_path, display, edition, "html"))
         if self.session is None:
@@ -309,6 +382,9 @@ class _Builder:
         if pdf_path is not None:  # with --format pdf alone, nothing else made this folder
             pdf_path.parent.mkdir(parents=True, exist_ok=True)
         page = await self.session.visit(html_path, pdf=pdf_path)
+        self.phases["browser load"] += page.load_seconds
+        self.phases["axe"] += page.axe_seconds
+        self.phases["pdf"] += page.pdf_seconds
         rep.problems += [p for p in axe_problems(page.violations, file=rel) if p.level == "error"]
         rep.problems += [
             Problem(
@@ -337,7 +413,8 @@ class _Builder:
         if pdf_path is not None and pdf_path.is_file():
             prel = f"{edition}/{rep.name}.pdf"
             if edition == "student":
-                leaks = leak_scan(pdf_text(pdf_path), pins, file=prel)
+                with self.timed("scans"):
+                    leaks = leak_scan(pdf_text(pdf_path), pins, file=prel)
                 if leaks:
                     pdf_path.unlink()
                     rep.problems += leaks
@@ -404,6 +481,7 @@ class _Builder:
                     await self._handout(rep, executed, source, edition, pins)
                 if "ipynb" in self.formats:
                     self._notebook_file(rep, source, edition, pins)
+            self._to_cache(rep)
         except ExportError as exc:
             rep.error = str(exc)
         except Exception as exc:  # one broken notebook must not stop the others
@@ -416,6 +494,7 @@ class _Builder:
             return
         status = "ok" if rep.ok else "FAIL"
         run = f"run {rep.execute_seconds:.1f} s, " if rep.execute_seconds else ""
+        run = "unchanged, from the cache, " if rep.cached else run
         print(
             f"{status:>4}  {rep.name:<34} {rep.seconds:6.1f} s  ({run}{len(rep.files)} files)",
             flush=True,
@@ -427,23 +506,26 @@ class _Builder:
 
     async def run(self, reports: list[NotebookReport]) -> None:
 
+        pending = [r for r in reports if not self._from_cache(r)]
         slots = asyncio.Semaphore(self.jobs)
         # biggest notebooks first, so the last to finish is a small one
-        order = sorted(reports, key=lambda r: -r.source.stat().st_size)
+        order = sorted(pending, key=lambda r: -r.source.stat().st_size)
         tasks = [self._one(r, slots) for r in order]
-        if {"html", "pdf"} & set(self.formats):
+        if pending and {"html", "pdf"} & set(self.formats):
             try:
                 async with BrowserSession(tabs=self.tabs, epoch=self.epoch) as session:
                     self.session = session
                     await asyncio.gather(*tasks)
-                    await self._index(reports)
+                    with self.timed("pack"):
+                        await self._index(reports)
                     return
             except BrowserNotFoundError as exc:
                 self.problems.append(
                     Problem("handouts", f"PDFs and accessibility checks not done: {exc}")
                 )
         await asyncio.gather(*tasks)
-        await self._index(reports)
+        with self.timed("pack"):
+            await self._index(reports)
 
     # -- the pack
 
@@ -472,8 +554,28 @@ class _Builder:
         path = self.out / "index.html"
         _write(path, page.encode("utf-8"))
         self.problems += offline_scan(page, file="index.html")
+        if not {"html", "pdf"} & set(self.formats):
+            return
+        sha = hashlib.sha256(page.encode("utf-8")).hexdigest()
+        violations = self.cache.load_index(sha) if self.cache is not None else None
+        if violations is None:
+            violations = await self._index_violations(path)
+            if violations is not None and self.cache is not None:
+                self.cache.store_index(sha, violations)
+        self.problems += [
+            p for p in axe_problems(violations or [], file="index.html") if p.level == "error"
+        ]
+
+    async def _index_violations(self, path: Path) -> list[dict[str, Any]] | None:
+        """axe-core's findings on the course map, in the build's Chromium or, when every
+        notebook came from the cache and none was started, in one of its own."""
         if self.session is not None:
-            visit = await self.session.visit(path, pdf=None)
-            self.problems += [
-                p for p in axe_problems(visit.violations, file="index.html") if p.level == "error"
-            ]
+            return (await self.session.visit(path, pdf=None)).violations
+        try:
+            async with BrowserSession(tabs=1, epoch=self.epoch) as session:
+                return (await session.visit(path, pdf=None)).violations
+        except BrowserNotFoundError as exc:
+            self.problems.append(
+                Problem("handouts", f"accessibility check of index.html not done: {exc}")
+            )
+            return None
