@@ -80,7 +80,8 @@ class NotebookReport:
     objectives: list[str] = field(default_factory=list)
     editions: tuple[Edition, ...] = ()
     seconds: float = 0.0
-    execute_seconds: float = 0.0
+    execute_seconds: float = 0.0  # the kernel's whole life: start, cells, stop
+    kernel_seconds: float = 0.0  # of which starting the kernel
     cached: bool = False  # restored from the build cache: nothing executed or printed
     error: str | None = None
     files: list[HandoutFile] = field(default_factory=list)

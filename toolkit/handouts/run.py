@@ -330,7 +330,8 @@ class _Builder:
                         level="warning",
                     )
                 )
-            self.phases["kernel start"] += time.perf_counter() - started
+            rep.kernel_seconds = time.perf_counter() - started
+            self.phases["kernel start"] += rep.kernel_seconds
             started = time.perf_counter()
             for index, cell in enumerate(nb.cells):
                 await client.async_execute_cell(
