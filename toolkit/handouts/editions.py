@@ -670,8 +670,12 @@ def make_edition(
     kept: list[Any] = []
     inline: list[str] = []
     finder = _InlineFinder(out) if edition == "student" else None
-    # From the first solution on, a student sees no output a solution could have shaped.
+    # From the first solution on, a student sees no output a solution could have shaped. A
+    # student notebook loses every output, as nbgrader's release does: its outputs were saved
+    # by whoever ran it last, in an order no one can vouch for (a handout's run is in order).
     start = first_solution(out.cells) if edition == "student" else None
+    if start is not None and view == "notebook":
+        start = 0
     shown: frozenset[int] = frozenset()
     if start is not None and view == "handout" and student_run is not None:
         shown = kept_outputs(nb, student_run, name=name)[0]
