@@ -36,6 +36,14 @@ the same outputs captured inside an       the same rules, applied to the widget 
 an inline exercise (``toolkit.exercises.  no student edition: ``ExportError`` naming the
 single_choice(...)`` and friends, under   cell (its answers are in the source; define it in
 any import alias)                         ``data/exercises/<notebook>.yaml`` instead)
+a code cell from the first solution on    outputs cleared: a handout shows "Run this cell
+(a cell with a solution or hidden-test    to see its output." instead (a printed exercise
+region, or an nbgrader solution cell,     stays); a student notebook loses every output
+code or markdown)                         of such a notebook, as nbgrader's release does
+... tagged ``keep-output`` (also          outputs kept in a handout only when the student
+``keep_output``, ``Keep-Output``)         edition, run on its own, gives the same
+                                          (:func:`kept_outputs`); else cleared, and the
+                                          build warns naming the cell
 ========================================  ==============================================
 
 A cell whose source changed loses its outputs and execution count (they came from the
