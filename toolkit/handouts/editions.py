@@ -36,6 +36,14 @@ the same outputs captured inside an       the same rules, applied to the widget 
 an inline exercise (``toolkit.exercises.  no student edition: ``ExportError`` naming the
 single_choice(...)`` and friends, under   cell (its answers are in the source; define it in
 any import alias)                         ``data/exercises/<notebook>.yaml`` instead)
+a code cell from the first solution on    outputs cleared: a handout shows "Run this cell
+(a cell with a solution or hidden-test    to see its output." instead (a printed exercise
+region, or an nbgrader solution cell,     stays); a student notebook loses every output
+code or markdown)                         of such a notebook, as nbgrader's release does
+... tagged ``keep-output`` (also          outputs kept in a handout only when the student
+``keep_output``, ``Keep-Output``)         edition, run on its own, gives the same
+                                          (:func:`kept_outputs`); else cleared, and the
+                                          build warns naming the cell
 ========================================  ==============================================
 
 A cell whose source changed loses its outputs and execution count (they came from the
@@ -75,6 +83,7 @@ from __future__ import annotations
 
 import copy
 import html
+import json
 import re
 from collections.abc import Callable
 from typing import Any, Literal
@@ -83,19 +92,26 @@ from toolkit.errors import ExportError
 from toolkit.exercises import EDITIONS, Edition, render_printed
 from toolkit.handouts.inline import _InlineFinder
 from toolkit.handouts.markers import (
+    KEEP_OUTPUT_TAG,
     _student_cell,
     cell_tags,
+    first_solution,
+    is_solution_cell,
     is_trainer_only,
 )
 
 __all__ = [
+    "RUN_HINT",
     "Edition",
     "ExerciseRenderer",
     "View",
     "exercise_ids",
+    "kept_output_cells",
+    "kept_outputs",
     "make_edition",
     "notebook_secrets",
     "prune_widget_state",
+    "student_run_notebook",
 ]
 
 View = Literal["handout", "notebook"]
@@ -338,6 +354,185 @@ def _is_caption_output(out: Any) -> bool:
     return isinstance(meta, dict) and bool(meta.get("caption"))
 
 
+# --- outputs a solution could have shaped ----------------------------------------------
+
+#: What a student handout shows in place of the outputs of a cell after a solution.
+RUN_HINT = "Run this cell to see its output."
+
+
+def _run_hint() -> Any:
+    import nbformat
+
+    return nbformat.v4.new_output(
+        "display_data",
+        data={"text/html": f'<p class="ec-run-hint">{RUN_HINT}</p>', "text/plain": RUN_HINT},
+        metadata={"everycall": {"cleared": True}},
+    )
+
+
+def kept_output_cells(nb: Any) -> list[int]:
+    """Indices (from 0) of the code cells after the first solution tagged ``keep-output``.
+
+    Solution cells and trainer-only cells are left out: their outputs go with their source.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells = [nbformat.v4.new_code_cell("print(1)", metadata={"tags": ["keep_output"]}),
+    ...     nbformat.v4.new_code_cell("### BEGIN SOLUTION\\nx = 2\\n### END SOLUTION"),
+    ...     nbformat.v4.new_code_cell("print(3)", metadata={"tags": ["Keep-Output"]})]
+    >>> kept_output_cells(nb)
+    [2]
+    >>> kept_output_cells(nbformat.v4.new_notebook())
+    []
+    """
+    start = first_solution(nb.cells)
+    if start is None:
+        return []
+    return [
+        index
+        for index, cell in enumerate(nb.cells)
+        if index > start
+        and cell.get("cell_type") == "code"
+        and KEEP_OUTPUT_TAG in cell_tags(cell)
+        and not is_solution_cell(cell)
+        and not is_trainer_only(cell)
+    ]
+
+
+def student_run_notebook(nb: Any, *, name: str = "notebook") -> Any:
+    """The student edition as a learner would run it, cell for cell beside ``nb``.
+
+    Solutions become their stubs, hidden tests and mark schemes go, and a trainer-only code
+    cell is emptied (a learner's notebook has none); cells are neither removed nor added, so
+    cell ``i`` here is cell ``i`` of ``nb`` and the two runs compare cell by cell
+    (:func:`kept_outputs`). Every code cell is tagged ``raises-exception`` (nbclient's
+    per-cell ``allow_errors``): the run goes on past a stub's ``NotImplementedError``, as a
+    learner's would, and a cell that needs a solution fails instead of stopping the run.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells = [nbformat.v4.new_code_cell("### BEGIN SOLUTION\\nx = 42\\n### END SOLUTION"),
+    ...             nbformat.v4.new_code_cell("secret = 1", metadata={"tags": ["trainer"]})]
+    >>> run = student_run_notebook(nb)
+    >>> [c.source for c in run.cells], run.cells[0].metadata.tags
+    (['# YOUR CODE HERE\\nraise NotImplementedError()', ''], ['raises-exception'])
+    """
+    out = copy.deepcopy(nb)
+    for index, cell in enumerate(out.cells, start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        if is_trainer_only(cell):
+            cell["source"] = ""
+        else:
+            _student_cell(cell, f"{name}, cell {index}", None)
+        cell["outputs"] = []
+        cell["execution_count"] = None
+        cell.setdefault("metadata", {})["tags"] = sorted(cell_tags(cell) | {"raises-exception"})
+    return out
+
+
+def _comparable(outputs: Any) -> list[tuple[Any, ...]]:
+    """Outputs as two runs can be compared: no execution counts or metadata, streams joined."""
+    found: list[tuple[Any, ...]] = []
+    for out in outputs or []:
+        kind = out.get("output_type")
+        if kind == "stream":
+            raw = out.get("text", "")
+            text = "".join(raw) if isinstance(raw, list) else str(raw)
+            if found and found[-1][:2] == ("stream", out.get("name")):
+                found[-1] = ("stream", out.get("name"), found[-1][2] + text)
+            else:
+                found.append(("stream", out.get("name"), text))
+        elif kind == "error":
+            found.append(("error", out.get("ename"), out.get("evalue")))
+        else:
+            found.append((kind, json.dumps(out.get("data") or {}, sort_keys=True)))
+    return found
+
+
+def kept_outputs(
+    trainer_run: Any, student_run: Any | None, *, name: str = "notebook"
+) -> tuple[frozenset[int], list[str]]:
+    """Which ``keep-output`` cells (:func:`kept_output_cells`) may keep their outputs in a
+    student handout, and a warning naming each cell that may not.
+
+    A cell keeps its outputs only when the student run (:func:`student_run_notebook`,
+    executed) gave exactly the outputs of the trainer run: then nothing a solution computed
+    reached them. Running the learner's own notebook, rather than reading the code for names
+    a solution defines, is the one check that cannot be fooled by a function called through
+    another, a value changed in place, a file written or random state moved on; and only a
+    notebook with both solutions and a kept cell pays for the second run. With no student
+    run (``None``: not executed, or it failed) no output can be shown independent.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> def run(answer):
+    ...     nb = nbformat.v4.new_notebook()
+    ...     out = lambda text: [nbformat.v4.new_output("stream", name="stdout", text=text)]
+    ...     nb.cells = [nbformat.v4.new_code_cell("### BEGIN SOLUTION\\na = 42\\n### END SOLUTION"),
+    ...         nbformat.v4.new_code_cell("print('hi')", metadata={"tags": ["keep-output"]},
+    ...                                   outputs=out("hi\\n")),
+    ...         nbformat.v4.new_code_cell("print(a)", metadata={"tags": ["keep-output"]},
+    ...                                   outputs=out(answer))]
+    ...     return nb
+    >>> shown, warnings = kept_outputs(run("42\\n"), run("NameError"), name="w1.ipynb")
+    >>> sorted(shown)
+    [1]
+    >>> print(warnings[0])
+    w1.ipynb, cell 3 ("print(a)"): tagged keep-output, but its output changes when the \
+student edition runs on its own (it depends on a solution); left out of the student edition
+    >>> kept_outputs(run("42\\n"), None)[0]
+    frozenset()
+    """
+    shown: set[int] = set()
+    warnings: list[str] = []
+    for index in kept_output_cells(trainer_run):
+        cell = trainer_run.cells[index]
+        if student_run is not None and index < len(student_run.cells):
+            theirs = student_run.cells[index].get("outputs")
+        else:
+            theirs = None
+        if theirs is not None and _comparable(cell.get("outputs")) == _comparable(theirs):
+            shown.add(index)
+            continue
+        first = str(cell.get("source", "")).strip().split("\n", 1)[0][:60]
+        why = (
+            "its output could not be checked (the student edition did not run on its own)"
+            if student_run is None
+            else "its output changes when the student edition runs on its own "
+            "(it depends on a solution)"
+        )
+        warnings.append(
+            f'{name}, cell {index + 1} ("{first}"): tagged {KEEP_OUTPUT_TAG}, but {why}; '
+            "left out of the student edition"
+        )
+    return frozenset(shown), warnings
+
+
+def _clear_shaped(cell: Any, view: View) -> None:
+    """Clear the outputs of a cell after a solution (in place).
+
+    A student notebook is left as nbgrader's release leaves it: no outputs, no count. A
+    handout shows one quiet line instead; a printed exercise stays, since it is drawn from
+    the course's data, not from anything the cell computed.
+    """
+    if view == "notebook":
+        cell["outputs"] = []
+        cell["execution_count"] = None
+        return
+    outputs = cell.get("outputs") or []
+    printed = [
+        o for o in outputs if ((o.get("metadata") or {}).get("everycall") or {}).get("printed")
+    ]
+    if len(printed) < len(outputs):
+        cell["outputs"] = [_run_hint(), *printed]
+
+
 def _output_text(out: Any) -> str:
     data = out.get("data") or {}
     for mime in ("text/html", "text/markdown", "text/plain"):
@@ -422,6 +617,7 @@ def make_edition(
     view: View = "handout",
     exercise_renderer: ExerciseRenderer | None = None,
     name: str = "notebook",
+    student_run: Any | None = None,
 ) -> Any:
     """Return the ``edition`` of a notebook; ``nb`` itself is never changed.
 
@@ -442,6 +638,10 @@ def make_edition(
         ``toolkit.exercises.render_printed``. Used only with ``view="handout"``.
     name : str, keyword-only
         How to name the notebook in error messages (usually its file name).
+    student_run : nbformat.NotebookNode, keyword-only
+        :func:`student_run_notebook` of ``nb``'s source, executed: a ``keep-output`` cell
+        after a solution keeps its outputs in a student handout only when this run gave the
+        same (:func:`kept_outputs`). Without it, every such cell's outputs are cleared.
 
     Returns
     -------
@@ -478,6 +678,15 @@ def make_edition(
     kept: list[Any] = []
     inline: list[str] = []
     finder = _InlineFinder(out) if edition == "student" else None
+    # From the first solution on, a student sees no output a solution could have shaped. A
+    # student notebook loses every output, as nbgrader's release does: its outputs were saved
+    # by whoever ran it last, in an order no one can vouch for (a handout's run is in order).
+    start = first_solution(out.cells) if edition == "student" else None
+    if start is not None and view == "notebook":
+        start = 0
+    shown: frozenset[int] = frozenset()
+    if start is not None and view == "handout" and student_run is not None:
+        shown = kept_outputs(nb, student_run, name=name)[0]
     for index, cell in enumerate(out.cells, start=1):
         tags = cell_tags(cell)
         if is_trainer_only(cell):
@@ -506,6 +715,8 @@ def make_edition(
         if cell.get("cell_type") == "code":
             only_show = view == "handout" and edition == "student" and _only_shows_exercises(cell)
             _swap_exercises(cell, edition, view, exercise_renderer)  # keyed by the show() call
+            if start is not None and index - 1 >= start and index - 1 not in shown:
+                _clear_shaped(cell, view)
             if only_show:  # a printed question needs no code above it
                 _present(cell, frozenset({"remove-input"}))
         kept.append(cell)

@@ -31,6 +31,9 @@ TEXT_STUB = "YOUR ANSWER HERE"
 #: Tags (canonical spelling) that keep a cell out of the student edition.
 TRAINER_TAGS = frozenset({"trainer", "trainer-only", "instructor", "instructor-only"})
 
+#: Tag (canonical spelling) asking a student handout to keep a cell's outputs after a solution.
+KEEP_OUTPUT_TAG = "keep-output"
+
 # Region markers: (begin text, end text). A marker line is any line containing the text, so
 # "### BEGIN SOLUTION", "# BEGIN SOLUTION" and "// BEGIN SOLUTION" all count (as nbgrader).
 _SOLUTION = ("BEGIN SOLUTION", "END SOLUTION")
@@ -107,6 +110,52 @@ def is_trainer_only(cell: Any) -> bool:
 def _is_nbgrader_solution(cell: Any) -> bool:
     nbgrader = (cell.get("metadata", {}) or {}).get("nbgrader", {}) or {}
     return bool(nbgrader.get("solution"))
+
+
+def is_solution_cell(cell: Any) -> bool:
+    """Whether a cell holds what a learner is to write, or hidden tests: code or text that the
+    student edition replaces or removes, so that whatever it computed can shape later outputs.
+
+    A solution region, a hidden-test region, an nbgrader solution cell (with or without
+    markers), or a mark-scheme region in a code cell (in markdown one computes nothing).
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_markdown_cell
+    >>> is_solution_cell(new_code_cell("### BEGIN HIDDEN TESTS\\nassert x\\n### END HIDDEN TESTS"))
+    True
+    >>> is_solution_cell(new_markdown_cell("x", metadata={"nbgrader": {"solution": True}}))
+    True
+    >>> is_solution_cell(new_markdown_cell("=== BEGIN MARK SCHEME ===\\n1 mark\\n=== END ..."))
+    False
+    """
+    if _is_nbgrader_solution(cell):
+        return True
+    source = cell.get("source", "")
+    source = "".join(source) if isinstance(source, list) else str(source)
+    if _SOLUTION[0] in source or _HIDDEN_TESTS[0] in source:
+        return True
+    return cell.get("cell_type") == "code" and _MARK_SCHEME[0] in source
+
+
+def first_solution(cells: Any) -> int | None:
+    """The index (from 0) of the first solution cell (:func:`is_solution_cell`), or None.
+
+    From that cell on, a code cell's outputs may have been shaped by a solution.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> first_solution([nbformat.v4.new_code_cell("x = 1"),
+    ...                 nbformat.v4.new_code_cell("### BEGIN SOLUTION\\nx = 2\\n### END SOLUTION")])
+    1
+    >>> first_solution([nbformat.v4.new_code_cell("x = 1")]) is None
+    True
+    """
+    for index, cell in enumerate(cells):
+        if is_solution_cell(cell):
+            return index
+    return None
 
 
 def replace_regions(

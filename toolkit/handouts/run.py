@@ -26,7 +26,13 @@ from toolkit import __version__
 from toolkit.errors import BrowserNotFoundError, ExportError, Problem, ToolkitError
 from toolkit.exercises import Edition
 from toolkit.handouts.cache import Cache, cache_key, notebook_inputs
-from toolkit.handouts.editions import make_edition, notebook_secrets
+from toolkit.handouts.editions import (
+    kept_output_cells,
+    kept_outputs,
+    make_edition,
+    notebook_secrets,
+    student_run_notebook,
+)
 from toolkit.handouts.html import TEMPLATES, has_sources_cell, render_html
 from toolkit.handouts.pack import HandoutFile, _write
 from toolkit.handouts.pdf import BrowserSession
@@ -41,7 +47,14 @@ from toolkit.handouts.plan import (
     _sources_fallback,
     course_notebooks,
 )
-from toolkit.handouts.scans import axe_problems, leak_scan, needles, offline_scan, pdf_text
+from toolkit.handouts.scans import (
+    axe_problems,
+    leak_scan,
+    needles,
+    offline_scan,
+    pdf_text,
+    solution_output_leaks,
+)
 
 
 def _record(out: Path, path: Path, notebook: str, edition: Edition, fmt: str) -> HandoutFile:
@@ -342,17 +355,60 @@ class _Builder:
             self.phases["execution"] += time.perf_counter() - started
         _fill_figure_widgets(nb, figures)
 
+    async def _student_run(
+        self, rep: NotebookReport, source: Any, executed: Any, slots: asyncio.Semaphore
+    ) -> Any:
+        """The student edition executed on its own, when a cell asks to keep its outputs
+        after a solution (``keep-output``); None otherwise, so a notebook without such a cell
+        (the course's own) runs once. Warns, naming each kept cell that must lose its outputs
+        (see ``toolkit.handouts.editions.kept_outputs`` for why a second run)."""
+        from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+        if not kept_output_cells(source):
+            return None
+        display = _display_name(rep.source)
+        run: Any = student_run_notebook(source, name=display)
+        try:
+            async with slots:
+                await self._execute(run, rep.source, rep)
+        except (CellExecutionError, DeadKernelError, TimeoutError):
+            run = None  # nothing shown independent: every kept cell's outputs are cleared
+        warnings = kept_outputs(executed, run, name=display)[1]
+        rep.problems += [Problem(display, w, level="warning") for w in warnings]
+        return run
+
     # -- one edition
 
     async def _handout(
-        self, rep: NotebookReport, executed: Any, source: Any, edition: Edition, pins: list[Any]
+        self,
+        rep: NotebookReport,
+        executed: Any,
+        source: Any,
+        edition: Edition,
+        pins: list[Any],
+        *,
+        student_run: Any = None,
     ) -> None:
 
         display = _display_name(rep.source)
         with self.timed("html"):
             ed = make_edition(
-                executed, edition, view="handout", exercise_renderer=self.renderer, name=display
+                executed,
+                edition,
+                view="handout",
+                exercise_renderer=self.renderer,
+                name=display,
+                student_run=student_run,
             )
+        with self.timed("scans"):  # before render_html changes ed in place
+            shaped = (
+                solution_output_leaks(
+                    executed, ed, file=f"{edition}/{rep.name}.html", student_run=student_run
+                )
+                if edition == "student"
+                else []
+            )
+        with self.timed("html"):
             fallback = None if has_sources_cell(source) else _sources_fallback(source)
             export = render_html(
                 ed, edition=edition, name=rep.name, built=self.built, sources_html=fallback
@@ -368,7 +424,7 @@ class _Builder:
             # course text nor a tag that could load anything: the scans skip its body
             ours = export.html.replace(export.plotly_js, "") if export.plotly_js else export.html
             rep.problems += offline_scan(ours, file=rel)
-            leaks = leak_scan(ours, pins, file=rel) if edition == "student" else []
+            leaks = leak_scan(ours, pins, file=rel) + shaped if edition == "student" else []
         if leaks:
             html_path.unlink()
             rep.problems += leaks
@@ -432,7 +488,7 @@ class _Builder:
         text = nbformat.writes(ed) + "\n"
         rel = f"{edition}/{rep.name}.ipynb"
         if edition == "student":
-            leaks = leak_scan(text, pins, file=rel)
+            leaks = leak_scan(text, pins, file=rel) + solution_output_leaks(source, ed, file=rel)
             if leaks:
                 rep.problems += leaks
                 return
@@ -460,6 +516,7 @@ class _Builder:
                 raise ExportError("\n".join(inline))
             pins = needles(notebook_secrets(source, name=display) + self.course_secrets)
             executed = source
+            student_run = None
             if {"html", "pdf"} & set(self.formats):
                 executed = copy.deepcopy(source)
                 async with slots:
@@ -477,9 +534,13 @@ class _Builder:
                     rep.execute_seconds = time.perf_counter() - t
                 # the executed notebook adds its trainer notes' text (toolkit.trainer_note)
                 pins = needles(notebook_secrets(executed, name=display) + self.course_secrets)
+                if "student" in rep.editions:
+                    student_run = await self._student_run(rep, source, executed, slots)
             for edition in rep.editions:
                 if {"html", "pdf"} & set(self.formats):
-                    await self._handout(rep, executed, source, edition, pins)
+                    await self._handout(
+                        rep, executed, source, edition, pins, student_run=student_run
+                    )
                 if "ipynb" in self.formats:
                     self._notebook_file(rep, source, edition, pins)
             self._to_cache(rep)

@@ -4,6 +4,9 @@
   solution, model answer, feedback text, trainer note and reviewer annotation. Texts are
   compared after folding case, accents and punctuation away, sentence by sentence, so markup,
   code highlighting, line wrapping and JSON escaping cannot hide a leak.
+* :func:`solution_output_leaks` compares a student edition's outputs with what the trainer's
+  run printed after the first solution: a value a solution computed and a later, unmarked
+  cell printed is not in any solution's text, so :func:`leak_scan` cannot see it.
 * :func:`offline_scan` lists every ``src``/``href``/``srcset`` of scripts, styles, images,
   frames and media, and every address in CSS (``<style>`` elements and ``style`` attributes:
   ``url()``, ``image-set()``, ``@import``, with CSS escapes decoded first), that is not
@@ -45,6 +48,7 @@ from toolkit.core.html import css_references, is_local_url
 from toolkit.core.paths import data_dir
 from toolkit.errors import Problem
 from toolkit.exercises import answer_texts
+from toolkit.handouts.markers import first_solution
 from toolkit.notes import note_texts
 
 __all__ = [
@@ -57,6 +61,7 @@ __all__ = [
     "normalise",
     "offline_scan",
     "pdf_text",
+    "solution_output_leaks",
     "srcset_urls",
 ]
 
@@ -226,6 +231,132 @@ def pdf_text(path: Path) -> str:
 
     reader = PdfReader(str(path))
     return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+# --- outputs a solution shaped --------------------------------------------------------
+
+_WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _joined(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value or "")
+
+
+def _output_texts(out: Any) -> list[str]:
+    """What a reader sees of one output: its stream text, error, or each text form of it."""
+    if not isinstance(out, dict):
+        return []
+    kind = out.get("output_type")
+    if kind == "stream":
+        return [_joined(out.get("text"))]
+    if kind == "error":
+        return [f"{out.get('ename', '')}: {out.get('evalue', '')}"]
+    meta = (out.get("metadata") or {}).get("everycall") or {}
+    if isinstance(meta, dict) and meta.get("cleared"):  # the student handout's run hint
+        return []
+    data = out.get("data") or {}
+    texts = [_joined(data[m]) for m in ("text/plain", "text/markdown", "text/latex") if m in data]
+    if "text/html" in data:
+        texts.append(html.unescape(_TAG.sub(" ", _joined(data["text/html"]))))
+    return texts
+
+
+def _outputs(nb: Any) -> list[tuple[int, str, str]]:
+    """(cell index from 0, normalised text, text) of every code cell's outputs."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        if cell.get("cell_type") != "code":
+            continue
+        for out in cell.get("outputs") or []:
+            for text in _output_texts(out):
+                if normalise(text):
+                    found.append((index, normalise(text), text))
+    return found
+
+
+def _captured_texts(nb: Any) -> list[str]:
+    """Normalised texts of the outputs captured inside Output widgets (the saved state)."""
+    widgets = (nb.get("metadata", {}).get("widgets") or {}).get(_WIDGET_STATE) or {}
+    found = []
+    for model in (widgets.get("state") or {}).values():
+        state = model.get("state") if isinstance(model, dict) else None
+        if isinstance(state, dict) and isinstance(state.get("outputs"), list):
+            found += [normalise(t) for o in state["outputs"] for t in _output_texts(o)]
+    return [t for t in found if t]
+
+
+def solution_output_leaks(
+    trainer_nb: Any, student_nb: Any, *, file: str, student_run: Any | None = None
+) -> list[Problem]:
+    """Problems for each output of the student edition that repeats what a solution computed.
+
+    The secrets are the outputs of ``trainer_nb``'s code cells (the execution with the
+    solutions in place) from the first solution on, less what a learner sees without any
+    solution: text in the student edition's own sources, outputs before the first solution,
+    and, given ``student_run`` (the student edition executed on its own), whatever that run
+    printed too. Each output of ``student_nb`` (in cells and inside Output widgets) is
+    compared with each secret, folded as :func:`normalise` folds: a match is the same text,
+    or a text holding a secret of three words or more, or one of a long secret's sentences.
+    One problem per secret, naming the trainer notebook's cell (from 1) whose output it is.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> out = lambda text: [nbformat.v4.new_output("stream", name="stdout", text=text)]
+    >>> trainer = nbformat.v4.new_notebook()
+    >>> trainer.cells = [
+    ...     nbformat.v4.new_code_cell("### BEGIN SOLUTION\\nanswer = 6 * 7\\n### END SOLUTION"),
+    ...     nbformat.v4.new_code_cell('print(f"The answer is {answer}")',
+    ...                               outputs=out("The answer is 42\\n")),
+    ...     nbformat.v4.new_code_cell('print("Model: x")', outputs=out("Model: x\\n"))]
+    >>> student = nbformat.v4.new_notebook()
+    >>> student.cells = [nbformat.v4.new_code_cell("# YOUR CODE HERE"), trainer.cells[1],
+    ...                  trainer.cells[2]]
+    >>> for p in solution_output_leaks(trainer, student, file="student/w1.html"):
+    ...     print(p)
+    student/w1.html: shows the output of cell 2 ("print(f"The answer is {answer}")") as the \
+solution made it: "The answer is 42"; a student edition must not hold what a solution computed
+    >>> student.cells[1] = nbformat.v4.new_code_cell('print(f"The answer is {answer}")')
+    >>> solution_output_leaks(trainer, student, file="student/w1.html")
+    []
+    """
+    start = first_solution(trainer_nb.cells)
+    if start is None:
+        return []
+    outputs = _outputs(trainer_nb)
+    seen = {norm for index, norm, _ in outputs if index < start}
+    if student_run is not None:
+        seen |= {norm for _, norm, _ in _outputs(student_run)}
+    sources = " ".join(normalise(_joined(c.get("source"))) for c in student_nb.cells)
+    sources = f" {sources} "
+    secrets: dict[str, tuple[int, str]] = {}
+    for index, norm, text in outputs:
+        if index >= start and norm not in seen and f" {norm} " not in sources:
+            secrets.setdefault(norm, (index, text))
+    if not secrets:
+        return []
+    shown = [f" {norm} " for _, norm, _ in _outputs(student_nb)]
+    shown += [f" {norm} " for norm in _captured_texts(student_nb)]
+    problems = []
+    for norm, (index, text) in secrets.items():
+        probes = [n.text for n in needles([text]) if n.text != norm]
+        whole = len(norm.split()) >= MIN_WORDS_WHOLE and len(norm) >= MIN_CHARS
+        if not any(
+            hay == f" {norm} "
+            or (whole and f" {norm} " in hay)
+            or any(f" {p} " in hay for p in probes)
+            for hay in shown
+        ):
+            continue
+        first = _joined(trainer_nb.cells[index].get("source")).strip().split("\n", 1)[0][:60]
+        problems.append(
+            Problem(
+                file,
+                f'shows the output of cell {index + 1} ("{first}") as the solution made it: '
+                f'"{_short(text)}"; a student edition must not hold what a solution computed',
+            )
+        )
+    return problems
 
 
 # --- offline ---------------------------------------------------------------------------
