@@ -25,6 +25,12 @@ The same inputs give the same bytes: no clock time appears anywhere unless
 ``SOURCE_DATE_EPOCH`` is set. Notebooks under ``notebooks/trainer/`` go to the trainer
 edition only.
 
+A rebuild redoes only what changed: :mod:`~toolkit.handouts.cache` keeps each notebook's finished
+files under a key made of everything they depend on (the notebook, the data, the toolkit, the
+kernel's packages, Chromium, the settings), in ``<out>/.cache``; a notebook whose key is
+unchanged is copied from there, not executed or printed, and the pack is byte-identical to a
+cold build's.
+
 The parts, in the order a build uses them: :mod:`~toolkit.handouts.plan` (what to build and
 the records a build reports), :mod:`~toolkit.handouts.editions` (with
 :mod:`~toolkit.handouts.markers` and :mod:`~toolkit.handouts.inline`: what each edition
