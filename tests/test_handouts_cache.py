@@ -133,7 +133,7 @@ def test_a_changed_edition_setting_is_a_different_build(two: list[Path], tmp_pat
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("damage", ["file", "entry"])
+@pytest.mark.parametrize("damage", ["file", "entry", "not-a-record"])
 def test_a_damaged_cache_entry_is_rebuilt_not_trusted(two: list[Path], tmp_path: Path, damage: str):
     out = tmp_path / "pack"
     _build(two, out)
@@ -142,9 +142,11 @@ def test_a_damaged_cache_entry_is_rebuilt_not_trusted(two: list[Path], tmp_path:
     if damage == "file":  # a handout in the cache no longer matches its checksum
         cached = entry / "files" / "student" / "week-one.html"
         cached.write_text(cached.read_text().replace("Calls answered: 41", "Calls answered: 14"))
-    else:  # the entry's record was cut short (a full disk, a killed build)
+    elif damage == "entry":  # the entry's record was cut short (a full disk, a killed build)
         record = entry / "entry.json"
         record.write_bytes(record.read_bytes()[:40])
+    else:  # valid JSON, but not a record of ours
+        (entry / "entry.json").write_text("[1, 2, 3]")
 
     result = _build(two, out)
 
@@ -154,7 +156,7 @@ def test_a_damaged_cache_entry_is_rebuilt_not_trusted(two: list[Path], tmp_path:
     assert _cached(_build(two, out)) == {"week-one": True, "week-two": True}
 
 
-def test_changed_data_or_toolkit_code_changes_every_key(tmp_path: Path):
+def test_changed_data_or_settings_change_every_key(tmp_path: Path):
     from toolkit.handouts.cache import cache_key, folder_hash, shared_inputs
 
     data = tmp_path / "data"
@@ -219,3 +221,20 @@ def test_the_build_function_refuses_an_unwritable_folder_before_writing(tmp_path
     nb = _notebook(tmp_path / "src" / "week-one.ipynb", "Week one", "x")
     with pytest.raises(ExportError, match="cannot be written here"):
         build([nb], out=Path("/proc/ec/out"), progress=False)
+
+
+def test_a_file_in_a_subfolder_beside_the_notebook_is_part_of_its_key(tmp_path: Path):
+    from toolkit.handouts.cache import notebook_inputs
+
+    nb = _notebook(tmp_path / "src" / "week-one.ipynb", "Week one", "x")
+    (tmp_path / "src" / "helpers").mkdir()
+    helper = tmp_path / "src" / "helpers" / "figures.py"
+    helper.write_text("SIZE = 10\n")
+    out = tmp_path / "src" / "build"  # a pack built inside the notebooks' folder
+    (out / "student").mkdir(parents=True)
+    (out / "student" / "week-one.html").write_text("built")
+    before = notebook_inputs(nb, "week-one", ["student"], skip=[out])
+    (out / "student" / "week-one.html").write_text("built again")
+    assert notebook_inputs(nb, "week-one", ["student"], skip=[out]) == before
+    helper.write_text("SIZE = 12\n")
+    assert notebook_inputs(nb, "week-one", ["student"], skip=[out]) != before

@@ -227,6 +227,75 @@ def test_a_build_clears_the_planted_leak_and_keeps_what_does_not_depend_on_it(tm
     assert not any("cell 5" in w for w in warnings)
 
 
+def test_a_widget_or_updatable_display_before_the_solution_is_cleared_too():
+    """A cell before the first solution whose output a later cell can still change (a
+    widget, or a display with a display id) could show what the solution computed."""
+    view = {"application/vnd.jupyter.widget-view+json": {"model_id": "m1", "version_major": 2}}
+    nb = _planted(executed=True)
+    nb.cells[1].outputs = [new_output("display_data", data=view)]
+    updated = new_output("display_data", data={"text/plain": ANSWER})
+    updated.metadata = {"everycall": {"display_id": True}}  # as the build marks it
+    nb.cells.insert(2, new_code_cell("handle = display('waiting', display_id=True)"))
+    nb.cells[2].outputs = [updated]
+    student = make_edition(nb, "student")
+    assert [o.get("data", {}).get("text/plain") for o in student.cells[1].outputs] == [RUN_HINT]
+    assert [o.get("data", {}).get("text/plain") for o in student.cells[2].outputs] == [RUN_HINT]
+    assert ANSWER not in _texts(student)
+    # without solutions nothing is cleared: the course's own widgets stay
+    plain = copy.deepcopy(nb)
+    plain.cells = [c for c in plain.cells if "SOLUTION" not in c.source]
+    assert make_edition(plain, "student").cells[1].outputs[0].data == view
+
+
+@pytest.mark.slow
+def test_a_build_clears_a_display_a_later_cell_updated_with_the_answer(tmp_path: Path):
+    from toolkit.handouts import build
+
+    _needs_chromium()
+    nb = _planted(executed=False)
+    nb.cells[1] = new_code_cell('handle = display("Working it out", display_id=True)')
+    nb.cells[3] = new_code_cell('handle.update(f"The answer is {answer}")')
+    nb.cells = nb.cells[:4] + nb.cells[-1:]
+    source = tmp_path / "nb" / "updated.ipynb"
+    source.parent.mkdir()
+    nbformat.write(nb, source)
+    result = build([source], out=tmp_path / "out", fmt="html", progress=False)
+    assert result.ok, result.summary()
+    student = (tmp_path / "out" / "student" / "updated.html").read_text("utf-8")
+    assert ANSWER not in student and RUN_HINT in student
+    assert ANSWER in (tmp_path / "out" / "trainer" / "updated.html").read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_a_kept_cell_reading_a_file_the_solution_wrote_is_cleared(tmp_path: Path):
+    """The student edition runs on its own in a copy of the folder taken before the trainer
+    run, so a file a solution wrote cannot make a kept cell look independent."""
+    from toolkit.handouts import build
+
+    _needs_chromium()
+    nb = _planted(executed=False)
+    nb.cells[2] = new_code_cell(
+        "### BEGIN SOLUTION\nanswer = 6 * 7\nopen('result.txt', 'w').write(str(answer))\n"
+        "### END SOLUTION"
+    )
+    nb.cells[5] = new_code_cell(
+        "import os\nprint('Saved:', open('result.txt').read() if os.path.exists('result.txt') "
+        "else 'nothing yet')",
+        metadata={"tags": ["keep-output"]},
+    )
+    source = tmp_path / "nb" / "writes.ipynb"
+    source.parent.mkdir()
+    nbformat.write(nb, source)
+    result = build([source], out=tmp_path / "out", fmt="html", progress=False)
+    assert result.ok, result.summary()
+    student = (tmp_path / "out" / "student" / "writes.html").read_text("utf-8")
+    assert "Saved: 42" not in student
+    assert "Saved: 42" in (tmp_path / "out" / "trainer" / "writes.html").read_text("utf-8")
+    warnings = [str(p) for r in result.notebooks for p in r.problems if p.level == "warning"]
+    assert any("cell 6" in w and "keep-output" in w for w in warnings)
+    assert not list(Path(__import__("tempfile").gettempdir()).glob("ec-student-run-*"))
+
+
 # --- nbgrader's own example ----------------------------------------------------------------
 
 HIDDEN = "### BEGIN HIDDEN TESTS\nassert squares(12)[-1] == 144\n### END HIDDEN TESTS"

@@ -50,7 +50,6 @@ import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache as _once
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -90,13 +89,11 @@ def folder_hash(root: Path) -> str:
     return _hash_files(_tree_files(root), root) if root.is_dir() else "missing"
 
 
-@_once
 def _toolkit_hash() -> str:
     package = Path(__file__).resolve().parents[1]
     return f"{__version__}:{folder_hash(package)}"
 
 
-@_once
 def _packages_hash() -> str:
     """The kernel's packages: the handout kernel (``python3``) runs this Python."""
     names = sorted(
@@ -126,10 +123,19 @@ def shared_inputs(data: Path, *, settings: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def notebook_inputs(source: Path, name: str, editions: Iterable[str]) -> dict[str, Any]:
-    """The parts of the key that belong to one notebook."""
+def notebook_inputs(
+    source: Path, name: str, editions: Iterable[str], *, skip: Iterable[Path] = ()
+) -> dict[str, Any]:
+    """The parts of the key that belong to one notebook: its bytes, its name, its editions,
+    and every other file under its folder (subfolders too) except notebooks and ``skip``
+    (the pack and cache folders, when they sit inside it)."""
     folder = source.parent
-    beside = [p for p in folder.iterdir() if p.is_file() and p.suffix != ".ipynb" and p != source]
+    away = [p.resolve() for p in skip]
+    beside = [
+        p
+        for p in _tree_files(folder)
+        if p.suffix != ".ipynb" and not any(p.resolve().is_relative_to(a) for a in away)
+    ]
     return {
         "notebook": hashlib.sha256(source.read_bytes()).hexdigest(),
         "name": name,
@@ -179,18 +185,27 @@ class Cache:
             return None
         try:
             body = json.loads((entry / _ENTRY).read_text(encoding="utf-8"))
-            if body.get("key") != key or body.get("format") != _FORMAT:
+            if not isinstance(body, dict) or body.get("key") != key:
                 raise ValueError("written for other inputs")
+            if body.get("format") != _FORMAT or not isinstance(body.get("report"), dict):
+                raise ValueError("written by another version")
             for record in body["files"]:
-                data = (entry / "files" / record["file"]).read_bytes()
+                rel = Path(record["file"])
+                if rel.is_absolute() or ".." in rel.parts:
+                    raise ValueError(f"{record['file']} is not inside the pack")
+                data = (entry / "files" / rel).read_bytes()
                 if hashlib.sha256(data).hexdigest() != record["sha256"]:
                     raise ValueError(f"{record['file']} does not match its checksum")
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            self.damaged.append(f"{notebook} ({exc})")
-            shutil.rmtree(entry, ignore_errors=True)
+            os.utime(entry)  # most recently used: kept longest
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            self.discard(notebook, key, str(exc))
             return None
-        os.utime(entry)  # most recently used: kept longest
         return CachedNotebook(entry / "files", body["files"], body["report"])
+
+    def discard(self, notebook: str, key: str, why: str) -> None:
+        """Remove a damaged entry (the notebook is then built afresh)."""
+        self.damaged.append(f"{notebook} ({why})")
+        shutil.rmtree(self.folder / notebook / key, ignore_errors=True)
 
     def store(
         self, notebook: str, key: str, out: Path, files: list[dict[str, Any]], report: dict

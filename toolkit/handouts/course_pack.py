@@ -31,7 +31,7 @@ from toolkit.handouts.plan import (
     plan_editions,
     plan_formats,
 )
-from toolkit.handouts.run import _answers_dir, _Builder
+from toolkit.handouts.run import _answers_dir, _Builder, _kernel_env
 from toolkit.handouts.scans import course_secrets
 
 __all__ = ["build"]
@@ -156,7 +156,6 @@ def build(
     if cache and exercise_renderer is None:  # a function's behaviour cannot be hashed
         store = Cache(Path(cache_dir) if cache_dir is not None else out / ".cache")
         store.check_writable()
-    _clear_previous(out)
     secrets, notes = course_secrets()
     extra = list(extra_secrets)
     builder = _Builder(
@@ -171,9 +170,13 @@ def build(
         cache=store,
         shared=_shared_inputs(formats, epoch, extra) if store is not None else None,
     )
-    _run_builder(builder, reports, progress=progress)
-    with builder.timed("pack"):
-        result = _pack(out, reports, builder, notes, epoch)
+    with _one_build_at_a_time(_answers_dir().parent, progress=progress):
+        # the whole build under this user's lock: a second build into the same folder waits
+        # instead of removing this one's files or zipping a mixture of the two
+        _clear_previous(out)
+        _run_builder(builder, reports)
+        with builder.timed("pack"):
+            result = _pack(out, reports, builder, notes, epoch)
     result.phases = builder.phases
     result.seconds = time.perf_counter() - started
     if progress:  # each notebook's problems were printed as it finished
@@ -201,11 +204,10 @@ def _shared_inputs(formats: Sequence[str], epoch: int | None, extra: list[str]) 
         "formats": list(formats),
         "epoch": epoch,
         "extra_secrets": hashlib.sha256("\0".join(extra).encode("utf-8")).hexdigest(),
-        # what the kernels see (trainer mode is always off in a handout kernel)
+        # the course's settings as the kernels see them (the build fixes some of them: the
+        # scratch learner and answers folder, trainer mode off, no live debrief)
         "environment": sorted(
-            (k, v)
-            for k, v in os.environ.items()
-            if k.startswith("EVERYCALL_") and k != "EVERYCALL_TRAINER"
+            (k, v) for k, v in _kernel_env(_answers_dir()).items() if k.startswith("EVERYCALL_")
         ),
     }
     return shared_inputs(data_dir(), settings=settings)
@@ -232,21 +234,22 @@ def _plan_reports(notebooks: Sequence[Path | str] | None, edition: str) -> list[
     return reports
 
 
-def _run_builder(builder: _Builder, reports: list[NotebookReport], *, progress: bool) -> None:
+def _run_builder(builder: _Builder, reports: list[NotebookReport]) -> None:
     """Execute, export and check every notebook, in a scratch answers folder and a private
-    folder for kernel sockets, both removed afterwards."""
+    folder for kernel sockets, both removed afterwards (the caller holds the lock)."""
     answers = _answers_dir()
-    with _one_build_at_a_time(answers.parent, progress=progress):
+    shutil.rmtree(answers, ignore_errors=True)
+    answers.mkdir(parents=True, exist_ok=True)
+    # mkdtemp: readable by this user only, and its own for each build running at once
+    builder.sockets = Path(tempfile.mkdtemp(prefix="ec-k"))
+    try:
+        _run_async(lambda: builder.run(reports))
+    finally:
         shutil.rmtree(answers, ignore_errors=True)
-        answers.mkdir(parents=True, exist_ok=True)
-        # mkdtemp: readable by this user only, and its own for each build running at once
-        builder.sockets = Path(tempfile.mkdtemp(prefix="ec-k"))
-        try:
-            _run_async(lambda: builder.run(reports))
-        finally:
-            shutil.rmtree(answers, ignore_errors=True)
-            shutil.rmtree(builder.work, ignore_errors=True)
-            shutil.rmtree(builder.sockets, ignore_errors=True)
+        shutil.rmtree(builder.work, ignore_errors=True)
+        shutil.rmtree(builder.sockets, ignore_errors=True)
+        for folder in builder.scratch:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _pack(

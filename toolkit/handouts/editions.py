@@ -36,10 +36,12 @@ the same outputs captured inside an       the same rules, applied to the widget 
 an inline exercise (``toolkit.exercises.  no student edition: ``ExportError`` naming the
 single_choice(...)`` and friends, under   cell (its answers are in the source; define it in
 any import alias)                         ``data/exercises/<notebook>.yaml`` instead)
-a code cell from the first solution on    outputs cleared: a handout shows "Run this cell
+a code cell from the first solution on,   outputs cleared: a handout shows "Run this cell
 (a cell with a solution or hidden-test    to see its output." instead (a printed exercise
 region, or an nbgrader solution cell,     stays); a student notebook loses every output
-code or markdown)                         of such a notebook, as nbgrader's release does
+code or markdown); before it, a cell      of such a notebook, as nbgrader's release does
+showing a widget or an updatable display
+(a later cell could change either)
 ... tagged ``keep-output`` (also          outputs kept in a handout only when the student
 ``keep_output``, ``Keep-Output``)         edition, run on its own, gives the same
                                           (:func:`kept_outputs`); else cleared, and the
@@ -514,6 +516,32 @@ student edition runs on its own (it depends on a solution); left out of the stud
     return frozenset(shown), warnings
 
 
+def _changeable(cell: Any) -> bool:
+    """Whether a cell's outputs can still be changed by a later cell, so that a cell before
+    the first solution may show what a solution computed: a widget (any later cell can set
+    its value, add traces or print into it, and its state is saved at the end of the run) or
+    a display a later cell can replace through its display id (marked by the build).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> view = {_WIDGET_VIEW: {"model_id": "m1"}}
+    >>> _changeable(nbformat.v4.new_code_cell(outputs=[
+    ...     nbformat.v4.new_output("display_data", data=view)]))
+    True
+    >>> _changeable(nbformat.v4.new_code_cell(outputs=[
+    ...     nbformat.v4.new_output("stream", name="stdout", text="hi")]))
+    False
+    """
+    for out in cell.get("outputs") or []:
+        if _WIDGET_VIEW in (out.get("data") or {}):
+            return True
+        meta = (out.get("metadata") or {}).get("everycall") or {}
+        if isinstance(meta, dict) and meta.get("display_id"):
+            return True
+    return False
+
+
 def _clear_shaped(cell: Any, view: View) -> None:
     """Clear the outputs of a cell after a solution (in place).
 
@@ -715,7 +743,8 @@ def make_edition(
         if cell.get("cell_type") == "code":
             only_show = view == "handout" and edition == "student" and _only_shows_exercises(cell)
             _swap_exercises(cell, edition, view, exercise_renderer)  # keyed by the show() call
-            if start is not None and index - 1 >= start and index - 1 not in shown:
+            after = start is not None and index - 1 >= start
+            if (after or (start is not None and _changeable(cell))) and index - 1 not in shown:
                 _clear_shaped(cell, view)
             if only_show:  # a printed question needs no code above it
                 _present(cell, frozenset({"remove-input"}))

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -84,6 +85,7 @@ def _answers_dir() -> Path:
 def _kernel_env(answers: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("EVERYCALL_TRAINER", None)  # one execution serves both editions: trainer mode off
+    env.pop("EVERYCALL_COHORT_URL", None)  # a handout kernel never sends to a live debrief
     env.update(
         EVERYCALL_LEARNER="handout",
         EVERYCALL_ANSWERS=str(answers),
@@ -195,6 +197,39 @@ def _fill_figure_widgets(nb: Any, figures: dict[str, Any]) -> None:
 PHASES = ("kernel start", "execution", "html", "browser load", "axe", "pdf", "scans", "pack")
 
 
+def _page_for_chromium(document: str, plotly_js: str, handout: Path, work: Path) -> Path | None:
+    """The page Chromium checks and prints, when it is not the handout file itself: the same
+    bytes, in the same folder (so relative links resolve alike), except that plotly.js is
+    loaded from one file in the build's work folder instead of inline. Chromium compiles a
+    script file once and reuses the code in every page that loads the same file, where an
+    inline copy is compiled again on every page (benchmarks/README.md has the figures). None
+    when the page has no plotly.js."""
+    inline = f"<script>{plotly_js}</script>"
+    if not plotly_js or inline not in document:
+        return None
+    digest = hashlib.sha256(plotly_js.encode("utf-8")).hexdigest()[:16]
+    script = (work / f"plotly-{digest}.js").resolve()
+    if not script.is_file():
+        _write(script, plotly_js.encode("utf-8"))
+    page = handout.with_name(f".{handout.stem}.chromium.html")
+    shared = f'<script src="{script.as_uri()}"></script>'
+    _write(page, document.replace(inline, shared, 1).encode("utf-8"))
+    return page
+
+
+def _mark_updatable(client: Any, nb: Any) -> None:
+    """Mark each output a later cell could replace through its display id
+    (``display(..., display_id=True)`` then ``handle.update(...)``): in a notebook with
+    solutions, the student edition must not show it (see ``editions._changeable``)."""
+    for places in getattr(client, "_display_id_map", {}).values():
+        for cell_index, output_indices in places.items():
+            outputs = nb.cells[cell_index].get("outputs", [])
+            for i in output_indices:
+                if i < len(outputs):
+                    meta = outputs[i].setdefault("metadata", {})
+                    meta.setdefault("everycall", {})["display_id"] = True
+
+
 def _failing_cell(nb: Any) -> str:
     for index, cell in enumerate(nb.cells, start=1):
         for out in cell.get("outputs", []):
@@ -223,6 +258,7 @@ class _Builder:
         self.cache = cache
         self.shared = shared  # the key's parts every notebook shares (cache.shared_inputs)
         self.keys: dict[str, str] = {}
+        self.scratch: list[Path] = []  # temporary folders the build removes when it ends
         self.formats = formats
         self.jobs = max(1, jobs)
         self.tabs = max(1, tabs)
@@ -253,11 +289,16 @@ class _Builder:
 
     def _from_cache(self, rep: NotebookReport) -> bool:
         """Restore a notebook whose inputs are unchanged from the cache; False if it must be
-        built (no cache, a changed input, or a damaged entry)."""
+        built (no cache, a changed input, or a damaged entry, which is removed)."""
         if self.cache is None or self.shared is None:
             return False
         try:
-            notebook = notebook_inputs(rep.source, _display_name(rep.source), rep.editions)
+            notebook = notebook_inputs(
+                rep.source,
+                _display_name(rep.source),
+                rep.editions,
+                skip=(self.out, self.cache.folder),
+            )
         except OSError:  # reported when the notebook is read for building
             return False
         key = self.keys[rep.name] = cache_key(notebook, self.shared)
@@ -265,11 +306,15 @@ class _Builder:
         if entry is None:
             return False
         start = time.perf_counter()
-        self.cache.restore(entry, self.out)
-        rep.title = entry.report["title"]
-        rep.objectives = list(entry.report["objectives"])
-        rep.problems = [Problem(**p) for p in entry.report["problems"]]
-        rep.files = [HandoutFile(**f) for f in entry.files]
+        try:
+            problems = [Problem(**p) for p in entry.report["problems"]]
+            files = [HandoutFile(**f) for f in entry.files]
+            title, objectives = str(entry.report["title"]), list(entry.report["objectives"])
+            self.cache.restore(entry, self.out)
+        except (OSError, KeyError, TypeError, ValueError) as exc:
+            self.cache.discard(rep.name, key, str(exc))
+            return False
+        rep.title, rep.objectives, rep.problems, rep.files = title, objectives, problems, files
         rep.cached = True
         rep.seconds = time.perf_counter() - start
         self._say(rep)
@@ -307,7 +352,9 @@ class _Builder:
         folder.mkdir(mode=0o700)
         return folder
 
-    async def _execute(self, nb: Any, path: Path, rep: NotebookReport) -> None:
+    async def _execute(
+        self, nb: Any, path: Path, rep: NotebookReport, *, env: dict[str, str] | None = None
+    ) -> None:
         from nbclient import NotebookClient
         from traitlets.config import Config
 
@@ -324,7 +371,7 @@ class _Builder:
             extra_arguments=arguments,
         )
         started = time.perf_counter()
-        async with client.async_setup_kernel(env=self.env):
+        async with client.async_setup_kernel(env=env or self.env):
             assert client.kc is not None  # set up by async_setup_kernel
             reply = await client.async_wait_for_reply(client.kc.kernel_info())
             if reply is not None and "language_info" in reply["content"]:
@@ -352,25 +399,43 @@ class _Builder:
                 )
             figures = await _live_figures(client, nb)
             client.set_widgets_metadata()
+            _mark_updatable(client, nb)
             self.phases["execution"] += time.perf_counter() - started
         _fill_figure_widgets(nb, figures)
 
+    def _snapshot(self, rep: NotebookReport, source: Any) -> Path | None:
+        """A copy of the notebook's folder taken before the trainer run, when the student
+        edition will run on its own (:meth:`_student_run`): the student run starts there, so
+        it cannot read a file a solution wrote in the trainer run."""
+        if "student" not in rep.editions or not kept_output_cells(source):
+            return None
+        folder = Path(tempfile.mkdtemp(prefix="ec-student-run-"))
+        self.scratch.append(folder)  # removed at the end of the build, whatever happens
+        skip = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", ".cache", ".work")
+        shutil.copytree(rep.source.parent, folder / "notebook", ignore=skip)
+        return folder
+
     async def _student_run(
-        self, rep: NotebookReport, source: Any, executed: Any, slots: asyncio.Semaphore
+        self,
+        rep: NotebookReport,
+        source: Any,
+        executed: Any,
+        slots: asyncio.Semaphore,
+        snapshot: Path,
     ) -> Any:
-        """The student edition executed on its own, when a cell asks to keep its outputs
-        after a solution (``keep-output``); None otherwise, so a notebook without such a cell
-        (the course's own) runs once. Warns, naming each kept cell that must lose its outputs
-        (see ``toolkit.handouts.editions.kept_outputs`` for why a second run)."""
+        """The student edition executed on its own, in ``snapshot`` (:meth:`_snapshot`) with
+        an answers folder of its own, when a cell asks to keep its outputs after a solution
+        (``keep-output``); so a notebook without such a cell (the course's own) runs once.
+        Warns, naming each kept cell that must lose its outputs (see
+        ``toolkit.handouts.editions.kept_outputs`` for why a second run)."""
         from nbclient.exceptions import CellExecutionError, DeadKernelError
 
-        if not kept_output_cells(source):
-            return None
         display = _display_name(rep.source)
         run: Any = student_run_notebook(source, name=display)
+        env = dict(self.env, EVERYCALL_ANSWERS=str(snapshot / "answers"))
         try:
             async with slots:
-                await self._execute(run, rep.source, rep)
+                await self._execute(run, snapshot / "notebook" / rep.source.name, rep, env=env)
         except (CellExecutionError, DeadKernelError, TimeoutError):
             run = None  # nothing shown independent: every kept cell's outputs are cleared
         warnings = kept_outputs(executed, run, name=display)[1]
@@ -438,10 +503,12 @@ class _Builder:
         pdf_path = self.out / edition / f"{rep.name}.pdf" if "pdf" in self.formats else None
         if pdf_path is not None:  # with --format pdf alone, nothing else made this folder
             pdf_path.parent.mkdir(parents=True, exist_ok=True)
-        shown = self._page_for_chromium(export.html, export.plotly_js, edition, rep.name)
-        page = await self.session.visit(shown or html_path, pdf=pdf_path)
-        if shown is not None:
-            shown.unlink()
+        shown = _page_for_chromium(export.html, export.plotly_js, html_path, self.work)
+        try:
+            page = await self.session.visit(shown or html_path, pdf=pdf_path)
+        finally:
+            if shown is not None:
+                shown.unlink(missing_ok=True)
         self.phases["browser load"] += page.load_seconds
         self.phases["axe"] += page.axe_seconds
         self.phases["pdf"] += page.pdf_seconds
@@ -480,26 +547,6 @@ class _Builder:
                     rep.problems += leaks
                     return
             rep.files.append(_record(self.out, pdf_path, display, edition, "pdf"))
-
-    def _page_for_chromium(
-        self, document: str, plotly_js: str, edition: str, name: str
-    ) -> Path | None:
-        """The page Chromium checks and prints, when it is not the handout file itself: the
-        same bytes, except that plotly.js is loaded from one file in the build's work folder
-        instead of inline. Chromium compiles a script file once and reuses the code in every
-        page that loads the same file, where an inline copy is compiled again on every page
-        (benchmarks/README.md has the figures). None when the page has no plotly.js."""
-        inline = f"<script>{plotly_js}</script>"
-        if not plotly_js or inline not in document:
-            return None
-        digest = hashlib.sha256(plotly_js.encode("utf-8")).hexdigest()[:16]
-        script = (self.work / f"plotly-{digest}.js").resolve()
-        if not script.is_file():
-            _write(script, plotly_js.encode("utf-8"))
-        page = self.work / "chromium" / edition / f"{name}.html"
-        shared = f'<script src="{script.as_uri()}"></script>'
-        _write(page, document.replace(inline, shared, 1).encode("utf-8"))
-        return page
 
     def _notebook_file(
         self, rep: NotebookReport, source: Any, edition: Edition, pins: list[Any]
@@ -541,6 +588,7 @@ class _Builder:
             executed = source
             student_run = None
             if {"html", "pdf"} & set(self.formats):
+                snapshot = self._snapshot(rep, source)
                 executed = copy.deepcopy(source)
                 async with slots:
                     t = time.perf_counter()
@@ -557,15 +605,24 @@ class _Builder:
                     rep.execute_seconds = time.perf_counter() - t
                 # the executed notebook adds its trainer notes' text (toolkit.trainer_note)
                 pins = needles(notebook_secrets(executed, name=display) + self.course_secrets)
-                if "student" in rep.editions:
-                    student_run = await self._student_run(rep, source, executed, slots)
+                if snapshot is not None:
+                    try:
+                        student_run = await self._student_run(
+                            rep, source, executed, slots, snapshot
+                        )
+                    finally:
+                        shutil.rmtree(snapshot, ignore_errors=True)
             if {"html", "pdf"} & set(self.formats):  # both editions in Chromium at once
-                await asyncio.gather(
+                done = await asyncio.gather(
                     *(
                         self._handout(rep, executed, source, e, pins, student_run=student_run)
                         for e in rep.editions
-                    )
+                    ),
+                    return_exceptions=True,  # both finish before the notebook is reported
                 )
+                for outcome in done:
+                    if isinstance(outcome, BaseException):
+                        raise outcome
             if "ipynb" in self.formats:
                 for edition in rep.editions:
                     self._notebook_file(rep, source, edition, pins)
@@ -644,7 +701,9 @@ class _Builder:
         self.problems += offline_scan(page, file="index.html")
         if not {"html", "pdf"} & set(self.formats):
             return
-        sha = hashlib.sha256(page.encode("utf-8")).hexdigest()
+        # the page's bytes, and the toolkit (axe-core and its rules) and Chromium that check it
+        page_sha = hashlib.sha256(page.encode("utf-8")).hexdigest()
+        sha = cache_key({"index": page_sha}, self.shared or {})
         violations = self.cache.load_index(sha) if self.cache is not None else None
         if violations is None:
             violations = await self._index_violations(path)
