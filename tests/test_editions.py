@@ -13,6 +13,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from toolkit.errors import ExportError
 from toolkit.handouts.editions import (
+    RUN_HINT,
     exercise_ids,
     make_edition,
     notebook_secrets,
@@ -307,12 +308,24 @@ def test_exercise_widgets_become_printed_questions_in_handouts():
 
 
 def test_student_widget_state_keeps_only_what_remaining_outputs_reach():
-    nb = make_edition(_executed(), "student", exercise_renderer=_printed)
+    source = _executed()
+    source.cells = source.cells[:4]  # no solution: the controls' widgets stay
+    nb = make_edition(source, "student", exercise_renderer=_printed)
     state = nb.metadata.widgets[WIDGET_STATE]["state"]
     assert sorted(state) == ["box", "slider"]
     text = nbformat.writes(nb)
     assert "Feedback" not in text and "Model answer held" not in text
+
+
+def test_with_a_solution_no_widget_reaches_the_student_since_it_may_hold_the_answer():
+    # the solution cell comes last, but it could have set the slider the controls show
+    nb = make_edition(_executed(), "student", exercise_renderer=_printed)
+    assert not (nb.metadata.get("widgets") or {}).get(WIDGET_STATE, {}).get("state")
+    assert [o.data["text/plain"] for o in nb.cells[3].outputs] == [RUN_HINT]
+    text = nbformat.writes(nb)
+    assert "Feedback" not in text and "Model answer held" not in text
     assert nb.cells[4].outputs == [] and nb.cells[4].execution_count is None
+    assert nb.cells[1].outputs[0].data["text/html"] == _printed("q1", "student")
 
 
 def test_trainer_mode_outputs_never_reach_the_student_edition():
