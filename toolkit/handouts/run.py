@@ -268,6 +268,7 @@ class _Builder:
         self.epoch = epoch
         self.built = time.strftime("%d %B %Y", time.gmtime(epoch)) if epoch is not None else None
         self.session: Any = None
+        self._launch: asyncio.Future[BrowserSession | None] | None = None
         self.problems: list[Problem] = []
         self.work = out / ".work"
         self.env = _kernel_env(_answers_dir())
@@ -496,7 +497,8 @@ class _Builder:
             return
         if keep_html:
             rep.files.append(_record(self.out, html_path, display, edition, "html"))
-        if self.session is None:
+        session = await self._browser()
+        if session is None:
             if not keep_html:
                 html_path.unlink()
             return
@@ -505,7 +507,7 @@ class _Builder:
             pdf_path.parent.mkdir(parents=True, exist_ok=True)
         shown = _page_for_chromium(export.html, export.plotly_js, html_path, self.work)
         try:
-            page = await self.session.visit(shown or html_path, pdf=pdf_path)
+            page = await session.visit(shown or html_path, pdf=pdf_path)
         finally:
             if shown is not None:
                 shown.unlink(missing_ok=True)
@@ -655,22 +657,35 @@ class _Builder:
         slots = asyncio.Semaphore(self.jobs)
         # biggest notebooks first, so the last to finish is a small one
         order = sorted(pending, key=lambda r: -r.source.stat().st_size)
-        tasks = [self._one(r, slots) for r in order]
         if pending and {"html", "pdf"} & set(self.formats):
-            try:
-                async with BrowserSession(tabs=self.tabs, epoch=self.epoch) as session:
-                    self.session = session
-                    await asyncio.gather(*tasks)
-                    with self.timed("pack"):
-                        await self._index(reports)
-                    return
-            except BrowserNotFoundError as exc:
-                self.problems.append(
-                    Problem("handouts", f"PDFs and accessibility checks not done: {exc}")
-                )
-        await asyncio.gather(*tasks)
-        with self.timed("pack"):
-            await self._index(reports)
+            # Chromium starts while the first kernels run; a handout waits for it (_browser)
+            self._launch = asyncio.ensure_future(self._open_browser())
+        try:
+            await asyncio.gather(*(self._one(r, slots) for r in order))
+            await self._browser()
+            with self.timed("pack"):
+                await self._index(reports)
+        finally:
+            if self._launch is not None and not self._launch.done():
+                self._launch.cancel()
+            if self.session is not None:
+                await self.session.__aexit__(None, None, None)
+
+    async def _open_browser(self) -> BrowserSession | None:
+        session = BrowserSession(tabs=self.tabs, epoch=self.epoch)
+        try:
+            await session.__aenter__()
+        except BrowserNotFoundError as exc:
+            self.problems.append(
+                Problem("handouts", f"PDFs and accessibility checks not done: {exc}")
+            )
+            return None
+        self.session = session
+        return session
+
+    async def _browser(self) -> BrowserSession | None:
+        """The build's Chromium once it has started, or None (not needed, or not found)."""
+        return await self._launch if self._launch is not None else None
 
     # -- the pack
 
@@ -718,6 +733,8 @@ class _Builder:
         notebook came from the cache and none was started, in one of its own."""
         if self.session is not None:
             return (await self.session.visit(path, pdf=None)).violations
+        if self._launch is not None:  # the build's Chromium was not found: said once already
+            return None
         try:
             async with BrowserSession(tabs=1, epoch=self.epoch) as session:
                 return (await session.visit(path, pdf=None)).violations
