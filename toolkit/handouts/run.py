@@ -440,7 +440,10 @@ class _Builder:
         except (CellExecutionError, DeadKernelError, TimeoutError):
             run = None  # nothing shown independent: every kept cell's outputs are cleared
         warnings = kept_outputs(executed, run, name=display)[1]
-        rep.problems += [Problem(display, w, level="warning") for w in warnings]
+        # each warning names the notebook already: the problem's file is not repeated
+        rep.problems += [
+            Problem(display, w.removeprefix(f"{display}, "), level="warning") for w in warnings
+        ]
         return run
 
     # -- one edition
