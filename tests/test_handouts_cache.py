@@ -9,25 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from toolkit.errors import ExportError
-
-
-def _needs_chromium() -> None:
-    from toolkit.errors import BrowserNotFoundError
-    from toolkit.handouts.browser import find_chromium
-
-    try:
-        find_chromium()
-    except BrowserNotFoundError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true needs a browser: {exc}")
-        pytest.skip(f"no browser: {exc}")
 
 
 def _notebook(path: Path, title: str, said: str) -> Path:
@@ -50,8 +37,9 @@ def _notebook(path: Path, title: str, said: str) -> Path:
 
 
 @pytest.fixture
-def two(tmp_path: Path) -> list[Path]:
-    _needs_chromium()
+def two(tmp_path: Path, chromium_path: Path) -> list[Path]:
+    """Two notebooks to build (the builds need Chromium: ``chromium_path`` skips without it,
+    or fails under CI=true)."""
     return [
         _notebook(tmp_path / "src" / "week-one.ipynb", "Week one", "Calls answered: 41"),
         _notebook(tmp_path / "src" / "week-two.ipynb", "Week two", "Calls answered: 57"),

@@ -7,14 +7,12 @@ example assignment gives the student notebook that nbgrader's release gives."""
 from __future__ import annotations
 
 import copy
-import os
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from toolkit.errors import BrowserNotFoundError
 from toolkit.handouts.editions import (
     RUN_HINT,
     kept_outputs,
@@ -185,23 +183,13 @@ def test_the_scan_looks_inside_output_widgets():
 # --- a whole build -------------------------------------------------------------------------
 
 
-def _needs_chromium() -> None:
-    from toolkit.handouts.browser import find_chromium
-
-    try:
-        find_chromium()
-    except BrowserNotFoundError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true needs a browser: {exc}")
-        pytest.skip(f"no browser: {exc}")
-
-
 @pytest.mark.slow
-def test_a_build_clears_the_planted_leak_and_keeps_what_does_not_depend_on_it(tmp_path: Path):
+def test_a_build_clears_the_planted_leak_and_keeps_what_does_not_depend_on_it(
+    tmp_path: Path, chromium_path: Path
+):
     from toolkit.handouts import build
     from toolkit.handouts.scans import pdf_text
 
-    _needs_chromium()
     source = tmp_path / "nb" / "planted.ipynb"
     source.parent.mkdir()
     nbformat.write(_planted(executed=False), source)
@@ -248,10 +236,11 @@ def test_a_widget_or_updatable_display_before_the_solution_is_cleared_too():
 
 
 @pytest.mark.slow
-def test_a_build_clears_a_display_a_later_cell_updated_with_the_answer(tmp_path: Path):
+def test_a_build_clears_a_display_a_later_cell_updated_with_the_answer(
+    tmp_path: Path, chromium_path: Path
+):
     from toolkit.handouts import build
 
-    _needs_chromium()
     nb = _planted(executed=False)
     nb.cells[1] = new_code_cell('handle = display("Working it out", display_id=True)')
     nb.cells[3] = new_code_cell('handle.update(f"The answer is {answer}")')
@@ -267,12 +256,13 @@ def test_a_build_clears_a_display_a_later_cell_updated_with_the_answer(tmp_path:
 
 
 @pytest.mark.slow
-def test_a_kept_cell_reading_a_file_the_solution_wrote_is_cleared(tmp_path: Path):
+def test_a_kept_cell_reading_a_file_the_solution_wrote_is_cleared(
+    tmp_path: Path, chromium_path: Path
+):
     """The student edition runs on its own in a copy of the folder taken before the trainer
     run, so a file a solution wrote cannot make a kept cell look independent."""
     from toolkit.handouts import build
 
-    _needs_chromium()
     nb = _planted(executed=False)
     nb.cells[2] = new_code_cell(
         "### BEGIN SOLUTION\nanswer = 6 * 7\nopen('result.txt', 'w').write(str(answer))\n"
@@ -313,7 +303,7 @@ def _nbgrader(kind: str) -> nbformat.NotebookNode:
 
 
 @pytest.mark.slow
-def test_nbgraders_example_assignment_gives_nbgraders_release(tmp_path: Path):
+def test_nbgraders_example_assignment_gives_nbgraders_release(tmp_path: Path, chromium_path: Path):
     from nbclient import NotebookClient
 
     executed = _nbgrader("source")
