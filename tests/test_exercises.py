@@ -13,6 +13,7 @@ import toolkit
 from toolkit import exercises, session
 from toolkit.answers import AnswerStore, bind, current_store, default_path
 from toolkit.answers import store as answer_store
+from toolkit.core import access
 from toolkit.core.session import SESSION
 from toolkit.errors import DataError, ToolkitError
 from toolkit.exercises import (
@@ -883,8 +884,9 @@ def test_begin_asks_the_name_once_and_answers_follow_it(monkeypatch):
     shown = []
     monkeypatch.setattr(session, "display", lambda obj, **kw: shown.append(obj))
     toolkit.begin("00-start-here")
-    status, prompt = shown
+    status, helper, prompt = shown
     assert "until you give your name below" in status.data
+    assert helper is access.helper()  # names and groups for the page's controls, hidden
     assert isinstance(prompt, session.NamePrompt)
 
     exercise = ExerciseWidget(find("00-stepping-away"), current_store())
@@ -900,7 +902,7 @@ def test_begin_asks_the_name_once_and_answers_follow_it(monkeypatch):
 
     shown.clear()
     toolkit.begin("00-start-here")  # next time: remembered, only a "change name" button
-    status, prompt = shown
+    status, _helper, prompt = shown
     assert status.data.count("Answering as Sam Patel.") == 1
     assert prompt.children == (prompt.change_button,)
 

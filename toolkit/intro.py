@@ -22,6 +22,7 @@ import html
 import math
 from typing import TYPE_CHECKING, Any
 
+from toolkit.core.access import ANNOUNCE, with_helper
 from toolkit.core.figures import note_layout, note_lines
 from toolkit.data import cite, load_hmic
 from toolkit.errors import ToolkitError
@@ -165,4 +166,5 @@ def calls_explorer(minutes: int = 15) -> Any:
         caption.value = _caption_html(new.layout.meta["description"])
 
     slider.observe(update, names="value")
-    return widgets.VBox([slider, fig, caption])
+    caption.add_class(ANNOUNCE)  # read out as the slider moves
+    return with_helper(widgets.VBox([slider, fig, caption]))  # names the slider's handle

@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from toolkit.answers import current_store
+from toolkit.core.access import ANNOUNCE, with_helper
 from toolkit.core.tables import escape_text, table_html
 from toolkit.recommendations import THEMES, coding_agreement
 
@@ -126,7 +127,9 @@ def own_coding(coded: pd.DataFrame, sample: pd.DataFrame, *, key: str = KEY) -> 
     )
     button.add_class("everycall-coding-compare")
     button.on_click(compare)
-    box = widgets.VBox([*rows, status, button, result])
+    status.add_class(ANNOUNCE)
+    result.add_class(ANNOUNCE)
+    box = with_helper(widgets.VBox([*rows, status, button, result]))
     box.add_class("everycall-own-coding")
     if any(codes().values()):
         done = sum(1 for v in codes().values() if v)

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from toolkit.core.access import ANNOUNCE, with_helper
 from toolkit.core.figures import legend_above, slider_layout, source_layout
 from toolkit.core.params import check_number, check_share, check_whole
 from toolkit.errors import ModelError
@@ -323,7 +324,8 @@ def threshold_explorer(*, n: int = 2000, seed: int = 0, threshold: int = 14) -> 
     for control in controls.values():
         control.observe(update, names="value")
     caption.add_class("everycall-live-only")  # a handout prints it as the figure's caption
-    box = widgets.VBox([*controls.values(), fig, caption])
+    caption.add_class(ANNOUNCE)  # the result in words, read out as the controls move
+    box = with_helper(widgets.VBox([*controls.values(), fig, caption]))  # names the handles
     box.add_class("everycall-threshold-explorer")
     return box
 

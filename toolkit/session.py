@@ -19,6 +19,7 @@ import ipywidgets as widgets
 from IPython.display import HTML, display
 
 from toolkit import answers
+from toolkit.core.access import helper as access_helper
 from toolkit.core.display import resync_figure_widgets
 from toolkit.core.session import (
     SESSION,
@@ -238,6 +239,9 @@ def begin(notebook: str, *, learner: str | None = None) -> None:
             print(line)
         return None
     handle = display(_status_html(store), display_id=True, metadata={"everycall": {"status": True}})
+    # Invisible: names and groups for every widget control on the page, tables and all
+    # (toolkit.core.access). A status output, so handouts and saved files leave it out.
+    display(access_helper(), metadata={"everycall": {"status": True}})
     SESSION.status_handle, SESSION.status_store = handle, store
     for notice in store.notices:
         display(

@@ -120,6 +120,16 @@ def trainer_lab(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -
     yield from start_lab(work, root, EVERYCALL_TRAINER="1")
 
 
+@pytest.fixture(scope="module")
+def module_lab(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterator[Lab]:
+    """A JupyterLab for one test module alone, with its own settings: for tests that change
+    JupyterLab's settings (the theme), which would otherwise carry over to other modules."""
+    work = tmp_path_factory.mktemp("module-lab")
+    root = work / "notebooks"
+    shutil.copytree(ROOT / "notebooks", root)
+    yield from start_lab(work, root)
+
+
 @pytest.fixture
 def page(browser, tmp_path: Path):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from a11y_steps import VOILA, slider_names, unnamed_controls
 from voila_steps import error_outputs, wait_for_voila
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -93,6 +94,10 @@ def test_every_notebook_in_presenter_mode_runs_shows_no_code_and_no_trainer_mate
     # The support routes are on every page.
     assert "0808 2000 247" in projector.locator(".ec-support").inner_text()
     assert _axe(projector) == []
+    # Every control has a name a screen reader says, and a slider says its value in words.
+    assert unnamed_controls(projector, VOILA) == []
+    for handle in slider_names(projector, VOILA):
+        assert handle["name"] and handle["valuetext"], handle
 
 
 def test_presenter_mode_reads_from_the_back_of_the_room(presenter, projector, tmp_path: Path):

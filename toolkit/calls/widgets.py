@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit.calls.erlang import _patience, _staff, queue_metrics
 from toolkit.calls.figures import sweep_figure
 from toolkit.calls.sweeps import staffing_sweep
+from toolkit.core.access import ANNOUNCE, with_helper
 from toolkit.core.figures import slider_layout
 from toolkit.core.params import check_number
 from toolkit.errors import ModelError
@@ -96,7 +97,8 @@ def queue_explorer(
     description.add_class("everycall-live-only")  # a handout prints it as the figure's caption
     box = widgets.VBox([*sliders.values(), caption, fig, description])
     box.add_class("everycall-queue-explorer")
-    return box
+    caption.add_class(ANNOUNCE)  # the result in words, read out as the sliders move
+    return with_helper(box)  # names the slider handles
 
 
 def _staff_axis_end(

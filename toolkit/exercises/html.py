@@ -57,7 +57,10 @@ def widget_style_html() -> str:
 
 
 def feedback_html(exercise: Exercise, result: Result) -> str:
-    """The feedback block a widget shows after a check (icon and words, not colour alone)."""
+    """The feedback block a widget shows after a check (icon and words, not colour alone).
+
+    It is announced by the ``aria-live`` widget it is shown in (``toolkit.core.access``); a
+    second live region inside would be read twice."""
     if not result.answered:
         kind, icon = "prompt", "ℹ"
     elif result.correct is True:
@@ -69,7 +72,7 @@ def feedback_html(exercise: Exercise, result: Result) -> str:
     colour = {"correct": "#1b5e20", "incorrect": "#8a4b00"}.get(kind, "#1f3a5f")
     details = "".join(f"<div>{markdown_html(d)}</div>" for d in result.details)
     return (
-        f'<div class="everycall-result everycall-{kind}" role="status" '
+        f'<div class="everycall-result everycall-{kind}" '
         f'style="border-left:4px solid {colour};padding:0.2em 0.8em;margin:0.3em 0">'
         f'<strong style="color:{colour}"><span aria-hidden="true">{icon}</span> '
         f"{html.escape(result.feedback)}</strong>{details}</div>"
@@ -109,7 +112,8 @@ def trainer_html(ex: Exercise) -> str:
     """What trainers see: the answer, every option's feedback, model answer and notes."""
     rows = _trainer_rows(ex, options=True)
     return (
-        '<div class="everycall-trainer-view" style="background:#fff8e1;padding:0.3em 0.8em">'
+        '<div class="everycall-trainer-view" '
+        'style="background:#fff8e1;color:#1a1a1a;padding:0.3em 0.8em">'
         f"<strong>Trainer view</strong><ul>{''.join(rows)}</ul></div>"
     )
 

@@ -9,7 +9,9 @@ from Python with :meth:`ExerciseWidget.answer`, :meth:`ExerciseWidget.check` and
 Accessibility: every control has a visible label (``description``, ipywidgets#2650), every
 action is a real button reachable with Tab and pressed with Enter or Space, ordering uses a
 list box (arrow keys) with Move up / Move down buttons instead of drag and drop, and feedback
-says right or not in words and an icon, never colour alone, in a ``role="status"`` region.
+says right or not in words and an icon, never colour alone, in an ``aria-live`` region
+(``ANNOUNCE``). The names, groups and keys ipywidgets leaves out (a radio group with one Tab
+stop, named by the question) come from :mod:`toolkit.core.access`, a hidden child of each.
 
 Layout: each exercise carries a hidden ``<style>`` (``WIDGET_CSS`` in
 :mod:`toolkit.exercises.html`) so long options wrap and number boxes keep their width.
@@ -29,6 +31,7 @@ import ipywidgets as widgets
 
 from toolkit import answers
 from toolkit.answers import current_store
+from toolkit.core.access import ANNOUNCE, with_helper
 from toolkit.core.display import LIVE_ONLY
 from toolkit.core.session import SESSION, is_trainer_mode
 from toolkit.errors import AnswerStoreError, ToolkitError
@@ -159,13 +162,13 @@ class ExerciseWidget(widgets.VBox):
         ).add_class("everycall-check")
         self.check_button.on_click(lambda _b: self.check())
         _hide(self.check_button, kind == "confidence")  # choosing a point is the answer
-        self.hint = widgets.HTML("").add_class("everycall-hint")
+        self.hint = widgets.HTML("").add_class("everycall-hint").add_class(ANNOUNCE)
         self.hint_button = widgets.Button(
             description="Show hint", tooltip="Show a hint for this question"
         ).add_class("everycall-hint-button")
         self.hint_button.on_click(lambda _b: self.show_hint(not self.hint.value))
         _hide(self.hint_button, not exercise.hint)
-        self.feedback = widgets.HTML("").add_class("everycall-feedback")
+        self.feedback = widgets.HTML("").add_class("everycall-feedback").add_class(ANNOUNCE)
         self.attempts = widgets.HTML("").add_class("everycall-attempts")
         self.save_error = widgets.HTML("").add_class("everycall-save-error")
         self.trainer = widgets.HTML("").add_class("everycall-trainer")
@@ -185,6 +188,7 @@ class ExerciseWidget(widgets.VBox):
             self.save_error,
             self.trainer,
         ]
+        with_helper(self)  # names, groups and announcements ipywidgets leaves out
         self.refresh_trainer()
         self.restore()
         SESSION.live.add(self)
@@ -349,7 +353,8 @@ class ExerciseWidget(widgets.VBox):
         except (AnswerStoreError, OSError) as exc:  # OSError too: a callback must never fail
             # silently (ipywidgets sends a callback's exception to the log, not the learner)
             self.save_error.value = (
-                '<div role="alert" style="color:#b00020"><strong>Not saved.</strong> '
+                '<div role="alert" class="everycall-error-text" style="color:#b00020">'
+                "<strong>Not saved.</strong> "
                 f"{html.escape(str(exc))}</div>"
             )
             return False

@@ -423,10 +423,11 @@ def date_range_html(labels: Sequence[str] | None) -> str:
 
     Examples
     --------
-    >>> date_range_html(("Oct 2017", "Apr 2019"))
-    '<span>Showing Oct 2017 to Apr 2019</span>'
+    >>> date_range_html(("Oct 2017", "Apr 2019"))  # doctest: +NORMALIZE_WHITESPACE
+    '<span data-everycall-from="Oct 2017" data-everycall-to="Apr 2019">Showing Oct 2017 to
+    Apr 2019</span>'
     >>> date_range_html(("Oct 2017", "Oct 2017"))
-    '<span>Showing Oct 2017</span>'
+    '<span data-everycall-from="Oct 2017" data-everycall-to="Oct 2017">Showing Oct 2017</span>'
     >>> date_range_html(None)
     ''
     """
@@ -434,4 +435,7 @@ def date_range_html(labels: Sequence[str] | None) -> str:
         return ""
     start, end = labels[0], labels[-1]
     shown = html.escape(start if start == end else f"{start} to {end}")
-    return f"<span>Showing {shown}</span>"
+    # The two dates, for the slider's handles: a screen reader says "Dates, from: Oct 2017"
+    # (toolkit/core/access.js) rather than the option's number.
+    ends = f'data-everycall-from="{html.escape(start)}" data-everycall-to="{html.escape(end)}"'
+    return f"<span {ends}>Showing {shown}</span>"

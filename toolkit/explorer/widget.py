@@ -6,6 +6,7 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from toolkit.answers import current_store
+from toolkit.core.access import ANNOUNCE, with_helper
 from toolkit.core.display import figure_widget_ready
 from toolkit.core.session import is_trainer_mode
 from toolkit.data import default_case, list_cases, load_case, load_vocab, vocab_labels
@@ -147,7 +148,7 @@ class TimelineExplorer:
         self.unflag_button = w.Button(
             description="Remove my flags on this event", layout=w.Layout(width="auto")
         )
-        self.status = w.HTML()
+        self.status = w.HTML().add_class(ANNOUNCE)
 
     def _wire_events(self) -> None:
         """Connect the controls to the callbacks."""
@@ -194,7 +195,7 @@ class TimelineExplorer:
             parts += [flag_box, self.flags_table]
         box = w.VBox(parts)
         box.add_class("everycall-explorer")
-        return box
+        return with_helper(box)  # names the date handles, announces the flag status
 
     # -- state --------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import html
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from toolkit.core.access import ANNOUNCE, with_helper
 from toolkit.core.figures import source_layout
 from toolkit.errors import ModelError
 from toolkit.recommendations.coder import NO_THEME, code, format_rules, parse_rules
@@ -66,7 +67,9 @@ def coder_explorer(recs: pd.DataFrame, *, source: str, rules: Mapping | None = N
         try:
             fresh = code(recs, rules=parse_rules(editor.value))
         except ModelError as exc:
-            message.value = f"<p style='color:#B00020'>{html.escape(str(exc))}</p>"
+            message.value = (
+                f"<p class='everycall-error-text' style='color:#B00020'>{html.escape(str(exc))}</p>"
+            )
             return
         new_y, new_x = counts(fresh)
         with fig.batch_update():
@@ -74,6 +77,7 @@ def coder_explorer(recs: pd.DataFrame, *, source: str, rules: Mapping | None = N
         message.value = describe(fresh)
 
     button.on_click(recode)
-    box = widgets.VBox([editor, button, message, fig])
+    message.add_class(ANNOUNCE)  # the recoded counts in words, read out after Recode
+    box = with_helper(widgets.VBox([editor, button, message, fig]))
     box.add_class("everycall-coder")
     return box

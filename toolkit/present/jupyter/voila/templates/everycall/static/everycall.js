@@ -92,49 +92,9 @@
     return index;
   }
 
-  // ipywidgets (8.1) draws slider handles with role="slider" and no accessible name, so a
-  // screen reader says only "slider" (and axe reports aria-input-field-name). Name each
-  // handle from the control's own label, "from" and "to" for the two handles of a range;
-  // wide output scrolls inside a box that the keyboard can reach. Outputs and widgets
-  // render after the page loads, so this runs again whenever the cells change.
-  function nameControls() {
-    root.querySelectorAll(".widget-slider, .jupyter-widget-slider").forEach(function (w) {
-      var label = w.querySelector(".widget-label");
-      var name = label ? label.textContent.trim() : "";
-      var handles = w.querySelectorAll("[role=slider]");
-      handles.forEach(function (handle, i) {
-        var part = handles.length === 2 ? (i === 0 ? " (from)" : " (to)") : "";
-        var wanted = (name || "Value") + part;
-        if (handle.getAttribute("aria-label") !== wanted) {
-          handle.setAttribute("aria-label", wanted);
-        }
-      });
-    });
-    root.querySelectorAll(".jp-RenderedHTMLCommon, .jp-OutputArea-output").forEach(function (box) {
-      var style = getComputedStyle(box);
-      var scrolls = box.scrollWidth > box.clientWidth + 1 && /(auto|scroll)/.test(style.overflowX);
-      if (scrolls && !box.hasAttribute("tabindex")) {
-        box.setAttribute("tabindex", "0");
-        box.setAttribute("role", "region");
-        var caption = box.querySelector("caption, th");
-        box.setAttribute(
-          "aria-label",
-          (caption ? caption.textContent.trim() + ": " : "") + "table, scrolls sideways"
-        );
-      }
-    });
-  }
-  var pending = false;
-  new MutationObserver(function () {
-    if (!pending) {
-      pending = true;
-      requestAnimationFrame(function () {
-        pending = false;
-        nameControls();
-      });
-    }
-  }).observe(root, { childList: true, subtree: true });
-  nameControls();
+  // Names for slider handles, radio groups, live feedback and scrolling tables come from
+  // toolkit/core/access.js, which every course notebook loads (toolkit.begin), here as in
+  // JupyterLab: one implementation for both.
 
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) {
