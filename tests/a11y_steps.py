@@ -20,6 +20,17 @@ CONTROL_ROLES = (
     "switch",
 )
 
+# The start of an element's HTML, its aria-valuetext, and (for a slider's handle) the number
+# its slider shows beside it, when that is shown and typed into (a single handle's readout).
+READ_ELEMENT = """function () {
+    const slider = this.closest('.widget-slider, .jupyter-widget-slider');
+    const readout = slider && slider.querySelectorAll("[role='slider']").length === 1
+        ? slider.querySelector('.widget-readout') : null;
+    const shown = readout && readout.isContentEditable && readout.style.display !== 'none'
+        ? readout.textContent.trim() : '';
+    return [this.outerHTML.slice(0, 120), this.getAttribute('aria-valuetext') || '', shown];
+}"""
+
 # Output areas holding widgets. JupyterLab leaves cells out of view out of the accessibility
 # tree until they are scrolled to (content-visibility), so each is scrolled into view first.
 _OUTPUTS = (
@@ -49,17 +60,16 @@ def controls(page, root: str = JUPYTERLAB) -> list[dict[str, str]]:
                         continue
                     props = {p["name"]: p["value"].get("value") for p in node.get("properties", [])}
                     number = (node.get("value") or {}).get("value")
-                    html, valuetext = "", ""
+                    html, valuetext, readout = "", "", ""
                     if "backendDOMNodeId" in node:
                         element = cdp.send(
                             "DOM.resolveNode", {"backendNodeId": node["backendDOMNodeId"]}
                         )["object"]["objectId"]
-                        html, valuetext = cdp.send(
+                        html, valuetext, readout = cdp.send(
                             "Runtime.callFunctionOn",
                             {
                                 "objectId": element,
-                                "functionDeclaration": "function () { return [this.outerHTML"
-                                ".slice(0, 120), this.getAttribute('aria-valuetext') || '']; }",
+                                "functionDeclaration": READ_ELEMENT,
                                 "returnByValue": True,
                             },
                         )["result"]["value"]
@@ -73,6 +83,7 @@ def controls(page, root: str = JUPYTERLAB) -> list[dict[str, str]]:
                             "role": role,
                             "name": str((node.get("name") or {}).get("value", "")).strip(),
                             "value": str(said),
+                            "readout": readout,
                             "html": html,
                         }
                     )
@@ -87,9 +98,10 @@ def unnamed_controls(page, root: str = JUPYTERLAB) -> list[str]:
 
 
 def slider_names(page, root: str = JUPYTERLAB) -> list[dict[str, str]]:
-    """Name and spoken value of every slider handle under ``root``."""
+    """Name, spoken value and shown number (``readout``, "" for none) of every slider
+    handle under ``root``."""
     return [
-        {"name": c["name"], "valuetext": c["value"]}
+        {"name": c["name"], "valuetext": c["value"], "readout": c["readout"]}
         for c in controls(page, root)
         if c["role"] == "slider"
     ]
@@ -111,7 +123,10 @@ _CONTRAST = """(root) => {
     };
     const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3]));
     const lum = rgb => {
-        const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+        const f = v => {
+            v /= 255;
+            return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+        };
         return 0.2126 * f(rgb[0]) + 0.7152 * f(rgb[1]) + 0.0722 * f(rgb[2]);
     };
     const background = el => {
@@ -143,7 +158,8 @@ _CONTRAST = """(root) => {
             const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight, 10) >= 700;
             const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
             if (ratio < need - 0.01) {
-                failures.push(`${ratio.toFixed(2)}:1 (needs ${need}) "${el.textContent.trim().slice(0, 50)}" `
+                const words = el.textContent.trim().slice(0, 50);
+                failures.push(`${ratio.toFixed(2)}:1 (needs ${need}) "${words}" `
                     + `${style.color} on rgb(${bg.map(Math.round).join(', ')})`);
             }
         }

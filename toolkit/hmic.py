@@ -31,7 +31,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from toolkit.core.access import ANNOUNCE, with_helper
+from toolkit.core.access import ANNOUNCE
 from toolkit.core.figures import note_layout, note_lines
 from toolkit.core.tables import display_table
 from toolkit.data import cite as data_cite
@@ -366,7 +366,7 @@ def trend_explorer(
     menu.observe(update, names="value")
     caption.add_class("everycall-live-only")  # a handout prints it as the figure's caption
     caption.add_class(ANNOUNCE)  # read out when another measure is chosen
-    box = with_helper(widgets.VBox([menu, fig, caption]))
+    box = widgets.VBox([menu, fig, caption])
     box.add_class("everycall-trend-explorer")
     return box
 

@@ -22,7 +22,7 @@ import html
 import math
 from typing import TYPE_CHECKING, Any
 
-from toolkit.core.access import ANNOUNCE, with_helper
+from toolkit.core.access import ANNOUNCE
 from toolkit.core.figures import note_layout, note_lines
 from toolkit.data import cite, load_hmic
 from toolkit.errors import ToolkitError
@@ -167,4 +167,4 @@ def calls_explorer(minutes: int = 15) -> Any:
 
     slider.observe(update, names="value")
     caption.add_class(ANNOUNCE)  # read out as the slider moves
-    return with_helper(widgets.VBox([slider, fig, caption]))  # names the slider's handle
+    return widgets.VBox([slider, fig, caption])

@@ -13,7 +13,7 @@ Examples
 >>> coded = rec.code(data.load_recommendations())
 >>> sample = rec.sample(coded, n=6, seed=5)
 >>> comparison_html(coded, {r: "" for r in sample["rec_id"]})
-'<p role="status">Choose a theme for each recommendation first (6 left).</p>'
+'<p>Choose a theme for each recommendation first (6 left).</p>'
 >>> comparison_html(coded, {"nope": "training"})
 Traceback (most recent call last):
 ...
@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from toolkit.answers import current_store
-from toolkit.core.access import ANNOUNCE, with_helper
+from toolkit.core.access import ANNOUNCE
 from toolkit.core.tables import escape_text, table_html
 from toolkit.recommendations import THEMES, coding_agreement
 
@@ -50,7 +50,7 @@ def comparison_html(coded: pd.DataFrame, codes: Mapping[str, str]) -> str:
 
     left = sum(1 for theme in codes.values() if not theme)
     if left:
-        return f'<p role="status">Choose a theme for each recommendation first ({left} left).</p>'
+        return f"<p>Choose a theme for each recommendation first ({left} left).</p>"
     result = coding_agreement(coded, dict(codes))
     table = pd.DataFrame(
         {
@@ -60,7 +60,7 @@ def comparison_html(coded: pd.DataFrame, codes: Mapping[str, str]) -> str:
             "Same": ["yes" if a else "no" for a in result.table["agree"]],
         }
     )
-    return f'<p role="status">{html.escape(result.describe())}</p>' + table_html(table)
+    return f"<p>{html.escape(result.describe())}</p>" + table_html(table)
 
 
 def own_coding(coded: pd.DataFrame, sample: pd.DataFrame, *, key: str = KEY) -> Any:
@@ -113,7 +113,7 @@ def own_coding(coded: pd.DataFrame, sample: pd.DataFrame, *, key: str = KEY) -> 
             status.value = f'<p role="alert">{html.escape(str(exc))}</p>'
             return
         done = sum(1 for v in codes().values() if v)
-        status.value = f'<p role="status">Saved: {done} of {len(ids)} coded.</p>'
+        status.value = f"<p>Saved: {done} of {len(ids)} coded.</p>"
 
     def compare(_button: Any = None) -> None:
         result.value = comparison_html(coded, codes())
@@ -129,9 +129,9 @@ def own_coding(coded: pd.DataFrame, sample: pd.DataFrame, *, key: str = KEY) -> 
     button.on_click(compare)
     status.add_class(ANNOUNCE)
     result.add_class(ANNOUNCE)
-    box = with_helper(widgets.VBox([*rows, status, button, result]))
+    box = widgets.VBox([*rows, status, button, result])
     box.add_class("everycall-own-coding")
     if any(codes().values()):
         done = sum(1 for v in codes().values() if v)
-        status.value = f'<p role="status">Your saved coding is back: {done} of {len(ids)}.</p>'
+        status.value = f"<p>Your saved coding is back: {done} of {len(ids)}.</p>"
     return box

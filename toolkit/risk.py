@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from toolkit.core.access import ANNOUNCE, with_helper
+from toolkit.core.access import ANNOUNCE
 from toolkit.core.figures import legend_above, slider_layout, source_layout
 from toolkit.core.params import check_number, check_share, check_whole
 from toolkit.errors import ModelError
@@ -325,7 +325,7 @@ def threshold_explorer(*, n: int = 2000, seed: int = 0, threshold: int = 14) -> 
         control.observe(update, names="value")
     caption.add_class("everycall-live-only")  # a handout prints it as the figure's caption
     caption.add_class(ANNOUNCE)  # the result in words, read out as the controls move
-    box = with_helper(widgets.VBox([*controls.values(), fig, caption]))  # names the handles
+    box = widgets.VBox([*controls.values(), fig, caption])
     box.add_class("everycall-threshold-explorer")
     return box
 

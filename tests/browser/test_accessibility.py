@@ -72,6 +72,10 @@ def _write_keyboard_notebook(path: Path) -> None:
             ]
         ],
         "from toolkit.explorer import TimelineExplorer\nTimelineExplorer().widget",
+        # a table far wider than the page, as a learner's own DataFrame can be
+        "import pandas as pd\n"
+        "pd.DataFrame({f'column {i}': ['a long value here'] for i in range(40)})",
+        "print('after the table')",
     ]
     nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
     nbformat.write(nb, str(path))
@@ -138,19 +142,32 @@ def test_every_notebook_output_passes_axe_on_light_and_dark_themes(
     page.set_viewport_size({"width": 1000, "height": 900})  # tables wider than the page scroll
     _theme_light(page, a11y_lab)
     run_all(page, a11y_lab, notebook, timeout_s=300, restart=True)
-    page.wait_for_timeout(800)  # the helper fills in names on its next tick
+    _helper_ready(page)
     assert unnamed_controls(page) == [], f"{notebook}: controls without a name"
     handles = slider_names(page)
     if notebook.startswith(("00-", "01-", "02-", "04-", "06-")):  # the what-if controls
         assert handles, f"{notebook}: no slider found in the accessibility tree"
     for handle in handles:
         assert handle["name"] and handle["name"] != "Slider", handle
-        assert handle["valuetext"], f"{handle['name']}: no value said"
+        # What is said is what the slider shows ("0.85"), not noUiSlider's own "0.85.00"
+        if handle["readout"]:
+            assert handle["valuetext"] == handle["readout"], handle
     if notebook.startswith(("01-", "02-")):  # the explorer's dates: said as months, not 0 and 45
         dates = {h["name"]: h["valuetext"] for h in handles if h["name"].startswith("Dates")}
         assert set(dates) == {"Dates, from", "Dates, to"}, handles
         assert all(re.fullmatch(r"[A-Z][a-z]{2} \d{4}", v) for v in dates.values()), dates
     _axe_both_themes(page, notebook)
+
+
+def _helper_ready(page) -> None:
+    """Wait until the page's accessibility helper has loaded and named every slider handle."""
+    page.wait_for_function(
+        """() => window.__everycallAccess !== undefined
+            && [...document.querySelectorAll('.noUi-handle')]
+                .every(h => h.hasAttribute('aria-label'))""",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(200)  # its first full pass over the page
 
 
 def _theme_light(page, lab) -> None:
@@ -169,18 +186,22 @@ def _saved(lab) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))["answers"]
 
 
-def _saved_soon(lab, key: str, timeout_s: float = 20) -> dict:
-    """The saved entry ``key`` once the kernel has written it (a choice is saved as made)."""
+def _saved_soon(lab, key: str, done=lambda entry: True, timeout_s: float = 20) -> dict:
+    """The saved entry ``key`` once the kernel has written it and ``done(entry)`` holds (the
+    feedback shows a moment before the attempt is written)."""
     import time
 
     deadline = time.monotonic() + timeout_s
     while True:
         try:
-            return _saved(lab)[key]
+            entry = _saved(lab)[key]
+            if done(entry):
+                return entry
         except (FileNotFoundError, KeyError, ValueError):
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{key} was not saved as expected: {_saved(lab).get(key)}")
+        time.sleep(0.2)
 
 
 def _focused(page) -> str:
@@ -192,11 +213,25 @@ def _focused(page) -> str:
     )
 
 
+# Whether the focused element shows where focus is: an outline (or a ring drawn as a box
+# shadow) at least 2 px wide, for every widget control and table region Tab reaches.
+_RING = """() => {
+    const el = document.activeElement;
+    if (!el || !el.closest('.jp-OutputArea-output')) return '';
+    const style = getComputedStyle(el);
+    const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+    const shadow = style.boxShadow && style.boxShadow !== 'none';
+    return outline || shadow ? '' : el.outerHTML.slice(0, 120);
+}"""
+
+
 def _tab_to(page, predicate_js: str, *, back: bool = False, limit: int = 40) -> None:
     """Press Tab (Shift+Tab with ``back``) until the focused element matches ``predicate_js``
-    (a function of the element), as a keyboard user moves through the page."""
+    (a function of the element), as a keyboard user moves through the page; every control
+    passed on the way must show a focus ring."""
     for _ in range(limit):
         page.keyboard.press("Shift+Tab" if back else "Tab")
+        assert page.evaluate(_RING) == "", "focus is not visible here"
         if page.evaluate(f"({predicate_js})(document.activeElement)"):
             return
     raise AssertionError(f"Tab never reached {predicate_js}; focus is on {_focused(page)}")
@@ -234,7 +269,7 @@ def _press_check(page, question, label: str = "Check") -> None:
 
 def test_every_kind_of_question_and_a_flag_with_the_keyboard_alone(page, a11y_lab, run_all):
     run_all(page, a11y_lab, KEYBOARD, timeout_s=300, restart=True)
-    page.wait_for_timeout(800)
+    _helper_ready(page)
 
     # Single choice: one Tab stop for the group, the arrow keys move and choose.
     q = page.locator(".everycall-single-choice").first
@@ -247,7 +282,19 @@ def test_every_kind_of_question_and_a_flag_with_the_keyboard_alone(page, a11y_la
     page.keyboard.press("Enter")
     assert "48 hours" in _feedback(page, q, "correct")
     assert _focused(page).endswith("|Check"), "focus moved away from Check"
-    assert _saved(a11y_lab)["90-dvpo-hearing"]["value"] == "Within 48 hours"
+    saved = _saved_soon(a11y_lab, "90-dvpo-hearing", lambda e: e.get("attempts"))
+    assert saved["value"] == "Within 48 hours" and saved["correct"] is True
+    # Enter again, same answer: the same feedback is a change the live region reads out again
+    # (emptied, then filled), not a value set twice and never sent.
+    q.locator(".everycall-feedback").evaluate(
+        """el => { window.__feedbackChanges = 0;
+            new MutationObserver(() => window.__feedbackChanges++)
+                .observe(el, {childList: true, subtree: true, characterData: true}); }"""
+    )
+    page.keyboard.press("Enter")
+    page.wait_for_function("window.__feedbackChanges >= 2", timeout=20_000)
+    assert "48 hours" in _feedback(page, q, "correct")
+    assert _focused(page).endswith("|Check")
 
     # Multiple choice: a named group of checkboxes, each ticked with Space.
     q = page.locator(".everycall-multiple-choice").first
@@ -259,7 +306,7 @@ def test_every_kind_of_question_and_a_flag_with_the_keyboard_alone(page, a11y_la
             page.keyboard.press("Space")
     _press_check(page, q)
     _feedback(page, q, "correct")
-    saved = _saved(a11y_lab)["90-marac-criteria"]
+    saved = _saved_soon(a11y_lab, "90-marac-criteria", lambda e: e.get("attempts"))
     assert saved["correct"] is True and len(saved["value"]) == 3
 
     # A number: typed, then Tab to Check and Enter; a wrong one first.
@@ -274,7 +321,8 @@ def test_every_kind_of_question_and_a_flag_with_the_keyboard_alone(page, a11y_la
     page.keyboard.type("14", delay=60)
     _press_check(page, q)
     _feedback(page, q, "correct")
-    assert _saved(a11y_lab)["90-dash-threshold"]["value"] == 14
+    saved = _saved_soon(a11y_lab, "90-dash-threshold", lambda e: e.get("correct"))
+    assert saved["value"] == 14
 
     # Text: typed, then Submit.
     q = page.locator(".everycall-free-text").first
@@ -283,7 +331,8 @@ def test_every_kind_of_question_and_a_flag_with_the_keyboard_alone(page, a11y_la
     page.keyboard.type("Children, weapons and court orders.", delay=20)
     _press_check(page, q, "Submit")
     _feedback(page, q, "saved")
-    assert _saved(a11y_lab)["90-calm-caller"]["value"] == "Children, weapons and court orders."
+    saved = _saved_soon(a11y_lab, "90-calm-caller", lambda e: e.get("attempts"))
+    assert saved["value"] == "Children, weapons and court orders."
 
     # Ordering: choose an item in the list with the arrow keys, Tab to Move up, press Enter.
     q = page.locator(".everycall-ordering").first
@@ -318,11 +367,13 @@ def test_every_kind_of_question_and_a_flag_with_the_keyboard_alone(page, a11y_la
             _tab_to(page, "el => el.tagName === 'SELECT'", back=True)
     _press_check(page, q)
     _feedback(page, q, "correct")
-    assert _saved(a11y_lab)["90-dhr-steps"]["value"] == right
+    saved = _saved_soon(a11y_lab, "90-dhr-steps", lambda e: e.get("attempts"))
+    assert saved["value"] == right and saved["correct"] is True
 
     # Confidence: a named group of toggle buttons; Enter chooses one and says it is pressed.
     q = page.locator(".everycall-confidence").first
     _start_at(page, q)
+    assert "confident are you about Marac" in _group_name(q.locator("[role='group']").first)
     _tab_to(page, "el => el.innerText.trim() === 'Fairly'")
     page.keyboard.press("Enter")
     fairly = q.locator("button", has_text="Fairly")
@@ -359,6 +410,17 @@ def test_every_kind_of_question_and_a_flag_with_the_keyboard_alone(page, a11y_la
     assert _focused(page).endswith("|Flag this event")
     flags = [v for k, v in _saved(a11y_lab).items() if k.startswith("flags:")]
     assert flags and flags[0]["value"][0]["reason"].startswith("A repeat call")
+
+    # A wide table: its scrolling box is one Tab stop with a name, scrolled with the arrows.
+    page.locator(".jp-OutputArea-output", has_text="column 39").last.scroll_into_view_if_needed()
+    table_box = page.locator("[data-everycall-scroll]", has_text="column 39").last
+    table_box.wait_for(timeout=10_000)
+    assert table_box.get_attribute("role") == "region"
+    assert "scrolls sideways" in table_box.get_attribute("aria-label")
+    _tab_to(page, "el => el.hasAttribute('data-everycall-scroll')")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("el => el.scrollLeft > 0", arg=table_box.element_handle())
 
     # With feedback of every kind, a flag and the flags table on show: AA on both themes.
     _axe_both_themes(page, "answered questions and a flag")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit.calls.erlang import _patience, _staff, queue_metrics
 from toolkit.calls.figures import sweep_figure
 from toolkit.calls.sweeps import staffing_sweep
-from toolkit.core.access import ANNOUNCE, with_helper
+from toolkit.core.access import ANNOUNCE
 from toolkit.core.figures import slider_layout
 from toolkit.core.params import check_number
 from toolkit.errors import ModelError
@@ -98,7 +98,7 @@ def queue_explorer(
     box = widgets.VBox([*sliders.values(), caption, fig, description])
     box.add_class("everycall-queue-explorer")
     caption.add_class(ANNOUNCE)  # the result in words, read out as the sliders move
-    return with_helper(box)  # names the slider handles
+    return box
 
 
 def _staff_axis_end(

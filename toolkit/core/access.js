@@ -14,12 +14,16 @@ let counter = 0;
 
 const CSS = `
 .jupyter-widgets :is(button, input, select, textarea):focus-visible,
+button.jupyter-widgets:focus-visible,
 .jupyter-widgets .noUi-handle:focus-visible,
 .jupyter-widgets .widget-readout:focus-visible,
-[data-everycall-scroll]:focus-visible {
+[data-everycall-scroll]:focus-visible,
+.js-plotly-plot .modebar-btn:focus-visible {
   outline: 2px solid var(--jp-brand-color1, #1565c0) !important;
   outline-offset: 2px;
 }
+/* plotly shows its toolbar on hover only: show it to the keyboard too */
+.js-plotly-plot .plotly .modebar:focus-within { opacity: 1 !important; }
 body[data-jp-theme-light="false"] .everycall-result.everycall-correct {
   border-left-color: #81c995 !important;
 }
@@ -93,7 +97,10 @@ function sliders(root) {
       set(handle, "aria-label", name + which);
       if (values.length === handles.length && values[i]) set(handle, "aria-valuetext", values[i]);
     });
-    if (readout && shown) set(readout, "aria-label", name + ", type a value");
+    if (readout && shown && readout.isContentEditable) {
+      set(readout, "role", "textbox");
+      set(readout, "aria-label", name + ", type a value");
+    }
   }
 }
 
@@ -139,11 +146,12 @@ function announcements(root) {
 const watched = new WeakSet();
 let resizes = null;
 
-function scrollRegions(root, schedule) {
+function scrollRegions(root) {
   const boxes = root.querySelectorAll(".jp-OutputArea-output, .jp-RenderedHTMLCommon");
   for (const box of boxes) {
     const table = box.querySelector("table");
-    if (!table) continue;
+    // Widgets lay themselves out; a box of controls is not a table to scroll.
+    if (!table || box.querySelector(".jupyter-widgets")) continue;
     if (resizes && !watched.has(box)) {
       watched.add(box);
       resizes.observe(box);
@@ -153,7 +161,7 @@ function scrollRegions(root, schedule) {
     const ours = box.hasAttribute("data-everycall-scroll");
     if (scrolls && (ours || !box.hasAttribute("tabindex"))) {
       const caption = text(table.querySelector("caption"));
-      set(box, "data-everycall-scroll", "");
+      set(box, "data-everycall-scroll", "1");
       set(box, "tabindex", "0");
       set(box, "role", "region");
       set(box, "aria-label", (caption || "Table") + ", scrolls sideways: use the arrow keys");
@@ -163,20 +171,25 @@ function scrollRegions(root, schedule) {
   }
 }
 
-function fixAll(schedule) {
-  const root = document.body;
-  sliders(root);
-  radioGroups(root);
-  checkboxGroups(root);
-  toggleGroups(root);
-  announcements(root);
-  scrollRegions(root, schedule);
+const FIXES = [sliders, radioGroups, checkboxGroups, toggleGroups, announcements, scrollRegions];
+
+// Each fix on its own: one that fails (a control drawn in a way not foreseen) leaves the
+// others working. The last failure is kept on window.__everycallAccess.error for debugging.
+function fixAll() {
+  for (const fix of FIXES) {
+    try {
+      fix(document.body);
+    } catch (error) {
+      if (window[KEY]) window[KEY].error = `${fix.name}: ${error}`;
+      console.warn("Every Call accessibility helper:", fix.name, error);
+    }
+  }
 }
 
 // JupyterLab reads keys at the document for its own shortcuts: in command mode the arrow keys
 // select another cell and Enter opens the cell's editor, so on a radio button, a list, a
-// slider handle or a button they took the learner out of the question instead of moving
-// between options or pressing the button. JupyterLab listens in the bubbling phase, so a
+// slider handle, a button or a wide table they took the learner out of the question instead
+// of moving between options, pressing the button or scrolling the table. JupyterLab listens in the bubbling phase, so a
 // listener on <body> that stops these keys (unmodified, on a widget's control) leaves the
 // control's own handling alone and keeps the shortcut out. Ctrl+S, Shift+Enter and the rest
 // still reach JupyterLab; typing in a text box never triggered the shortcuts anyway.
@@ -189,9 +202,11 @@ function keepKeys(event) {
   if (!NAVIGATION.has(event.key) || event.ctrlKey || event.altKey || event.metaKey) return;
   if (event.shiftKey && event.key === "Enter") return;
   const target = event.target;
-  if (target instanceof Element && target.matches(CONTROL) && target.closest(".jupyter-widgets")) {
-    event.stopPropagation();
-  }
+  if (!(target instanceof Element)) return;
+  const control = target.matches(CONTROL) && target.closest(".jupyter-widgets");
+  // a wide table's scrolling box: the arrow keys scroll it, not select another cell
+  const table = target.hasAttribute("data-everycall-scroll") && event.key !== "Enter";
+  if (control || table) event.stopPropagation();
 }
 
 function install() {
@@ -206,11 +221,7 @@ function install() {
   let queued = false;
   const run = () => {
     queued = false;
-    try {
-      fixAll(schedule);
-    } catch (error) {
-      console.warn("Every Call accessibility helper:", error);
-    }
+    fixAll();
   };
   // A timer, not requestAnimationFrame: it also runs in a tab that is not being painted.
   const schedule = () => {
@@ -219,9 +230,28 @@ function install() {
       setTimeout(run, 30);
     }
   };
-  // Only the changes ipywidgets and JupyterLab make are watched (new nodes, text, a handle's
-  // value, classes, the theme); the attributes this module sets are not, so it never loops.
-  const observer = new MutationObserver(schedule);
+  // Only changes in outputs and widgets (new nodes, text, a handle's value, classes) and the
+  // theme are acted on, never typing in a cell's editor; the attributes this module sets
+  // are not watched, so it never loops.
+  const observer = new MutationObserver((records) => {
+    let relevant = false;
+    for (const record of records) {
+      const target = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+      if (!target) continue;
+      if (record.attributeName === "aria-valuenow") {
+        // noUiSlider has just written its own number as the value text: put the words back
+        // now, before a screen reader reads it, not on the next tick.
+        const widget = target.closest(".widget-slider, .jupyter-widget-slider");
+        if (widget) sliders(widget.parentElement || widget);
+        continue;
+      }
+      if (record.attributeName === "data-jp-theme-light" ||
+          (target.closest(".jp-OutputArea, .jupyter-widgets") && !target.closest(".cm-editor"))) {
+        relevant = true;
+      }
+    }
+    if (relevant) schedule();
+  });
   observer.observe(document.body, {
     subtree: true,
     childList: true,
@@ -231,6 +261,9 @@ function install() {
   });
   if (typeof ResizeObserver !== "undefined") resizes = new ResizeObserver(schedule);
   window.addEventListener("resize", schedule);
+  // A cell scrolled into view is laid out only then (JupyterLab's content-visibility), so
+  // whether its table is wider than the page is known only then.
+  document.addEventListener("scroll", schedule, { capture: true, passive: true });
   document.body.addEventListener("keydown", keepKeys);
   window[KEY] = { schedule, run };
   run();

@@ -26,8 +26,11 @@ It never moves focus, and the attributes it sets are not ones it watches, so it 
 Handouts leave the helper out (it is :data:`~toolkit.core.display.LIVE_ONLY`); they print
 controls as text.
 
-Every composite widget of the course (questions, the explorer, the what-if controls) carries
-the helper as a hidden child, so the page is fixed whichever cell a learner runs first.
+``toolkit.begin()`` displays the helper (as a status output, which handouts and saved files
+leave out), so every course notebook has it. A question and the timeline explorer also carry
+it as a hidden last child, since they can be shown on their own (``exercises.widget``,
+``TimelineExplorer().widget``). It also keeps JupyterLab's command-mode shortcuts (the arrow
+keys, Enter) from taking over a radio button, list, slider handle, button or wide table.
 
 Examples
 --------

@@ -424,6 +424,9 @@ class ExerciseWidget(widgets.VBox):
                 result = Result(None, problem, answered=False)
             else:
                 result = mark(self.exercise, raw)
+            # Emptied first, so that the same feedback again (Check pressed twice) is a change
+            # the live region announces, not a value that did not change and is never sent.
+            self.feedback.value = ""
             self.feedback.value = feedback_html(self.exercise, result)
             if result.answered:
                 value = normalise_response(self.exercise, raw)

@@ -425,7 +425,8 @@ def _case_choices(cases: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def _note(text: str) -> str:
-    return f'<p role="status" class="everycall-status">{html.escape(text)}</p>'
+    # no role="status": the widget showing it is the live region (toolkit.core.access)
+    return f'<p class="everycall-status">{html.escape(text)}</p>'
 
 
 def _month_end(day: Any) -> Any:

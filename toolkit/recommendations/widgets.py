@@ -6,7 +6,7 @@ import html
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from toolkit.core.access import ANNOUNCE, with_helper
+from toolkit.core.access import ANNOUNCE
 from toolkit.core.figures import source_layout
 from toolkit.errors import ModelError
 from toolkit.recommendations.coder import NO_THEME, code, format_rules, parse_rules
@@ -78,6 +78,6 @@ def coder_explorer(recs: pd.DataFrame, *, source: str, rules: Mapping | None = N
 
     button.on_click(recode)
     message.add_class(ANNOUNCE)  # the recoded counts in words, read out after Recode
-    box = with_helper(widgets.VBox([editor, button, message, fig]))
+    box = widgets.VBox([editor, button, message, fig])
     box.add_class("everycall-coder")
     return box
