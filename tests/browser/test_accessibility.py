@@ -128,7 +128,32 @@ def _theme(page, name: str) -> None:
     page.hover("li.lm-Menu-item:has-text('Theme')")
     page.click(f"li.lm-Menu-item:has-text('{name}')")
     page.wait_for_function(f"document.body.dataset.jpThemeLight === '{light}'")
-    page.wait_for_timeout(500)  # the theme's stylesheet is in; let the page settle
+    # The attribute flips before the theme's stylesheet is in: wait for its background colour,
+    # then until the accessibility helper has made no pass for half a second (new fonts can
+    # widen a table, which then needs its scrolling box again).
+    page.wait_for_function(
+        """(light) => {
+            const bg = getComputedStyle(document.body).getPropertyValue('--jp-layout-color0');
+            const dark = /#111|rgb\\(17/.test(bg);
+            return light === 'true' ? bg.trim() !== '' && !dark : dark;
+        }""",
+        arg=light,
+    )
+    page.wait_for_function(
+        """() => {
+            const s = window.__everycallAccess && window.__everycallAccess.stats;
+            if (!s) return true;
+            const now = performance.now();
+            if (window.__lastPasses !== s.passes) {
+                window.__lastPasses = s.passes;
+                window.__passesSince = now;
+                return false;
+            }
+            return now - window.__passesSince > 500;
+        }""",
+        polling=100,
+        timeout=30_000,
+    )
 
 
 # --------------------------------------------------------------------------------------------

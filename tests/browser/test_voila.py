@@ -211,11 +211,22 @@ def test_code_free_view_from_jupyterlab_answers_to_the_same_store(
     assert 12 <= size < 20
     assert _axe(page) == []
 
+    # Answered with the keyboard alone: from the question, Tab into its radio group (one
+    # stop), the arrow key to the second option, Tab to Check, Enter.
     question = page.locator(".everycall-single-choice", has_text="difficult feelings").first
     question.scroll_into_view_if_needed()
-    question.get_by_text("Step away at any time").click()
-    question.get_by_role("button", name="Check").click()
+    question.locator(".everycall-prompt").evaluate(
+        "el => { el.tabIndex = -1; el.focus(); el.removeAttribute('tabindex'); }"
+    )
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.type") == "radio"
+    assert question.locator("[role='radiogroup']").count() == 1
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.innerText.trim()") == "Check"
+    page.keyboard.press("Enter")
     question.get_by_text("0808 2000 247").wait_for(timeout=20_000)
+    assert question.locator(".everycall-feedback").get_attribute("aria-live") == "polite"
     saved = _answer_file(lab.root.parent / "answers", "00-start-here")
     assert "00-stepping-away" in json.dumps(saved)
 

@@ -152,9 +152,12 @@ function scrollRegions(root) {
     const table = box.querySelector("table");
     // Widgets lay themselves out; a box of controls is not a table to scroll.
     if (!table || box.querySelector(".jupyter-widgets")) continue;
-    if (resizes && !watched.has(box)) {
-      watched.add(box);
-      resizes.observe(box);
+    // The box's width and the table's: a theme's fonts can widen the table alone.
+    for (const el of [box, table]) {
+      if (resizes && !watched.has(el)) {
+        watched.add(el);
+        resizes.observe(el);
+      }
     }
     const style = getComputedStyle(box);
     const scrolls = /(auto|scroll)/.test(style.overflowX) && box.scrollWidth > box.clientWidth + 1;
@@ -175,7 +178,11 @@ const FIXES = [sliders, radioGroups, checkboxGroups, toggleGroups, announcements
 
 // Each fix on its own: one that fails (a control drawn in a way not foreseen) leaves the
 // others working. The last failure is kept on window.__everycallAccess.error for debugging.
+const stats = { passes: 0, ms: 0 };
+
 function fixAll() {
+  const start = performance.now();
+  stats.passes += 1;
   for (const fix of FIXES) {
     try {
       fix(document.body);
@@ -184,6 +191,7 @@ function fixAll() {
       console.warn("Every Call accessibility helper:", fix.name, error);
     }
   }
+  stats.ms += performance.now() - start;
 }
 
 // JupyterLab reads keys at the document for its own shortcuts: in command mode the arrow keys
@@ -265,7 +273,7 @@ function install() {
   // whether its table is wider than the page is known only then.
   document.addEventListener("scroll", schedule, { capture: true, passive: true });
   document.body.addEventListener("keydown", keepKeys);
-  window[KEY] = { schedule, run };
+  window[KEY] = { schedule, run, stats };  // stats: passes made and time spent, for measuring
   run();
 }
 
