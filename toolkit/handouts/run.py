@@ -166,20 +166,38 @@ del _everycall_live_figures
 """
 
 
-async def _live_figures(client: Any, nb: Any) -> dict[str, Any]:
+#: Seconds the figures probe may take. It reads objects already in memory (well under a
+#: second); waiting the cells' 600 s for a reply that never comes stalled whole builds.
+PROBE_TIMEOUT = 60
+
+
+async def _live_figures(client: Any, nb: Any, *, attempts: int = 2) -> tuple[dict[str, Any], str]:
+    """Every live FigureWidget's figure after the last cell, and "" or why it could not be read.
+
+    The probe is asked up to ``attempts`` times, each with :data:`PROBE_TIMEOUT`. Builds under
+    test twice waited the full cell timeout (600 s) here with the kernel idle: a reply lost,
+    and the empty answer then went unnoticed. Now a lost reply costs a minute, is asked
+    again, and a last failure is returned for the build to report.
+    """
     import nbformat
 
-    probe = nbformat.v4.new_code_cell(_FIGURES_PROBE)
-    nb.cells.append(probe)  # nbclient writes the executed cell back into the notebook
-    try:
-        await client.async_execute_cell(probe, len(nb.cells) - 1, execution_count=None)
-        text = "".join(o.get("text", "") for o in probe.outputs if o.get("name") == "stdout")
-        found = json.loads(text or "{}")
-    except Exception:  # no figures is the safe answer: the handout shows a placeholder
-        return {}
-    finally:
-        nb.cells.pop()
-    return found if isinstance(found, dict) else {}
+    why = ""
+    for _ in range(attempts):
+        probe = nbformat.v4.new_code_cell(_FIGURES_PROBE)
+        nb.cells.append(probe)  # nbclient writes the executed cell back into the notebook
+        saved, client.timeout = client.timeout, PROBE_TIMEOUT
+        try:
+            await client.async_execute_cell(probe, len(nb.cells) - 1, execution_count=None)
+            text = "".join(o.get("text", "") for o in probe.outputs if o.get("name") == "stdout")
+            found = json.loads(text or "{}")
+        except Exception as exc:  # asked again; then the build says so
+            why = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+            continue
+        finally:
+            nb.cells.pop()
+            client.timeout = saved
+        return (found if isinstance(found, dict) else {}), ""
+    return {}, why or "no answer"
 
 
 def _fill_figure_widgets(nb: Any, figures: dict[str, Any]) -> None:
@@ -398,7 +416,16 @@ class _Builder:
                 await client.async_execute_cell(
                     cell, index, execution_count=client.code_cells_executed + 1
                 )
-            figures = await _live_figures(client, nb)
+            figures, why = await _live_figures(client, nb)
+            if why:
+                rep.problems.append(
+                    Problem(
+                        _display_name(path),
+                        f"the figures could not be read from the kernel after the last cell "
+                        f"({why}); a figure filled in after it was made prints empty",
+                        level="warning",
+                    )
+                )
             client.set_widgets_metadata()
             _mark_updatable(client, nb)
             self.phases["execution"] += time.perf_counter() - started
