@@ -141,19 +141,19 @@ function announcements(root) {
   }
 }
 
-// A table wider than its output area scrolls sideways: the scrolling box must be reachable by
-// keyboard (Tab, then the arrow keys) and say what it holds.
+// An output wider than its area (a wide table, most often) scrolls sideways: the scrolling
+// box must be reachable by keyboard (Tab, then the arrow keys) and say what it holds.
 const watched = new WeakSet();
 let resizes = null;
 
 function scrollRegions(root) {
   const boxes = root.querySelectorAll(".jp-OutputArea-output, .jp-RenderedHTMLCommon");
   for (const box of boxes) {
+    // Widgets lay themselves out; a box of controls is not something to scroll through.
+    if (box.querySelector(".jupyter-widgets")) continue;
     const table = box.querySelector("table");
-    // Widgets lay themselves out; a box of controls is not a table to scroll.
-    if (!table || box.querySelector(".jupyter-widgets")) continue;
     // The box's width and the table's: a theme's fonts can widen the table alone.
-    for (const el of [box, table]) {
+    for (const el of table ? [box, table] : [box]) {
       if (resizes && !watched.has(el)) {
         watched.add(el);
         resizes.observe(el);
@@ -163,11 +163,11 @@ function scrollRegions(root) {
     const scrolls = /(auto|scroll)/.test(style.overflowX) && box.scrollWidth > box.clientWidth + 1;
     const ours = box.hasAttribute("data-everycall-scroll");
     if (scrolls && (ours || !box.hasAttribute("tabindex"))) {
-      const caption = text(table.querySelector("caption"));
+      const caption = table ? text(table.querySelector("caption")) || "Table" : "Output";
       set(box, "data-everycall-scroll", "1");
       set(box, "tabindex", "0");
       set(box, "role", "region");
-      set(box, "aria-label", (caption || "Table") + ", scrolls sideways: use the arrow keys");
+      set(box, "aria-label", caption + ", scrolls sideways: use the arrow keys");
     } else if (!scrolls && ours) {
       for (const name of ["data-everycall-scroll", "tabindex", "role", "aria-label"]) box.removeAttribute(name);
     }
@@ -217,6 +217,36 @@ function keepKeys(event) {
   if (control || table) event.stopPropagation();
 }
 
+// A value typed into a question reaches the kernel as it is typed, but ipywidgets holds a
+// change back while the kernel is busy with the one before, and a button's click is never
+// held back: Check pressed straight after the last key could be marked against the value
+// before it. A click on a question's Check (or Submit) that comes within HOLD ms of typing in
+// that question is held for HOLD ms and then made again, so the value arrives first.
+const HOLD = 300;
+let lastTyped = { question: null, at: 0 };
+
+function noteTyping(event) {
+  const question = event.target instanceof Element && event.target.closest(".everycall-exercise");
+  if (question) lastTyped = { question, at: performance.now() };
+}
+
+function holdEarlyCheck(event) {
+  const button = event.target instanceof Element && event.target.closest("button.everycall-check");
+  if (!button || button.dataset.everycallHeld === "1") return;
+  const since = performance.now() - lastTyped.at;
+  if (lastTyped.question !== button.closest(".everycall-exercise") || since >= HOLD) return;
+  event.stopImmediatePropagation();
+  event.preventDefault();
+  setTimeout(() => {
+    button.dataset.everycallHeld = "1";
+    try {
+      button.click();
+    } finally {
+      delete button.dataset.everycallHeld;
+    }
+  }, HOLD - since);
+}
+
 function install() {
   if (window[KEY]) {
     window[KEY].schedule();
@@ -253,8 +283,11 @@ function install() {
         if (widget) sliders(widget.parentElement || widget);
         continue;
       }
-      if (record.attributeName === "data-jp-theme-light" ||
-          (target.closest(".jp-OutputArea, .jupyter-widgets") && !target.closest(".cm-editor"))) {
+      if (record.attributeName === "data-jp-theme-light") {
+        // The theme's stylesheet and fonts arrive after the attribute: look again as they do.
+        for (const wait of [300, 1000, 2500]) setTimeout(schedule, wait);
+        relevant = true;
+      } else if (target.closest(".jp-OutputArea, .jupyter-widgets") && !target.closest(".cm-editor")) {
         relevant = true;
       }
     }
@@ -272,7 +305,10 @@ function install() {
   // A cell scrolled into view is laid out only then (JupyterLab's content-visibility), so
   // whether its table is wider than the page is known only then.
   document.addEventListener("scroll", schedule, { capture: true, passive: true });
+  if (document.fonts) document.fonts.addEventListener("loadingdone", schedule);
   document.body.addEventListener("keydown", keepKeys);
+  document.addEventListener("input", noteTyping, true);
+  document.addEventListener("click", holdEarlyCheck, true);
   window[KEY] = { schedule, run, stats };  // stats: passes made and time spent, for measuring
   run();
 }
