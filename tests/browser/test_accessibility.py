@@ -54,23 +54,16 @@ def a11y_lab(module_lab):
 
 def _write_keyboard_notebook(path: Path) -> None:
     import nbformat
+    import yaml
 
+    demo = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     cells = [
         'import toolkit\nfrom IPython.display import display\ntoolkit.begin("zz-keyboard")',
         "from toolkit.exercises.catalog import find\nfrom toolkit.exercises.widgets import widget",
-        *[
-            f'display(widget(find("{q}", path=r"{DEMO}")))'
-            for q in [
-                "90-dvpo-hearing",
-                "90-marac-criteria",
-                "90-dash-threshold",
-                "90-calm-caller",
-                "90-dhr-steps",
-                "90-confidence",
-            ]
-        ],
+        # one question of every kind, in the demo file's order
+        *[f'display(widget(find("{q["id"]}", path=r"{DEMO}")))' for q in demo["exercises"]],
         "from toolkit.explorer import TimelineExplorer\nTimelineExplorer().widget",
         # a table far wider than the page, as a learner's own DataFrame can be
         "import pandas as pd\n"
