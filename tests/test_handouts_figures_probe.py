@@ -4,6 +4,7 @@ comes costs a short wait and a second try, not the cells' 600 s, and a last fail
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
 
@@ -29,7 +30,10 @@ class Kernel:
 
 def _probe(kernel):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
-    found, why = asyncio.run(run._live_figures(kernel, nb))
+    # A loop of its own in a thread: the browser tests' Playwright session keeps one running
+    # in this thread, where asyncio.run() refuses to start another.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        found, why = pool.submit(lambda: asyncio.run(run._live_figures(kernel, nb))).result()
     assert len(nb.cells) == 1, "the probe cell is never left in the notebook"
     assert kernel.timeout == 600, "the cells' own timeout is put back"
     return found, why
