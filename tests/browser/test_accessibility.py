@@ -3,11 +3,14 @@
 - axe-core (the copy the handouts use, WCAG 2.0 to 2.2 A and AA rules) over every notebook's
   outputs after Run All, on JupyterLab's light theme and again on its dark theme (the same
   run, the theme switched from the Settings menu): no serious or critical finding.
+- The contrast of every piece of text in the outputs, on both themes, worked out here
+  (``a11y_steps.low_contrast_text``): axe-core's own rule checks no text inside JupyterLab.
 - Every control in the outputs has a name in Chromium's accessibility tree (read through the
-  DevTools protocol, as a screen reader reads it), and a slider says its value in words.
-- One question of every kind, and a flag in the timeline explorer, answered with the keyboard
-  alone (Tab, Shift+Tab, the arrow keys, Space and Enter; typing for typed answers): the
-  feedback appears, is in a live region, focus stays where it was, and the answer is saved.
+  DevTools protocol, as a screen reader reads it), and a slider says the value it shows.
+- One question of every kind, a flag in the timeline explorer and a wide table, done with the
+  keyboard alone (Tab, Shift+Tab, the arrow keys, Space and Enter; typing for typed answers):
+  the feedback appears, is in a live region, focus stays where it was and always shows, and
+  the answer is saved.
 
 These tests run on a JupyterLab of their own (the theme switch is saved in its settings).
 """
