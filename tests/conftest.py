@@ -57,6 +57,19 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def scorm_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The course as SCORM 1.2 packages, built once per test session as `make scorm` builds
+    them (student HTML handouts with the build's own checks, then one package per notebook
+    and one for the course)."""
+    from toolkit.handouts.scorm import build_scorm
+
+    out = tmp_path_factory.mktemp("scorm") / "scorm"
+    result = build_scorm(None, out=out, progress=False)
+    assert result.ok, "\n".join(str(p) for p in result.problems) or result.handouts.summary()
+    return out
+
+
+@pytest.fixture(scope="session")
 def chromium_path() -> Path:
     from toolkit.errors import BrowserNotFoundError
     from toolkit.handouts.browser import find_chromium

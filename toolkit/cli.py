@@ -96,11 +96,37 @@ def _course_notebook(name: Path) -> Path:
 def _cmd_handouts(args: argparse.Namespace) -> int:
     from toolkit.handouts import build
 
+    notebooks = [_course_notebook(n) for n in args.notebooks] or None
+    if args.format == "scorm":
+        return _scorm(args, notebooks)
+    if args.scorm_version is not None or args.mastery_score is not None:
+        raise ToolkitError("--scorm-version and --mastery-score go with --format scorm")
     result = build(
-        [_course_notebook(n) for n in args.notebooks] or None,
+        notebooks,
         edition=args.edition,
         fmt=args.format,
-        out=args.out,
+        out=args.out or Path("build/handouts"),
+        jobs=args.jobs,
+        tabs=args.tabs,
+        cache=not args.no_cache,
+        cache_dir=args.cache_dir,
+    )
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _scorm(args: argparse.Namespace, notebooks: list[Path] | None) -> int:
+    from toolkit.handouts.scorm import DEFAULT_OUT, build_scorm
+
+    if args.edition == "trainer":
+        raise ToolkitError(
+            "a SCORM package is for learners: it holds the student edition only "
+            "(leave out --edition, or use --edition student)"
+        )
+    result = build_scorm(
+        notebooks,
+        out=args.out or DEFAULT_OUT,
+        version=args.scorm_version or "1.2",
+        mastery_score=args.mastery_score,
         jobs=args.jobs,
         tabs=args.tabs,
         cache=not args.no_cache,
@@ -126,6 +152,17 @@ def _cmd_hub(args: argparse.Namespace) -> int:
         print(nbgitpuller_link(args.hub, args.repo, branch=args.branch, path=args.path))
         return EXIT_OK
     return serve(demo=args.demo)
+
+
+def _percent(text: str) -> int:
+    """A whole number from 0 to 100 (argparse turns the ValueError into a usage message)."""
+    value = int(text)
+    if not 0 <= value <= 100:
+        raise ValueError(text)
+    return value
+
+
+_percent.__name__ = "whole number from 0 to 100"  # argparse names the type in its message
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -193,12 +230,32 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--edition", choices=["student", "trainer", "both"], default="both")
     p.add_argument(
         "--format",
-        choices=["html", "pdf", "ipynb", "both", "all"],
+        choices=["html", "pdf", "ipynb", "both", "all", "scorm"],
         default="both",
         help="both = html and pdf; ipynb = live notebooks for a hub (student edition "
-        "without solutions); all = html, pdf and ipynb",
+        "without solutions); all = html, pdf and ipynb; scorm = SCORM packages for a "
+        "learning platform (student edition, questions answerable and reported)",
     )
-    p.add_argument("--out", type=Path, default=Path("build/handouts"))
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="the output folder (default build/handouts, or build/scorm with --format scorm)",
+    )
+    p.add_argument(
+        "--scorm-version",
+        choices=["1.2"],
+        default=None,
+        help="with --format scorm: the SCORM version (1.2, the one every platform takes)",
+    )
+    p.add_argument(
+        "--mastery-score",
+        type=_percent,
+        default=None,
+        metavar="0-100",
+        help="with --format scorm: the per cent of marked questions right to pass; without "
+        "it a learner who has answered everything is 'completed'",
+    )
     p.add_argument(
         "--jobs",
         type=int,

@@ -37,7 +37,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
@@ -444,11 +444,12 @@ class _ResourceParser(HTMLParser):
         self.found.extend((url, f"CSS {where}") for url in css_references(css, external=True))
 
 
-def offline_scan(document: str, *, file: str) -> list[Problem]:
+def offline_scan(document: str, *, file: str, inside: Collection[str] = ()) -> list[Problem]:
     """Problems for each resource the page would fetch from anywhere but itself.
 
     Links a reader may follow (``<a href>``, such as the sources list) are not requests and
-    are allowed.
+    are allowed, and so are the files named in ``inside`` (the other files of a SCORM
+    package, referred to by their names).
 
     Examples
     --------
@@ -465,7 +466,7 @@ def offline_scan(document: str, *, file: str) -> list[Problem]:
     seen: set[tuple[str, str]] = set()
     problems = []
     for url, where in parser.found:
-        if (url, where) in seen:
+        if (url, where) in seen or url in inside:
             continue
         seen.add((url, where))
         problems.append(
@@ -532,12 +533,18 @@ def course_secrets() -> tuple[list[str], list[str]]:
     (:func:`toolkit.notes.note_texts`) and every reviewer annotation's explanation. The second
     list is for notes on anything that could not be scanned (none today: kept for callers).
     """
+    return answer_texts() + trainer_texts(), []
+
+
+def trainer_texts() -> list[str]:
+    """Every trainer note's text and every reviewer annotation's explanation: what no file a
+    learner holds may contain (a SCORM package included, which does hold the feedback)."""
     import csv
 
-    secrets = answer_texts() + note_texts()
+    secrets = note_texts()
     for path in sorted((data_dir() / "cases").glob("*/annotations.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
             secrets += [
                 row["explanation"] for row in csv.DictReader(handle) if row.get("explanation")
             ]
-    return secrets, []
+    return secrets

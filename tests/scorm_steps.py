@@ -1,0 +1,138 @@
+"""Shared steps for the SCORM tests: the manifest schema, a package with a question of every
+type, and a test learning platform (scorm-again in a page that launches a package in a frame).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import html
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "tests" / "data" / "answers" / "exercises" / "90-demo-all-types.yaml"
+SCORM_AGAIN = ROOT / "tests" / "data" / "scorm" / "scorm12.min.js"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+
+def manifest_schema():
+    """The SCORM 1.2 content-packaging schema (IMS CP 1.1.2 with ADL's extensions), from the
+    files every package carries.
+
+    ``ims_xml.xsd`` binds the reserved ``xml`` namespace as its default namespace, which an XML
+    parser must refuse (expat does), so the ``xml:`` attributes come from xmlschema's own copy
+    of the W3C schema for that namespace instead; nothing else is changed.
+    """
+    import xmlschema
+    from xmlschema.locations import FALLBACK_LOCATIONS
+
+    from toolkit.handouts.scorm import XSD_DIR
+
+    def mapped(url: str) -> str:
+        return FALLBACK_LOCATIONS[XML_NS] if url.endswith("ims_xml.xsd") else url
+
+    return xmlschema.XMLSchema(
+        [str(XSD_DIR / "imscp_rootv1p1p2.xsd"), str(XSD_DIR / "adlcp_rootv1p2.xsd")],
+        uri_mapper=mapped,
+    )
+
+
+def demo_exercises():
+    from toolkit.exercises import load_definitions
+
+    return load_definitions(DEMO)
+
+
+DEMO_NAME = "90-demo-all-types"
+
+
+def demo_handout() -> str:
+    """A student handout holding the printed form of every demo question, shaped as the
+    handout build writes them (a cover with the content note, then the questions)."""
+    from toolkit.exercises.html import printed_html
+
+    questions = "\n".join(
+        f'<div class="ec-exercise">{printed_html(ex, "student")}</div>'
+        for ex in demo_exercises().values()
+    )
+    return (
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+        "<title>Every question type (Student edition)</title></head><body>"
+        "<header><h1>Every question type</h1><p><strong>Content note.</strong> Practice "
+        "questions. Support: National Domestic Abuse Helpline 0808 2000 247; 999 in an "
+        f'emergency.</p></header><main id="ec-main">{questions}</main></body></html>'
+    )
+
+
+def write_demo_package(folder: Path, *, mastery_score: int | None = None) -> dict[str, bytes]:
+    """The demo questions as a one-SCO package, unpacked into ``folder``; returns its files."""
+    from toolkit.handouts.scorm import Item, launch_page, package_files
+
+    page, _count = launch_page(demo_handout(), demo_exercises(), file="demo.html")
+    item = Item(DEMO_NAME, "Every question type")
+    files = package_files("everycall-demo", "Demo", [(item, page)], mastery_score=mastery_score)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return files
+
+
+#: The learning platform: scorm-again's SCORM 1.2 API on window.API, every call logged, the
+#: package's page in a frame. The fragment is JSON: {"launch": page, "cmi": starting data}.
+LMS_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Test learning platform</title>
+<script src="scorm12.min.js"></script>
+<script>
+window.lmsLog = [];
+var start = location.hash.length > 1 ? JSON.parse(decodeURIComponent(location.hash.slice(1))) : {};
+window.API = new Scorm12API({autocommit: false, lmsCommitUrl: false, logLevel: 5});
+if (start.cmi) window.API.loadFromJSON(start.cmi);
+["LMSInitialize", "LMSCommit", "LMSFinish"].forEach(function (name) {
+  window.API.on(name, function () { window.lmsLog.push([name]); });
+});
+window.API.on("LMSSetValue.cmi.*", function (element, value) {
+  window.lmsLog.push(["set", element, value]);
+});
+</script></head>
+<body><main><h1>Test learning platform</h1>
+<iframe id="sco" title="Course content" style="width:100%;height:80vh;border:0"></iframe>
+</main>
+<script>document.getElementById("sco").src = start.launch;</script>
+</body></html>
+"""
+
+
+def add_lms(folder: Path) -> None:
+    """Put the test platform's page and scorm-again beside a package's files."""
+    (folder / "lms.html").write_text(LMS_PAGE, encoding="utf-8")
+    (folder / "scorm12.min.js").write_bytes(SCORM_AGAIN.read_bytes())
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 for ``folder``; yields its base address."""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def plain(markup: str) -> str:
+    """Text of an HTML fragment, white space collapsed (for comparing what is shown)."""
+    import re
+
+    blocks = re.sub(r"</?(?:p|div|li|ul|ol|br|section)\b[^>]*>", " ", markup)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", blocks)).split())
