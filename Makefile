@@ -22,7 +22,7 @@ HUB_PREFIX ?= /opt/everycall-hub
 HUB_PORT := $(if $(filter file,$(origin PORT)),8000,$(PORT))
 DEMO ?=
 
-.PHONY: help lab test install install-test chromium lint benchmarks clean handouts hub hub-install hub-if-possible present
+.PHONY: help lab test install install-test chromium lint benchmarks clean handouts scorm hub hub-install hub-if-possible present
 
 help: ## list the commands
 	@echo "Every Call: teaching notebooks on police responses to domestic abuse"
@@ -85,6 +85,9 @@ benchmarks: $(STAMP_TEST) hub-if-possible ## run every benchmark and print its f
 
 handouts: $(STAMP_RUN) chromium ## build the course pack (student + trainer, HTML + PDF, checked) into build/handouts/
 	$(PY) -m toolkit.cli handouts --out build/handouts
+
+scorm: $(STAMP_RUN) chromium ## build the course as SCORM 1.2 packages for a learning platform into build/scorm/ (MASTERY=80 to pass or fail)
+	$(PY) -m toolkit.cli handouts --format scorm --out build/scorm $(if $(MASTERY),--mastery-score $(MASTERY),)
 
 clean: ## remove build output (keeps .venv and learners' answers)
 	rm -rf build .pytest_cache

@@ -117,7 +117,7 @@ def test_every_question_of_a_notebook_is_answerable_in_its_page(scorm_course: Pa
             ).group(1)
         )
         assert sorted(data) == wanted
-        assert "<section class=\"everycall-printed" not in page  # no printed answer lines left
+        assert '<section class="everycall-printed' not in page  # no printed answer lines left
         # the content note and support routes still open the page, before the banner
         assert page.index("Content note") < page.index('id="everycall-scorm-banner"')
         assert "0808 2000 247" in page

@@ -115,7 +115,7 @@ def _cmd_handouts(args: argparse.Namespace) -> int:
 
 
 def _scorm(args: argparse.Namespace, notebooks: list[Path] | None) -> int:
-    from toolkit.handouts.scorm import DEFAULT_OUT, build_scorm
+    from toolkit.handouts import SCORM_OUT, build_scorm
 
     if args.edition == "trainer":
         raise ToolkitError(
@@ -124,7 +124,7 @@ def _scorm(args: argparse.Namespace, notebooks: list[Path] | None) -> int:
         )
     result = build_scorm(
         notebooks,
-        out=args.out or DEFAULT_OUT,
+        out=args.out or SCORM_OUT,
         version=args.scorm_version or "1.2",
         mastery_score=args.mastery_score,
         jobs=args.jobs,

@@ -498,6 +498,23 @@ def test_leaving_and_relaunching_restores_the_answers(lms):
     assert _records(page) == []
 
 
+def test_review_mode_shows_the_answers_and_records_nothing(lms):
+    """A platform showing a finished attempt ("review") gets the answers back and no writes."""
+    ex = load_definitions()["00-stepping-away"]
+    saved = json.dumps({"v": 1, "a": {ex.id: [1, 2]}})
+    cmi = {"suspend_data": saved, "core": {"lesson_mode": "review", "lesson_status": "passed"}}
+    page, frame = lms("course", "00-start-here.html", cmi)
+    assert "Review." in frame.locator("#everycall-scorm-banner").inner_text()
+    assert _section(frame, ex).locator(".everycall-control input").nth(1).is_checked()
+    assert _feedback(frame, ex.id)["kind"] == "correct"
+    assert _section(frame, ex).locator(".everycall-attempts").inner_text() == "Attempts: 2"
+    _choose_one(page, frame, ex, 0)  # still answerable, for the learner's own review
+    assert _feedback(frame, ex.id)["kind"] == "incorrect"
+    frame.evaluate("EveryCallScorm.leave()")
+    assert [e for e in _log(page) if e[0] != "LMSInitialize"] == [["LMSFinish"]]
+    assert _records(page) == [] and _cmi(page)["suspend_data"] == saved
+
+
 def test_unreadable_saved_answers_are_said_and_the_page_still_works(lms):
     page, frame = lms("course", "00-start-here.html", {"suspend_data": "{not json"})
     banner = frame.locator("#everycall-scorm-banner").inner_text()

@@ -17,7 +17,8 @@ Six types: ``single_choice``, ``multiple_choice``, ``numeric`` (with a tolerance
 The parts: :mod:`~toolkit.exercises.definitions` (the dataclasses, reading and checking the
 YAML), :mod:`~toolkit.exercises.catalog` (the course's exercises, found by id, and what a
 student handout must not hold), :mod:`~toolkit.exercises.marking`, :mod:`~toolkit.exercises.html`
-(feedback, the trainer view, printed forms), :mod:`~toolkit.exercises.widgets` (the widget and
+(feedback, the trainer view, printed forms), :mod:`~toolkit.exercises.web` (a question as a form
+a web page marks itself, for SCORM packages), :mod:`~toolkit.exercises.widgets` (the widget and
 :func:`show`) and :mod:`~toolkit.exercises.inline` (exercises drafted in a cell).
 
 Widgets (:func:`show`, :func:`widget`, and the inline helpers such as :func:`single_choice`)
@@ -77,6 +78,7 @@ from toolkit.exercises.inline import (
     single_choice,
 )
 from toolkit.exercises.marking import mark, normalise_response, number_problem, parse_number
+from toolkit.exercises.web import form_html, marking_data, page_secrets
 from toolkit.exercises.widgets import ExerciseWidget, show, widget
 
 __all__ = [
@@ -95,14 +97,17 @@ __all__ = [
     "draft_trainer_note",
     "feedback_html",
     "find",
+    "form_html",
     "free_text",
     "load_definitions",
     "mark",
+    "marking_data",
     "multiple_choice",
     "normalise_response",
     "number_problem",
     "numeric",
     "ordering",
+    "page_secrets",
     "parse_number",
     "render_printed",
     "show",

@@ -39,7 +39,8 @@ edition), :mod:`~toolkit.handouts.html` and :mod:`~toolkit.handouts.widgets_stat
 offline page), :mod:`~toolkit.handouts.pdf` and :mod:`~toolkit.handouts.browser` (Chromium),
 :mod:`~toolkit.handouts.scans` (leaks, requests, accessibility) and
 :mod:`~toolkit.handouts.pack` (files, manifest, zip); :mod:`~toolkit.handouts.course_pack` holds
-:func:`build`.
+:func:`build`. :func:`build_scorm` (:mod:`~toolkit.handouts.scorm`, ``--format scorm``) makes
+SCORM 1.2 packages for a learning platform from the student HTML handouts.
 
 Examples
 --------
@@ -66,13 +67,18 @@ from toolkit.handouts.plan import (
     course_notebooks,
 )
 from toolkit.handouts.scans import course_secrets
+from toolkit.handouts.scorm import DEFAULT_OUT as SCORM_OUT
+from toolkit.handouts.scorm import ScormResult, build_scorm
 
 __all__ = [
     "DEFAULT_OUT",
     "BuildResult",
     "HandoutFile",
     "NotebookReport",
+    "SCORM_OUT",
+    "ScormResult",
     "build",
+    "build_scorm",
     "course_notebooks",
     "course_secrets",
     "make_edition",

@@ -39,8 +39,7 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from toolkit.errors import ExportError, Problem
-from toolkit.exercises import Exercise, load_definitions
-from toolkit.exercises.web import form_html, marking_data, page_secrets
+from toolkit.exercises import Exercise, form_html, load_definitions, marking_data, page_secrets
 from toolkit.handouts.course_pack import build
 from toolkit.handouts.plan import BuildResult, _epoch
 from toolkit.handouts.scans import leak_scan, needles, offline_scan, trainer_texts

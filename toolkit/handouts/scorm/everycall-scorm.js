@@ -248,7 +248,15 @@
       return;
     }
     this.ok = true;
+    // A platform shows a learner's finished attempt in "review" (or a preview in "browse"):
+    // the answers come back, and nothing is recorded.
+    var mode = this.get("cmi.core.lesson_mode");
+    this.reviewing = mode === "review" || mode === "browse";
   }
+
+  Platform.prototype.recording = function () {
+    return this.ok && !this.reviewing && !this.finished;
+  };
 
   Platform.prototype.lastError = function () {
     try {
@@ -296,6 +304,14 @@
   Platform.prototype.finish = function (complete) {
     if (!this.ok || this.finished) return;
     this.finished = true;
+    if (this.reviewing) {
+      try {
+        this.api.LMSFinish("");
+      } catch (e) {
+        /* the platform is going away too */
+      }
+      return;
+    }
     var seconds = Math.max(0, Math.round((Date.now() - this.started) / 1000));
     var hours = Math.floor(seconds / 3600);
     // CMITimespan: HHHH:MM:SS
@@ -455,7 +471,7 @@
 
   Course.prototype.record = function (q, response, res) {
     var p = this.platform;
-    if (p.ok) {
+    if (p.recording()) {
       // one record per check: the platform keeps every attempt (SCORM 1.2 interactions are
       // write-only, so a record is added, never overwritten)
       var n = Number(p.get("cmi.interactions._count")) || 0;
@@ -519,7 +535,7 @@
     var p = this.platform;
     var progress = this.progress();
     this.updateBanner(progress);
-    if (!p.ok || p.finished) return;
+    if (!p.recording()) return;
     p.set("cmi.suspend_data", this.suspendData());
     if (progress.score !== null && progress.answered > 0) {
       p.set("cmi.core.score.min", "0");
@@ -587,6 +603,12 @@
         "<strong>Not recorded.</strong> This copy is not connected to a learning platform: " +
           "your answers are checked here but nothing is recorded or kept when you close it. " +
           "Open the course from your learning platform to have your answers recorded."
+      );
+    } else if (p.ok && p.reviewing) {
+      kind = "offline";
+      lines.push(
+        "<strong>Review.</strong> The learning platform is showing this attempt for review: " +
+          "your answers can be checked, and nothing new is recorded."
       );
     } else if (!p.ok || p.problem) {
       kind = "problem";
@@ -690,7 +712,7 @@
       course.wire(q);
     });
     course.restore();
-    if (platform.ok) {
+    if (platform.recording()) {
       var status = platform.get("cmi.core.lesson_status");
       if (status === "" || status === "not attempted") platform.set("cmi.core.lesson_status", "incomplete");
       platform.commit();
@@ -698,7 +720,7 @@
     course.updateBanner(course.progress());
     var leave = function () {
       window.clearTimeout(course.saveTimer);
-      if (platform.ok && !platform.finished) course.save();
+      if (platform.recording()) course.save();
       platform.finish(course.progress().complete);
     };
     window.addEventListener("pagehide", leave);
