@@ -58,14 +58,15 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def scorm_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The course as SCORM 1.2 packages, built once per test session as `make scorm` builds
-    them (student HTML handouts with the build's own checks, then one package per notebook
-    and one for the course)."""
+    """The course as SCORM packages, built once per test session as `make scorm` builds them
+    (student HTML handouts with the build's own checks, then one package per notebook and one
+    for the course), for SCORM 1.2 and for SCORM 2004 into one folder."""
     from toolkit.handouts.scorm import build_scorm
 
     out = tmp_path_factory.mktemp("scorm") / "scorm"
-    result = build_scorm(None, out=out, progress=False)
-    assert result.ok, "\n".join(str(p) for p in result.problems) or result.handouts.summary()
+    for version in ("1.2", "2004"):  # the second reuses the first's handouts from the cache
+        result = build_scorm(None, out=out, version=version, progress=False)
+        assert result.ok, "\n".join(str(p) for p in result.problems) or result.handouts.summary()
     return out
 
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "tests" / "data" / "answers" / "exercises" / "90-demo-all-types.yaml"
-SCORM_AGAIN = ROOT / "tests" / "data" / "scorm" / "scorm12.min.js"
+SCORM_AGAIN = ROOT / "tests" / "data" / "scorm"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 
-def manifest_schema():
+def manifest_schema(version: str = "1.2"):
     """The SCORM 1.2 content-packaging schema (IMS CP 1.1.2 with ADL's extensions), from the
     files every package carries.
 
@@ -29,7 +29,11 @@ def manifest_schema():
     import xmlschema
     from xmlschema.locations import FALLBACK_LOCATIONS
 
-    from toolkit.handouts.scorm import XSD_DIR
+    from toolkit.handouts.scorm import XSD_DIR, XSD_DIR_2004
+
+    if version == "2004":  # ADL's 4th edition set; its xml.xsd is the W3C's own, unchanged
+        names = ["imscp_v1p1", "adlcp_v1p3", "adlseq_v1p3", "adlnav_v1p3", "imsss_v1p0"]
+        return xmlschema.XMLSchema([str(XSD_DIR_2004 / f"{n}.xsd") for n in names])
 
     def mapped(url: str) -> str:
         return FALLBACK_LOCATIONS[XML_NS] if url.endswith("ims_xml.xsd") else url
@@ -67,35 +71,41 @@ def demo_handout() -> str:
     )
 
 
-def write_demo_package(folder: Path, *, mastery_score: int | None = None) -> dict[str, bytes]:
+def write_demo_package(
+    folder: Path, *, mastery_score: int | None = None, version: str = "1.2"
+) -> dict[str, bytes]:
     """The demo questions as a one-SCO package, unpacked into ``folder``; returns its files."""
     from toolkit.handouts.scorm import Item, launch_page, package_files
 
-    page, _count = launch_page(demo_handout(), demo_exercises(), file="demo.html")
+    page, _count = launch_page(demo_handout(), demo_exercises(), file="demo.html", version=version)
     item = Item(DEMO_NAME, "Every question type")
-    files = package_files("everycall-demo", "Demo", [(item, page)], mastery_score=mastery_score)
+    files = package_files(
+        "everycall-demo", "Demo", [(item, page)], mastery_score=mastery_score, version=version
+    )
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (folder / name).write_bytes(data)
     return files
 
 
-#: The learning platform: scorm-again's SCORM 1.2 API on window.API, every call logged, the
-#: package's page in a frame. The fragment is JSON: {"launch": page, "cmi": starting data}.
+#: The learning platform: scorm-again's run-time API (SCORM 1.2 on window.API, SCORM 2004 on
+#: window.API_1484_11), every call logged, the package's page in a frame. The fragment is
+#: JSON: {"launch": page, "cmi": starting data}. window.lmsApi is the API whichever it is.
 LMS_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Test learning platform</title>
-<script src="scorm12.min.js"></script>
+<script src="{script}"></script>
 <script>
 window.lmsLog = [];
-var start = location.hash.length > 1 ? JSON.parse(decodeURIComponent(location.hash.slice(1))) : {};
-window.API = new Scorm12API({autocommit: false, lmsCommitUrl: false, logLevel: 5});
-if (start.cmi) window.API.loadFromJSON(start.cmi);
-["LMSInitialize", "LMSCommit", "LMSFinish"].forEach(function (name) {
-  window.API.on(name, function () { window.lmsLog.push([name]); });
-});
-window.API.on("LMSSetValue.cmi.*", function (element, value) {
+var hash = decodeURIComponent(location.hash.slice(1));
+var start = hash ? JSON.parse(hash) : {{}};
+window.lmsApi = window.{api} = new {cls}({{autocommit: false, lmsCommitUrl: false, logLevel: 5}});
+if (start.cmi) window.lmsApi.loadFromJSON(start.cmi);
+{events}.forEach(function (name) {{
+  window.lmsApi.on(name, function () {{ window.lmsLog.push([name]); }});
+}});
+window.lmsApi.on("{setter}.cmi.*", function (element, value) {{
   window.lmsLog.push(["set", element, value]);
-});
+}});
 </script></head>
 <body><main><h1>Test learning platform</h1>
 <iframe id="sco" title="Course content" style="width:100%;height:80vh;border:0"></iframe>
@@ -105,10 +115,30 @@ window.API.on("LMSSetValue.cmi.*", function (element, value) {
 """
 
 
-def add_lms(folder: Path) -> None:
+DIALECTS = {
+    "1.2": {
+        "script": "scorm12.min.js",
+        "api": "API",
+        "cls": "Scorm12API",
+        "events": '["LMSInitialize", "LMSCommit", "LMSFinish"]',
+        "setter": "LMSSetValue",
+    },
+    "2004": {
+        "script": "scorm2004.min.js",
+        "api": "API_1484_11",
+        "cls": "Scorm2004API",
+        "events": '["Initialize", "Commit", "Terminate"]',
+        "setter": "SetValue",
+    },
+}
+
+
+def add_lms(folder: Path, version: str = "1.2") -> None:
     """Put the test platform's page and scorm-again beside a package's files."""
-    (folder / "lms.html").write_text(LMS_PAGE, encoding="utf-8")
-    (folder / "scorm12.min.js").write_bytes(SCORM_AGAIN.read_bytes())
+    dialect = DIALECTS[version]
+    (folder / "lms.html").write_text(LMS_PAGE.format(**dialect), encoding="utf-8")
+    script = dialect["script"]
+    (folder / script).write_bytes((SCORM_AGAIN / script).read_bytes())
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

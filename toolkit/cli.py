@@ -244,9 +244,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--scorm-version",
-        choices=["1.2"],
+        choices=["1.2", "2004"],
         default=None,
-        help="with --format scorm: the SCORM version (1.2, the one every platform takes)",
+        help="with --format scorm: the SCORM version: 1.2 (the default, taken by every "
+        "platform) or 2004 (4th edition)",
     )
     p.add_argument(
         "--mastery-score",

@@ -34,7 +34,9 @@ def _pick(ex: Exercise, choices: Sequence[str], response: Any) -> str:
     raise _bad(ex, response, f"one of: {listed} (or its position from 0)")
 
 
-_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d*)?")
+# ASCII digits only: the page of a SCORM package reads numbers with the same rule in JavaScript,
+# where \d is ASCII (a learner typing other digits is told to type a number).
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d*)?", re.ASCII)
 _PER_CENT = re.compile(r"\s*(?:%|per\s*cent|percent)$", re.IGNORECASE)
 _MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\ufe63": "-", "\uff0d": "-"})
 
@@ -54,6 +56,8 @@ def parse_number(text: Any) -> float | None:
     (1200.0, 12.5, 40.0, -3.0)
     >>> parse_number("twelve"), parse_number("12,5"), parse_number("%"), parse_number("9" * 400)
     (None, None, None, None)
+    >>> parse_number("\uff11\uff12")  # full-width digits are not read as 12
+
     """
     if isinstance(text, bool):
         return None

@@ -30,7 +30,9 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 from typing import Any
 
 from toolkit.core.text import markdown_html
@@ -58,9 +60,16 @@ def _slug(exercise_id: str) -> str:
 def marking_data(ex: Exercise) -> dict[str, Any]:
     """What the page needs to mark ``ex`` and give its feedback (feedback as safe HTML).
 
-    Never holds the facilitator note or a free-text model answer.
+    Never holds the facilitator note or a free-text model answer. ``fp`` fingerprints what a
+    saved answer's positions mean (the options, items, scale and answer): a learner's answer
+    saved by an earlier build of a changed question is not restored onto different options.
     """
-    data: dict[str, Any] = {"id": ex.id, "type": ex.type, "scored": ex.type in SCORED}
+    data: dict[str, Any] = {
+        "id": ex.id,
+        "type": ex.type,
+        "scored": ex.type in SCORED,
+        "fp": fingerprint(ex),
+    }
     if ex.type == "single_choice":
         data["options"] = [
             {"correct": o.correct, "feedback": markdown_html(o.feedback)} for o in ex.options
@@ -89,6 +98,28 @@ def marking_data(ex: Exercise) -> dict[str, Any]:
     elif ex.type == "confidence":
         data["scale"] = list(ex.scale)
     return data
+
+
+def fingerprint(ex: Exercise) -> str:
+    """Ten hex digits over what gives a saved answer its meaning.
+
+    Examples
+    --------
+    >>> from toolkit.exercises import find
+    >>> len(fingerprint(find("00-stepping-away")))
+    10
+    """
+    meaning = [
+        ex.type,
+        [[o.text, o.correct] for o in ex.options],
+        display_order(ex) if ex.type == "ordering" else [],
+        list(ex.items),
+        list(ex.scale),
+        ex.answer,
+        ex.tolerance,
+    ]
+    digest = hashlib.sha256(json.dumps(meaning, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()[:10]
 
 
 def page_secrets(ex: Exercise) -> list[str]:

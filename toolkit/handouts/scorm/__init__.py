@@ -46,10 +46,16 @@ from toolkit.handouts.scans import leak_scan, needles, offline_scan, trainer_tex
 
 HERE = Path(__file__).parent
 XSD_DIR = HERE.parent / "vendor" / "scorm12"
+XSD_DIR_2004 = HERE.parent / "vendor" / "scorm2004"
 #: The schema files a SCORM 1.2 package carries at its root (ADL's conformance rule).
 SCHEMAS = ("imscp_rootv1p1p2.xsd", "adlcp_rootv1p2.xsd", "imsmd_rootv1p2p1.xsd", "ims_xml.xsd")
+#: And a SCORM 2004 4th edition package: ADL's schema set for that edition.
+SCHEMAS_2004 = tuple(sorted(p.name for p in XSD_DIR_2004.glob("*") if p.suffix in (".xsd", ".dtd")))
 RUNTIME = ("everycall-scorm.js", "everycall-scorm.css")
-VERSIONS = ("1.2",)
+#: ``--scorm-version`` values: 1.2, and 2004 (its 4th edition, the last ADL published).
+VERSIONS = ("1.2", "2004")
+#: Each version's part of a package's file name.
+SUFFIX = {"1.2": "scorm12", "2004": "scorm2004"}
 DEFAULT_OUT = Path("build/scorm")
 COURSE_TITLE = "Every Call: police responses to domestic abuse"
 COURSE_ZIP = "everycall-course-scorm12.zip"
@@ -102,8 +108,13 @@ BANNER = (
 )
 
 
-def launch_page(document: str, exercises: dict[str, Exercise], *, file: str) -> tuple[str, int]:
+def launch_page(
+    document: str, exercises: dict[str, Exercise], *, file: str, version: str = "1.2"
+) -> tuple[str, int]:
     """The student handout ``document`` as a SCORM launch page, and how many questions it has.
+
+    ``version`` tells the page's script which run-time API to look for (SCORM 1.2's ``API``
+    or SCORM 2004's ``API_1484_11``), since a platform may offer both.
 
     Raises ``ExportError`` naming ``file`` for a printed question whose definition is missing.
     """
@@ -126,7 +137,7 @@ def launch_page(document: str, exercises: dict[str, Exercise], *, file: str) -> 
     data = {i: marking_data(ex) for i, ex in found.items()}
     head = (
         '<link rel="stylesheet" href="everycall-scorm.css">'
-        '<meta name="everycall-package" content="scorm-1.2">'
+        f'<meta name="everycall-package" content="scorm-{version}">'
     )
     page = page.replace("</head>", head + "</head>", 1)
     page = page.replace("</header>", "</header>" + BANNER, 1)
@@ -216,10 +227,88 @@ def manifest_xml(
     return "\n".join(lines)
 
 
-def shared_files() -> dict[str, bytes]:
+def manifest_xml_2004(
+    identifier: str, title: str, items: Sequence[Item], *, mastery_score: int | None = None
+) -> str:
+    """``imsmanifest.xml`` for a SCORM 2004 4th edition package of ``items``.
+
+    The mastery score becomes each item's primary objective, satisfied by a measure of at
+    least ``mastery_score / 100`` (the platform hands it to the page as
+    ``cmi.scaled_passing_score``).
+
+    Examples
+    --------
+    >>> xml = manifest_xml_2004("everycall-00", "Start", [Item("00-start-here", "Start here")],
+    ...                         mastery_score=80)
+    >>> "<imsss:minNormalizedMeasure>0.8</imsss:minNormalizedMeasure>" in xml
+    True
+    """
+    org = _ident("org", identifier)
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<manifest identifier={quoteattr(_ident("manifest", identifier))} version="1" '
+        'xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" '
+        'xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3" '
+        'xmlns:adlseq="http://www.adlnet.org/xsd/adlseq_v1p3" '
+        'xmlns:adlnav="http://www.adlnet.org/xsd/adlnav_v1p3" '
+        'xmlns:imsss="http://www.imsglobal.org/xsd/imsss" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd '
+        "http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd "
+        "http://www.adlnet.org/xsd/adlseq_v1p3 adlseq_v1p3.xsd "
+        "http://www.adlnet.org/xsd/adlnav_v1p3 adlnav_v1p3.xsd "
+        'http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd">',
+        "  <metadata>",
+        "    <schema>ADL SCORM</schema>",
+        "    <schemaversion>2004 4th Edition</schemaversion>",
+        "  </metadata>",
+        f"  <organizations default={quoteattr(org)}>",
+        f"    <organization identifier={quoteattr(org)}>",
+        f"      <title>{xml_escape(title)}</title>",
+    ]
+    for item in items:
+        lines += [
+            f"      <item identifier={quoteattr(_ident('item', item.name))} "
+            f'identifierref={quoteattr(_ident("sco", item.name))} isvisible="true">',
+            f"        <title>{xml_escape(item.title)}</title>",
+        ]
+        if mastery_score is not None:
+            measure = f"{mastery_score / 100:g}"
+            lines += [
+                "        <imsss:sequencing>",
+                "          <imsss:objectives>",
+                '            <imsss:primaryObjective objectiveID="mastery" '
+                'satisfiedByMeasure="true">',
+                f"              <imsss:minNormalizedMeasure>{measure}</imsss:minNormalizedMeasure>",
+                "            </imsss:primaryObjective>",
+                "          </imsss:objectives>",
+                "        </imsss:sequencing>",
+            ]
+        lines.append("      </item>")
+    lines += ["    </organization>", "  </organizations>", "  <resources>"]
+    for item in items:
+        lines += [
+            f"    <resource identifier={quoteattr(_ident('sco', item.name))} "
+            f'type="webcontent" adlcp:scormType="sco" href={quoteattr(item.href)}>',
+            f"      <file href={quoteattr(item.href)}/>",
+            '      <dependency identifierref="shared-files"/>',
+            "    </resource>",
+        ]
+    lines.append(
+        '    <resource identifier="shared-files" type="webcontent" adlcp:scormType="asset">'
+    )
+    lines += [f"      <file href={quoteattr(name)}/>" for name in (*RUNTIME, *SCHEMAS_2004)]
+    lines += ["    </resource>", "  </resources>", "</manifest>", ""]
+    return "\n".join(lines)
+
+
+def shared_files(version: str = "1.2") -> dict[str, bytes]:
     """The files every package carries: the page script, its style sheet and the schemas."""
     files = {name: (HERE / name).read_bytes() for name in RUNTIME}
-    files.update({name: (XSD_DIR / name).read_bytes() for name in SCHEMAS})
+    if version == "2004":
+        files.update({name: (XSD_DIR_2004 / name).read_bytes() for name in SCHEMAS_2004})
+    else:
+        files.update({name: (XSD_DIR / name).read_bytes() for name in SCHEMAS})
     return files
 
 
@@ -229,14 +318,15 @@ def package_files(
     pages: Sequence[tuple[Item, str]],
     *,
     mastery_score: int | None = None,
+    version: str = "1.2",
 ) -> dict[str, bytes]:
     """Every file of a package of ``pages`` (launch pages from :func:`launch_page`), by name."""
     files = {item.href: page.encode("utf-8") for item, page in pages}
-    files.update(shared_files())
+    files.update(shared_files(version))
     items = [item for item, _page in pages]
-    files["imsmanifest.xml"] = manifest_xml(
-        identifier, title, items, mastery_score=mastery_score
-    ).encode("utf-8")
+    write = manifest_xml_2004 if version == "2004" else manifest_xml
+    manifest = write(identifier, title, items, mastery_score=mastery_score)
+    files["imsmanifest.xml"] = manifest.encode("utf-8")
     return files
 
 
@@ -263,7 +353,7 @@ def _scan(files: dict[str, bytes], pins: list, package: str) -> list[Problem]:
     """Leaks and requests to other hosts in every file of a package."""
     problems: list[Problem] = []
     for name, data in sorted(files.items()):
-        if name.endswith(".xsd"):
+        if name.endswith((".xsd", ".dtd")):
             continue  # the published SCORM schemas, byte for byte
         text = data.decode("utf-8")
         where = f"{package}:{name}"
@@ -292,15 +382,17 @@ def build_scorm(
 
     Writes ``out/html/`` (the student handouts the packages are made from, with their build
     cache), one ``everycall-<notebook>-scorm12.zip`` per notebook and, for more than one
-    notebook, ``everycall-course-scorm12.zip`` with every notebook as an item.
+    notebook, ``everycall-course-scorm12.zip`` with every notebook as an item (``scorm2004``
+    in the names for SCORM 2004).
 
     Parameters
     ----------
-    version : {"1.2"}
-        The SCORM version (only 1.2 for now).
+    version : {"1.2", "2004"}
+        The SCORM version: 1.2 (every platform), or 2004 4th edition.
     mastery_score : int from 0 to 100, optional
-        Written to the manifest as ``adlcp:masteryscore``: with it, a learner who has
-        answered everything is ``passed`` or ``failed`` against it instead of ``completed``.
+        Written to the manifest (SCORM 1.2 ``adlcp:masteryscore``; SCORM 2004 the primary
+        objective's ``minNormalizedMeasure``): with it, a learner who has answered everything
+        has passed or failed against it, not only completed.
 
     Raises
     ------
@@ -329,8 +421,10 @@ def build_scorm(
     result = ScormResult(out=out, handouts=handouts)
     if not handouts.ok:
         return result
-    for old in out.glob("everycall-*-scorm12.zip"):
+    suffix = SUFFIX[version]
+    for old in out.glob(f"everycall-*-{suffix}.zip"):
         old.unlink()
+    course_zip = f"everycall-course-{suffix}.zip"
     exercises = load_definitions()
     pins = needles(package_secrets())
     pages: list[tuple[Item, str]] = []
@@ -340,11 +434,15 @@ def build_scorm(
             continue
         rel = made[0].file
         source = (out / "html" / rel).read_text(encoding="utf-8")
-        page, _count = launch_page(source, exercises, file=rel)
+        page, _count = launch_page(source, exercises, file=rel, version=version)
         item = Item(report.name, report.title or report.name)
-        name = f"everycall-{report.name}-scorm12.zip"
+        name = f"everycall-{report.name}-{suffix}.zip"
         files = package_files(
-            f"everycall-{report.name}", item.title, [(item, page)], mastery_score=mastery_score
+            f"everycall-{report.name}",
+            item.title,
+            [(item, page)],
+            mastery_score=mastery_score,
+            version=version,
         )
         problems = _scan(files, pins, name)
         result.problems += problems
@@ -352,10 +450,12 @@ def build_scorm(
             result.packages.append(write_package(out / name, files, epoch))
             pages.append((item, page))
     if len(pages) > 1 and result.ok:
-        files = package_files("everycall-course", COURSE_TITLE, pages, mastery_score=mastery_score)
-        result.problems += _scan(files, pins, COURSE_ZIP)
+        files = package_files(
+            "everycall-course", COURSE_TITLE, pages, mastery_score=mastery_score, version=version
+        )
+        result.problems += _scan(files, pins, course_zip)
         if result.ok:
-            result.packages.append(write_package(out / COURSE_ZIP, files, epoch))
+            result.packages.append(write_package(out / course_zip, files, epoch))
     if progress:
         for problem in result.problems:
             print(problem)

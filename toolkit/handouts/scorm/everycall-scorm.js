@@ -13,8 +13,45 @@
 (function () {
   "use strict";
 
-  var SUSPEND_LIMIT = 4096; // SCORM 1.2: cmi.suspend_data is CMIString4096
-  var RESPONSE_LIMIT = 255; // SCORM 1.2: cmi.interactions.n.student_response is CMIFeedback
+  /* The two run-time APIs a package can be built for: the build says which in
+   * <meta name="everycall-package">, since a platform may offer both. */
+  var DIALECTS = {
+    "1.2": {
+      api: "API",
+      initialize: "LMSInitialize",
+      finish: "LMSFinish",
+      get: "LMSGetValue",
+      set: "LMSSetValue",
+      commit: "LMSCommit",
+      lastError: "LMSGetLastError",
+      errorText: "LMSGetErrorString",
+      suspendLimit: 4096, // cmi.suspend_data is CMIString4096
+      responseLimit: 255, // cmi.interactions.n.student_response is CMIFeedback
+      mode: "cmi.core.lesson_mode",
+      response: "student_response",
+      wrong: "wrong",
+      list: ",",
+    },
+    "2004": {
+      api: "API_1484_11",
+      initialize: "Initialize",
+      finish: "Terminate",
+      get: "GetValue",
+      set: "SetValue",
+      commit: "Commit",
+      lastError: "GetLastError",
+      errorText: "GetErrorString",
+      suspendLimit: 64000, // cmi.suspend_data: characterstring (SPM 64000)
+      responseLimit: 250, // a fill-in response is a localized string (SPM 250)
+      mode: "cmi.mode",
+      response: "learner_response",
+      wrong: "incorrect",
+      list: "[,]",
+    },
+  };
+  var PACKAGE = document.querySelector('meta[name="everycall-package"]');
+  var VERSION = PACKAGE && PACKAGE.getAttribute("content") === "scorm-2004" ? "2004" : "1.2";
+  var D = DIALECTS[VERSION];
 
   // -- numbers, as toolkit.exercises.marking reads and writes them ---------------------------
 
@@ -44,19 +81,57 @@
     return numberText(String(text)) !== null ? TOO_LARGE : NOT_A_NUMBER;
   }
 
-  // Python's f"{value:g}" (six significant digits), and _num(): whole numbers in full.
+  /* ``value`` to ``sig`` significant digits, rounded as Python rounds: on the exact binary
+   * value, a tie to the even digit (JavaScript's toFixed and toExponential round a tie up).
+   * Returns the digits and the decimal exponent of the first. */
+  function roundSignificant(value, sig) {
+    var exact = Math.abs(value).toExponential(Math.min(100, sig + 40)).split("e");
+    var digits = exact[0].replace(".", "");
+    var exp = Number(exact[1]);
+    var keep = digits.slice(0, sig);
+    var rest = digits.slice(sig);
+    var last = Number(keep.charAt(keep.length - 1));
+    var up = rest.charAt(0) > "5" || (rest.charAt(0) === "5" && (/[1-9]/.test(rest.slice(1)) || last % 2 === 1));
+    if (up) {
+      var carried = (BigInt(keep) + 1n).toString();
+      if (carried.length > sig) {
+        carried = carried.slice(0, sig);
+        exp += 1;
+      }
+      keep = carried;
+    }
+    return { digits: keep, exp: exp };
+  }
+
+  // Python's f"{value:g}": six significant digits, an exponent below 1e-4 and from 1e6.
   function formatG(value) {
     if (value === 0) return "0";
-    var exp = Number(value.toExponential(5).split("e")[1]);
+    var r = roundSignificant(value, 6);
+    var sign = value < 0 ? "-" : "";
     var strip = function (s) {
       return s.indexOf(".") >= 0 ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
     };
-    if (exp < -4 || exp >= 6) {
-      var parts = value.toExponential(5).split("e");
-      var e = Number(parts[1]);
-      return strip(parts[0]) + "e" + (e < 0 ? "-" : "+") + (Math.abs(e) < 10 ? "0" : "") + Math.abs(e);
+    if (r.exp < -4 || r.exp >= 6) {
+      var mantissa = strip(r.digits.charAt(0) + "." + r.digits.slice(1));
+      var e = Math.abs(r.exp);
+      return sign + mantissa + "e" + (r.exp < 0 ? "-" : "+") + (e < 10 ? "0" : "") + e;
     }
-    return strip(value.toFixed(Math.max(0, 5 - exp)));
+    if (r.exp < 0) return sign + strip("0." + "0".repeat(-r.exp - 1) + r.digits);
+    return sign + strip(r.digits.slice(0, r.exp + 1) + "." + r.digits.slice(r.exp + 1));
+  }
+
+  /* A number as a plain decimal (the shortest digits that give it back, no exponent), for
+   * the platform's numeric fields: as toolkit.exercises.plain_number writes it. */
+  function plainDecimal(value) {
+    if (Number.isInteger(value)) return BigInt(value).toString();
+    var text = String(Math.abs(value));
+    var sign = value < 0 ? "-" : "";
+    if (text.indexOf("e") < 0) return sign + text;
+    var parts = text.split("e");
+    var digits = parts[0].replace(".", "");
+    var point = (parts[0].indexOf(".") < 0 ? parts[0].length : parts[0].indexOf(".")) + Number(parts[1]);
+    if (point <= 0) return sign + "0." + "0".repeat(-point) + digits;
+    return sign + digits.slice(0, point) + (point < digits.length ? "." + digits.slice(point) : "");
   }
 
   function num(value) {
@@ -215,10 +290,11 @@
   // -- the SCORM 1.2 run-time API ----------------------------------------------------------
 
   function findAPI(win) {
-    // SCORM 1.2 run-time environment, API discovery: up the frames, then the opener's.
+    // The run-time environment's API discovery: up the frames, then the opener's.
     for (var tries = 0; win && tries < 10; tries++) {
       try {
-        if (win.API && typeof win.API.LMSInitialize === "function") return win.API;
+        var api = win[D.api];
+        if (api && typeof api[D.initialize] === "function") return api;
       } catch (e) {
         /* another origin's window: keep looking */
       }
@@ -239,7 +315,7 @@
     if (!api) return;
     var started;
     try {
-      started = String(api.LMSInitialize("")) === "true";
+      started = String(api[D.initialize]("")) === "true";
     } catch (e) {
       started = false;
     }
@@ -250,7 +326,7 @@
     this.ok = true;
     // A platform shows a learner's finished attempt in "review" (or a preview in "browse"):
     // the answers come back, and nothing is recorded.
-    var mode = this.get("cmi.core.lesson_mode");
+    var mode = this.get(D.mode);
     this.reviewing = mode === "review" || mode === "browse";
   }
 
@@ -260,8 +336,8 @@
 
   Platform.prototype.lastError = function () {
     try {
-      var code = this.api.LMSGetLastError();
-      return "error " + code + ": " + this.api.LMSGetErrorString(code);
+      var code = this.api[D.lastError]();
+      return "error " + code + ": " + this.api[D.errorText](code);
     } catch (e) {
       return "no error code";
     }
@@ -270,7 +346,7 @@
   Platform.prototype.get = function (name) {
     if (!this.ok) return "";
     try {
-      return String(this.api.LMSGetValue(name));
+      return String(this.api[D.get](name));
     } catch (e) {
       return "";
     }
@@ -280,7 +356,7 @@
     if (!this.ok) return false;
     var done;
     try {
-      done = String(this.api.LMSSetValue(name, String(value))) === "true";
+      done = String(this.api[D.set](name, String(value))) === "true";
     } catch (e) {
       done = false;
     }
@@ -290,11 +366,18 @@
 
   Platform.prototype.commit = function () {
     if (!this.ok) return false;
+    var done;
     try {
-      return String(this.api.LMSCommit("")) === "true";
+      done = String(this.api[D.commit]("")) === "true";
     } catch (e) {
-      return false;
+      done = false;
     }
+    if (!done) {
+      this.problem =
+        "The learning platform did not save your latest answers (" + this.lastError() + "). " +
+        "Keep this page open and try again, or tell your trainer.";
+    }
+    return done;
   };
 
   function twoDigits(n) {
@@ -303,10 +386,10 @@
 
   Platform.prototype.finish = function (complete) {
     if (!this.ok || this.finished) return;
-    this.finished = true;
+    this.finished = true; // the banner says so (Course.updateBanner) if the page stays
     if (this.reviewing) {
       try {
-        this.api.LMSFinish("");
+        this.api[D.finish]("");
       } catch (e) {
         /* the platform is going away too */
       }
@@ -314,15 +397,22 @@
     }
     var seconds = Math.max(0, Math.round((Date.now() - this.started) / 1000));
     var hours = Math.floor(seconds / 3600);
-    // CMITimespan: HHHH:MM:SS
-    var span =
-      (hours < 1000 ? ("000" + hours).slice(-4) : String(hours)) + ":" +
-      twoDigits(Math.floor(seconds / 60) % 60) + ":" + twoDigits(seconds % 60);
-    this.set("cmi.core.session_time", span);
-    this.set("cmi.core.exit", complete ? "" : "suspend");
+    var minutes = Math.floor(seconds / 60) % 60;
+    if (VERSION === "2004") {
+      // timeinterval: an ISO 8601 duration
+      this.set("cmi.session_time", "PT" + hours + "H" + minutes + "M" + (seconds % 60) + "S");
+      this.set("cmi.exit", complete ? "normal" : "suspend");
+    } else {
+      // CMITimespan: HHHH:MM:SS
+      var span =
+        (hours < 1000 ? ("000" + hours).slice(-4) : String(hours)) + ":" +
+        twoDigits(minutes) + ":" + twoDigits(seconds % 60);
+      this.set("cmi.core.session_time", span);
+      this.set("cmi.core.exit", complete ? "" : "suspend");
+    }
     this.commit();
     try {
-      this.api.LMSFinish("");
+      this.api[D.finish]("");
     } catch (e) {
       /* the platform is going away too */
     }
@@ -334,7 +424,17 @@
 
   function clockTime() {
     var now = new Date();
-    return twoDigits(now.getHours()) + ":" + twoDigits(now.getMinutes()) + ":" + twoDigits(now.getSeconds());
+    var time = twoDigits(now.getHours()) + ":" + twoDigits(now.getMinutes()) + ":" + twoDigits(now.getSeconds());
+    if (VERSION === "1.2") return time; // CMITime
+    // SCORM 2004 timestamp: the date too
+    return now.getFullYear() + "-" + twoDigits(now.getMonth() + 1) + "-" + twoDigits(now.getDate()) + "T" + time;
+  }
+
+  // Typed text as one line a platform's data model takes (the whole answer stays in the
+  // suspend data): no line breaks, no list separator, and never read as a language tag.
+  function oneLine(text, limit) {
+    var line = String(text).replace(/\s+/g, " ").trim().split("[,]").join(", ");
+    return line.replace(/^\{/, "(").slice(0, limit);
   }
 
   function Course(data, platform) {
@@ -343,6 +443,7 @@
     this.state = {}; // id -> [response, checks]
     this.questions = {};
     this.truncated = [];
+    this.changed = [];
   }
 
   Course.prototype.responseOf = function (q) {
@@ -409,17 +510,46 @@
     var res = mark(q.ex, response);
     if (res.answered) {
       var entry = this.state[q.ex.id] || [null, 0];
-      this.state[q.ex.id] = [response, entry[1] + 1];
+      this.state[q.ex.id] = [response, entry[1] + 1, q.ex.fp];
       this.record(q, response, res);
     }
     this.showFeedback(q, res);
     return res;
   };
 
+  // A confidence rating: shown at once, recorded once the learner settles (flushRating).
+  Course.prototype.rate = function (q) {
+    var self = this;
+    var response = this.responseOf(q);
+    this.showFeedback(q, mark(q.ex, response));
+    q.pending = response;
+    window.clearTimeout(q.rateTimer);
+    q.rateTimer = window.setTimeout(function () {
+      self.flushRating(q);
+    }, 1000);
+  };
+
+  Course.prototype.flushRating = function (q) {
+    window.clearTimeout(q.rateTimer);
+    if (q.pending === undefined || q.pending === null) return;
+    var response = q.pending;
+    q.pending = undefined;
+    var entry = this.state[q.ex.id] || [null, 0];
+    this.state[q.ex.id] = [response, entry[1] + 1, q.ex.fp];
+    this.record(q, response, mark(q.ex, response));
+  };
+
+  Course.prototype.flushRatings = function () {
+    var self = this;
+    Object.keys(this.questions).forEach(function (id) {
+      self.flushRating(self.questions[id]);
+    });
+  };
+
   Course.prototype.draft = function (q) {
     // free text is kept as it is typed (not reported as an answer until Submit)
     var entry = this.state[q.ex.id] || [null, 0];
-    this.state[q.ex.id] = [this.responseOf(q), entry[1]];
+    this.state[q.ex.id] = [this.responseOf(q), entry[1], q.ex.fp];
     this.scheduleSave();
   };
 
@@ -436,15 +566,15 @@
       .map(function (i) {
         return LETTERS.charAt(i);
       })
-      .join(",");
+      .join(D.list);
   }
 
   Course.prototype.learnerResponse = function (ex, response) {
     if (ex.type === "single_choice") return LETTERS.charAt(response);
     if (ex.type === "confidence") return String(response + 1);
     if (ex.type === "multiple_choice" || ex.type === "ordering") return letterList(response);
-    if (ex.type === "numeric") return String(parseNumber(response));
-    return String(response).slice(0, RESPONSE_LIMIT);
+    if (ex.type === "numeric") return plainDecimal(parseNumber(response));
+    return oneLine(response, D.responseLimit);
   };
 
   Course.prototype.correctPattern = function (ex) {
@@ -455,7 +585,11 @@
       });
       return letterList(right);
     }
-    if (ex.type === "numeric") return String(ex.answer);
+    if (ex.type === "numeric") {
+      if (VERSION === "1.2") return plainDecimal(ex.answer);
+      // SCORM 2004: the range the tolerance allows
+      return plainDecimal(ex.answer - ex.tolerance) + "[:]" + plainDecimal(ex.answer + ex.tolerance);
+    }
     if (ex.type === "ordering") return letterList(ex.order);
     return null;
   };
@@ -479,11 +613,15 @@
       var ex = q.ex;
       p.set(base + "id", ex.id);
       p.set(base + "type", INTERACTION_TYPE[ex.type]);
-      p.set(base + "time", clockTime());
+      p.set(base + (VERSION === "1.2" ? "time" : "timestamp"), clockTime());
+      if (VERSION === "2004") {
+        var prompt = q.el.querySelector(".everycall-prompt");
+        p.set(base + "description", oneLine(prompt ? prompt.textContent : ex.id, 250));
+      }
       var pattern = this.correctPattern(ex);
       if (pattern !== null) p.set(base + "correct_responses.0.pattern", pattern);
-      p.set(base + "student_response", this.learnerResponse(ex, response));
-      p.set(base + "result", res.correct === true ? "correct" : res.correct === false ? "wrong" : "neutral");
+      p.set(base + D.response, this.learnerResponse(ex, response));
+      p.set(base + "result", res.correct === true ? "correct" : res.correct === false ? D.wrong : "neutral");
     }
     this.save();
   };
@@ -516,7 +654,7 @@
     var text = JSON.stringify({ v: 1, a: state });
     this.truncated = [];
     // Too long for the platform: shorten the longest typed answers, a part at a time.
-    while (text.length > SUSPEND_LIMIT) {
+    while (text.length > D.suspendLimit) {
       var longest = null;
       Object.keys(state).forEach(function (id) {
         var r = state[id][0];
@@ -524,7 +662,7 @@
       });
       if (!longest || !state[longest][0].length) break;
       var r = state[longest][0];
-      state[longest][0] = r.slice(0, Math.max(0, r.length - (text.length - SUSPEND_LIMIT) - 16));
+      state[longest][0] = r.slice(0, Math.max(0, r.length - (text.length - D.suspendLimit) - 16));
       if (this.truncated.indexOf(longest) < 0) this.truncated.push(longest);
       text = JSON.stringify({ v: 1, a: state });
     }
@@ -536,25 +674,62 @@
     var progress = this.progress();
     this.updateBanner(progress);
     if (!p.recording()) return;
+    p.problem = null; // said again below if this save fails too
     p.set("cmi.suspend_data", this.suspendData());
-    if (progress.score !== null && progress.answered > 0) {
-      p.set("cmi.core.score.min", "0");
-      p.set("cmi.core.score.max", "100");
-      p.set("cmi.core.score.raw", String(progress.score));
+    var score = VERSION === "1.2" ? "cmi.core.score." : "cmi.score.";
+    // The score is reported once every question is answered: a platform that has a mastery
+    // score turns any reported score into passed or failed when the learner leaves (Moodle
+    // does), which would fail a learner who has answered one question of four.
+    if (progress.score !== null && progress.complete) {
+      p.set(score + "min", "0");
+      p.set(score + "max", "100");
+      p.set(score + "raw", String(progress.score));
+      if (VERSION === "2004") p.set(score + "scaled", String(progress.score / 100));
     }
-    p.set("cmi.core.lesson_status", this.status(progress));
+    var status = this.status(progress);
+    if (VERSION === "1.2") {
+      p.set("cmi.core.lesson_status", status);
+    } else {
+      p.set("cmi.completion_status", progress.complete ? "completed" : "incomplete");
+      p.set("cmi.success_status", status === "passed" || status === "failed" ? status : "unknown");
+    }
     p.commit();
     this.updateBanner(progress);
   };
 
   Course.prototype.status = function (progress) {
     if (!progress.complete) return "incomplete";
-    var mastery = this.platform.get("cmi.student_data.mastery_score");
+    // SCORM 1.2: a mastery score from 0 to 100; SCORM 2004: a scaled passing score, -1 to 1
+    var mastery =
+      VERSION === "1.2"
+        ? this.platform.get("cmi.student_data.mastery_score")
+        : this.platform.get("cmi.scaled_passing_score");
     if (mastery !== "" && !isNaN(Number(mastery)) && progress.score !== null) {
-      return progress.score >= Number(mastery) ? "passed" : "failed";
+      var score = VERSION === "1.2" ? progress.score : progress.score / 100;
+      return score >= Number(mastery) ? "passed" : "failed";
     }
     return "completed";
   };
+
+  function isIndex(value, size) {
+    return typeof value === "number" && Number.isInteger(value) && value >= 0 && value < size;
+  }
+
+  // Whether a saved response is one this question can have (saved data is never trusted).
+  function validResponse(ex, response) {
+    if (response === null) return true;
+    if (ex.type === "single_choice") return isIndex(response, ex.options.length);
+    if (ex.type === "confidence") return isIndex(response, ex.scale.length);
+    if (ex.type === "numeric" || ex.type === "free_text") return typeof response === "string";
+    if (!Array.isArray(response)) return false;
+    var size = ex.type === "multiple_choice" ? ex.options.length : ex.order.length;
+    var seen = {};
+    for (var i = 0; i < response.length; i++) {
+      if (!isIndex(response[i], size) || seen[response[i]]) return false;
+      seen[response[i]] = true;
+    }
+    return ex.type === "multiple_choice" || response.length === size;
+  }
 
   Course.prototype.restore = function () {
     var p = this.platform;
@@ -567,7 +742,7 @@
     } catch (e) {
       saved = null;
     }
-    if (!saved || saved.v !== 1 || typeof saved.a !== "object") {
+    if (!saved || saved.v !== 1 || !saved.a || typeof saved.a !== "object" || Array.isArray(saved.a)) {
       this.restoreProblem = "Your earlier answers could not be read back from the learning platform; you can answer again.";
       return;
     }
@@ -575,11 +750,15 @@
     Object.keys(saved.a).forEach(function (id) {
       var q = self.questions[id];
       var entry = saved.a[id];
-      if (!q || !Array.isArray(entry) || entry.length !== 2) return;
+      if (!q || !Array.isArray(entry) || entry.length !== 3) return;
+      if (entry[2] !== q.ex.fp || !validResponse(q.ex, entry[0])) {
+        self.changed.push(id); // the question changed since (or the answer is not one of it)
+        return;
+      }
       try {
         var response = entry[0];
-        var res = mark(q.ex, response); // throws for a response this question cannot have
-        self.state[id] = [response, Number(entry[1]) || 0];
+        var res = mark(q.ex, response);
+        self.state[id] = [response, Math.max(0, Math.floor(Number(entry[1]))) || 0, q.ex.fp];
         self.show(q, response);
         if (self.state[id][1] > 0) {
           q.el.querySelector(".everycall-feedback").innerHTML = feedbackHtml(res);
@@ -626,6 +805,15 @@
       lines.push(esc(text) + ".");
     }
     if (this.restoreProblem) lines.push(esc(this.restoreProblem));
+    if (this.changed.length) {
+      lines.push(
+        "Your earlier answer to " + esc(this.changed.join(", ")) + " was left out: the question " +
+          "has changed since. Please answer it again."
+      );
+    }
+    if (p.finished && !p.reviewing && p.ok) {
+      lines.push("This page has stopped recording. Open the course again from your learning platform to go on.");
+    }
     if (this.truncated.length) {
       lines.push(
         "Your answer to " + esc(this.truncated.join(", ")) + " is longer than the platform can keep: " +
@@ -650,8 +838,13 @@
     if (q.ex.type === "confidence") {
       Array.prototype.forEach.call(el.querySelectorAll(".everycall-control input"), function (b) {
         b.addEventListener("change", function () {
-          self.check(q);
+          self.rate(q);
         });
+      });
+      // moving through the scale with the arrow keys chooses each point on the way: the
+      // rating is recorded when the learner leaves the scale, or stops for a second
+      el.querySelector(".everycall-control").addEventListener("focusout", function (event) {
+        if (!event.currentTarget.contains(event.relatedTarget)) self.flushRating(q);
       });
     }
     if (q.ex.type === "free_text") {
@@ -684,12 +877,16 @@
       var list = li.parentNode;
       var up = button.classList.contains("everycall-up");
       var other = up ? li.previousElementSibling : li.nextElementSibling;
-      if (!other) return;
+      var say = el.querySelector(".everycall-order-status");
+      var name = li.querySelector(".everycall-item").textContent;
+      if (!other) {
+        say.textContent = name + " is already " + (up ? "first" : "last") + ".";
+        return;
+      }
       list.insertBefore(li, up ? other : other.nextElementSibling);
       button.focus(); // the item moved; keep the learner on the same button
       var position = Array.prototype.indexOf.call(list.children, li) + 1;
-      var say = el.querySelector(".everycall-order-status");
-      say.textContent = li.querySelector(".everycall-item").textContent + ": now " + position + " of " + list.children.length + ".";
+      say.textContent = name + ": now " + position + " of " + list.children.length + ".";
     });
   };
 
@@ -713,24 +910,36 @@
     });
     course.restore();
     if (platform.recording()) {
-      var status = platform.get("cmi.core.lesson_status");
-      if (status === "" || status === "not attempted") platform.set("cmi.core.lesson_status", "incomplete");
+      var statusName = VERSION === "1.2" ? "cmi.core.lesson_status" : "cmi.completion_status";
+      var status = platform.get(statusName);
+      if (status === "" || status === "not attempted" || status === "unknown") {
+        platform.set(statusName, "incomplete");
+      }
       platform.commit();
     }
     course.updateBanner(course.progress());
     var leave = function () {
       window.clearTimeout(course.saveTimer);
+      course.flushRatings();
       if (platform.recording()) course.save();
       platform.finish(course.progress().complete);
+      course.updateBanner(course.progress());
     };
     window.addEventListener("pagehide", leave);
     window.addEventListener("beforeunload", leave);
+    // Back to this page from the browser's history cache: its session with the platform has
+    // ended, so start again as a fresh launch would.
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted && platform.finished) window.location.reload();
+    });
     window.EveryCallScorm = {
       mark: mark,
       feedbackHtml: feedbackHtml,
       parseNumber: parseNumber,
       numberProblem: numberProblem,
       num: num,
+      plainDecimal: plainDecimal,
+      validResponse: validResponse,
       course: course,
       platform: platform,
       leave: leave,
