@@ -86,8 +86,8 @@ benchmarks: $(STAMP_TEST) hub-if-possible ## run every benchmark and print its f
 handouts: $(STAMP_RUN) chromium ## build the course pack (student + trainer, HTML + PDF, checked) into build/handouts/
 	$(PY) -m toolkit.cli handouts --out build/handouts
 
-scorm: $(STAMP_RUN) chromium ## build the course as SCORM 1.2 packages for a learning platform into build/scorm/ (MASTERY=80 to pass or fail)
-	$(PY) -m toolkit.cli handouts --format scorm --out build/scorm $(if $(MASTERY),--mastery-score $(MASTERY),)
+scorm: $(STAMP_RUN) chromium ## build the course as SCORM packages for a learning platform into build/scorm/ (MASTERY=80 to pass or fail; SCORM=2004)
+	$(PY) -m toolkit.cli handouts --format scorm --out build/scorm $(if $(MASTERY),--mastery-score $(MASTERY),) $(if $(SCORM),--scorm-version $(SCORM),)
 
 clean: ## remove build output (keeps .venv and learners' answers)
 	rm -rf build .pytest_cache
