@@ -166,3 +166,50 @@ def plain(markup: str) -> str:
 
     blocks = re.sub(r"</?(?:p|div|li|ul|ol|br|section)\b[^>]*>", " ", markup)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", blocks)).split())
+
+
+#: The namespaces of SCORM's extensions to IMS content packaging, per version.
+EXTENSIONS = {
+    "1.2": {"http://www.adlnet.org/xsd/adlcp_rootv1p2"},
+    "2004": {
+        "http://www.adlnet.org/xsd/adlcp_v1p3",
+        "http://www.imsglobal.org/xsd/imsss",
+        "http://www.adlnet.org/xsd/adlseq_v1p3",
+        "http://www.adlnet.org/xsd/adlnav_v1p3",
+    },
+}
+
+
+def extension_problems(xml: str, version: str) -> list[str]:
+    """What the content-packaging schema lets through unchecked (its extension slots are
+    ``processContents="lax"``): elements of SCORM's namespaces that the schemas do not declare,
+    ones in the wrong place or given twice, and resources without a SCORM type."""
+    import xml.etree.ElementTree as ET
+
+    schema = manifest_schema(version)
+    declared = set(schema.maps.elements)
+    root = ET.fromstring(xml)
+    cp = root.tag.split("}")[0] + "}"
+    adlcp = next(n for n in EXTENSIONS[version] if "adlcp" in n)
+    kind = f"{{{adlcp}}}{'scormtype' if version == '1.2' else 'scormType'}"
+    allowed_parents = {f"{cp}item", f"{cp}organization"}
+    problems = []
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for element in root.iter():
+        ns = element.tag[1:].split("}")[0] if element.tag.startswith("{") else ""
+        parent = parents.get(element)
+        if ns not in EXTENSIONS[version] or (
+            parent is not None
+            and parent.tag.startswith(tuple(f"{{{n}}}" for n in EXTENSIONS[version]))
+        ):
+            continue  # checked by the schema once its top element is declared
+        if element.tag not in declared:
+            problems.append(f"{element.tag} is not declared by the SCORM {version} schemas")
+        if parent is None or parent.tag not in allowed_parents:
+            problems.append(f"{element.tag} is not inside an item or organization")
+        elif len(parent.findall(element.tag)) > 1:
+            problems.append(f"{element.tag} appears more than once in one {parent.tag}")
+    for resource in root.iter(f"{cp}resource"):
+        if resource.get(kind) not in ("sco", "asset"):
+            problems.append(f"resource {resource.get('identifier')} has no {kind} of sco or asset")
+    return problems

@@ -18,7 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.scorm_steps import demo_exercises, manifest_schema, write_demo_package
+from tests.scorm_steps import (
+    demo_exercises,
+    extension_problems,
+    manifest_schema,
+    write_demo_package,
+)
 from toolkit.errors import ExportError
 from toolkit.exercises import Exercise, Option, load_definitions
 from toolkit.exercises.web import form_html, marking_data
@@ -303,3 +308,30 @@ def test_cli_refuses_bad_scorm_options_with_one_message(args: list[str], message
     assert done.returncode == 2
     assert message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("version", ["1.2", "2004"])
+def test_the_scorm_extensions_are_declared_and_in_place(scorm_course: Path, version: str):
+    """The schema leaves SCORM's own elements unchecked (lax wildcards): checked here."""
+    suffix = "scorm12" if version == "1.2" else "scorm2004"
+    with zipfile.ZipFile(scorm_course / f"everycall-course-{suffix}.zip") as archive:
+        assert extension_problems(archive.read("imsmanifest.xml").decode("utf-8"), version) == []
+    write = manifest_xml if version == "1.2" else manifest_xml_2004
+    xml = write("x", "T", [Item("00-a", "A"), Item("01-b", "B")], mastery_score=80)
+    assert extension_problems(xml, version) == []
+
+
+def test_misplaced_scorm_extensions_are_caught():
+    xml = manifest_xml_2004("x", "T", [Item("00-a", "A")], mastery_score=80)
+    schema = manifest_schema("2004")
+    planted = {
+        "misspelt": xml.replace("imsss:sequencing>", "imsss:sequencin>"),
+        "twice": xml.replace(
+            "</imsss:sequencing>",
+            "</imsss:sequencing><imsss:sequencing></imsss:sequencing>",
+        ),
+        "1.2 spelling": xml.replace("adlcp:scormType=", "adlcp:scormtype="),
+    }
+    for name, bad in planted.items():
+        assert schema.is_valid(bad), name  # the schema alone lets each one through
+        assert extension_problems(bad, "2004"), name

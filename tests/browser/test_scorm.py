@@ -71,7 +71,6 @@ class Dialect:
     commit = property(lambda self: "LMSCommit" if self.v12 else "Commit")
     finish = property(lambda self: "LMSFinish" if self.v12 else "Terminate")
     exit = property(lambda self: "cmi.core.exit" if self.v12 else "cmi.exit")
-    normal_exit = property(lambda self: "" if self.v12 else "normal")
     session_time = property(
         lambda self: "cmi.core.session_time" if self.v12 else "cmi.session_time"
     )
@@ -554,7 +553,8 @@ def test_score_and_status_against_the_mastery_score(lms, d, mastery, right, stat
     log = _log(page)
     assert log[-1] == [d.finish] and log[-2] == [d.commit]
     sets = {e[1]: e[2] for e in log if e[0] == "set"}
-    assert sets[d.exit] == d.normal_exit
+    # "suspend" even when finished: the platform keeps the attempt and its answers
+    assert sets[d.exit] == "suspend"
     assert sets[d.session_time].count(":") == 2 if d.v12 else sets[d.session_time].startswith("PT")
 
 
@@ -661,6 +661,62 @@ def test_saved_answers_that_do_not_fit_their_question_are_left_out(lms):
     banner = frame.locator("#everycall-scorm-banner").inner_text()
     assert "Answered 1 of 5 questions" in banner
     assert f"{escalation.id}, {who.id}" in banner and "has changed since" in banner
+
+
+@pytest.mark.parametrize("refused", ["result", "commit"])
+def test_a_platform_that_refuses_an_answer_is_said_in_the_banner(lms, refused):
+    page, frame = lms(V12.course, "00-start-here.html")
+    if refused == "result":  # the platform refuses one part of the record
+        page.evaluate(
+            """() => { const set = window.lmsApi.LMSSetValue.bind(window.lmsApi);
+            window.lmsApi.LMSSetValue = (k, v) => k.endsWith('.result') ? 'false' : set(k, v); }"""
+        )
+    else:  # the platform cannot save (a lost connection, an expired session)
+        page.evaluate("() => { window.lmsApi.LMSCommit = () => 'false'; }")
+    ex = load_definitions()["00-stepping-away"]
+    _choose_one(page, frame, ex, 1)
+    _feedback(frame, ex.id)
+    banner = frame.locator("#everycall-scorm-banner").inner_text()
+    assert "Recording problem." in banner and "Recorded." not in banner
+    expected = "refused cmi.interactions.0.result" if refused == "result" else "did not save"
+    assert expected in banner
+
+
+def test_a_rating_chosen_with_the_mouse_is_recorded_after_a_pause(lms):
+    page, frame = lms(V12.course, "00-start-here.html")
+    ex = load_definitions()["00-confidence"]
+    _section(frame, ex).locator(".everycall-control input").nth(3).check()
+    assert _feedback(frame, ex.id)["text"].startswith("✓ Saved: Very.")
+    page.wait_for_function("window.lmsApi.cmi.interactions.childArray.length === 1", timeout=5000)
+    assert [(r["id"], r["student_response"]) for r in _records(page)] == [(ex.id, "4")]
+
+
+def test_numbers_a_2004_platform_cannot_take_are_recorded_as_other(lms):
+    """Moodle's SCORM 2004 player takes at most 5 whole digits: a bigger answer is kept as an
+    "other" interaction rather than refused; ranges with fractions are written as in the data."""
+    d = VERSIONS[1]
+    exercises = load_definitions()
+    page, frame = lms(d.course, "06-risk-and-support.html")
+    big = exercises["06-idva-capacity"]  # 32,500 cases: a learner may type 325000
+    _type_and_check(page, frame, big, "325000")
+    assert _feedback(frame, big.id)["kind"] == "incorrect"
+    record = _records(page)[-1]
+    assert (record["type"], record["learner_response"], record["result"]) == (
+        "other",
+        "325000",
+        "incorrect",
+    )
+    assert not record["correct_responses"]
+    assert "Recorded." in frame.locator("#everycall-scorm-banner").inner_text()
+    page.close()
+    page2, frame2 = lms(d.course, "04-calls-and-demand.html")
+    fraction = exercises["04-attempts-per-caller"]
+    _type_and_check(page2, frame2, fraction, "1.12")
+    assert _feedback(frame2, fraction.id)["kind"] == "correct"
+    record = _records(page2)[-1]
+    assert record["correct_responses"]["0"]["pattern"] == "1.11[:]1.15"
+    assert (record["type"], record["learner_response"]) == ("numeric", "1.12")
+    assert "Recorded." in frame2.locator("#everycall-scorm-banner").inner_text()
 
 
 def test_an_answer_too_long_for_the_platform_keeps_its_start(lms):

@@ -36,7 +36,7 @@ import json
 from typing import Any
 
 from toolkit.core.text import markdown_html
-from toolkit.exercises.definitions import Exercise, display_order
+from toolkit.exercises.definitions import Exercise, display_order, plain_number
 
 #: SCORM 1.2 interaction type of each question type (``cmi.interactions.n.type``).
 INTERACTION_TYPES = {
@@ -84,8 +84,12 @@ def marking_data(ex: Exercise) -> dict[str, Any]:
             for o in ex.options
         ]
     elif ex.type == "numeric":
+        assert ex.answer is not None
+        ends = (ex.answer - ex.tolerance, ex.answer + ex.tolerance)
         data.update(
             answer=ex.answer,
+            # the accepted range's ends as written (rounded: 1.13 - 0.02 is 1.1099999999999999)
+            range=[plain_number(round(end, 10)) for end in ends],
             tolerance=ex.tolerance,
             unit=ex.unit or "",
             feedback={k: markdown_html(v) for k, v in ex.feedback.items()},

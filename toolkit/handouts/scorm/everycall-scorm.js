@@ -384,7 +384,11 @@
     return (n < 10 ? "0" : "") + n;
   }
 
-  Platform.prototype.finish = function (complete) {
+  /* Leaving always says "suspend", finished or not: a platform then keeps the attempt and
+   * its answers for the next visit. A normal exit ends the attempt, and a platform that
+   * follows the standard to the letter starts the next visit empty, as if the notebook had
+   * never been done. */
+  Platform.prototype.finish = function () {
     if (!this.ok || this.finished) return;
     this.finished = true; // the banner says so (Course.updateBanner) if the page stays
     if (this.reviewing) {
@@ -401,14 +405,14 @@
     if (VERSION === "2004") {
       // timeinterval: an ISO 8601 duration
       this.set("cmi.session_time", "PT" + hours + "H" + minutes + "M" + (seconds % 60) + "S");
-      this.set("cmi.exit", complete ? "normal" : "suspend");
+      this.set("cmi.exit", "suspend");
     } else {
       // CMITimespan: HHHH:MM:SS
       var span =
         (hours < 1000 ? ("000" + hours).slice(-4) : String(hours)) + ":" +
         twoDigits(minutes) + ":" + twoDigits(seconds % 60);
       this.set("cmi.core.session_time", span);
-      this.set("cmi.core.exit", complete ? "" : "suspend");
+      this.set("cmi.core.exit", "suspend");
     }
     this.commit();
     try {
@@ -557,6 +561,7 @@
     var self = this;
     window.clearTimeout(this.saveTimer);
     this.saveTimer = window.setTimeout(function () {
+      self.platform.problem = null; // said again if this save fails too
       self.save();
     }, 1500);
   };
@@ -587,8 +592,8 @@
     }
     if (ex.type === "numeric") {
       if (VERSION === "1.2") return plainDecimal(ex.answer);
-      // SCORM 2004: the range the tolerance allows
-      return plainDecimal(ex.answer - ex.tolerance) + "[:]" + plainDecimal(ex.answer + ex.tolerance);
+      // SCORM 2004: the range the tolerance allows, as the build wrote its two ends
+      return ex.range[0] + "[:]" + ex.range[1];
     }
     if (ex.type === "ordering") return letterList(ex.order);
     return null;
@@ -603,8 +608,23 @@
     confidence: "likert",
   };
 
+  // A number as SCORM 2004 platforms check it (Moodle: at most 5 whole digits and 18 after
+  // the point); one that does not fit goes to the platform as an "other" interaction.
+  var DECIMAL_2004 = /^-?[0-9]{1,5}(\.[0-9]{1,18})?$/;
+
+  Course.prototype.interactionType = function (ex, response) {
+    if (ex.type === "numeric" && VERSION === "2004") {
+      var fits = [this.learnerResponse(ex, response)].concat(ex.range).every(function (n) {
+        return DECIMAL_2004.test(n);
+      });
+      if (!fits) return "other";
+    }
+    return INTERACTION_TYPE[ex.type];
+  };
+
   Course.prototype.record = function (q, response, res) {
     var p = this.platform;
+    p.problem = null; // a new answer: any refusal is said again below
     if (p.recording()) {
       // one record per check: the platform keeps every attempt (SCORM 1.2 interactions are
       // write-only, so a record is added, never overwritten)
@@ -612,13 +632,14 @@
       var base = "cmi.interactions." + n + ".";
       var ex = q.ex;
       p.set(base + "id", ex.id);
-      p.set(base + "type", INTERACTION_TYPE[ex.type]);
+      var type = this.interactionType(ex, response);
+      p.set(base + "type", type);
       p.set(base + (VERSION === "1.2" ? "time" : "timestamp"), clockTime());
       if (VERSION === "2004") {
         var prompt = q.el.querySelector(".everycall-prompt");
         p.set(base + "description", oneLine(prompt ? prompt.textContent : ex.id, 250));
       }
-      var pattern = this.correctPattern(ex);
+      var pattern = type === "other" ? null : this.correctPattern(ex);
       if (pattern !== null) p.set(base + "correct_responses.0.pattern", pattern);
       p.set(base + D.response, this.learnerResponse(ex, response));
       p.set(base + "result", res.correct === true ? "correct" : res.correct === false ? D.wrong : "neutral");
@@ -674,7 +695,6 @@
     var progress = this.progress();
     this.updateBanner(progress);
     if (!p.recording()) return;
-    p.problem = null; // said again below if this save fails too
     p.set("cmi.suspend_data", this.suspendData());
     var score = VERSION === "1.2" ? "cmi.core.score." : "cmi.score.";
     // The score is reported once every question is answered: a platform that has a mastery
@@ -751,7 +771,8 @@
       var q = self.questions[id];
       var entry = saved.a[id];
       if (!q || !Array.isArray(entry) || entry.length !== 3) return;
-      if (entry[2] !== q.ex.fp || !validResponse(q.ex, entry[0])) {
+      var checked = Number(entry[1]) > 0;
+      if (entry[2] !== q.ex.fp || !validResponse(q.ex, entry[0]) || (checked && entry[0] === null)) {
         self.changed.push(id); // the question changed since (or the answer is not one of it)
         return;
       }
@@ -922,16 +943,11 @@
       window.clearTimeout(course.saveTimer);
       course.flushRatings();
       if (platform.recording()) course.save();
-      platform.finish(course.progress().complete);
+      platform.finish();
       course.updateBanner(course.progress());
     };
     window.addEventListener("pagehide", leave);
     window.addEventListener("beforeunload", leave);
-    // Back to this page from the browser's history cache: its session with the platform has
-    // ended, so start again as a fresh launch would.
-    window.addEventListener("pageshow", function (event) {
-      if (event.persisted && platform.finished) window.location.reload();
-    });
     window.EveryCallScorm = {
       mark: mark,
       feedbackHtml: feedbackHtml,
@@ -940,6 +956,7 @@
       num: num,
       plainDecimal: plainDecimal,
       validResponse: validResponse,
+      version: VERSION,
       course: course,
       platform: platform,
       leave: leave,
