@@ -171,6 +171,31 @@ del _everycall_live_figures
 PROBE_TIMEOUT = 60
 
 
+#: Seconds to wait for the reply to a request made before the first cell (the kernel's
+#: info, the pandas settings), and how often to ask: each is answered in milliseconds.
+REPLY_TIMEOUT = 30
+REPLY_TRIES = 3
+
+
+async def _reply(client: Any, send: Any) -> Any:
+    """The reply to ``send()`` (a request on the shell channel), asked up to
+    :data:`REPLY_TRIES` times with :data:`REPLY_TIMEOUT` each; None if none came.
+
+    nbclient waits the cells' timeout (600 s) for a reply and then returns None. Test builds
+    sat idle for exactly that long a few times, with the kernel idle and the build's event
+    loop waiting on nothing else: a request or its reply lost. Both requests here can be
+    made again without harm."""
+    saved, client.timeout = client.timeout, REPLY_TIMEOUT
+    try:
+        for _ in range(REPLY_TRIES):
+            reply = await client.async_wait_for_reply(send())
+            if reply is not None:
+                return reply
+        return None
+    finally:
+        client.timeout = saved
+
+
 async def _live_figures(client: Any, nb: Any, *, attempts: int = 2) -> tuple[dict[str, Any], str]:
     """Every live FigureWidget's figure after the last cell, and "" or why it could not be read.
 
@@ -392,11 +417,12 @@ class _Builder:
         started = time.perf_counter()
         async with client.async_setup_kernel(env=env or self.env):
             assert client.kc is not None  # set up by async_setup_kernel
-            reply = await client.async_wait_for_reply(client.kc.kernel_info())
+            kc = client.kc
+            reply = await _reply(client, kc.kernel_info)
             if reply is not None and "language_info" in reply["content"]:
                 nb.metadata["language_info"] = reply["content"]["language_info"]
-            setup = await client.async_wait_for_reply(
-                client.kc.execute(_HANDOUT_SETUP, silent=True, store_history=False)
+            setup = await _reply(
+                client, lambda: kc.execute(_HANDOUT_SETUP, silent=True, store_history=False)
             )
             content = (setup or {}).get("content", {})
             if content.get("status") != "ok":
