@@ -6,9 +6,34 @@ Playwright's sync API allows one instance at a time in a process."""
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
+
+
+def _dump_async_tasks(signum: int, frame: object) -> None:
+    """On SIGUSR1, write every running event loop's tasks and their stacks to
+    ``$TMPDIR/everycall-tasks-<pid>.txt`` (``kill -USR1 <pytest pid>``): the way to see what a
+    stalled handout build is waiting for, since a thread dump shows only an idle loop."""
+    import asyncio
+    import gc
+    import io
+    import tempfile
+
+    report = io.StringIO()
+    for obj in gc.get_objects():
+        if isinstance(obj, asyncio.AbstractEventLoop) and obj.is_running():
+            report.write(f"loop {obj!r}\n")
+            for task in asyncio.all_tasks(obj):
+                report.write(f"  task {task!r}\n")
+                task.print_stack(file=report)
+    target = Path(tempfile.gettempdir()) / f"everycall-tasks-{os.getpid()}.txt"
+    target.write_text(report.getvalue(), encoding="utf-8")
+
+
+if hasattr(signal, "SIGUSR1"):  # POSIX
+    signal.signal(signal.SIGUSR1, _dump_async_tasks)
 
 
 @pytest.fixture(autouse=True)
