@@ -31,20 +31,13 @@ from tests.scorm_steps import (
 from toolkit.exercises import feedback_html, load_definitions, mark, number_problem
 from toolkit.exercises.definitions import Result, _num, display_order, plain_number
 from toolkit.exercises.marking import parse_number
-from toolkit.exercises.web import marking_data
+from toolkit.exercises.web import INTERACTION_TYPES, marking_data
 from toolkit.handouts.scans import AXE_RUN, axe_script
 from toolkit.handouts.scorm import SUFFIX
 
 pytestmark = pytest.mark.timeout(600)
 
-TYPES_SCORM = {
-    "single_choice": "choice",
-    "multiple_choice": "choice",
-    "numeric": "numeric",
-    "free_text": "fill-in",
-    "ordering": "sequencing",
-    "confidence": "likert",
-}
+TYPES_SCORM = INTERACTION_TYPES  # the question types and their SCORM interaction types
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,27 @@ class Item:
         return f"{self.name}.html"
 
 
+def _resources(items: Sequence[Item], scorm_type: str, schemas: Sequence[str]) -> list[str]:
+    """The end of a manifest: a SCO resource per item, and the shared files as one asset.
+
+    ``scorm_type`` is the attribute's name, spelt ``scormtype`` in SCORM 1.2 and
+    ``scormType`` in SCORM 2004."""
+    lines = ["    </organization>", "  </organizations>", "  <resources>"]
+    for item in items:
+        lines += [
+            f"    <resource identifier={quoteattr(_ident('sco', item.name))} "
+            f'type="webcontent" adlcp:{scorm_type}="sco" href={quoteattr(item.href)}>',
+            f"      <file href={quoteattr(item.href)}/>",
+            '      <dependency identifierref="shared-files"/>',
+            "    </resource>",
+        ]
+    lines.append(
+        f'    <resource identifier="shared-files" type="webcontent" adlcp:{scorm_type}="asset">'
+    )
+    lines += [f"      <file href={quoteattr(name)}/>" for name in (*RUNTIME, *schemas)]
+    return [*lines, "    </resource>", "  </resources>", "</manifest>", ""]
+
+
 def manifest_xml(
     identifier: str, title: str, items: Sequence[Item], *, mastery_score: int | None = None
 ) -> str:
@@ -210,21 +231,7 @@ def manifest_xml(
         if mastery:
             lines.append(f"        {mastery}")
         lines.append("      </item>")
-    lines += ["    </organization>", "  </organizations>", "  <resources>"]
-    for item in items:
-        lines += [
-            f"    <resource identifier={quoteattr(_ident('sco', item.name))} "
-            f'type="webcontent" adlcp:scormtype="sco" href={quoteattr(item.href)}>',
-            f"      <file href={quoteattr(item.href)}/>",
-            '      <dependency identifierref="shared-files"/>',
-            "    </resource>",
-        ]
-    lines.append(
-        '    <resource identifier="shared-files" type="webcontent" adlcp:scormtype="asset">'
-    )
-    lines += [f"      <file href={quoteattr(name)}/>" for name in (*RUNTIME, *SCHEMAS)]
-    lines += ["    </resource>", "  </resources>", "</manifest>", ""]
-    return "\n".join(lines)
+    return "\n".join(lines + _resources(items, "scormtype", SCHEMAS))
 
 
 def manifest_xml_2004(
@@ -285,21 +292,7 @@ def manifest_xml_2004(
                 "        </imsss:sequencing>",
             ]
         lines.append("      </item>")
-    lines += ["    </organization>", "  </organizations>", "  <resources>"]
-    for item in items:
-        lines += [
-            f"    <resource identifier={quoteattr(_ident('sco', item.name))} "
-            f'type="webcontent" adlcp:scormType="sco" href={quoteattr(item.href)}>',
-            f"      <file href={quoteattr(item.href)}/>",
-            '      <dependency identifierref="shared-files"/>',
-            "    </resource>",
-        ]
-    lines.append(
-        '    <resource identifier="shared-files" type="webcontent" adlcp:scormType="asset">'
-    )
-    lines += [f"      <file href={quoteattr(name)}/>" for name in (*RUNTIME, *SCHEMAS_2004)]
-    lines += ["    </resource>", "  </resources>", "</manifest>", ""]
-    return "\n".join(lines)
+    return "\n".join(lines + _resources(items, "scormType", SCHEMAS_2004))
 
 
 def shared_files(version: str = "1.2") -> dict[str, bytes]:
