@@ -77,7 +77,7 @@ def write_demo_package(
     """The demo questions as a one-SCO package, unpacked into ``folder``; returns its files."""
     from toolkit.handouts.scorm import Item, launch_page, package_files
 
-    page, _count = launch_page(demo_handout(), demo_exercises(), file="demo.html", version=version)
+    page = launch_page(demo_handout(), demo_exercises(), file="demo.html", version=version)
     item = Item(DEMO_NAME, "Every question type")
     files = package_files(
         "everycall-demo", "Demo", [(item, page)], mastery_score=mastery_score, version=version

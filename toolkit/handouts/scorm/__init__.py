@@ -58,7 +58,6 @@ VERSIONS = ("1.2", "2004")
 SUFFIX = {"1.2": "scorm12", "2004": "scorm2004"}
 DEFAULT_OUT = Path("build/scorm")
 COURSE_TITLE = "Every Call: police responses to domestic abuse"
-COURSE_ZIP = "everycall-course-scorm12.zip"
 
 _PRINTED = re.compile(
     r'<div class="ec-exercise">\s*<section\b[^>]*\bclass="everycall-printed everycall-printed-'
@@ -110,8 +109,8 @@ BANNER = (
 
 def launch_page(
     document: str, exercises: dict[str, Exercise], *, file: str, version: str = "1.2"
-) -> tuple[str, int]:
-    """The student handout ``document`` as a SCORM launch page, and how many questions it has.
+) -> str:
+    """The student handout ``document`` as a SCORM launch page.
 
     ``version`` tells the page's script which run-time API to look for (SCORM 1.2's ``API``
     or SCORM 2004's ``API_1484_11``), since a platform may offer both.
@@ -143,7 +142,7 @@ def launch_page(
     page = page.replace("</header>", "</header>" + BANNER, 1)
     tail = _json_script(data) + '<script src="everycall-scorm.js"></script>'
     page = page.replace("</body>", tail + "</body>", 1)
-    return page, len(found)
+    return page
 
 
 def _ident(prefix: str, name: str) -> str:
@@ -427,7 +426,7 @@ def build_scorm(
             continue
         rel = made[0].file
         source = (out / "html" / rel).read_text(encoding="utf-8")
-        page, _count = launch_page(source, exercises, file=rel, version=version)
+        page = launch_page(source, exercises, file=rel, version=version)
         item = Item(report.name, report.title or report.name)
         name = f"everycall-{report.name}-{suffix}.zip"
         files = package_files(
